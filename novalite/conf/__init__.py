@@ -1,0 +1,26 @@
+"""novalite's configuration: one ``CONF`` object, options grouped by module.
+
+Each ``novalite/conf/<group>.py`` declares its options with help text and a
+``register_opts(conf)`` function; :func:`novalite.conf.opts.list_opts` feeds
+them to ``oslo-config-generator`` so ``etc/novalite/novalite.conf.sample`` is
+generated from the code, never written by hand.
+"""
+
+from oslo_config import cfg
+
+from novalite.conf import (
+    api,
+    compute,
+    database,
+    fake,
+    image,
+    libvirt,
+    network,
+    scheduler,
+    service,
+)
+
+CONF = cfg.CONF
+
+for _module in (api, compute, database, fake, image, libvirt, network, scheduler, service):
+    _module.register_opts(CONF)

@@ -1,0 +1,106 @@
+"""Options of the compute service: virt driver, host resources and periodic tasks."""
+
+from oslo_config import cfg
+
+compute_opts = [
+    cfg.StrOpt('compute_driver',
+               default='fake',
+               choices=[('fake', 'In-memory hypervisor for tests and scale runs'),
+                        ('libvirt', 'Real guests through libvirt and QEMU/KVM')],
+               help="Which virt driver the compute service drives."),
+    cfg.StrOpt('instances_path',
+               default='$state_path/instances',
+               help="""
+Directory holding each instance's disks, console log and config drive, and
+the ``_base`` image cache.
+"""),
+    cfg.StrOpt('default_availability_zone',
+               default='nova',
+               help="""
+Availability zone of compute hosts that are not given one with
+``[compute] availability_zone``; also the zone servers land in when the
+request names none.
+"""),
+    cfg.BoolOpt('force_config_drive',
+                default=False,
+                help="Attach a config drive to every server, whatever the request says."),
+    cfg.StrOpt('my_ip',
+               default='127.0.0.1',
+               help="IP address of this host on the management network."),
+]
+
+compute_group_opts = [
+    cfg.StrOpt('availability_zone',
+               default=None,
+               help="""
+Availability zone of this compute host. Unset means
+``[DEFAULT] default_availability_zone``.
+"""),
+    cfg.IntOpt('reserved_host_memory_mb',
+               default=512,
+               min=0,
+               help="Memory (MiB) kept back for the host itself and never given to guests."),
+    cfg.IntOpt('reserved_host_disk_mb',
+               default=0,
+               min=0,
+               help="Disk (MiB) of the instances path kept back for the host itself."),
+    cfg.IntOpt('reserved_host_cpus',
+               default=0,
+               min=0,
+               help="Host CPUs kept back for the host itself."),
+    cfg.FloatOpt('cpu_allocation_ratio',
+                 default=4.0,
+                 min=0.0,
+                 help="""
+Virtual CPUs per physical CPU that the scheduler may hand out. The claim
+limit is ``(vcpus - reserved_host_cpus) * cpu_allocation_ratio``.
+"""),
+    cfg.FloatOpt('ram_allocation_ratio',
+                 default=1.0,
+                 min=0.0,
+                 help="""
+Overcommit factor for memory. The claim limit is
+``(memory_mb - reserved_host_memory_mb) * ram_allocation_ratio``.
+"""),
+    cfg.FloatOpt('disk_allocation_ratio',
+                 default=1.0,
+                 min=0.0,
+                 help="""
+Overcommit factor for local disk. The claim limit is
+``(local_gb - reserved_host_disk_mb / 1024) * disk_allocation_ratio``.
+"""),
+    cfg.IntOpt('resource_report_interval',
+               default=60,
+               min=1,
+               help="""
+Seconds between two periodic reports of this host's resources to the
+conductor. Resources are also reported at start and after every build or
+delete.
+"""),
+    cfg.IntOpt('sync_power_state_interval',
+               default=60,
+               help="""
+Seconds between two syncs of the power state recorded in the database with
+the one the hypervisor reports. A negative value disables the sync.
+"""),
+    cfg.IntOpt('max_concurrent_builds',
+               default=10,
+               min=1,
+               help="How many builds one compute service runs at once; the rest queue."),
+    cfg.IntOpt('shutdown_timeout',
+               default=60,
+               min=0,
+               help="""
+Seconds a guest gets to shut down cleanly on stop or soft reboot before it
+is powered off hard.
+"""),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(compute_opts)
+    conf.register_opts(compute_group_opts, group='compute')
+
+
+def list_opts():
+    return {'DEFAULT': compute_opts, 'compute': compute_group_opts}

@@ -1,0 +1,26 @@
+"""Entry point for ``oslo-config-generator``: every option novalite registers."""
+
+import collections
+
+from novalite.conf import (
+    api,
+    compute,
+    database,
+    fake,
+    image,
+    libvirt,
+    network,
+    scheduler,
+    service,
+)
+
+_MODULES = (service, compute, api, database, scheduler, fake, image, libvirt, network)
+
+
+def list_opts():
+    grouped = collections.defaultdict(list)
+    for module in _MODULES:
+        for group, opts in module.list_opts().items():
+            grouped[group].extend(opts)
+    return sorted(grouped.items())
+

@@ -1,0 +1,128 @@
+"""Atomic resource claims: allocations and the usage columns of compute nodes.
+
+A claim is one conditional UPDATE that adds the request to a node's usage
+only if the result still fits under the node's limits, followed by the
+allocation row, in one transaction. The database serializes concurrent
+UPDATEs of a row and re-checks the condition against the committed values, so
+any number of scheduler or conductor workers can claim concurrently without
+overcommitting and without reading other allocations first.
+
+Limits, as Nova computes them:
+``vcpus``: ``(vcpus - reserved_host_cpus) * cpu_allocation_ratio``;
+``memory_mb``: ``(memory_mb - reserved_host_memory_mb) * ram_allocation_ratio``;
+``disk_gb``: ``(local_gb - reserved_host_disk_mb / 1024) * disk_allocation_ratio``.
+"""
+
+import sqlalchemy as sa
+
+from novalite.db import engine, models
+
+_NODE = models.ComputeNode
+_ALLOC = models.Allocation
+
+
+def _fits(resources):
+    return sa.and_(
+        _NODE.vcpus_used + resources['vcpus']
+        <= (_NODE.vcpus - _NODE.reserved_host_cpus) * _NODE.cpu_allocation_ratio,
+        _NODE.memory_mb_used + resources['memory_mb']
+        <= (_NODE.memory_mb - _NODE.reserved_host_memory_mb) * _NODE.ram_allocation_ratio,
+        _NODE.local_gb_used + resources['disk_gb']
+        <= (_NODE.local_gb - _NODE.reserved_host_disk_mb / 1024.0) * _NODE.disk_allocation_ratio,
+    )
+
+
+def _add_usage(session, node_id, resources, sign, condition=None):
+    statement = (
+        sa.update(_NODE)
+        .where(_NODE.id == node_id, _NODE.deleted == 0)
+        .values(vcpus_used=_NODE.vcpus_used + sign * resources['vcpus'],
+                memory_mb_used=_NODE.memory_mb_used + sign * resources['memory_mb'],
+                local_gb_used=_NODE.local_gb_used + sign * resources['disk_gb'],
+                generation=_NODE.generation + 1)
+        .execution_options(synchronize_session=False))
+    if condition is not None:
+        statement = statement.where(condition)
+    return session.execute(statement).rowcount == 1
+
+
+def claim(consumer_id, node_id, resources):
+    """Claim ``resources`` (``vcpus``, ``memory_mb``, ``disk_gb``) on a node.
+
+    Idempotent for a consumer that already holds an allocation on the node.
+    Returns True if the claim holds, False if the node lacks room (or is gone).
+    """
+    with engine.writer() as session:
+        held = session.execute(
+            sa.select(_ALLOC.id).where(_ALLOC.consumer_id == consumer_id,
+                                       _ALLOC.compute_node_id == node_id)).first()
+        if held is not None:
+            return True
+        if not _add_usage(session, node_id, resources, +1, _fits(resources)):
+            return False
+        session.add(_ALLOC(consumer_id=consumer_id, compute_node_id=node_id,
+                           vcpus=resources['vcpus'], memory_mb=resources['memory_mb'],
+                           disk_gb=resources['disk_gb']))
+        return True
+
+
+def release(consumer_id, node_id=None):
+    """Drop a consumer's allocations (on one node, or all); returns how many."""
+    with engine.writer() as session:
+        return _release(session, consumer_id, node_id)
+
+
+def _release(session, consumer_id, node_id=None):
+    query = sa.select(_ALLOC).where(_ALLOC.consumer_id == consumer_id)
+    if node_id is not None:
+        query = query.where(_ALLOC.compute_node_id == node_id)
+    allocations = session.execute(query.with_for_update()).scalars().all()
+    for allocation in allocations:
+        resources = {'vcpus': allocation.vcpus, 'memory_mb': allocation.memory_mb,
+                     'disk_gb': allocation.disk_gb}
+        _add_usage(session, allocation.compute_node_id, resources, -1)
+        session.delete(allocation)
+    return len(allocations)
+
+
+def allocations_get_by_consumer(consumer_id):
+    with engine.reader() as session:
+        rows = session.execute(sa.select(_ALLOC).where(_ALLOC.consumer_id == consumer_id))
+        return [row.as_dict() for row in rows.scalars()]
+
+
+def allocations_get_by_node(node_id):
+    with engine.reader() as session:
+        rows = session.execute(sa.select(_ALLOC).where(_ALLOC.compute_node_id == node_id))
+        return [row.as_dict() for row in rows.scalars()]
+
+
+def heal_node(node_id):
+    """Release allocations on a node that no live instance there explains.
+
+    A crash between a claim and its release (or a delete that never reached
+    the conductor) leaves an allocation behind. One is a leak when its
+    instance is gone or deleted, or has settled on another node. Returns the
+    consumer ids released.
+    """
+    inst = models.Instance
+    with engine.writer() as session:
+        node = session.get(_NODE, node_id)
+        if node is None:
+            return []
+        rows = session.execute(
+            sa.select(_ALLOC.consumer_id, inst.deleted, inst.node, inst.host, inst.task_state)
+            .outerjoin(inst, inst.uuid == _ALLOC.consumer_id)
+            .where(_ALLOC.compute_node_id == node_id)).all()
+        leaked = [row.consumer_id for row in rows if _is_leak(row, node)]
+        for consumer in leaked:
+            _release(session, consumer, node_id)
+        return leaked
+
+
+def _is_leak(row, node):
+    if row.deleted is None or row.deleted != 0:
+        return True
+    settled_elsewhere = row.node is not None and (row.host, row.node) != (
+        node.host, node.hypervisor_hostname)
+    return settled_elsewhere and row.task_state is None

@@ -1,0 +1,79 @@
+"""Engine and transactions: oslo.db's enginefacade configured from ``[database]``.
+
+Every DB API function opens its transaction with :func:`writer` or
+:func:`reader`; transactions never span an RPC call.
+"""
+
+import contextlib
+
+from oslo_db.sqlalchemy import enginefacade
+from sqlalchemy import event
+
+from novalite.conf import CONF
+
+
+@enginefacade.transaction_context_provider
+class _Transaction:
+    """Carrier of one enginefacade transaction; contexts stay DB-free."""
+
+
+def _tune_sqlite(engine):
+    if engine.dialect.name != 'sqlite':
+        return
+
+    @event.listens_for(engine, 'connect')
+    def _pragmas(dbapi_connection, _record):
+        # WAL lets the api, conductor and scheduler processes read while one
+        # of them writes; the busy timeout queues writers instead of failing.
+        cursor = dbapi_connection.cursor()
+        cursor.execute('PRAGMA journal_mode=WAL')
+        cursor.execute('PRAGMA busy_timeout=30000')
+        cursor.close()
+
+
+def _new_manager(connection=None):
+    manager = enginefacade.transaction_context()
+    options = {'connection': connection or CONF.database.connection,
+               'max_pool_size': CONF.database.max_pool_size,
+               'max_overflow': CONF.database.max_overflow,
+               'pool_timeout': CONF.database.pool_timeout,
+               'connection_recycle_time': CONF.database.connection_recycle_time,
+               'max_retries': CONF.database.max_retries,
+               'retry_interval': CONF.database.retry_interval}
+    manager.configure(**options)
+    manager.append_on_engine_create(_tune_sqlite)
+    return manager
+
+
+_manager = None
+
+
+def configure(connection=None):
+    """(Re)build the engine, from ``[database] connection`` unless given one."""
+    global _manager
+    if _manager is not None and _manager.is_started:
+        _manager.dispose_pool()
+    _manager = _new_manager(connection)
+    return _manager
+
+
+def _current():
+    if _manager is None:
+        configure()
+    return _manager
+
+
+@contextlib.contextmanager
+def writer():
+    with _current().writer.using(_Transaction()) as session:
+        yield session
+
+
+@contextlib.contextmanager
+def reader():
+    with _current().reader.using(_Transaction()) as session:
+        yield session
+
+
+def get_engine():
+    return _current().writer.get_engine()

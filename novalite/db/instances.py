@@ -1,0 +1,203 @@
+"""Instances: create, read, conditional update, soft delete, and listing."""
+
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from novalite import exception
+from novalite.db import engine, models
+from novalite.db.models import utcnow
+
+_INST = models.Instance
+_JSON_FIELDS = ('flavor', 'system_metadata')
+
+
+def to_dict(row):
+    """An instance row as the dict every service passes around."""
+    values = row.as_dict()
+    for field in _JSON_FIELDS:
+        values[field] = json.loads(values[field] or '{}')
+    values['metadata'] = {item.key: item.value for item in row.metadata_items}
+    values['name'] = 'instance-' + row.uuid
+    return values
+
+
+def _row_values(values):
+    values = dict(values)
+    for field in _JSON_FIELDS:
+        if field in values and not isinstance(values[field], str):
+            values[field] = json.dumps(values[field])
+    return values
+
+
+def instances_create(values_list):
+    """Create instances in one transaction; each values dict may carry ``metadata``."""
+    with engine.writer() as session:
+        rows = []
+        for values in values_list:
+            values = _row_values(values)
+            metadata = values.pop('metadata', None) or {}
+            row = _INST(**values)
+            row.metadata_items = [models.InstanceMetadata(key=k, value=v)
+                                  for k, v in metadata.items()]
+            session.add(row)
+            rows.append(row)
+        session.flush()
+        return [to_dict(row) for row in rows]
+
+
+def _get_row(session, instance_uuid, read_deleted=False):
+    query = session.query(_INST).filter_by(uuid=instance_uuid)
+    if not read_deleted:
+        query = query.filter_by(deleted=0)
+    row = query.one_or_none()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return row
+
+
+def instance_get(instance_uuid, read_deleted=False):
+    """:raises InstanceNotFound:"""
+    with engine.reader() as session:
+        return to_dict(_get_row(session, instance_uuid, read_deleted))
+
+
+def instance_update(instance_uuid, values, expected_task_state=None,
+                    expected_vm_state=None):
+    """Update an instance, optionally only from expected states.
+
+    ``expected_task_state``/``expected_vm_state`` are a value or a list of
+    values; the check and the write are one UPDATE so two workers cannot both
+    move an instance out of the same state.
+
+    :raises InstanceNotFound: no such live instance.
+    :raises UnexpectedTaskStateError: the instance is not in an expected state.
+    """
+    values = _row_values(values)
+    metadata = values.pop('metadata', None)
+    values['updated_at'] = utcnow()
+    with engine.writer() as session:
+        statement = sa.update(_INST).where(_INST.uuid == instance_uuid, _INST.deleted == 0)
+        statement = _expect(statement, _INST.task_state, expected_task_state)
+        statement = _expect(statement, _INST.vm_state, expected_vm_state)
+        matched = session.execute(
+            statement.values(**values).execution_options(synchronize_session=False)).rowcount
+        row = _get_row(session, instance_uuid)
+        if not matched:
+            expected = expected_task_state if expected_task_state is not None \
+                else expected_vm_state
+            raise exception.UnexpectedTaskStateError(
+                instance_uuid=instance_uuid, expected=expected,
+                actual=row.task_state if expected_task_state is not None else row.vm_state)
+        if metadata is not None:
+            row.metadata_items = [models.InstanceMetadata(key=k, value=v)
+                                  for k, v in metadata.items()]
+        session.flush()
+        session.refresh(row)
+        return to_dict(row)
+
+
+def _expect(statement, column, expected):
+    if expected is None:
+        return statement
+    expected = expected if isinstance(expected, (list, tuple)) else [expected]
+    conditions = [column.is_(None) if value is None else column == value for value in expected]
+    return statement.where(sa.or_(*conditions))
+
+
+def instance_destroy(instance_uuid):
+    """Soft-delete an instance (vm_state ``deleted``); returns its final dict.
+
+    :raises InstanceNotFound:
+    """
+    now = utcnow()
+    with engine.writer() as session:
+        row = _get_row(session, instance_uuid)
+        row.vm_state, row.task_state = 'deleted', None
+        row.deleted, row.deleted_at, row.terminated_at = row.id, now, now
+        session.flush()
+        return to_dict(row)
+
+
+def instance_get_all_by_host(host):
+    """Live instances whose ``host`` is ``host``."""
+    with engine.reader() as session:
+        rows = (session.query(_INST).options(selectinload(_INST.metadata_items))
+                .filter_by(host=host, deleted=0).order_by(_INST.id))
+        return [to_dict(row) for row in rows]
+
+
+def instance_get_all(filters=None, limit=None, marker=None, sort_key='created_at',
+                     sort_dir='desc'):
+    """Instances matching ``filters``, paged by ``marker`` (an instance uuid).
+
+    Filters: ``project_id``, ``user_id``, ``host``, ``node``, ``vm_state``
+    (value or list), ``task_state``, ``name`` (substring of display_name),
+    ``image_ref``, ``flavor_id`` (instance_type_id), ``reservation_id``,
+    ``availability_zone``, ``uuids`` (list), ``changes_since`` (datetime),
+    ``deleted`` (True: only deleted, False: only live, None: both).
+
+    :raises InstanceNotFound: the marker is not an instance in the result set.
+    """
+    filters = dict(filters or {})
+    with engine.reader() as session:
+        query = _apply_filters(session.query(_INST), filters)
+        column = getattr(_INST, sort_key)
+        order = [column.desc(), _INST.id.desc()] if sort_dir == 'desc' else [column, _INST.id]
+        query = query.order_by(*order)
+        if marker is not None:
+            query = _after_marker(session, query, marker, column, sort_dir)
+        if limit is not None:
+            query = query.limit(limit)
+        return [to_dict(row) for row in query.options(selectinload(_INST.metadata_items))]
+
+
+_EQUALITY_FILTERS = {'project_id': _INST.project_id, 'user_id': _INST.user_id,
+                     'host': _INST.host, 'node': _INST.node, 'task_state': _INST.task_state,
+                     'image_ref': _INST.image_ref, 'flavor_id': _INST.instance_type_id,
+                     'reservation_id': _INST.reservation_id,
+                     'availability_zone': _INST.availability_zone}
+
+
+def _apply_filters(query, filters):
+    deleted = filters.pop('deleted', False)
+    if deleted is True:
+        query = query.filter(_INST.deleted != 0)
+    elif deleted is False:
+        query = query.filter(_INST.deleted == 0)
+    for key, column in _EQUALITY_FILTERS.items():
+        if filters.get(key) is not None:
+            query = query.filter(column == filters[key])
+    if filters.get('vm_state') is not None:
+        states = filters['vm_state']
+        states = states if isinstance(states, (list, tuple)) else [states]
+        query = query.filter(_INST.vm_state.in_(states))
+    if filters.get('name'):
+        query = query.filter(_INST.display_name.contains(filters['name'], autoescape=True))
+    if filters.get('uuids') is not None:
+        query = query.filter(_INST.uuid.in_(filters['uuids']))
+    if filters.get('changes_since') is not None:
+        query = query.filter(sa.func.coalesce(_INST.updated_at, _INST.created_at)
+                             >= filters['changes_since'])
+    return query
+
+
+def _after_marker(session, query, marker, column, sort_dir):
+    row = session.query(_INST).filter_by(uuid=marker).one_or_none()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=marker)
+    value = getattr(row, column.key)
+    if sort_dir == 'desc':
+        return query.filter(sa.or_(column < value, sa.and_(column == value, _INST.id < row.id)))
+    return query.filter(sa.or_(column > value, sa.and_(column == value, _INST.id > row.id)))
+
+
+def instance_count_by_host():
+    """``{host: live instance count}`` for the scheduler's instance weigher."""
+    with engine.reader() as session:
+        rows = session.execute(
+            sa.select(_INST.host, _INST.node, sa.func.count())
+            .where(_INST.deleted == 0, _INST.node.is_not(None))
+            .group_by(_INST.host, _INST.node))
+        return {(host, node): count for host, node, count in rows}

@@ -1,0 +1,306 @@
+"""SQLAlchemy models of novalite's tables.
+
+Rows that users can delete are soft-deleted (``deleted`` = the row's id) so
+that unique constraints ignore them and history stays queryable, as Nova does.
+Alembic migrations in ``db/migrations`` must produce exactly this schema; a
+test compares the two.
+"""
+
+import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, relationship
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    def as_dict(self):
+        """Column values as a JSON-ready dict (datetimes as ISO strings)."""
+        values = {}
+        for column in self.__table__.columns:
+            value = getattr(self, column.key)
+            if isinstance(value, datetime.datetime):
+                value = value.isoformat()
+            values[column.key] = value
+        return values
+
+
+class TimestampMixin:
+    created_at = Column(DateTime, default=utcnow, nullable=False)
+    updated_at = Column(DateTime, onupdate=utcnow)
+
+
+class SoftDeleteMixin:
+    deleted_at = Column(DateTime)
+    deleted = Column(Integer, default=0, nullable=False)
+
+
+class Service(Base, TimestampMixin, SoftDeleteMixin):
+    __tablename__ = 'services'
+    __table_args__ = (
+        UniqueConstraint('host', 'binary', 'deleted', name='uniq_services0host0binary0deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    host = Column(String(255), nullable=False)
+    binary = Column(String(255), nullable=False)
+    topic = Column(String(255))
+    report_count = Column(Integer, nullable=False, default=0)
+    disabled = Column(Boolean, nullable=False, default=False)
+    disabled_reason = Column(String(255))
+    forced_down = Column(Boolean, nullable=False, default=False)
+    last_seen_up = Column(DateTime)
+    version = Column(Integer, nullable=False, default=0)
+
+
+class ComputeNode(Base, TimestampMixin, SoftDeleteMixin):
+    """A hypervisor node: totals reported by its compute host, usage kept by claims.
+
+    ``vcpus_used``, ``memory_mb_used`` and ``local_gb_used`` are the sums of
+    the node's allocations; claims change them with a conditional UPDATE so
+    that concurrent schedulers never overcommit (see ``db.api.claim``).
+    """
+
+    __tablename__ = 'compute_nodes'
+    __table_args__ = (
+        UniqueConstraint('host', 'hypervisor_hostname', 'deleted',
+                         name='uniq_compute_nodes0host0hypervisor_hostname0deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    host = Column(String(255), nullable=False)
+    hypervisor_hostname = Column(String(255), nullable=False)
+    hypervisor_type = Column(String(255), nullable=False)
+    hypervisor_version = Column(BigInteger, nullable=False, default=0)
+    cpu_info = Column(Text, nullable=False, default='{}')
+    host_ip = Column(String(64))
+    availability_zone = Column(String(255), nullable=False)
+    supported_instances = Column(Text, nullable=False, default='[]')
+    vcpus = Column(Integer, nullable=False)
+    memory_mb = Column(Integer, nullable=False)
+    local_gb = Column(Integer, nullable=False)
+    vcpus_used = Column(Integer, nullable=False, default=0)
+    memory_mb_used = Column(Integer, nullable=False, default=0)
+    local_gb_used = Column(Integer, nullable=False, default=0)
+    free_disk_gb = Column(Integer)
+    running_vms = Column(Integer, nullable=False, default=0)
+    reserved_host_cpus = Column(Integer, nullable=False, default=0)
+    reserved_host_memory_mb = Column(Integer, nullable=False, default=0)
+    reserved_host_disk_mb = Column(Integer, nullable=False, default=0)
+    cpu_allocation_ratio = Column(Float, nullable=False, default=1.0)
+    ram_allocation_ratio = Column(Float, nullable=False, default=1.0)
+    disk_allocation_ratio = Column(Float, nullable=False, default=1.0)
+    generation = Column(Integer, nullable=False, default=0)
+
+
+class Allocation(Base):
+    """Resources one consumer (an instance) holds on one compute node."""
+
+    __tablename__ = 'allocations'
+    __table_args__ = (
+        UniqueConstraint('consumer_id', 'compute_node_id',
+                         name='uniq_allocations0consumer_id0compute_node_id'),
+        Index('allocations_compute_node_id_idx', 'compute_node_id'),
+    )
+    id = Column(Integer, primary_key=True)
+    consumer_id = Column(String(36), nullable=False)
+    compute_node_id = Column(Integer, ForeignKey('compute_nodes.id'), nullable=False)
+    vcpus = Column(Integer, nullable=False)
+    memory_mb = Column(Integer, nullable=False)
+    disk_gb = Column(Integer, nullable=False)
+    created_at = Column(DateTime, default=utcnow, nullable=False)
+
+
+class Flavor(Base, TimestampMixin, SoftDeleteMixin):
+    __tablename__ = 'flavors'
+    __table_args__ = (
+        UniqueConstraint('flavorid', 'deleted', name='uniq_flavors0flavorid0deleted'),
+        UniqueConstraint('name', 'deleted', name='uniq_flavors0name0deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    flavorid = Column(String(255), nullable=False)
+    name = Column(String(255), nullable=False)
+    memory_mb = Column(Integer, nullable=False)
+    vcpus = Column(Integer, nullable=False)
+    root_gb = Column(Integer, nullable=False, default=0)
+    ephemeral_gb = Column(Integer, nullable=False, default=0)
+    swap = Column(Integer, nullable=False, default=0)
+    rxtx_factor = Column(Float, nullable=False, default=1.0)
+    is_public = Column(Boolean, nullable=False, default=True)
+    disabled = Column(Boolean, nullable=False, default=False)
+    description = Column(Text)
+    extra_specs = relationship('FlavorExtraSpec', lazy='selectin',
+                               cascade='all, delete-orphan')
+
+
+class FlavorExtraSpec(Base):
+    __tablename__ = 'flavor_extra_specs'
+    __table_args__ = (
+        UniqueConstraint('flavor_id', 'key', name='uniq_flavor_extra_specs0flavor_id0key'),
+    )
+    id = Column(Integer, primary_key=True)
+    flavor_id = Column(Integer, ForeignKey('flavors.id'), nullable=False)
+    key = Column(String(255), nullable=False)
+    value = Column(String(255))
+
+
+class Instance(Base, TimestampMixin, SoftDeleteMixin):
+    __tablename__ = 'instances'
+    __table_args__ = (
+        Index('instances_host_deleted_idx', 'host', 'deleted'),
+        Index('instances_project_id_deleted_idx', 'project_id', 'deleted'),
+        Index('instances_reservation_id_idx', 'reservation_id'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    project_id = Column(String(255))
+    user_id = Column(String(255))
+    display_name = Column(String(255))
+    display_description = Column(String(255))
+    hostname = Column(String(255))
+    host = Column(String(255))
+    node = Column(String(255))
+    launched_on = Column(String(255))
+    image_ref = Column(String(255))
+    kernel_id = Column(String(255))
+    ramdisk_id = Column(String(255))
+    flavor = Column(Text, nullable=False)
+    instance_type_id = Column(Integer)
+    memory_mb = Column(Integer, nullable=False)
+    vcpus = Column(Integer, nullable=False)
+    root_gb = Column(Integer, nullable=False)
+    ephemeral_gb = Column(Integer, nullable=False)
+    swap = Column(Integer, nullable=False, default=0)
+    vm_state = Column(String(255), nullable=False)
+    task_state = Column(String(255))
+    power_state = Column(Integer, nullable=False, default=0)
+    availability_zone = Column(String(255))
+    config_drive = Column(String(255))
+    key_name = Column(String(255))
+    key_data = Column(Text)
+    user_data = Column(Text)
+    system_metadata = Column(Text, nullable=False, default='{}')
+    reservation_id = Column(String(255))
+    launch_index = Column(Integer, nullable=False, default=0)
+    access_ip_v4 = Column(String(39))
+    access_ip_v6 = Column(String(39))
+    locked = Column(Boolean, nullable=False, default=False)
+    progress = Column(Integer, nullable=False, default=0)
+    launched_at = Column(DateTime)
+    terminated_at = Column(DateTime)
+    metadata_items = relationship('InstanceMetadata', lazy='selectin',
+                                  cascade='all, delete-orphan')
+
+
+class InstanceMetadata(Base):
+    __tablename__ = 'instance_metadata'
+    __table_args__ = (
+        UniqueConstraint('instance_uuid', 'key', name='uniq_instance_metadata0instance_uuid0key'),
+    )
+    id = Column(Integer, primary_key=True)
+    instance_uuid = Column(String(36), ForeignKey('instances.uuid'), nullable=False)
+    key = Column(String(255), nullable=False)
+    value = Column(String(255))
+
+
+class InstanceFault(Base):
+    __tablename__ = 'instance_faults'
+    __table_args__ = (Index('instance_faults_instance_uuid_idx', 'instance_uuid'),)
+    id = Column(Integer, primary_key=True)
+    instance_uuid = Column(String(36), nullable=False)
+    code = Column(Integer, nullable=False)
+    message = Column(String(255), nullable=False)
+    details = Column(Text)
+    host = Column(String(255))
+    created_at = Column(DateTime, default=utcnow, nullable=False)
+
+
+class InstanceAction(Base):
+    __tablename__ = 'instance_actions'
+    __table_args__ = (
+        Index('instance_actions_instance_uuid_request_id_idx', 'instance_uuid', 'request_id'),
+    )
+    id = Column(Integer, primary_key=True)
+    instance_uuid = Column(String(36), nullable=False)
+    action = Column(String(255), nullable=False)
+    request_id = Column(String(255), nullable=False)
+    user_id = Column(String(255))
+    project_id = Column(String(255))
+    message = Column(String(255))
+    start_time = Column(DateTime, default=utcnow, nullable=False)
+    finish_time = Column(DateTime)
+    updated_at = Column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class InstanceActionEvent(Base):
+    __tablename__ = 'instance_actions_events'
+    __table_args__ = (Index('instance_actions_events_action_id_idx', 'action_id'),)
+    id = Column(Integer, primary_key=True)
+    action_id = Column(Integer, ForeignKey('instance_actions.id'), nullable=False)
+    event = Column(String(255), nullable=False)
+    result = Column(String(255))
+    traceback = Column(Text)
+    host = Column(String(255))
+    details = Column(Text)
+    start_time = Column(DateTime, default=utcnow, nullable=False)
+    finish_time = Column(DateTime)
+
+
+class KeyPair(Base, TimestampMixin, SoftDeleteMixin):
+    __tablename__ = 'key_pairs'
+    __table_args__ = (
+        UniqueConstraint('user_id', 'name', 'deleted', name='uniq_key_pairs0user_id0name0deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    name = Column(String(255), nullable=False)
+    user_id = Column(String(255), nullable=False)
+    fingerprint = Column(String(255), nullable=False)
+    public_key = Column(Text, nullable=False)
+    type = Column(String(16), nullable=False, default='ssh')
+
+
+class Network(Base, TimestampMixin):
+    """A flat network: one bridge, one IPv4 subnet."""
+
+    __tablename__ = 'networks'
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    label = Column(String(255), nullable=False, unique=True)
+    cidr = Column(String(43), nullable=False)
+    gateway = Column(String(39))
+    dns1 = Column(String(39))
+    dns2 = Column(String(39))
+    bridge = Column(String(15), nullable=False)
+    mtu = Column(Integer)
+
+
+class FixedIP(Base):
+    """An address of a network; ``instance_uuid`` set while a server holds it."""
+
+    __tablename__ = 'fixed_ips'
+    __table_args__ = (
+        UniqueConstraint('network_id', 'address', name='uniq_fixed_ips0network_id0address'),
+        Index('fixed_ips_instance_uuid_idx', 'instance_uuid'),
+    )
+    id = Column(Integer, primary_key=True)
+    network_id = Column(Integer, ForeignKey('networks.id'), nullable=False)
+    address = Column(String(39), nullable=False)
+    instance_uuid = Column(String(36))
+    port_id = Column(String(36))
+    mac_address = Column(String(17))
+    allocated_at = Column(DateTime)

@@ -1,0 +1,149 @@
+"""Services and their heartbeats, and compute nodes' reported totals."""
+
+import json
+import uuid
+
+import sqlalchemy as sa
+
+from novalite import exception
+from novalite.db import engine, models
+from novalite.db.models import utcnow
+
+
+def service_get_or_create(host, binary, topic):
+    """The live service row of ``binary`` on ``host``, created on first start."""
+    with engine.writer() as session:
+        row = _service_query(session, host, binary).one_or_none()
+        if row is None:
+            row = models.Service(uuid=str(uuid.uuid4()), host=host, binary=binary,
+                                 topic=topic, last_seen_up=utcnow())
+            session.add(row)
+            session.flush()
+        return row.as_dict()
+
+
+def _service_query(session, host, binary):
+    return session.query(models.Service).filter_by(host=host, binary=binary, deleted=0)
+
+
+def service_heartbeat(service_id):
+    """Record that a service is alive; returns the refreshed row."""
+    with engine.writer() as session:
+        session.execute(
+            sa.update(models.Service)
+            .where(models.Service.id == service_id)
+            .values(report_count=models.Service.report_count + 1,
+                    last_seen_up=utcnow(), updated_at=utcnow()))
+        row = session.get(models.Service, service_id)
+        if row is None or row.deleted:
+            raise exception.ServiceNotFound(service_id=service_id)
+        return row.as_dict()
+
+
+def service_get_all(binary=None, host=None):
+    with engine.reader() as session:
+        query = session.query(models.Service).filter_by(deleted=0)
+        if binary:
+            query = query.filter_by(binary=binary)
+        if host:
+            query = query.filter_by(host=host)
+        return [row.as_dict() for row in query.order_by(models.Service.id)]
+
+
+def service_get(service_id):
+    """:raises ServiceNotFound:"""
+    with engine.reader() as session:
+        row = session.query(models.Service).filter_by(id=service_id, deleted=0).one_or_none()
+        if row is None:
+            raise exception.ServiceNotFound(service_id=service_id)
+        return row.as_dict()
+
+
+def service_update(service_id, values):
+    """:raises ServiceNotFound:"""
+    with engine.writer() as session:
+        row = session.query(models.Service).filter_by(id=service_id, deleted=0).one_or_none()
+        if row is None:
+            raise exception.ServiceNotFound(service_id=service_id)
+        for key, value in values.items():
+            setattr(row, key, value)
+        session.flush()
+        return row.as_dict()
+
+
+def service_destroy(service_id):
+    """Soft-delete a service and the compute nodes of its host.
+
+    :raises ServiceNotFound:
+    """
+    with engine.writer() as session:
+        row = session.query(models.Service).filter_by(id=service_id, deleted=0).one_or_none()
+        if row is None:
+            raise exception.ServiceNotFound(service_id=service_id)
+        now = utcnow()
+        row.deleted, row.deleted_at = row.id, now
+        if row.binary == 'novalite-compute':
+            session.execute(
+                sa.update(models.ComputeNode)
+                .where(models.ComputeNode.host == row.host, models.ComputeNode.deleted == 0)
+                .values(deleted=models.ComputeNode.id, deleted_at=now))
+
+
+_TOTAL_FIELDS = (
+    'hypervisor_type', 'hypervisor_version', 'host_ip', 'availability_zone',
+    'vcpus', 'memory_mb', 'local_gb', 'free_disk_gb', 'running_vms',
+    'reserved_host_cpus', 'reserved_host_memory_mb', 'reserved_host_disk_mb',
+    'cpu_allocation_ratio', 'ram_allocation_ratio', 'disk_allocation_ratio',
+)
+
+
+def compute_node_report(host, nodename, resources):
+    """Create or update a node's totals as its compute host reports them.
+
+    ``resources`` holds the keys of ``_TOTAL_FIELDS`` plus ``cpu_info`` and
+    ``supported_instances``. Usage columns are left alone: claims own them.
+    Returns the node row.
+    """
+    values = {key: resources[key] for key in _TOTAL_FIELDS if key in resources}
+    values['cpu_info'] = json.dumps(resources.get('cpu_info') or {})
+    values['supported_instances'] = json.dumps(resources.get('supported_instances') or [])
+    with engine.writer() as session:
+        row = (session.query(models.ComputeNode)
+               .filter_by(host=host, hypervisor_hostname=nodename, deleted=0).one_or_none())
+        if row is None:
+            row = models.ComputeNode(uuid=str(uuid.uuid4()), host=host,
+                                     hypervisor_hostname=nodename, **values)
+            session.add(row)
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = utcnow()
+        session.flush()
+        return row.as_dict()
+
+
+def compute_node_get_all(host=None):
+    with engine.reader() as session:
+        query = session.query(models.ComputeNode).filter_by(deleted=0)
+        if host:
+            query = query.filter_by(host=host)
+        return [row.as_dict() for row in query.order_by(models.ComputeNode.id)]
+
+
+def compute_node_get(node_id):
+    """:raises HypervisorNotFound:"""
+    with engine.reader() as session:
+        row = session.query(models.ComputeNode).filter_by(id=node_id, deleted=0).one_or_none()
+        if row is None:
+            raise exception.HypervisorNotFound(hypervisor_id=node_id)
+        return row.as_dict()
+
+
+def compute_node_get_by_host_and_node(host, nodename):
+    """:raises ComputeHostNotFound:"""
+    with engine.reader() as session:
+        row = (session.query(models.ComputeNode)
+               .filter_by(host=host, hypervisor_hostname=nodename, deleted=0).one_or_none())
+        if row is None:
+            raise exception.ComputeHostNotFound(host=f'{host}/{nodename}')
+        return row.as_dict()

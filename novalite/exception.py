@@ -1,0 +1,139 @@
+"""novalite's domain exceptions.
+
+Each carries a message template and the HTTP status the API answers with;
+the fault middleware turns any of them into Nova's fault body.
+"""
+
+
+class NovaliteException(Exception):
+    """Base class: ``msg_fmt`` is formatted with the keyword arguments."""
+
+    msg_fmt = "An unknown exception occurred."
+    code = 500
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if message is None:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError):
+                message = self.msg_fmt
+        self.message = message
+        super().__init__(message)
+
+    def format_message(self):
+        return self.message
+
+
+class Invalid(NovaliteException):
+    msg_fmt = "Unacceptable parameters."
+    code = 400
+
+
+class ValidationError(Invalid):
+    msg_fmt = "Invalid input for field/attribute %(field)s. %(detail)s"
+
+
+class NotFound(NovaliteException):
+    msg_fmt = "Resource could not be found."
+    code = 404
+
+
+class Conflict(NovaliteException):
+    msg_fmt = "Conflict."
+    code = 409
+
+
+class Forbidden(NovaliteException):
+    msg_fmt = "Policy doesn't allow %(action)s to be performed."
+    code = 403
+
+
+class InstanceNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s could not be found."
+
+
+class FlavorNotFound(NotFound):
+    msg_fmt = "Flavor %(flavor_id)s could not be found."
+
+
+class FlavorExists(Conflict):
+    msg_fmt = "Flavor with %(key)s %(value)s already exists."
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = "Image %(image_id)s could not be found."
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = "Service %(service_id)s could not be found."
+
+
+class ComputeHostNotFound(NotFound):
+    msg_fmt = "Compute host %(host)s could not be found."
+
+
+class HypervisorNotFound(NotFound):
+    msg_fmt = "Hypervisor %(hypervisor_id)s could not be found."
+
+
+class InstanceInvalidState(Conflict):
+    msg_fmt = ("Cannot '%(method)s' instance %(instance_uuid)s while it is in "
+               "%(attr)s %(state)s")
+
+
+class UnexpectedTaskStateError(Conflict):
+    msg_fmt = ("Conflict updating instance %(instance_uuid)s. "
+               "Expected: %(expected)s. Actual: %(actual)s")
+
+
+class InstanceActionNotFound(NotFound):
+    msg_fmt = "Action for request_id %(request_id)s on instance %(instance_uuid)s not found"
+
+
+class NoValidHost(NovaliteException):
+    msg_fmt = "No valid host was found. %(reason)s"
+    code = 500
+
+
+class MaxRetriesExceeded(NoValidHost):
+    msg_fmt = "Exceeded maximum number of retries. %(reason)s"
+
+
+class RescheduledException(NovaliteException):
+    msg_fmt = "Build of instance %(instance_uuid)s was re-scheduled: %(reason)s"
+
+
+class BuildAbortException(NovaliteException):
+    msg_fmt = "Build of instance %(instance_uuid)s aborted: %(reason)s"
+
+
+class InstanceDeployFailure(NovaliteException):
+    msg_fmt = "Failed to deploy instance: %(reason)s"
+
+
+class HypervisorUnavailable(NovaliteException):
+    msg_fmt = "Connection to the hypervisor is broken on host %(host)s"
+
+
+class ImageUnacceptable(Invalid):
+    msg_fmt = "Image %(image_id)s is unacceptable: %(reason)s"
+
+
+class QuotaExceeded(Forbidden):
+    msg_fmt = "Quota exceeded: %(reason)s"
+
+
+class VersionNotAcceptable(NovaliteException):
+    msg_fmt = ("Version %(version)s is not supported by the API. "
+               "Minimum is %(min)s and maximum is %(max)s.")
+    code = 406
+
+
+class InvalidAPIVersionString(Invalid):
+    msg_fmt = ("API Version String %(version)s is of invalid format. "
+               "Must be of format MajorNum.MinorNum.")
+
+
+class DBNotAllowed(NovaliteException):
+    msg_fmt = "%(binary)s attempted direct database access, which is not allowed"

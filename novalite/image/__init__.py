@@ -1,0 +1,1 @@
+"""The image service novalite resolves ``imageRef`` against."""

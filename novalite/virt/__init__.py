@@ -1,0 +1,1 @@
+"""Virt drivers: what the compute manager drives (fake in memory, or libvirt)."""

@@ -1,0 +1,128 @@
+"""The virt driver interface: what a hypervisor must do for the compute manager.
+
+A driver works on *instance dicts* as the conductor returns them: ``uuid``,
+``name`` (the hypervisor-side name, ``instance-<uuid>``), ``hostname``,
+``display_name``, ``vcpus``, ``memory_mb``, ``root_gb``, ``ephemeral_gb``,
+``swap``, ``flavor`` (dict), ``image_ref``, ``kernel_id``, ``ramdisk_id``,
+``metadata`` (dict), ``system_metadata`` (dict, includes ``image_*`` props),
+``key_name``, ``key_data``, ``user_data`` (base64 text or None),
+``config_drive``, ``availability_zone``, ``project_id``, ``user_id``,
+``host``, ``node``, ``power_state``, ``vm_state``, ``task_state``.
+
+``network_info`` is a list of vif dicts: ``id`` (port id), ``address`` (MAC),
+``devname`` (tap name), ``bridge``, ``network`` (``label``, ``cidr``,
+``gateway``, ``dns``, ``mtu``) and ``ips`` (list of ``{'address', 'version'}``).
+
+``image_meta`` is the image service's dict: ``id``, ``name``, ``disk_format``,
+``container_format``, ``size``, ``checksum`` and ``properties``.
+
+Drivers raise :class:`novalite.exception.NovaliteException` subclasses; a
+spawn failure makes the compute manager reschedule.
+"""
+
+import abc
+import collections
+import importlib
+
+InstanceInfo = collections.namedtuple('InstanceInfo', ['state'])
+
+_DRIVERS = {
+    'fake': 'novalite.virt.fake.FakeDriver',
+    'libvirt': 'novalite.virt.libvirt.driver.LibvirtDriver',
+}
+
+
+def load_driver(name, virtapi=None):
+    """Instantiate the driver called ``name`` (``[DEFAULT] compute_driver``)."""
+    module_name, _, class_name = _DRIVERS[name].rpartition('.')
+    return getattr(importlib.import_module(module_name), class_name)(virtapi)
+
+
+class ComputeDriver(abc.ABC):
+    """Base class of virt drivers."""
+
+    def __init__(self, virtapi=None):
+        self.virtapi = virtapi
+        self._event_callback = None
+
+    # Host
+    @abc.abstractmethod
+    def init_host(self, host):
+        """Prepare the hypervisor for service (connect, create bridges...)."""
+
+    def cleanup_host(self, host):
+        """Release what init_host took, on service stop."""
+
+    @abc.abstractmethod
+    def get_available_nodes(self):
+        """Names of the hypervisor nodes this driver manages."""
+
+    @abc.abstractmethod
+    def get_available_resource(self, nodename):
+        """Resource view of one node, as a dict.
+
+        Keys: ``vcpus``, ``memory_mb``, ``local_gb`` (totals),
+        ``vcpus_used``, ``memory_mb_used``, ``local_gb_used`` (what the
+        hypervisor sees in use), ``free_disk_gb``, ``hypervisor_type``,
+        ``hypervisor_version`` (int), ``hypervisor_hostname``, ``cpu_info``
+        (dict), ``supported_instances`` (list of ``[arch, hv_type, vm_mode]``).
+        """
+
+    @abc.abstractmethod
+    def list_instance_uuids(self):
+        """UUIDs of the instances that exist on the hypervisor."""
+
+    # Lifecycle
+    @abc.abstractmethod
+    def spawn(self, context, instance, image_meta, injected_files, admin_password,
+              network_info, block_device_info=None):
+        """Create and start the guest; return once it runs."""
+
+    @abc.abstractmethod
+    def destroy(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True):
+        """Stop and remove the guest and its local files; a missing guest is fine."""
+
+    @abc.abstractmethod
+    def reboot(self, context, instance, network_info, reboot_type):
+        """Reboot: ``SOFT`` asks the guest (falling back to hard), ``HARD`` resets."""
+
+    @abc.abstractmethod
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        """Stop the guest, cleanly within ``timeout`` seconds if given."""
+
+    @abc.abstractmethod
+    def power_on(self, context, instance, network_info, block_device_info=None):
+        """Start a stopped guest."""
+
+    def pause(self, instance):
+        raise NotImplementedError()
+
+    def unpause(self, instance):
+        raise NotImplementedError()
+
+    def suspend(self, context, instance):
+        raise NotImplementedError()
+
+    def resume(self, context, instance, network_info, block_device_info=None):
+        raise NotImplementedError()
+
+    @abc.abstractmethod
+    def get_info(self, instance):
+        """:class:`InstanceInfo` of the guest; raises InstanceNotFound if absent."""
+
+    def get_console_output(self, context, instance):
+        """The guest's serial console output as text."""
+        raise NotImplementedError()
+
+    def manage_image_cache(self, context, all_instances):
+        """Periodic clean-up of cached base images no instance uses."""
+
+    # Events
+    def register_event_listener(self, callback):
+        """``callback(uuid, power_state)`` is called on hypervisor lifecycle events."""
+        self._event_callback = callback
+
+    def emit_event(self, uuid, power_state):
+        if self._event_callback is not None:
+            self._event_callback(uuid, power_state)
