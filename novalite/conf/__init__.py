@@ -18,9 +18,11 @@ from novalite.conf import (
     network,
     scheduler,
     service,
+    upgrade_levels,
 )
 
 CONF = cfg.CONF
 
-for _module in (api, compute, database, fake, image, libvirt, network, scheduler, service):
+for _module in (api, compute, database, fake, image, libvirt, network, scheduler, service,
+                upgrade_levels):
     _module.register_opts(CONF)

@@ -12,9 +12,11 @@ from novalite.conf import (
     network,
     scheduler,
     service,
+    upgrade_levels,
 )
 
-_MODULES = (service, compute, api, database, scheduler, fake, image, libvirt, network)
+_MODULES = (service, compute, api, database, scheduler, fake, image, libvirt, network,
+            upgrade_levels)
 
 
 def list_opts():

@@ -41,13 +41,6 @@ A service whose last heartbeat is older than this many seconds is reported
                default=10,
                min=1,
                help="Seconds between two runs of a service's periodic task loop."),
-    cfg.IntOpt('graceful_shutdown_timeout',
-               default=60,
-               min=0,
-               help="""
-On SIGTERM a service stops taking new RPC messages and waits at most this
-many seconds for in-flight work to finish before it exits. 0 waits forever.
-"""),
 ]
 
 

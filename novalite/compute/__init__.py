@@ -1,0 +1,1 @@
+"""The compute service: owns the instances on one hypervisor host."""

@@ -1,0 +1,1 @@
+"""The conductor: build orchestration and the database proxy for compute hosts."""

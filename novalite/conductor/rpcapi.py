@@ -1,0 +1,99 @@
+"""Client side of the conductor's two RPC interfaces.
+
+Both live on the ``conductor`` topic: :class:`ConductorAPI` is the database
+proxy compute hosts use (they hold no DB credentials); :class:`ComputeTaskAPI`
+(namespace ``compute_task``) starts long-running tasks such as builds.
+
+ConductorAPI version history:
+
+* 1.0 - Initial version: service_join, service_heartbeat,
+  compute_node_report, instance_get, instance_get_all_by_host,
+  instance_update, instance_destroy, instance_fault_create,
+  action_event_start, action_event_finish, network_allocate,
+  network_deallocate.
+
+ComputeTaskAPI version history:
+
+* 1.0 - Initial version: build_instances.
+"""
+
+from novalite import rpc
+from novalite.conf import CONF
+
+TOPIC = 'conductor'
+
+
+class ConductorAPI:
+    VERSION = '1.0'
+
+    def __init__(self):
+        self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
+
+    def _call(self, context, method, **kwargs):
+        return self.client.prepare().call(context, method, **kwargs)
+
+    def service_join(self, context, host, binary, topic):
+        return self._call(context, 'service_join', host=host, binary=binary, topic=topic)
+
+    def service_heartbeat(self, context, service_id):
+        return self._call(context, 'service_heartbeat', service_id=service_id)
+
+    def compute_node_report(self, context, host, nodename, resources):
+        return self._call(context, 'compute_node_report', host=host, nodename=nodename,
+                          resources=resources)
+
+    def instance_get(self, context, instance_uuid):
+        return self._call(context, 'instance_get', instance_uuid=instance_uuid)
+
+    def instance_get_all_by_host(self, context, host):
+        return self._call(context, 'instance_get_all_by_host', host=host)
+
+    def instance_update(self, context, instance_uuid, values, expected_task_state=None,
+                        expected_vm_state=None):
+        return self._call(context, 'instance_update', instance_uuid=instance_uuid,
+                          values=values, expected_task_state=expected_task_state,
+                          expected_vm_state=expected_vm_state)
+
+    def instance_destroy(self, context, instance_uuid):
+        return self._call(context, 'instance_destroy', instance_uuid=instance_uuid)
+
+    def instance_fault_create(self, context, instance_uuid, code, message, details=None,
+                              host=None):
+        return self._call(context, 'instance_fault_create', instance_uuid=instance_uuid,
+                          code=code, message=message, details=details, host=host)
+
+    def action_event_start(self, context, instance_uuid, request_id, event, host):
+        return self._call(context, 'action_event_start', instance_uuid=instance_uuid,
+                          request_id=request_id, event=event, host=host)
+
+    def action_event_finish(self, context, event_id, result, traceback=None):
+        return self._call(context, 'action_event_finish', event_id=event_id, result=result,
+                          traceback=traceback)
+
+    def network_allocate(self, context, instance_uuid, host):
+        return self._call(context, 'network_allocate', instance_uuid=instance_uuid, host=host)
+
+    def network_deallocate(self, context, instance_uuid):
+        return self._call(context, 'network_deallocate', instance_uuid=instance_uuid)
+
+
+class ComputeTaskAPI:
+    VERSION = '1.0'
+
+    def __init__(self):
+        self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
+                                     namespace='compute_task')
+
+    def build_instances(self, context, instances, request_spec, filter_properties=None,
+                        host_lists=None):
+        """Schedule and build ``instances`` (dicts); a cast.
+
+        ``filter_properties`` carries the ``retry`` record (``num_attempts``,
+        ``hosts`` tried) when a compute host asks for a reschedule, and
+        ``host_lists`` the alternates the scheduler returned, one list per
+        instance.
+        """
+        self.client.prepare().cast(context, 'build_instances', instances=instances,
+                                   request_spec=request_spec,
+                                   filter_properties=filter_properties or {},
+                                   host_lists=host_lists)
