@@ -49,10 +49,10 @@ class ConductorAPI:
         return self._call(context, 'instance_get_all_by_host', host=host)
 
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
-                        expected_vm_state=None):
+                        expected_vm_state=None, expected_host=None):
         return self._call(context, 'instance_update', instance_uuid=instance_uuid,
                           values=values, expected_task_state=expected_task_state,
-                          expected_vm_state=expected_vm_state)
+                          expected_vm_state=expected_vm_state, expected_host=expected_host)
 
     def instance_destroy(self, context, instance_uuid):
         return self._call(context, 'instance_destroy', instance_uuid=instance_uuid)

@@ -11,6 +11,7 @@ from oslo_config import cfg
 from novalite.conf import (
     api,
     compute,
+    conductor,
     database,
     fake,
     image,
@@ -23,6 +24,6 @@ from novalite.conf import (
 
 CONF = cfg.CONF
 
-for _module in (api, compute, database, fake, image, libvirt, network, scheduler, service,
-                upgrade_levels):
+for _module in (api, compute, conductor, database, fake, image, libvirt, network, scheduler,
+                service, upgrade_levels):
     _module.register_opts(CONF)

@@ -5,6 +5,7 @@ import collections
 from novalite.conf import (
     api,
     compute,
+    conductor,
     database,
     fake,
     image,
@@ -15,7 +16,7 @@ from novalite.conf import (
     upgrade_levels,
 )
 
-_MODULES = (service, compute, api, database, scheduler, fake, image, libvirt, network,
+_MODULES = (service, compute, conductor, api, database, scheduler, fake, image, libvirt, network,
             upgrade_levels)
 
 

@@ -10,7 +10,7 @@ from novalite.db import engine, models
 from novalite.db.models import utcnow
 
 _INST = models.Instance
-_JSON_FIELDS = ('flavor', 'system_metadata')
+_JSON_FIELDS = ('flavor', 'system_metadata', 'request_spec')
 
 
 def to_dict(row):
@@ -64,12 +64,12 @@ def instance_get(instance_uuid, read_deleted=False):
 
 
 def instance_update(instance_uuid, values, expected_task_state=None,
-                    expected_vm_state=None):
+                    expected_vm_state=None, expected_host=None):
     """Update an instance, optionally only from expected states.
 
     ``expected_task_state``/``expected_vm_state`` are a value or a list of
-    values; the check and the write are one UPDATE so two workers cannot both
-    move an instance out of the same state.
+    values, ``expected_host`` a host name; the check and the write are one
+    UPDATE so two workers cannot both move an instance out of the same state.
 
     :raises InstanceNotFound: no such live instance.
     :raises UnexpectedTaskStateError: the instance is not in an expected state.
@@ -81,6 +81,7 @@ def instance_update(instance_uuid, values, expected_task_state=None,
         statement = sa.update(_INST).where(_INST.uuid == instance_uuid, _INST.deleted == 0)
         statement = _expect(statement, _INST.task_state, expected_task_state)
         statement = _expect(statement, _INST.vm_state, expected_vm_state)
+        statement = _expect(statement, _INST.host, expected_host)
         matched = session.execute(
             statement.values(**values).execution_options(synchronize_session=False)).rowcount
         row = _get_row(session, instance_uuid)
@@ -201,3 +202,29 @@ def instance_count_by_host():
             .where(_INST.deleted == 0, _INST.node.is_not(None))
             .group_by(_INST.host, _INST.node))
         return {(host, node): count for host, node, count in rows}
+
+
+def instance_take_stale_builds(task_state, older_than):
+    """Take instances stuck in ``task_state`` since before ``older_than``.
+
+    Each is taken with its own conditional UPDATE (host and node cleared,
+    ``updated_at`` refreshed), so of several conductors recovering at once
+    exactly one takes a given instance. Returns the taken instances.
+    """
+    with engine.writer() as session:
+        stale = session.execute(
+            sa.select(_INST.uuid).where(
+                _INST.deleted == 0, _INST.task_state == task_state,
+                sa.func.coalesce(_INST.updated_at, _INST.created_at) < older_than)).scalars().all()
+        taken = []
+        for uuid in stale:
+            statement = (sa.update(_INST)
+                         .where(_INST.uuid == uuid, _INST.deleted == 0,
+                                _INST.task_state == task_state,
+                                sa.func.coalesce(_INST.updated_at, _INST.created_at) < older_than)
+                         .values(host=None, node=None, updated_at=utcnow())
+                         .execution_options(synchronize_session=False))
+            if session.execute(statement).rowcount:
+                taken.append(uuid)
+        rows = session.query(_INST).filter(_INST.uuid.in_(taken)) if taken else []
+        return [to_dict(row) for row in rows]

@@ -195,6 +195,7 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
     key_data = Column(Text)
     user_data = Column(Text)
     system_metadata = Column(Text, nullable=False, default='{}')
+    request_spec = Column(Text)
     reservation_id = Column(String(255))
     launch_index = Column(Integer, nullable=False, default=0)
     access_ip_v4 = Column(String(39))

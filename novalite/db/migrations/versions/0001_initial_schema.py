@@ -143,6 +143,7 @@ def upgrade():
         sa.Column("key_data", sa.Text(), nullable=True),
         sa.Column("user_data", sa.Text(), nullable=True),
         sa.Column("system_metadata", sa.Text(), nullable=False),
+        sa.Column("request_spec", sa.Text(), nullable=True),
         sa.Column("reservation_id", sa.String(length=255), nullable=True),
         sa.Column("launch_index", sa.Integer(), nullable=False),
         sa.Column("access_ip_v4", sa.String(length=39), nullable=True),

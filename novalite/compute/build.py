@@ -1,0 +1,133 @@
+"""The build path on a compute host: from a scheduled instance to a running guest.
+
+task_state walks scheduling → networking → block_device_mapping → spawning,
+each step persisted through the conductor before it starts. A failed spawn
+is cleaned up and handed back to the conductor to try an alternate host; an
+instance deleted mid-build is left to the delete that is already queued
+behind the instance's lock.
+"""
+
+from oslo_concurrency import lockutils
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from novalite import concurrency, exception
+from novalite.compute import events, vm_states
+from novalite.conductor import rpcapi as conductor_rpcapi
+from novalite.conf import CONF
+from novalite.image import local as image_service
+from novalite.virt import power_state
+
+LOG = logging.getLogger(__name__)
+
+_GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
+_BUILD_STEPS = (vm_states.NETWORKING, vm_states.BLOCK_DEVICE_MAPPING)
+
+
+class _NotOurs(Exception):
+    """The instance was deleted or taken elsewhere before or during the build."""
+
+
+class Builder:
+    def __init__(self, host, driver, conductor, tracker):
+        self.host = host
+        self.driver = driver
+        self.conductor = conductor
+        self.tracker = tracker
+        self.compute_task = conductor_rpcapi.ComputeTaskAPI()
+        self.images = image_service.get_image_service()
+        self._slots = concurrency.Semaphore(CONF.compute.max_concurrent_builds)
+
+    def submit(self, context, instance, node, request_spec, filter_properties, host_list):
+        """Build in the background; at most ``max_concurrent_builds`` at once."""
+        concurrency.spawn_n(self._build_with_slot, context, instance, node, request_spec,
+                            filter_properties, host_list)
+
+    def _build_with_slot(self, context, instance, node, spec, filter_properties, host_list):
+        with self._slots, lockutils.lock(instance['uuid']):
+            self._build(context, instance, node, spec, filter_properties, host_list)
+        self.tracker.report_soon(context)
+
+    def _build(self, context, instance, node, spec, filter_properties, host_list):
+        uuid = instance['uuid']
+        try:
+            with events.action_event(self.conductor, context, uuid,
+                                     'compute__do_build_and_run_instance', self.host):
+                self._build_and_run(context, instance, spec)
+        except _NotOurs:
+            LOG.info('Instance %s is no longer ours to build', uuid)
+        except exception.BuildAbortException as exc:
+            self._destroy_quietly(context, instance)
+            self.set_error(context, instance, exc)
+        except Exception as exc:
+            LOG.warning('Build of instance %s failed on %s: %s', uuid, self.host, exc)
+            self._destroy_quietly(context, instance)
+            self._reschedule_or_fail(context, instance, spec, filter_properties, host_list, exc)
+
+    def _build_and_run(self, context, instance, spec):
+        instance = self._step(context, instance, vm_states.NETWORKING, vm_states.SCHEDULING,
+                              expected_host=self.host)
+        network_info = self._allocate_network(context, instance, spec)
+        instance = self._step(context, instance, vm_states.BLOCK_DEVICE_MAPPING,
+                              vm_states.NETWORKING)
+        instance = self._step(context, instance, vm_states.SPAWNING,
+                              vm_states.BLOCK_DEVICE_MAPPING)
+        image_meta = self.images.show(instance['image_ref'])
+        self.driver.spawn(context, instance, image_meta, [], None, network_info)
+        self._step(context, instance, None, vm_states.SPAWNING,
+                   vm_state=vm_states.ACTIVE, power_state=power_state.RUNNING,
+                   launched_at=timeutils.utcnow())
+
+    def _step(self, context, instance, task_state, expected, expected_host=None, **values):
+        try:
+            return self.conductor.instance_update(
+                context, instance['uuid'], dict(values, task_state=task_state),
+                expected_task_state=expected, expected_host=expected_host)
+        except _GONE:
+            raise _NotOurs() from None
+
+    def _allocate_network(self, context, instance, spec):
+        if spec.get('requested_networks') == 'none':
+            return []
+        return self.conductor.network_allocate(context, instance['uuid'], self.host)
+
+    def _destroy_quietly(self, context, instance):
+        try:
+            self.driver.destroy(context, instance, None)
+        except Exception:
+            LOG.exception('Could not clean up the guest of instance %s', instance['uuid'])
+
+    def _reschedule_or_fail(self, context, instance, spec, filter_properties, host_list, exc):
+        uuid = instance['uuid']
+        self._fault(context, uuid, exc)
+        if host_list is None or 'retry' not in filter_properties:
+            self.set_error(context, instance, exc)
+            return
+        try:
+            self.conductor.network_deallocate(context, uuid)
+            instance = self.conductor.instance_update(
+                context, uuid, {'task_state': vm_states.SCHEDULING, 'host': None, 'node': None},
+                expected_task_state=[vm_states.SPAWNING, *_BUILD_STEPS])
+        except _GONE:
+            return
+        self.compute_task.build_instances(context, [instance], spec, filter_properties,
+                                          host_lists=[host_list])
+
+    def _fault(self, context, uuid, exc):
+        message = exc.format_message() if isinstance(exc, exception.NovaliteException) \
+            else str(exc)
+        try:
+            self.conductor.instance_fault_create(context, uuid, getattr(exc, 'code', 500),
+                                                 message or type(exc).__name__,
+                                                 type(exc).__name__, self.host)
+        except exception.InstanceNotFound:
+            pass
+
+    def set_error(self, context, instance, exc):
+        """Put an instance this host could not build into ERROR with a fault."""
+        self._fault(context, instance['uuid'], exc)
+        try:
+            self.conductor.instance_update(context, instance['uuid'],
+                                           {'vm_state': vm_states.ERROR, 'task_state': None})
+        except exception.InstanceNotFound:
+            pass

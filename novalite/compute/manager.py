@@ -1,0 +1,241 @@
+"""Server side of the compute service: owns the instances on this host.
+
+Every state change is persisted (through the conductor) before the slow step
+it announces, so :meth:`ComputeManager.init_host` can finish or fail what a
+crash interrupted: nothing stays building or deleting forever.
+"""
+
+import oslo_messaging as messaging
+from oslo_concurrency import lockutils
+from oslo_log import log as logging
+from oslo_service import periodic_task
+
+from novalite import concurrency, exception
+from novalite.compute import build, events, resource_tracker, vm_states
+from novalite.conductor import rpcapi as conductor_rpcapi
+from novalite.conf import CONF
+from novalite.service import Manager
+from novalite.virt import driver as virt_driver
+from novalite.virt import power_state
+
+LOG = logging.getLogger(__name__)
+
+_GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
+
+# (action, task_state while running, driver call, vm_state after, power_state after)
+_POWER_ACTIONS = {
+    'start': (vm_states.POWERING_ON, 'power_on', vm_states.ACTIVE, power_state.RUNNING),
+    'stop': (vm_states.POWERING_OFF, 'power_off', vm_states.STOPPED, power_state.SHUTDOWN),
+    'pause': (vm_states.PAUSING, 'pause', vm_states.PAUSED, power_state.PAUSED),
+    'unpause': (vm_states.UNPAUSING, 'unpause', vm_states.ACTIVE, power_state.RUNNING),
+    'suspend': (vm_states.SUSPENDING, 'suspend', vm_states.SUSPENDED, power_state.SUSPENDED),
+    'resume': (vm_states.RESUMING, 'resume', vm_states.ACTIVE, power_state.RUNNING),
+}
+
+
+class ComputeManager(periodic_task.PeriodicTasks, Manager):
+    target = messaging.Target(version='1.0')
+
+    def __init__(self, host=None, driver=None):
+        super().__init__(CONF)
+        self.host = host or CONF.host
+        self.conductor = conductor_rpcapi.ConductorAPI()
+        self.driver = driver or virt_driver.load_driver(CONF.compute_driver)
+        self.tracker = resource_tracker.ResourceTracker(self.host, self.driver, self.conductor)
+        self.builder = build.Builder(self.host, self.driver, self.conductor, self.tracker)
+        # Spacings from config, read now rather than when the module was imported.
+        self._periodic_spacing = dict(
+            self._periodic_spacing,
+            _sync_power_states=abs(CONF.compute.sync_power_state_interval),
+            _report_resources=CONF.compute.resource_report_interval)
+
+    # Start and stop
+
+    def init_host(self, context):
+        self.driver.init_host(self.host)
+        self.driver.register_event_listener(self._on_lifecycle_event)
+        for instance in self.conductor.instance_get_all_by_host(context, self.host):
+            self._recover(context, instance)
+
+    def _recover(self, context, instance):
+        """Settle an instance a crash left mid-way, as Nova's init_host does."""
+        uuid = instance['uuid']
+        if instance['task_state'] == vm_states.DELETING:
+            LOG.info('Completing the delete of instance %s', uuid)
+            self._terminate(context, instance)
+        elif instance['vm_state'] == vm_states.BUILDING:
+            LOG.warning('Instance %s was building when this host stopped', uuid)
+            self._destroy_quietly(context, instance)
+            self.builder.set_error(context, instance, exception.BuildAbortException(
+                instance_uuid=uuid, reason='the compute host restarted during the build'))
+        elif instance['task_state'] is not None:
+            LOG.info('Clearing task_state %s of instance %s', instance['task_state'], uuid)
+            self._sync_instance(context, instance, clear_task_state=True)
+
+    def post_start_hook(self, context):
+        self.tracker.report(context)
+
+    def cleanup_host(self):
+        self.driver.cleanup_host(self.host)
+
+    # Build and delete
+
+    def build_and_run_instance(self, context, instance, node, request_spec,
+                               filter_properties, host_list):
+        self.builder.submit(context, instance, node, request_spec, filter_properties,
+                            host_list)
+
+    def terminate_instance(self, context, instance):
+        concurrency.spawn_n(self._terminate, context, instance)
+
+    def _terminate(self, context, instance):
+        uuid = instance['uuid']
+        with lockutils.lock(uuid):
+            try:
+                with events.action_event(self.conductor, context, uuid,
+                                         'compute_terminate_instance', self.host):
+                    self.driver.destroy(context, instance, None)
+                    self.conductor.instance_destroy(context, uuid)
+            except exception.InstanceNotFound:
+                LOG.debug('Instance %s was already deleted', uuid)
+        self.tracker.report_soon(context)
+
+    def _destroy_quietly(self, context, instance):
+        try:
+            self.driver.destroy(context, instance, None)
+        except Exception:
+            LOG.exception('Could not destroy the guest of instance %s', instance['uuid'])
+
+    # Power
+
+    def start_instance(self, context, instance):
+        self._power_action(context, instance, 'start')
+
+    def stop_instance(self, context, instance):
+        self._power_action(context, instance, 'stop')
+
+    def pause_instance(self, context, instance):
+        self._power_action(context, instance, 'pause')
+
+    def unpause_instance(self, context, instance):
+        self._power_action(context, instance, 'unpause')
+
+    def suspend_instance(self, context, instance):
+        self._power_action(context, instance, 'suspend')
+
+    def resume_instance(self, context, instance):
+        self._power_action(context, instance, 'resume')
+
+    def reboot_instance(self, context, instance, reboot_type):
+        task_state = vm_states.REBOOTING_HARD if reboot_type == 'HARD' else vm_states.REBOOTING
+        self._run_locked(context, instance, 'compute_reboot_instance', task_state,
+                         lambda: self.driver.reboot(context, instance, None, reboot_type),
+                         {'vm_state': vm_states.ACTIVE, 'power_state': power_state.RUNNING})
+
+    def _power_action(self, context, instance, action):
+        task_state, method, vm_state, power = _POWER_ACTIONS[action]
+        call = getattr(self.driver, method)
+        if method == 'power_off':
+            run = lambda: call(instance, CONF.compute.shutdown_timeout)  # noqa: E731
+        elif method in ('power_on', 'resume'):
+            run = lambda: call(context, instance, None)  # noqa: E731
+        elif method == 'suspend':
+            run = lambda: call(context, instance)  # noqa: E731
+        else:
+            run = lambda: call(instance)  # noqa: E731
+        self._run_locked(context, instance, f'compute_{action}_instance', task_state, run,
+                         {'vm_state': vm_state, 'power_state': power})
+
+    def _run_locked(self, context, instance, event, task_state, run, final_values):
+        concurrency.spawn_n(self._run_action, context, instance, event, task_state, run,
+                            final_values)
+
+    def _run_action(self, context, instance, event, task_state, run, final_values):
+        uuid = instance['uuid']
+        with lockutils.lock(uuid):
+            try:
+                with events.action_event(self.conductor, context, uuid, event, self.host):
+                    run()
+            except Exception as exc:
+                LOG.exception('%s of instance %s failed', event, uuid)
+                self._fail_action(context, instance, exc)
+                return
+            try:
+                self.conductor.instance_update(context, uuid, dict(final_values, task_state=None),
+                                               expected_task_state=task_state)
+            except _GONE:
+                LOG.info('Instance %s changed during %s', uuid, event)
+
+    def _fail_action(self, context, instance, exc):
+        try:
+            self.conductor.instance_fault_create(context, instance['uuid'], 500, str(exc),
+                                                 type(exc).__name__, self.host)
+        except exception.InstanceNotFound:
+            return
+        self._sync_instance(context, instance, clear_task_state=True)
+
+    def get_console_output(self, context, instance, tail_length=None):
+        output = self.driver.get_console_output(context, instance)
+        if tail_length is None:
+            return output
+        lines = output.splitlines()
+        return '\n'.join(lines[-tail_length:] if tail_length else [])
+
+    # Power-state sync
+
+    def _on_lifecycle_event(self, uuid, state):
+        concurrency.spawn_n(self._record_power_state, uuid, state)
+
+    def _record_power_state(self, uuid, state):
+        from novalite import context as novalite_context
+        ctxt = novalite_context.get_admin_context()
+        try:
+            instance = self.conductor.instance_get(ctxt, uuid)
+        except exception.InstanceNotFound:
+            return
+        if instance['host'] == self.host:
+            self._sync_instance(ctxt, instance, observed=state)
+
+    def _sync_instance(self, context, instance, observed=None, clear_task_state=False):
+        """Bring the DB's power_state (and a stopped guest's vm_state) to the hypervisor's."""
+        if observed is None:
+            try:
+                observed = self.driver.get_info(instance).state
+            except exception.InstanceNotFound:
+                observed = power_state.NOSTATE
+        values = {}
+        if observed != instance['power_state']:
+            values['power_state'] = observed
+        if instance['vm_state'] == vm_states.ACTIVE and observed in (
+                power_state.SHUTDOWN, power_state.CRASHED):
+            values['vm_state'] = vm_states.STOPPED
+        if clear_task_state:
+            values['task_state'] = None
+        if not values:
+            return
+        # Without a task to clear, only an idle instance is synced: a task in
+        # flight owns the state and will set it when it ends.
+        expected = None if clear_task_state else [None]
+        try:
+            self.conductor.instance_update(context, instance['uuid'], values,
+                                           expected_task_state=expected)
+        except _GONE:
+            LOG.debug('Instance %s changed while syncing its power state', instance['uuid'])
+
+    @periodic_task.periodic_task(spacing=CONF.compute.sync_power_state_interval,
+                                 run_immediately=False)
+    def _sync_power_states(self, context):
+        if CONF.compute.sync_power_state_interval < 0:
+            return
+        for instance in self.conductor.instance_get_all_by_host(context, self.host):
+            if instance['task_state'] is None and instance['vm_state'] != vm_states.BUILDING:
+                self._sync_instance(context, instance)
+
+    @periodic_task.periodic_task(spacing=CONF.compute.resource_report_interval)
+    def _report_resources(self, context):
+        self.tracker.report(context)
+
+    @periodic_task.periodic_task(spacing=600, run_immediately=False)
+    def _manage_image_cache(self, context):
+        self.driver.manage_image_cache(
+            context, self.conductor.instance_get_all_by_host(context, self.host))

@@ -1,0 +1,126 @@
+"""Build orchestration: schedule servers, hand them to compute hosts, reschedule.
+
+The API casts ``build_instances``; the conductor asks the scheduler for hosts
+(which claims them atomically), records each instance's host and casts
+``build_and_run_instance`` to it with the alternates. A compute host whose
+spawn failed casts ``build_instances`` back with ``host_lists``: the conductor
+frees the failed claim and claims the next alternate, asking the scheduler
+again once the alternates are exhausted, up to ``[scheduler] max_attempts``.
+"""
+
+import copy
+import datetime
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from novalite import exception
+from novalite.compute import rpcapi as compute_rpcapi
+from novalite.compute import vm_states
+from novalite.conf import CONF
+from novalite.db import actions, claims, instances
+from novalite.scheduler import rpcapi as scheduler_rpcapi
+
+LOG = logging.getLogger(__name__)
+
+
+class ComputeTaskManager:
+    target = messaging.Target(namespace='compute_task', version='1.0')
+
+    def __init__(self):
+        self.scheduler = scheduler_rpcapi.SchedulerAPI()
+        self.compute = compute_rpcapi.ComputeAPI()
+
+    def build_instances(self, context, instances, request_spec, filter_properties=None,
+                        host_lists=None):
+        filter_properties = filter_properties or {}
+        if host_lists:
+            self._reschedule(context, instances[0], request_spec, filter_properties,
+                             host_lists[0])
+        else:
+            self._schedule_and_build(context, instances, request_spec, filter_properties)
+
+    def _schedule_and_build(self, context, instance_list, request_spec, filter_properties):
+        retry = filter_properties.setdefault('retry', {'num_attempts': 0, 'hosts': []})
+        retry['num_attempts'] += 1
+        uuids = [instance['uuid'] for instance in instance_list]
+        spec = dict(request_spec, instance_uuids=uuids, num_instances=len(uuids),
+                    ignore_hosts=sorted({host for host, _node in retry['hosts']}))
+        try:
+            host_lists = self.scheduler.select_destinations(context, spec, uuids,
+                                                            return_alternates=True)
+        except exception.NoValidHost as exc:
+            LOG.info('No valid host for %s: %s', uuids, exc.format_message())
+            for instance in instance_list:
+                self._set_error(context, instance['uuid'], exc)
+            return
+        for instance, hosts in zip(instance_list, host_lists, strict=True):
+            self._build_on(context, instance, hosts[0], hosts[1:], spec,
+                           copy.deepcopy(filter_properties))
+
+    def _build_on(self, context, instance, selection, alternates, spec, filter_properties):
+        uuid = instance['uuid']
+        host, node = selection['host'], selection['nodename']
+        try:
+            instance = instances.instance_update(
+                uuid, {'host': host, 'node': node, 'launched_on': host},
+                expected_task_state=vm_states.SCHEDULING)
+        except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
+            LOG.info('Instance %s was deleted while scheduling; freeing its claim', uuid)
+            claims.release(uuid)
+            return
+        filter_properties['retry']['hosts'].append([host, node])
+        self.compute.build_and_run_instance(context, host, instance, node, spec,
+                                           filter_properties, alternates)
+
+    def _reschedule(self, context, instance, request_spec, filter_properties, alternates):
+        uuid = instance['uuid']
+        retry = filter_properties['retry']
+        claims.release(uuid)
+        if retry['num_attempts'] >= CONF.scheduler.max_attempts:
+            reason = (f"Exceeded maximum number of retries. Exhausted all hosts available "
+                      f"for retrying build failures for instance {uuid}.")
+            self._set_error(context, uuid, exception.MaxRetriesExceeded(reason=reason))
+            return
+        tried = {tuple(pair) for pair in retry['hosts']}
+        for index, alternate in enumerate(alternates):
+            if (alternate['host'], alternate['nodename']) in tried:
+                continue
+            if claims.claim(uuid, alternate['compute_node_id'], alternate['resources']):
+                retry['num_attempts'] += 1
+                self._build_on(context, instance, alternate, alternates[index + 1:],
+                               request_spec, filter_properties)
+                return
+        self._schedule_and_build(context, [instance], request_spec, filter_properties)
+
+    def _set_error(self, context, instance_uuid, exc):
+        claims.release(instance_uuid)
+        try:
+            instances.instance_update(instance_uuid, {'vm_state': vm_states.ERROR,
+                                                      'task_state': None})
+        except exception.InstanceNotFound:
+            return
+        actions.fault_create(instance_uuid, getattr(exc, 'code', 500), exc.format_message(),
+                             details=type(exc).__name__, host=CONF.host)
+
+    def recover_lost_builds(self, context):
+        """Schedule again the builds a dead conductor (or a lost message) left behind."""
+        cutoff = timeutils.utcnow() - datetime.timedelta(
+            seconds=CONF.conductor.build_recovery_timeout)
+        for instance in instances.instance_take_stale_builds(vm_states.SCHEDULING, cutoff):
+            LOG.warning('Build of instance %s was lost; scheduling it again', instance['uuid'])
+            claims.release(instance['uuid'])
+            spec = instance['request_spec'] or _request_spec_from(instance)
+            self._schedule_and_build(context, [instance], spec, {})
+
+
+def _request_spec_from(instance):
+    """A request spec rebuilt from the instance alone (hints are not recoverable)."""
+    image = {'id': instance['image_ref'], 'properties': {
+        key[len('image_'):]: value for key, value in instance['system_metadata'].items()
+        if key.startswith('image_')}}
+    return {'project_id': instance['project_id'], 'user_id': instance['user_id'],
+            'flavor': instance['flavor'], 'image': image,
+            'availability_zone': instance['availability_zone'], 'scheduler_hints': {},
+            'num_instances': 1, 'ignore_hosts': [], 'force_hosts': [], 'force_nodes': []}

@@ -1,0 +1,80 @@
+"""Server side of the conductor: the database proxy compute hosts call.
+
+Compute hosts hold no database credentials; every row they read or write goes
+through these methods. The build orchestration lives in
+:mod:`novalite.conductor.build` and is served beside this endpoint.
+"""
+
+import oslo_messaging as messaging
+from oslo_service import periodic_task
+
+from novalite.conductor import build
+from novalite.conf import CONF
+from novalite.db import actions, claims, instances, services
+from novalite.service import Manager
+
+
+def _network_api():
+    # Imported late: the network package is optional for the fake driver's scale runs.
+    from novalite.network import api
+    return api
+
+
+class ConductorManager(periodic_task.PeriodicTasks, Manager):
+    target = messaging.Target(version='1.0')
+
+    def __init__(self, host=None):
+        super().__init__(CONF)
+        self.host = host
+        self.compute_task_mgr = build.ComputeTaskManager()
+        self.additional_endpoints = [self.compute_task_mgr]
+
+    @periodic_task.periodic_task(spacing=10, run_immediately=True)
+    def _recover_lost_builds(self, context):
+        self.compute_task_mgr.recover_lost_builds(context)
+
+    def service_join(self, context, host, binary, topic):
+        return services.service_get_or_create(host, binary, topic)
+
+    def service_heartbeat(self, context, service_id):
+        return services.service_heartbeat(service_id)
+
+    def compute_node_report(self, context, host, nodename, resources):
+        node = services.compute_node_report(host, nodename, resources)
+        claims.heal_node(node['id'])
+        return services.compute_node_get(node['id'])
+
+    def instance_get(self, context, instance_uuid):
+        return instances.instance_get(instance_uuid)
+
+    def instance_get_all_by_host(self, context, host):
+        return instances.instance_get_all_by_host(host)
+
+    def instance_update(self, context, instance_uuid, values, expected_task_state=None,
+                        expected_vm_state=None, expected_host=None):
+        return instances.instance_update(instance_uuid, values,
+                                         expected_task_state=expected_task_state,
+                                         expected_vm_state=expected_vm_state,
+                                         expected_host=expected_host)
+
+    def instance_destroy(self, context, instance_uuid):
+        """Delete an instance for good: its claims, its addresses, then the row."""
+        claims.release(instance_uuid)
+        _network_api().deallocate_for_instance(context, instance_uuid)
+        return instances.instance_destroy(instance_uuid)
+
+    def instance_fault_create(self, context, instance_uuid, code, message, details=None,
+                              host=None):
+        return actions.fault_create(instance_uuid, code, message, details, host)
+
+    def action_event_start(self, context, instance_uuid, request_id, event, host):
+        return actions.event_start(instance_uuid, request_id, event, host)
+
+    def action_event_finish(self, context, event_id, result, traceback=None):
+        actions.event_finish(event_id, result, traceback)
+
+    def network_allocate(self, context, instance_uuid, host):
+        return _network_api().allocate_for_instance(context, instance_uuid, host)
+
+    def network_deallocate(self, context, instance_uuid):
+        _network_api().deallocate_for_instance(context, instance_uuid)

@@ -1,0 +1,27 @@
+"""Options of the conductor."""
+
+from oslo_config import cfg
+
+conductor_opts = [
+    cfg.IntOpt('workers',
+               default=1,
+               min=1,
+               help="Conductor worker processes; more take more builds at once."),
+    cfg.IntOpt('build_recovery_timeout',
+               default=120,
+               min=1,
+               help="""
+Seconds an instance may stay in task_state ``scheduling`` before a conductor
+takes it for lost (its conductor died mid-build, or the message was dropped)
+and schedules it again. Must exceed the longest scheduling a healthy
+conductor does.
+"""),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(conductor_opts, group='conductor')
+
+
+def list_opts():
+    return {'conductor': conductor_opts}

@@ -1,0 +1,25 @@
+"""Command-line and config-file parsing plus logging set-up for every daemon."""
+
+from importlib import metadata
+
+from oslo_log import log as logging
+
+from novalite.conf import CONF
+
+
+def _version():
+    try:
+        return metadata.version('novalite')
+    except metadata.PackageNotFoundError:
+        return 'unknown'
+
+
+def parse_args(argv, default_config_files=None):
+    """Parse ``argv`` (without the program name) and config files into CONF."""
+    logging.register_options(CONF)
+    logging.set_defaults(default_log_levels=logging.get_default_log_levels() + [
+        'oslo.messaging=INFO', 'oslo_messaging=INFO', 'amqp=WARN', 'kombu=WARN',
+        'alembic=WARN', 'eventlet.wsgi.server=WARN'])
+    CONF(argv, project='novalite', version=_version(),
+         default_config_files=default_config_files)
+    logging.setup(CONF, 'novalite')

@@ -1,0 +1,74 @@
+"""The RPC service base every daemon but the API runs.
+
+A :class:`Service` joins the ``services`` table, serves its manager over RPC
+on ``topic`` (shared queue) and ``topic.host`` (its own), heartbeats every
+``report_interval`` and runs the manager's periodic tasks. On stop (SIGTERM
+through oslo.service's launcher) it stops taking new messages first, then
+waits for the in-flight ones, bounded by ``graceful_shutdown_timeout``.
+"""
+
+from oslo_log import log as logging
+from oslo_service import service
+
+from novalite import context, rpc
+from novalite.conf import CONF
+
+LOG = logging.getLogger(__name__)
+
+
+class Service(service.Service):
+    def __init__(self, host, binary, topic, manager, servicegroup):
+        super().__init__()
+        self.host, self.binary, self.topic = host, binary, topic
+        self.manager = manager
+        self.servicegroup = servicegroup
+        self.service_ref = None
+        self.rpcserver = None
+
+    def start(self):
+        ctxt = context.get_admin_context()
+        LOG.info('Starting %s on %s', self.binary, self.host)
+        self.service_ref = self.servicegroup.join(ctxt, self.host, self.binary, self.topic)
+        self.manager.init_host(ctxt)
+        endpoints = [self.manager, *self.manager.additional_endpoints]
+        self.rpcserver = rpc.get_server(self.topic, self.host, endpoints)
+        self.rpcserver.start()
+        self.manager.post_start_hook(ctxt)
+        self.tg.add_timer(CONF.report_interval, self._heartbeat, CONF.report_interval)
+        self.tg.add_dynamic_timer(self._run_periodic_tasks, initial_delay=None,
+                                  periodic_interval_max=CONF.periodic_interval)
+
+    def _heartbeat(self):
+        try:
+            self.service_ref = self.servicegroup.heartbeat(context.get_admin_context(),
+                                                           self.service_ref)
+        except Exception:
+            # A missed beat is survivable; the next one may reach the DB.
+            LOG.exception('Heartbeat of %s on %s failed', self.binary, self.host)
+
+    def _run_periodic_tasks(self):
+        return self.manager.run_periodic_tasks(context.get_admin_context(),
+                                               raise_on_error=False)
+
+    def stop(self, graceful=True):
+        LOG.info('Stopping %s on %s', self.binary, self.host)
+        if self.rpcserver is not None:
+            self.rpcserver.stop()
+            self.rpcserver.wait()
+        self.manager.cleanup_host()
+        super().stop(graceful)
+
+
+class Manager:
+    """What a Service needs from the manager it serves; managers mix this in."""
+
+    additional_endpoints = ()
+
+    def init_host(self, context):
+        """Set up before the RPC server starts taking messages."""
+
+    def post_start_hook(self, context):
+        """Run once the RPC server is consuming."""
+
+    def cleanup_host(self):
+        """Release resources on stop, after in-flight messages finished."""

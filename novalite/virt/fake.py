@@ -1,0 +1,112 @@
+"""An in-memory hypervisor with honest bookkeeping, for tests and scale runs.
+
+Resources come from ``[fake]``; every spawned guest takes its flavor's share
+of its node, and a spawn that would exceed the node's physical size fails,
+so the scheduler's claims are checked against a second, independent ledger.
+``[fake] fail_spawn_on_hosts`` makes spawns fail on chosen hosts.
+"""
+
+from novalite import concurrency, exception
+from novalite.conf import CONF
+from novalite.virt import driver, power_state
+
+
+class FakeDriver(driver.ComputeDriver):
+    def __init__(self, virtapi=None):
+        super().__init__(virtapi)
+        self.host = None
+        self.guests = {}
+
+    def init_host(self, host):
+        self.host = host
+
+    def get_available_nodes(self):
+        if CONF.fake.node_count == 1:
+            return [self.host]
+        return [f'{self.host}-{index}' for index in range(1, CONF.fake.node_count + 1)]
+
+    def _used(self, nodename):
+        guests = [g for g in self.guests.values() if g['node'] == nodename]
+        return {'vcpus': sum(g['vcpus'] for g in guests),
+                'memory_mb': sum(g['memory_mb'] for g in guests),
+                'local_gb': sum(g['disk_gb'] for g in guests),
+                'running_vms': len(guests)}
+
+    def get_available_resource(self, nodename):
+        used = self._used(nodename)
+        return {'vcpus': CONF.fake.vcpus, 'memory_mb': CONF.fake.memory_mb,
+                'local_gb': CONF.fake.local_gb, 'vcpus_used': used['vcpus'],
+                'memory_mb_used': used['memory_mb'], 'local_gb_used': used['local_gb'],
+                'running_vms': used['running_vms'],
+                'free_disk_gb': CONF.fake.local_gb - used['local_gb'],
+                'hypervisor_type': 'fake', 'hypervisor_version': 1000,
+                'hypervisor_hostname': nodename,
+                'cpu_info': {'arch': 'x86_64', 'model': 'fake', 'vendor': 'novalite'},
+                'supported_instances': [['x86_64', 'fake', 'hvm']]}
+
+    def list_instance_uuids(self):
+        return list(self.guests)
+
+    def spawn(self, context, instance, image_meta, injected_files, admin_password,
+              network_info, block_device_info=None):
+        if self.host in CONF.fake.fail_spawn_on_hosts:
+            raise exception.InstanceDeployFailure(
+                reason=f'fake spawn failure configured for host {self.host}')
+        if CONF.fake.spawn_seconds:
+            concurrency.sleep(CONF.fake.spawn_seconds)
+        guest = {'node': instance['node'], 'vcpus': instance['vcpus'],
+                 'memory_mb': instance['memory_mb'],
+                 'disk_gb': instance['root_gb'] + instance['ephemeral_gb'],
+                 'state': power_state.RUNNING, 'console': []}
+        self._check_room(guest)
+        guest['console'].append(f"{instance['hostname']} login:")
+        self.guests[instance['uuid']] = guest
+
+    def _check_room(self, guest):
+        used = self._used(guest['node'])
+        physical = {'vcpus': CONF.fake.vcpus * CONF.compute.cpu_allocation_ratio,
+                    'memory_mb': CONF.fake.memory_mb * CONF.compute.ram_allocation_ratio,
+                    'local_gb': CONF.fake.local_gb * CONF.compute.disk_allocation_ratio}
+        wanted = {'vcpus': guest['vcpus'], 'memory_mb': guest['memory_mb'],
+                  'local_gb': guest['disk_gb']}
+        for resource, limit in physical.items():
+            if used[resource] + wanted[resource] > limit:
+                raise exception.InstanceDeployFailure(
+                    reason=f"node {guest['node']} is out of {resource}")
+
+    def _guest(self, instance):
+        try:
+            return self.guests[instance['uuid']]
+        except KeyError:
+            raise exception.InstanceNotFound(instance_id=instance['uuid']) from None
+
+    def destroy(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True):
+        self.guests.pop(instance['uuid'], None)
+
+    def reboot(self, context, instance, network_info, reboot_type):
+        self._guest(instance)['state'] = power_state.RUNNING
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        self._guest(instance)['state'] = power_state.SHUTDOWN
+
+    def power_on(self, context, instance, network_info, block_device_info=None):
+        self._guest(instance)['state'] = power_state.RUNNING
+
+    def pause(self, instance):
+        self._guest(instance)['state'] = power_state.PAUSED
+
+    def unpause(self, instance):
+        self._guest(instance)['state'] = power_state.RUNNING
+
+    def suspend(self, context, instance):
+        self._guest(instance)['state'] = power_state.SUSPENDED
+
+    def resume(self, context, instance, network_info, block_device_info=None):
+        self._guest(instance)['state'] = power_state.RUNNING
+
+    def get_info(self, instance):
+        return driver.InstanceInfo(state=self._guest(instance)['state'])
+
+    def get_console_output(self, context, instance):
+        return '\n'.join(self._guest(instance)['console']) + '\n'
