@@ -68,3 +68,13 @@ def get_server(topic, server, endpoints):
                                     executor=concurrency.RPC_EXECUTOR,
                                     serializer=RequestContextSerializer(),
                                     access_policy=messaging.DefaultRPCAccessPolicy)
+
+
+def register_opts(conf):
+    """Register ``transport_url`` so it can be defaulted before config parsing.
+
+    oslo.messaging registers it only when a transport is made; its own
+    config fixture registers it the same way.
+    """
+    from oslo_messaging import transport
+    conf.register_opts(transport._transport_opts)

@@ -1,0 +1,70 @@
+"""novalite-all-in-one: api, conductor, scheduler and a compute in one process.
+
+The same managers and RPC APIs as the separate daemons, on oslo.messaging's
+in-process ``fake:/`` transport and SQLite under ``state_path``, for trying
+novalite and for functional tests. ``--demo`` registers a flavor and an
+image, boots a server through the REST API, prints it once ACTIVE and exits.
+"""
+
+import os
+import sys
+
+from oslo_config import cfg
+from oslo_service import service as oslo_service
+
+from novalite import config, servicegroup
+from novalite.conf import CONF
+
+_CLI_OPTS = [
+    cfg.BoolOpt('demo', default=False,
+                help='Boot one server through the REST API, print it when ACTIVE, and exit.'),
+]
+_STATE_PATH = os.path.join(os.path.expanduser('~'), '.local', 'share', 'novalite')
+
+
+def _set_defaults():
+    CONF.set_default('transport_url', 'fake:/')
+    CONF.set_default('state_path', _STATE_PATH)
+    CONF.set_default('port', 8774, group='api')
+    CONF.set_default('listen', '127.0.0.1', group='api')
+
+
+def build_services():
+    """The four services, in the order they must start."""
+    from novalite import service
+    from novalite.cmd.api import APIService
+    from novalite.compute import manager as compute_manager
+    from novalite.conductor import manager as conductor_manager
+    from novalite.scheduler import manager as scheduler_manager
+
+    return [
+        service.Service(CONF.host, 'novalite-conductor', 'conductor',
+                        conductor_manager.ConductorManager(CONF.host),
+                        servicegroup.DBServiceGroup()),
+        service.Service(CONF.host, 'novalite-scheduler', 'scheduler',
+                        scheduler_manager.SchedulerManager(CONF.host),
+                        servicegroup.DBServiceGroup()),
+        service.Service(CONF.host, 'novalite-compute', 'compute',
+                        compute_manager.ComputeManager(CONF.host),
+                        servicegroup.ConductorServiceGroup()),
+        APIService(),
+    ]
+
+
+def main():
+    CONF.register_cli_opts(_CLI_OPTS)
+    from novalite import rpc
+    rpc.register_opts(CONF)
+    _set_defaults()
+    config.parse_args(sys.argv[1:])
+    os.makedirs(CONF.state_path, exist_ok=True)
+    from novalite.db import migration
+    migration.db_sync()
+    services = build_services()
+    launcher = oslo_service.ServiceLauncher(CONF, restart_method='mutate')
+    for server in services:
+        launcher.launch_service(server)
+    if CONF.demo:
+        from novalite.cmd import demo
+        sys.exit(demo.run(services[-1].server.port, launcher))
+    launcher.wait()

@@ -1,0 +1,23 @@
+"""What every RPC daemon's ``main`` does: parse config, build a Service, run it."""
+
+import sys
+
+from oslo_service import service as oslo_service
+
+from novalite import config, service
+from novalite.conf import CONF
+
+
+def run(binary, topic, manager_factory, servicegroup_factory, workers_group=None):
+    """Parse config, start ``binary`` and block until it is stopped by a signal.
+
+    ``manager_factory`` is called after config parsing so that managers see
+    the configured values; ``workers_group`` names the option group whose
+    ``workers`` sets the number of processes.
+    """
+    config.parse_args(sys.argv[1:])
+    server = service.Service(CONF.host, binary, topic, manager_factory(),
+                             servicegroup_factory())
+    workers = CONF[workers_group].workers if workers_group else 1
+    launcher = oslo_service.launch(CONF, server, workers=workers, restart_method='mutate')
+    launcher.wait()
