@@ -3,8 +3,13 @@
 Resources come from ``[fake]``; every spawned guest takes its flavor's share
 of its node, and a spawn that would exceed the node's physical size fails,
 so the scheduler's claims are checked against a second, independent ledger.
-``[fake] fail_spawn_on_hosts`` makes spawns fail on chosen hosts.
+``[fake] fail_spawn_on_hosts`` makes spawns fail on chosen hosts. Guests
+outlive the compute service, as on a real hypervisor: they are kept in
+``$state_path/fake-<host>.json``.
 """
+
+import json
+import os
 
 from novalite import concurrency, exception
 from novalite.conf import CONF
@@ -19,6 +24,25 @@ class FakeDriver(driver.ComputeDriver):
 
     def init_host(self, host):
         self.host = host
+        try:
+            with open(self._state_file()) as f:
+                self.guests = json.load(f)
+        except FileNotFoundError:
+            self.guests = {}
+
+    def _state_file(self):
+        return os.path.join(CONF.state_path, f'fake-{self.host}.json')
+
+    def _save(self):
+        os.makedirs(CONF.state_path, exist_ok=True)
+        tmp = self._state_file() + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(self.guests, f)
+        os.replace(tmp, self._state_file())
+
+    def _set_state(self, instance, state):
+        self._guest(instance)['state'] = state
+        self._save()
 
     def get_available_nodes(self):
         if CONF.fake.node_count == 1:
@@ -61,6 +85,7 @@ class FakeDriver(driver.ComputeDriver):
         self._check_room(guest)
         guest['console'].append(f"{instance['hostname']} login:")
         self.guests[instance['uuid']] = guest
+        self._save()
 
     def _check_room(self, guest):
         used = self._used(guest['node'])
@@ -82,28 +107,29 @@ class FakeDriver(driver.ComputeDriver):
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True):
-        self.guests.pop(instance['uuid'], None)
+        if self.guests.pop(instance['uuid'], None) is not None:
+            self._save()
 
     def reboot(self, context, instance, network_info, reboot_type):
-        self._guest(instance)['state'] = power_state.RUNNING
+        self._set_state(instance, power_state.RUNNING)
 
     def power_off(self, instance, timeout=0, retry_interval=0):
-        self._guest(instance)['state'] = power_state.SHUTDOWN
+        self._set_state(instance, power_state.SHUTDOWN)
 
     def power_on(self, context, instance, network_info, block_device_info=None):
-        self._guest(instance)['state'] = power_state.RUNNING
+        self._set_state(instance, power_state.RUNNING)
 
     def pause(self, instance):
-        self._guest(instance)['state'] = power_state.PAUSED
+        self._set_state(instance, power_state.PAUSED)
 
     def unpause(self, instance):
-        self._guest(instance)['state'] = power_state.RUNNING
+        self._set_state(instance, power_state.RUNNING)
 
     def suspend(self, context, instance):
-        self._guest(instance)['state'] = power_state.SUSPENDED
+        self._set_state(instance, power_state.SUSPENDED)
 
     def resume(self, context, instance, network_info, block_device_info=None):
-        self._guest(instance)['state'] = power_state.RUNNING
+        self._set_state(instance, power_state.RUNNING)
 
     def get_info(self, instance):
         return driver.InstanceInfo(state=self._guest(instance)['state'])

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine and runs every test: lint, unit, functional, integration.
+# Needs root for apt-get (libvirt, QEMU, tgt) and the local RabbitMQ, MariaDB and
+# PostgreSQL services that our machines run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libvirt-daemon-system libvirt-clients libvirt-dev pkg-config qemu-system-x86
+          qemu-utils qemu-block-extra busybox-static iproute2 cpio)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q -e '.[test,libvirt]'
+
+.venv/bin/ruff check novalite tests bench
+.venv/bin/python -m pytest -q -p no:cacheprovider tests "$@"
