@@ -1,0 +1,142 @@
+"""Boot benchmark across real daemons: fake driver, RabbitMQ and a real database.
+
+Starts api, conductor, scheduler and COMPUTES compute processes (separate
+processes, as tests/integration does), then measures, for each N given:
+
+* N single boot requests at CONCURRENCY: servers/s and create→ACTIVE p50/p95;
+* one multi-create of N: servers/s;
+* ``GET /servers/detail`` latency with all 2N servers present;
+* deleting all 2N until the list is empty;
+* the RSS of every daemon.
+
+    python bench/boot_bench.py --servers 50 200 --db mysql+pymysql://root@127.0.0.1/novalite_bench
+"""
+
+import argparse
+import concurrent.futures
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tests.integration.cloud import Cloud  # noqa: E402
+from tests.integration.conftest import make_database  # noqa: E402
+
+BIG_HOST = {'fake': {'vcpus': 1000, 'memory_mb': 4096000, 'local_gb': 100000},
+            'compute': {'resource_report_interval': 60}}
+
+
+def _percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def _watch_until_active(cloud, created_at, count, timeout=600):
+    """Poll the detail list; returns {server id: seconds from create to ACTIVE}."""
+    active_at, deadline = {}, time.monotonic() + timeout
+    while len(active_at) < count and time.monotonic() < deadline:
+        now = time.monotonic()
+        for server in cloud.client.servers.list(all_tenants=True):
+            if server['status'] in ('ACTIVE', 'ERROR') and server['id'] not in active_at:
+                active_at[server['id']] = now
+        time.sleep(0.1)
+    return {sid: active_at[sid] - created_at[sid] for sid in created_at if sid in active_at}
+
+
+def single_boots(cloud, count, concurrency, prefix):
+    created_at = {}
+
+    def boot(index):
+        server = cloud.client.servers.create(f'{prefix}-{index}', cloud.image_id, '1',
+                                             networks='none')
+        created_at[server['id']] = time.monotonic()
+
+    start = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(boot, range(count)))
+    latencies = _watch_until_active(cloud, created_at, count)
+    elapsed = max(created_at[s] + latencies[s] for s in latencies) - start
+    return count / elapsed, _percentile(latencies.values(), 0.5), \
+        _percentile(latencies.values(), 0.95)
+
+
+def multi_create(cloud, count):
+    start = time.monotonic()
+    cloud.client.servers.create('multi', cloud.image_id, '1', min_count=count,
+                                max_count=count, networks='none')
+    cloud.wait_for_servers(timeout=600)
+    return count / (time.monotonic() - start)
+
+
+def detail_latency(cloud, samples=20):
+    timings = []
+    for _ in range(samples):
+        start = time.monotonic()
+        cloud.client.get('/servers/detail', params={'all_tenants': 1, 'limit': 1000})
+        timings.append(time.monotonic() - start)
+    return statistics.median(timings)
+
+
+def delete_all(cloud):
+    servers = cloud.client.servers.list(all_tenants=True)
+    start = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda s: cloud.client.servers.delete(s['id']), servers))
+    cloud.wait_for(lambda: not cloud.client.servers.list(all_tenants=True), 'deletes',
+                   timeout=600, interval=0.1)
+    return len(servers), time.monotonic() - start
+
+
+def rss_mib(cloud):
+    total = {}
+    for name, (proc, _binary, _conf) in cloud.procs.items():
+        with open(f'/proc/{proc.pid}/status') as f:
+            for line in f:
+                if line.startswith('VmRSS:'):
+                    total[name] = int(line.split()[1]) / 1024
+    return total
+
+
+def run(db_url, count, concurrency, computes):
+    with tempfile.TemporaryDirectory() as workdir:
+        options = {key: dict(value) for key, value in BIG_HOST.items()}
+        cloud = Cloud(workdir, db_url, computes=computes, options=options).start()
+        try:
+            cloud.client.flavors.create('bench', 64, 1, 1, id='1')
+            cloud.image_id = cloud.create_image()
+            rate, p50, p95 = single_boots(cloud, count, concurrency, 'single')
+            multi_rate = multi_create(cloud, count)
+            detail = detail_latency(cloud)
+            deleted, delete_seconds = delete_all(cloud)
+            rss = rss_mib(cloud)
+        finally:
+            cloud.stop()
+    print(f'N={count}: single boots {rate:.1f} servers/s, create->ACTIVE p50 {p50:.2f} s '
+          f'p95 {p95:.2f} s; multi-create {multi_rate:.1f} servers/s; '
+          f'GET /servers/detail ({2 * count} servers) p50 {detail * 1000:.0f} ms; '
+          f'delete {deleted} until gone {delete_seconds:.1f} s')
+    print('  RSS MiB: ' + ', '.join(f'{name} {mib:.0f}' for name, mib in rss.items())
+          + f'; total {sum(rss.values()):.0f}')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--servers', type=int, nargs='+', default=[50, 200])
+    parser.add_argument('--concurrency', type=int, default=8)
+    parser.add_argument('--computes', type=int, default=4)
+    parser.add_argument('--db', choices=['sqlite', 'mariadb', 'postgresql'], default='mariadb')
+    args = parser.parse_args()
+    for count in args.servers:
+        with tempfile.TemporaryDirectory() as scratch:
+            url, drop = make_database(args.db, scratch)
+            try:
+                run(url, count, args.concurrency, args.computes)
+            finally:
+                drop()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,98 @@
+"""The all-in-one service driven by users: its demo, the CLI and the REST API.
+
+One ``novalite-all-in-one`` process (SQLite, in-process messaging, fake
+hypervisor) per test module; the CLI talks to it over HTTP.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from novalite.cli import client as novalite_client
+from tests.integration.cloud import Cloud, free_port
+
+BIN = os.path.dirname(sys.executable)
+
+
+def _run(*args, env=None, check=True):
+    return subprocess.run([os.path.join(BIN, args[0]), *args[1:]], capture_output=True,
+                          text=True, env=env, check=check, timeout=120)
+
+
+@pytest.fixture(scope='module')
+def aio(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp('aio')
+    port = free_port()
+    conf = workdir / 'novalite.conf'
+    conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n'
+                    f'[api]\nport = {port}\n[compute]\nreserved_host_memory_mb = 0\n')
+    proc = subprocess.Popen([os.path.join(BIN, 'novalite-all-in-one'), '--config-file',
+                             str(conf), '--log-file', str(workdir / 'aio.log')],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f'http://127.0.0.1:{port}/v2.1'
+    client = novalite_client.Client(url)
+    Cloud.wait_for(lambda: client.hypervisors.list(), 'the all-in-one to register its node')
+    _run('novalite-manage', '--config-file', str(conf), 'image-create', '--name', 'tiny',
+         '--file', str(conf), '--disk-format', 'raw')
+    client.flavors.create('small', 512, 1, 1, id='1')
+    env = dict(os.environ, NOVALITE_URL=url)
+    yield env
+    proc.terminate()
+    proc.wait(timeout=60)
+
+
+def test_demo_boots_a_server_and_prints_it_active(tmp_path):
+    conf = tmp_path / 'novalite.conf'
+    conf.write_text(f'[DEFAULT]\nstate_path = {tmp_path}\n[api]\nport = {free_port()}\n')
+    done = _run('novalite-all-in-one', '--demo', '--config-file', str(conf))
+    assert ' ACTIVE on host ' in done.stdout
+
+
+def test_boot_wait_ends_active_and_list_shows_the_host(aio):
+    boot = _run('novalite', 'boot', 'cli-1', '--flavor', 'small', '--image', 'tiny',
+                '--nic', 'none', '--wait', env=aio)
+    assert 'ACTIVE' in boot.stdout + boot.stderr
+
+    listing = _run('novalite', 'list', env=aio).stdout
+    assert 'cli-1' in listing and 'ACTIVE' in listing and 'aio' in listing
+
+
+def test_multi_create_boots_every_server(aio):
+    _run('novalite', 'boot', 'many', '--flavor', 'small', '--image', 'tiny', '--nic', 'none',
+         '--min-count', '3', '--max-count', '3', '--wait', env=aio)
+    listing = _run('novalite', 'list', '--name', 'many', env=aio).stdout
+    assert listing.count('ACTIVE') == 3
+
+
+def test_delete_wait_removes_the_server(aio):
+    _run('novalite', 'boot', 'doomed', '--flavor', 'small', '--image', 'tiny', '--nic', 'none',
+         '--wait', env=aio)
+    _run('novalite', 'delete', 'doomed', '--wait', env=aio)
+    assert 'doomed' not in _run('novalite', 'list', env=aio).stdout
+
+
+def test_stop_then_start_moves_the_server_through_shutoff(aio):
+    _run('novalite', 'boot', 'power', '--flavor', 'small', '--image', 'tiny', '--nic', 'none',
+         '--wait', env=aio)
+    _run('novalite', 'stop', 'power', env=aio)
+    Cloud.wait_for(lambda: 'SHUTOFF' in _run('novalite', 'show', 'power', env=aio).stdout,
+                   'SHUTOFF')
+    _run('novalite', 'start', 'power', env=aio)
+    Cloud.wait_for(lambda: 'ACTIVE' in _run('novalite', 'show', 'power', env=aio).stdout,
+                   'ACTIVE')
+
+
+def test_boot_with_unknown_flavor_fails_with_one_line_and_creates_nothing(aio):
+    done = _run('novalite', 'boot', 'bad', '--flavor', 'no-such', '--image', 'tiny', env=aio,
+                check=False)
+    assert done.returncode != 0
+    assert done.stderr.startswith('ERROR: ') and len(done.stderr.strip().splitlines()) == 1
+    assert 'bad' not in _run('novalite', 'list', env=aio).stdout
+
+
+def test_service_and_hypervisor_lists_show_the_all_in_one(aio):
+    services = _run('novalite', 'service-list', env=aio).stdout
+    assert 'novalite-compute' in services and 'up' in services
+    assert 'aio' in _run('novalite', 'hypervisor-list', env=aio).stdout
