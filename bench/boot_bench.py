@@ -50,9 +50,10 @@ def single_boots(cloud, count, concurrency, prefix):
     created_at = {}
 
     def boot(index):
+        requested = time.monotonic()
         server = cloud.client.servers.create(f'{prefix}-{index}', cloud.image_id, '1',
                                              networks='none')
-        created_at[server['id']] = time.monotonic()
+        created_at[server['id']] = requested
 
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as pool:

@@ -8,7 +8,9 @@ local change.
 import eventlet
 import eventlet.event
 import eventlet.greenpool
+import eventlet.patcher
 import eventlet.semaphore
+import eventlet.tpool
 
 RPC_EXECUTOR = 'eventlet'
 
@@ -23,3 +25,39 @@ Timeout = eventlet.Timeout
 
 def monkey_patch():
     eventlet.monkey_patch()
+
+
+def is_green():
+    """Whether threads are green here (the process is monkey patched)."""
+    return eventlet.patcher.is_monkey_patched('thread')
+
+
+def tpool_execute(func, *args, **kwargs):
+    """Run a blocking call (libvirt, a queue wait) without stalling green threads.
+
+    Green: in eventlet's pool of native threads. Native: directly.
+    """
+    if not is_green():
+        return func(*args, **kwargs)
+    return eventlet.tpool.execute(func, *args, **kwargs)
+
+
+def tpool_proxy(obj, autowrap=()):
+    """``obj`` whose method calls run as :func:`tpool_execute` does.
+
+    Results of a type in ``autowrap`` are proxied too (libvirt domains).
+    """
+    if not is_green():
+        return obj
+    return eventlet.tpool.Proxy(obj, autowrap=autowrap)
+
+
+def start_native_thread(func, *args, name=None):
+    """Start ``func`` in a daemon OS thread, even when threading is monkey patched.
+
+    For loops that block in C (libvirt's event loop) and must not be green.
+    """
+    threading = eventlet.patcher.original('threading')
+    thread = threading.Thread(target=func, args=args, name=name, daemon=True)
+    thread.start()
+    return thread

@@ -137,3 +137,54 @@ class InvalidAPIVersionString(Invalid):
 
 class DBNotAllowed(NovaliteException):
     msg_fmt = "%(binary)s attempted direct database access, which is not allowed"
+
+
+class SchedulerHostFilterNotFound(NotFound):
+    msg_fmt = ("Scheduler host filter %(name)s could not be found (check [scheduler] "
+               "enabled_filters). Known filters: %(known)s.")
+
+
+class SchedulerWeigherNotFound(NotFound):
+    msg_fmt = ("Scheduler weigher %(name)s could not be found (check [scheduler] "
+               "weighers). Known weighers: %(known)s.")
+
+
+# --- API and compute API errors ---------------------------------------------
+
+class InstanceNotReady(Conflict):
+    msg_fmt = "Instance %(instance_id)s is not ready"
+
+
+class InstanceIsLocked(Conflict):
+    msg_fmt = "Instance %(instance_uuid)s is locked"
+
+
+class HostBinaryNotFound(NotFound):
+    msg_fmt = "Compute host %(host)s with binary %(binary)s could not be found."
+
+
+class ComputeServiceInUse(Conflict):
+    msg_fmt = ("Unable to delete compute service that is hosting instances. "
+               "Migrate or delete the instances first.")
+
+
+class MarkerNotFound(Invalid):
+    msg_fmt = "marker [%(marker)s] not found"
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
+
+
+class KeyPairExists(Conflict):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
+
+
+class InvalidKeypair(Invalid):
+    msg_fmt = "Keypair data is invalid: %(reason)s"
+
+
+class InvalidRequest(Invalid):
+    """A request the schema accepts but novalite cannot honour as asked."""
+
+    msg_fmt = "The request is invalid."

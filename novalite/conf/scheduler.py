@@ -1,4 +1,4 @@
-"""Options of the scheduler: the filter and weigher pipeline and rescheduling."""
+"""Options of the scheduler: the filter and weigher pipeline, claims and rescheduling."""
 
 from oslo_config import cfg
 
@@ -7,43 +7,97 @@ scheduler_opts = [
                 default=['ComputeFilter', 'AvailabilityZoneFilter', 'ResourceFilter',
                          'ImagePropertiesFilter', 'DifferentHostFilter', 'SameHostFilter'],
                 help="""
-Filters a host must pass, in order, to be considered for a server. Names are
-classes of ``novalite.scheduler.filters``: ComputeFilter (service up and
-enabled), AvailabilityZoneFilter, ResourceFilter (RAM, disk and vCPU fit,
-honouring allocation ratios and reserved resources), ImagePropertiesFilter,
-DifferentHostFilter and SameHostFilter (scheduler hints).
+Filters a host must pass, in this order, to be considered for a server. A
+host that fails one filter is not shown to the next, so cheap and selective
+filters belong first.
+
+Possible values: names of classes of ``novalite.scheduler.filters``:
+
+* ``ComputeFilter``: the host's compute service is up and not disabled.
+* ``AvailabilityZoneFilter``: the host is in the availability zone the
+  request names (any host when it names none).
+* ``ResourceFilter``: the flavor's RAM, disk (root + ephemeral + swap) and
+  vCPUs fit in what the node has left, with the node's allocation ratios
+  and reserved resources applied exactly as the database claim applies them.
+* ``ImagePropertiesFilter``: the node's hypervisor supports the image's
+  ``hw_architecture``, ``img_hv_type``, ``hw_vm_mode`` and
+  ``img_hv_requested_version``.
+* ``DifferentHostFilter`` / ``SameHostFilter``: the ``different_host`` /
+  ``same_host`` scheduler hints (lists of server UUIDs).
+
+or the dotted path of an out-of-tree class (``package.module.ClassName``)
+deriving from ``novalite.scheduler.filters.BaseHostFilter``. An unknown name
+stops the scheduler at start.
+
+Related options: ``weighers``.
 """),
     cfg.ListOpt('weighers',
                 default=['RAMWeigher', 'DiskWeigher', 'CPUWeigher', 'NumInstancesWeigher'],
                 help="""
-Weighers that rank the hosts left after filtering. Each weigher's values are
-normalized to 0..1, multiplied by its multiplier and summed.
+Weighers that rank the hosts left after filtering. Each weigher's raw values
+(for instance the free RAM of every host) are normalized to 0..1 across the
+hosts, multiplied by the weigher's multiplier and summed; the host with the
+highest sum wins. A weigher whose multiplier is 0 costs nothing.
+
+Possible values: ``RAMWeigher``, ``DiskWeigher``, ``CPUWeigher`` (free RAM,
+disk, vCPUs left under the allocation ratios), ``NumInstancesWeigher``
+(servers on the node), or the dotted path of a class deriving from
+``novalite.scheduler.weights.BaseHostWeigher``. An unknown name stops the
+scheduler at start.
+
+Related options: ``*_weight_multiplier``.
 """),
     cfg.FloatOpt('ram_weight_multiplier', default=1.0,
-                 help="Positive spreads servers by free RAM; negative stacks them."),
+                 help="""
+Multiplier of the RAMWeigher. Positive spreads servers over the hosts with
+the most free RAM; negative stacks them on the fullest hosts first.
+"""),
     cfg.FloatOpt('disk_weight_multiplier', default=1.0,
-                 help="Positive spreads servers by free disk; negative stacks them."),
+                 help="""
+Multiplier of the DiskWeigher. Positive spreads servers by free local disk;
+negative stacks them.
+"""),
     cfg.FloatOpt('cpu_weight_multiplier', default=1.0,
-                 help="Positive spreads servers by free vCPUs; negative stacks them."),
+                 help="""
+Multiplier of the CPUWeigher. Positive spreads servers by free vCPUs;
+negative stacks them.
+"""),
     cfg.FloatOpt('num_instances_weight_multiplier', default=0.0,
                  help="""
-Positive prefers hosts with more instances; negative prefers hosts with
-fewer. 0 ignores the count.
+Multiplier of the NumInstancesWeigher. Positive prefers nodes with more
+servers, negative nodes with fewer; 0 ignores the count. Counts are reloaded
+every ``host_state_refresh_interval`` seconds and kept current in between for
+the servers this scheduler worker places.
 """),
     cfg.IntOpt('host_subset_size', default=1, min=1,
                help="""
-Pick randomly among this many best-weighed hosts, which lowers contention
-between several scheduler workers.
+Pick the host randomly among this many best-weighed hosts instead of always
+the best one. With several scheduler workers, a value above 1 makes two of
+them rarely race for the same host (a lost race costs a re-pick, see
+``claim_retries``), at the price of a slightly less optimal placement.
 """),
     cfg.IntOpt('max_attempts', default=3, min=1,
                help="""
 How many hosts a server is tried on before its build gives up. The scheduler
-returns that many hosts per server: the chosen one and its alternates.
+returns that many hosts per server: the one it claimed and up to
+``max_attempts - 1`` alternates (passing every filter, not claimed) which the
+conductor claims in turn when a build fails on the host before.
 """),
     cfg.IntOpt('claim_retries', default=5, min=1,
                help="""
 How many times the scheduler re-picks a host for a server whose claim lost a
-race with another scheduler worker before it gives up on that server.
+race with another scheduler worker (the host filled up between the read of
+its usage and the claim) before it gives up on that server; the request then
+fails with NoValidHost, releasing the claims it made.
+"""),
+    cfg.IntOpt('host_state_refresh_interval', default=60, min=1,
+               help="""
+Seconds between two full reloads of the compute nodes, compute services and
+per-node instance counts the scheduler keeps in memory. Between full
+reloads, each request reads only the node and service rows created, updated
+(claims update them too) or deleted since the previous read, which keeps a
+request fast on large clouds. The full reload bounds how long a change made
+by a worker whose clock lags behind can go unnoticed.
 """),
 ]
 

@@ -147,3 +147,61 @@ def compute_node_get_by_host_and_node(host, nodename):
         if row is None:
             raise exception.ComputeHostNotFound(host=f'{host}/{nodename}')
         return row.as_dict()
+
+
+# The scheduler reads every compute node and service on each request, so these
+# two return plain rows of the few columns it needs (no ORM objects) and can
+# limit themselves to the rows changed since a previous read.
+
+_SCHEDULER_NODE_COLUMNS = (
+    'id', 'host', 'hypervisor_hostname', 'hypervisor_type', 'hypervisor_version',
+    'availability_zone', 'supported_instances', 'vcpus', 'memory_mb', 'local_gb',
+    'vcpus_used', 'memory_mb_used', 'local_gb_used', 'reserved_host_cpus',
+    'reserved_host_memory_mb', 'reserved_host_disk_mb', 'cpu_allocation_ratio',
+    'ram_allocation_ratio', 'disk_allocation_ratio', 'deleted',
+)
+
+_SCHEDULER_SERVICE_COLUMNS = (
+    'id', 'host', 'disabled', 'disabled_reason', 'forced_down', 'last_seen_up', 'updated_at',
+    'created_at', 'deleted',
+)
+
+
+def _changed_rows(model, columns, where, changed_since):
+    """Rows of ``model`` (live ones, or any changed since a time) and the newest change.
+
+    A row's change time is written by the clock of whichever worker changed
+    it, before its transaction commits: callers re-read a margin before the
+    mark rather than trusting it to the microsecond.
+    """
+    changed = sa.func.coalesce(model.updated_at, model.created_at)
+    query = sa.select(*(getattr(model, name) for name in columns)).where(*where)
+    if changed_since is None:
+        query = query.where(model.deleted == 0)
+    else:
+        # Deleted rows are returned too, so that the caller can drop them.
+        query = query.where(sa.or_(model.updated_at >= changed_since,
+                                   model.created_at >= changed_since))
+    with engine.reader() as session:
+        rows = session.execute(query.order_by(model.id)).all()
+        mark = session.execute(sa.select(sa.func.max(changed)).where(*where)).scalar()
+    return rows, mark
+
+
+def compute_nodes_get_for_scheduler(changed_since=None):
+    """Compute nodes as the scheduler's host states need them.
+
+    Returns ``(rows, mark)``: rows (named tuples of ``_SCHEDULER_NODE_COLUMNS``)
+    of the live nodes, or, with ``changed_since``, of the nodes created,
+    updated or deleted (``deleted`` != 0) at or after it; ``mark`` is the
+    newest ``updated_at``/``created_at`` of the table, to pass back (less a
+    safety margin) as the next ``changed_since``. Claims update ``updated_at``.
+    """
+    return _changed_rows(models.ComputeNode, _SCHEDULER_NODE_COLUMNS, (), changed_since)
+
+
+def services_get_for_scheduler(binary, changed_since=None):
+    """Services of ``binary`` as the scheduler needs them; see
+    :func:`compute_nodes_get_for_scheduler` for ``changed_since`` and the result."""
+    return _changed_rows(models.Service, _SCHEDULER_SERVICE_COLUMNS,
+                         (models.Service.binary == binary,), changed_since)
