@@ -1,0 +1,167 @@
+"""HTTP client for the OpenStack Compute API v2.1, as novalite serves it.
+
+``Client`` holds one ``requests`` session with the headers every call carries: the
+token (``X-Auth-Token``; with noauth2 it is ``user:project``) and the requested
+microversion (``OpenStack-API-Version: compute 2.37``). Resources hang off it as
+managers, as in python-novaclient::
+
+    client = Client('http://127.0.0.1:8774/v2.1')
+    server = client.servers.create('web', image='cirros', flavor='m1.tiny')
+    client.servers.list(status='ACTIVE')
+
+Every failure surfaces as a ``ClientError``: an HTTP error with the message taken
+from Nova's fault body, a name that matches no or several resources, or a
+``CommunicationError`` when the endpoint cannot be reached at all.
+"""
+
+import json
+import logging
+import re
+
+import requests
+
+from novalite.cli import flavors, hypervisors, images, servers, services, versions
+from novalite.cli.exceptions import (  # noqa: F401 - re-exported for callers
+    ClientError,
+    CommunicationError,
+    NotFound,
+    NoUniqueMatch,
+    fault_message,
+)
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_URL = 'http://127.0.0.1:8774/v2.1'
+DEFAULT_TOKEN = 'admin:admin'
+DEFAULT_MICROVERSION = '2.37'
+
+_MICROVERSION_RE = re.compile(r'^(\d+)\.(\d+)$')
+
+
+def parse_microversion(text):
+    """Return ``(major, minor)`` for a microversion such as ``'2.37'``.
+
+    :raises ValueError: if ``text`` is not ``MAJOR.MINOR``.
+    """
+    match = _MICROVERSION_RE.match(str(text).strip())
+    if not match:
+        raise ValueError(f"invalid microversion '{text}': expected MAJOR.MINOR, e.g. 2.37")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _connection_reason(exc):
+    """The innermost, human part of a ``requests`` connection error."""
+    text = str(exc)
+    errno = re.search(r'\[Errno -?\d+\] ([^\'")]+)', text)
+    if errno:
+        return errno.group(1).strip().lower()
+    if 'Name or service not known' in text or 'getaddrinfo failed' in text:
+        return 'unknown host name'
+    return ' '.join(text.split())
+
+
+class Client:
+    """A session with one Compute API endpoint.
+
+    :param endpoint: the versioned API URL, e.g. ``http://127.0.0.1:8774/v2.1``.
+    :param token: sent as ``X-Auth-Token``; novalite's noauth2 mode takes
+        ``user:project`` (``admin:admin`` is an admin of project ``admin``).
+    :param microversion: the compute microversion requested on every call.
+    :param timeout: seconds to wait for each HTTP response.
+    :raises ValueError: if ``microversion`` is not ``MAJOR.MINOR``.
+    """
+
+    def __init__(self, endpoint=DEFAULT_URL, token=DEFAULT_TOKEN,
+                 microversion=DEFAULT_MICROVERSION, timeout=30):
+        self.endpoint = endpoint.rstrip('/')
+        self.token = token
+        self.api_version = parse_microversion(microversion)
+        self.microversion = '%d.%d' % self.api_version
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.session.headers.update({
+            'Accept': 'application/json',
+            'User-Agent': 'novalite-client',
+            'X-Auth-Token': token,
+        })
+        self.servers = servers.ServerManager(self)
+        self.flavors = flavors.FlavorManager(self)
+        self.services = services.ServiceManager(self)
+        self.hypervisors = hypervisors.HypervisorManager(self)
+        self.images = images.ImageManager(self)
+        self.versions = versions.VersionManager(self)
+
+    def supports(self, version):
+        """True if the requested microversion is at least ``version``."""
+        return self.api_version >= parse_microversion(version)
+
+    @property
+    def root_url(self):
+        """The endpoint without its version path: where the version list lives."""
+        return re.sub(r'/v2(\.\d+)?(/[^/]*)?$', '', self.endpoint) or self.endpoint
+
+    def request(self, method, path, body=None, params=None, microversion=None, url=None):
+        """Send one API call and return its decoded JSON body (None when empty).
+
+        :param path: appended to the endpoint, e.g. ``/servers/detail``.
+        :param body: a JSON-serialisable request body.
+        :param params: query parameters, a dict or a list of pairs.
+        :param microversion: overrides the client's microversion for this call.
+        :param url: an absolute URL to use instead of endpoint + path.
+        :raises NotFound: on HTTP 404.
+        :raises ClientError: on any other HTTP status of 400 or more, or a
+            successful response whose body is not JSON.
+        :raises CommunicationError: if the endpoint cannot be reached in time.
+        """
+        version = microversion or self.microversion
+        headers = {
+            'OpenStack-API-Version': f'compute {version}',
+            'X-OpenStack-Nova-API-Version': version,
+        }
+        data = None
+        if body is not None:
+            headers['Content-Type'] = 'application/json'
+            data = json.dumps(body)
+        target = url or self.endpoint + path
+        LOG.debug('REQ: %s %s params=%s version=%s body=%s', method, target, params,
+                  version, data)
+        try:
+            resp = self.session.request(method, target, data=data, params=params,
+                                        headers=headers, timeout=self.timeout)
+        except requests.Timeout:
+            raise CommunicationError(
+                self.endpoint, f'no response within {self.timeout} seconds') from None
+        except requests.ConnectionError as exc:
+            raise CommunicationError(self.endpoint, _connection_reason(exc)) from None
+        except requests.RequestException as exc:
+            raise CommunicationError(self.endpoint, ' '.join(str(exc).split())) from None
+        LOG.debug('RESP: %s %s', resp.status_code, resp.text[:4000])
+        return self._decode(resp, method, target)
+
+    def _decode(self, resp, method, target):
+        request_id = resp.headers.get('x-openstack-request-id')
+        try:
+            decoded = resp.json() if resp.content else None
+        except ValueError:
+            decoded = resp.text
+        if resp.status_code >= 400:
+            message = fault_message(decoded, resp.reason or 'request failed')
+            error = NotFound if resp.status_code == 404 else ClientError
+            raise error(resp.status_code, message, request_id)
+        if isinstance(decoded, str):
+            raise ClientError(resp.status_code,
+                              f'{method} {target} returned a response that is not JSON',
+                              request_id)
+        return decoded
+
+    def get(self, path, **kwargs):
+        return self.request('GET', path, **kwargs)
+
+    def post(self, path, body=None, **kwargs):
+        return self.request('POST', path, body=body, **kwargs)
+
+    def put(self, path, body=None, **kwargs):
+        return self.request('PUT', path, body=body, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request('DELETE', path, **kwargs)

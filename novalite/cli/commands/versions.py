@@ -1,0 +1,13 @@
+"""version-list: the API versions and microversion range the server offers."""
+
+from novalite.cli import commands, tables
+
+
+def do_version_list(client, args):
+    """List the API versions, with the microversion range of each."""
+    tables.print_list(client.versions.list(),
+                      ['Id', 'Status', 'Updated', 'Min Version', 'Version'])
+
+
+def register(subparsers):
+    commands.add(subparsers, 'version-list', do_version_list)
