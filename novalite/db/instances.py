@@ -1,5 +1,6 @@
 """Instances: create, read, conditional update, soft delete, and listing."""
 
+import datetime
 import json
 
 import sqlalchemy as sa
@@ -11,6 +12,8 @@ from novalite.db.models import utcnow
 
 _INST = models.Instance
 _JSON_FIELDS = ('flavor', 'system_metadata', 'request_spec')
+_DATETIME_FIELDS = frozenset(column.key for column in _INST.__table__.columns
+                             if isinstance(column.type, sa.DateTime))
 
 
 def to_dict(row):
@@ -28,6 +31,10 @@ def _row_values(values):
     for field in _JSON_FIELDS:
         if field in values and not isinstance(values[field], str):
             values[field] = json.dumps(values[field])
+    # Timestamps arrive over RPC as ISO strings.
+    for field in _DATETIME_FIELDS.intersection(values):
+        if isinstance(values[field], str):
+            values[field] = datetime.datetime.fromisoformat(values[field]).replace(tzinfo=None)
     return values
 
 
