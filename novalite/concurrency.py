@@ -5,6 +5,12 @@ sleeps and locks through this module so that moving to native threads stays a
 local change.
 """
 
+import warnings
+
+# We chose eventlet knowingly and keep it behind this module; its import-time
+# deprecation notice would only clutter every daemon's and tool's output.
+warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+
 import eventlet
 import eventlet.event
 import eventlet.greenpool

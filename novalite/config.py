@@ -14,9 +14,14 @@ def _version():
         return 'unknown'
 
 
+def register_opts():
+    """Register the logging options (idempotent), e.g. to change their defaults."""
+    logging.register_options(CONF)
+
+
 def parse_args(argv, default_config_files=None):
     """Parse ``argv`` (without the program name) and config files into CONF."""
-    logging.register_options(CONF)
+    register_opts()
     logging.set_defaults(default_log_levels=logging.get_default_log_levels() + [
         'oslo.messaging=INFO', 'oslo_messaging=INFO', 'amqp=WARN', 'kombu=WARN',
         'alembic=WARN', 'eventlet.wsgi.server=WARN'])

@@ -27,6 +27,7 @@ def _set_defaults():
     CONF.set_default('state_path', _STATE_PATH)
     CONF.set_default('port', 8774, group='api')
     CONF.set_default('listen', '127.0.0.1', group='api')
+    CONF.set_default('log_dir', '$state_path')
 
 
 def build_services():
@@ -55,6 +56,7 @@ def main():
     CONF.register_cli_opts(_CLI_OPTS)
     from novalite import rpc
     rpc.register_opts(CONF)
+    config.register_opts()
     _set_defaults()
     config.parse_args(sys.argv[1:])
     os.makedirs(CONF.state_path, exist_ok=True)

@@ -19,9 +19,12 @@ def _url(port, path):
 def _wait_for_hypervisor(port):
     deadline = time.monotonic() + _TIMEOUT
     while time.monotonic() < deadline:
-        reply = requests.get(_url(port, '/os-hypervisors'), headers=_HEADERS, timeout=10)
-        if reply.ok and reply.json()['hypervisors']:
-            return
+        try:
+            reply = requests.get(_url(port, '/os-hypervisors'), headers=_HEADERS, timeout=10)
+            if reply.ok and reply.json()['hypervisors']:
+                return
+        except requests.ConnectionError:
+            pass  # the API server is still starting
         time.sleep(0.2)
     raise RuntimeError('no compute node registered within 60 s')
 
