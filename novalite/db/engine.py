@@ -17,6 +17,9 @@ class _Transaction:
     """Carrier of one enginefacade transaction; contexts stay DB-free."""
 
 
+_BEGIN_MODE = 'novalite_sqlite_begin'
+
+
 def _tune_sqlite(engine):
     if engine.dialect.name != 'sqlite':
         return
@@ -29,6 +32,20 @@ def _tune_sqlite(engine):
         cursor.execute('PRAGMA journal_mode=WAL')
         cursor.execute('PRAGMA busy_timeout=30000')
         cursor.close()
+
+    @event.listens_for(engine, 'begin', insert=True)
+    def _begin_immediate(connection):
+        # A deferred transaction that reads and then writes cannot upgrade its
+        # lock once another process has written (SQLITE_BUSY without waiting);
+        # writers take the write lock up front so the busy timeout applies.
+        # oslo.db emits a plain BEGIN next unless ``in_transaction`` says one is open.
+        if connection.get_execution_options().get(_BEGIN_MODE) != 'IMMEDIATE':
+            return
+        if connection.connection.dbapi_connection.in_transaction:
+            # oslo.db's liveness ping on checkout leaves a read-only one open.
+            connection.exec_driver_sql('ROLLBACK')
+        connection.exec_driver_sql('BEGIN IMMEDIATE')
+        connection.info['in_transaction'] = True
 
 
 def _new_manager(connection=None):
@@ -66,6 +83,7 @@ def _current():
 @contextlib.contextmanager
 def writer():
     with _current().writer.using(_Transaction()) as session:
+        session.connection(execution_options={_BEGIN_MODE: 'IMMEDIATE'})
         yield session
 
 
