@@ -138,15 +138,25 @@ class Cloud:
         self.spawn(name, binary, conf)
 
     def stop(self):
-        for proc, _binary, _conf in self.procs.values():
+        # Computes first: they call the conductor, and a call to a conductor
+        # that is already gone waits out the RPC timeout.
+        computes = [name for name in self.procs if name in self.compute_hosts]
+        others = [name for name in self.procs if name not in self.compute_hosts]
+        for group in (computes, others):
+            self._terminate([self.procs[name][0] for name in group])
+        delete_vhost(self.vhost)
+
+    @staticmethod
+    def _terminate(procs):
+        for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        for proc, _binary, _conf in self.procs.values():
+        for proc in procs:
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        delete_vhost(self.vhost)
+                proc.wait()
 
     def log(self, name):
         with open(os.path.join(self.workdir, 'logs', f'{name}.log')) as f:
