@@ -162,19 +162,12 @@ _SCHEDULER_NODE_COLUMNS = (
 )
 
 _SCHEDULER_SERVICE_COLUMNS = (
-    'id', 'host', 'disabled', 'disabled_reason', 'forced_down', 'last_seen_up', 'updated_at',
-    'created_at', 'deleted',
+    'id', 'host', 'disabled', 'forced_down', 'last_seen_up', 'updated_at', 'created_at',
+    'deleted',
 )
 
 
-def _changed_rows(model, columns, where, changed_since):
-    """Rows of ``model`` (live ones, or any changed since a time) and the newest change.
-
-    A row's change time is written by the clock of whichever worker changed
-    it, before its transaction commits: callers re-read a margin before the
-    mark rather than trusting it to the microsecond.
-    """
-    changed = sa.func.coalesce(model.updated_at, model.created_at)
+def _rows_for_scheduler(model, columns, where, changed_since):
     query = sa.select(*(getattr(model, name) for name in columns)).where(*where)
     if changed_since is None:
         query = query.where(model.deleted == 0)
@@ -183,25 +176,37 @@ def _changed_rows(model, columns, where, changed_since):
         query = query.where(sa.or_(model.updated_at >= changed_since,
                                    model.created_at >= changed_since))
     with engine.reader() as session:
-        rows = session.execute(query.order_by(model.id)).all()
-        mark = session.execute(sa.select(sa.func.max(changed)).where(*where)).scalar()
-    return rows, mark
+        return session.execute(query.order_by(model.id)).all()
 
 
 def compute_nodes_get_for_scheduler(changed_since=None):
     """Compute nodes as the scheduler's host states need them.
 
-    Returns ``(rows, mark)``: rows (named tuples of ``_SCHEDULER_NODE_COLUMNS``)
-    of the live nodes, or, with ``changed_since``, of the nodes created,
-    updated or deleted (``deleted`` != 0) at or after it; ``mark`` is the
-    newest ``updated_at``/``created_at`` of the table, to pass back (less a
-    safety margin) as the next ``changed_since``. Claims update ``updated_at``.
+    Returns rows (named tuples of ``_SCHEDULER_NODE_COLUMNS``) of the live
+    nodes or, with ``changed_since`` (naive UTC), of the nodes created,
+    updated or deleted (``deleted`` != 0) at or after it. Claims and releases
+    update ``updated_at`` too. Change times come from the clock of the worker
+    that wrote them, before its commit: callers look back a margin.
     """
-    return _changed_rows(models.ComputeNode, _SCHEDULER_NODE_COLUMNS, (), changed_since)
+    return _rows_for_scheduler(models.ComputeNode, _SCHEDULER_NODE_COLUMNS, (), changed_since)
 
 
-def services_get_for_scheduler(binary, changed_since=None):
-    """Services of ``binary`` as the scheduler needs them; see
-    :func:`compute_nodes_get_for_scheduler` for ``changed_since`` and the result."""
-    return _changed_rows(models.Service, _SCHEDULER_SERVICE_COLUMNS,
-                         (models.Service.binary == binary,), changed_since)
+def services_get_for_scheduler(binary, changed_since=None, flagged_hosts=None):
+    """Services of ``binary`` as the scheduler needs them (``_SCHEDULER_SERVICE_COLUMNS``).
+
+    ``changed_since`` as for :func:`compute_nodes_get_for_scheduler`. With
+    ``flagged_hosts`` (the hosts the caller holds as disabled or forced down)
+    as well, heartbeats are skipped: only the changed rows that are new,
+    disabled, forced down or deleted, or of a flagged host, are returned.
+    On a large cloud nearly every service heartbeats within seconds, so this
+    is what keeps reading the state changes cheap.
+    """
+    service = models.Service
+    where = [service.binary == binary]
+    if changed_since is not None and flagged_hosts is not None:
+        relevant = [service.created_at >= changed_since, service.disabled.is_(True),
+                    service.forced_down.is_(True), service.deleted != 0]
+        if flagged_hosts:
+            relevant.append(service.host.in_(sorted(flagged_hosts)))
+        where.append(sa.or_(*relevant))
+    return _rows_for_scheduler(service, _SCHEDULER_SERVICE_COLUMNS, where, changed_since)

@@ -1,0 +1,55 @@
+"""Schemas of the flavors resource (Nova's flavor_manage and flavors schemas)."""
+
+from novalite.api.schemas import types
+
+_positive = {'type': ['integer', 'string'], 'pattern': '^[0-9]*$',
+             'minimum': 1, 'maximum': types.MAX_INT}
+_non_negative = {'type': ['integer', 'string'], 'pattern': '^[0-9]*$',
+                 'minimum': 0, 'maximum': types.MAX_INT}
+
+create = {
+    'type': 'object',
+    'properties': {
+        'flavor': {
+            'type': 'object',
+            'properties': {
+                'name': types.name,
+                'id': {
+                    'type': ['string', 'number', 'null'],
+                    'minLength': 1, 'maxLength': 255,
+                    'pattern': '^(?! )[a-zA-Z0-9. _-]+(?<! )$',
+                },
+                'ram': _positive,
+                'vcpus': _positive,
+                'disk': _non_negative,
+                'OS-FLV-EXT-DATA:ephemeral': _non_negative,
+                'swap': _non_negative,
+                'rxtx_factor': {
+                    'type': ['number', 'string'],
+                    'pattern': r'^[0-9]+(\.[0-9]+)?$',
+                    'minimum': 0, 'exclusiveMinimum': True,
+                    'maximum': 3.40282e+38,
+                },
+                'os-flavor-access:is_public': types.boolean,
+            },
+            'required': ['name', 'ram', 'vcpus', 'disk'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['flavor'],
+    'additionalProperties': False,
+}
+
+list_query = {
+    'type': 'object',
+    'properties': {
+        'limit': types.non_negative_integer,
+        'marker': {'type': 'string'},
+        'is_public': {'type': 'string'},
+        'minRam': {'type': 'string'},
+        'minDisk': {'type': 'string'},
+        'sort_key': {'type': 'string'},
+        'sort_dir': {'type': 'string'},
+    },
+    'additionalProperties': True,
+}

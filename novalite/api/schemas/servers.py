@@ -1,0 +1,204 @@
+"""Schemas of the servers resource: create, update, actions and list queries.
+
+They follow Nova's ``nova/api/openstack/compute/schemas/servers.py`` up to
+microversion 2.37, minus what novalite does not implement (personality
+files, legacy block device mappings), which is rejected as an unexpected
+property rather than silently ignored.
+"""
+
+import copy
+
+from novalite.api.schemas import types
+
+_network = {
+    'type': 'object',
+    'properties': {
+        'fixed_ip': types.ip_address,
+        'port': {'oneOf': [{'type': 'string', 'format': 'uuid'}, {'type': 'null'}]},
+        'uuid': {'type': 'string'},
+    },
+    'additionalProperties': False,
+}
+
+_block_device_mapping_v2 = {
+    'type': 'object',
+    'properties': {
+        'source_type': {'type': 'string', 'enum': ['volume', 'image', 'snapshot', 'blank']},
+        'uuid': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                 'pattern': '^[a-zA-Z0-9._-]*$'},
+        'image_id': types.uuid,
+        'destination_type': {'type': 'string', 'enum': ['local', 'volume']},
+        'guest_format': {'type': 'string', 'maxLength': 255},
+        'device_type': {'type': 'string', 'maxLength': 255},
+        'disk_bus': {'type': 'string', 'maxLength': 255},
+        'boot_index': {'type': ['integer', 'string', 'null'], 'pattern': '^-?[0-9]+$'},
+        'device_name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                        'pattern': '^[a-zA-Z0-9._/-]*$'},
+        'delete_on_termination': types.boolean,
+        'volume_size': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$',
+                        'minimum': 1, 'maximum': types.MAX_INT},
+        'volume_id': types.uuid,
+        'snapshot_id': types.uuid,
+        'no_device': {},
+    },
+    'additionalProperties': False,
+}
+
+_hints = {
+    'type': 'object',
+    'properties': {
+        'group': types.uuid,
+        'different_host': {
+            'oneOf': [types.uuid, {'type': 'array', 'items': types.uuid}],
+        },
+        'same_host': {'type': ['string', 'array'], 'items': types.uuid},
+        'query': {'type': ['string', 'object']},
+        'build_near_host_ip': types.ip_address,
+        'cidr': {'type': 'string', 'pattern': '^/[0-9a-f.:]+$'},
+    },
+    # Nova lets unknown hints through for out-of-tree filters.
+    'additionalProperties': True,
+}
+
+create = {
+    'type': 'object',
+    'properties': {
+        'server': {
+            'type': 'object',
+            'properties': {
+                'name': types.name,
+                'imageRef': {'type': 'string'},
+                'flavorRef': types.flavor_ref,
+                'adminPass': types.admin_password,
+                'metadata': types.metadata,
+                'networks': {'type': 'array', 'items': _network},
+                'OS-DCF:diskConfig': types.disk_config,
+                'accessIPv4': types.ipv4,
+                'accessIPv6': types.ipv6,
+                'availability_zone': types.name,
+                'block_device_mapping_v2': {'type': 'array', 'items': _block_device_mapping_v2},
+                'config_drive': types.boolean,
+                'key_name': types.name,
+                'min_count': types.positive_integer,
+                'max_count': types.positive_integer,
+                'return_reservation_id': types.boolean,
+                'security_groups': {
+                    'type': 'array',
+                    'items': {
+                        'type': 'object',
+                        'properties': {'name': types.name},
+                        'additionalProperties': False,
+                    },
+                },
+                'user_data': {'type': 'string', 'format': 'base64', 'maxLength': 65535},
+            },
+            'required': ['name', 'flavorRef'],
+            'additionalProperties': False,
+        },
+        'os:scheduler_hints': _hints,
+        'OS-SCH-HNT:scheduler_hints': _hints,
+    },
+    'required': ['server'],
+    'additionalProperties': False,
+}
+
+create_v219 = copy.deepcopy(create)
+create_v219['properties']['server']['properties']['description'] = types.description
+
+# 2.32 only: tags on networks and block devices (Nova's 2.33 and 2.37 bugs
+# then drop them again until 2.42).
+create_v232 = copy.deepcopy(create_v219)
+create_v232['properties']['server']['properties']['networks']['items'][
+    'properties']['tag'] = {'type': 'string', 'maxLength': 60, 'pattern': '^[^,/]*$'}
+create_v232['properties']['server']['properties']['block_device_mapping_v2']['items'][
+    'properties']['tag'] = {'type': 'string', 'maxLength': 60, 'pattern': '^[^,/]*$'}
+
+create_v233 = copy.deepcopy(create_v219)
+create_v233['properties']['server']['properties']['networks']['items'][
+    'properties']['tag'] = {'type': 'string', 'maxLength': 60, 'pattern': '^[^,/]*$'}
+
+# 2.37: networks is required, either "auto"/"none" or a list with uuids.
+create_v237 = copy.deepcopy(create_v219)
+create_v237['properties']['server']['required'].append('networks')
+_network_v237 = copy.deepcopy(_network)
+_network_v237['properties']['uuid'] = types.uuid
+create_v237['properties']['server']['properties']['networks'] = {
+    'oneOf': [{'type': 'array', 'items': _network_v237},
+              {'type': 'string', 'enum': ['none', 'auto']}],
+}
+
+update = {
+    'type': 'object',
+    'properties': {
+        'server': {
+            'type': 'object',
+            'properties': {
+                'name': types.name,
+                'OS-DCF:diskConfig': types.disk_config,
+                'accessIPv4': types.ipv4,
+                'accessIPv6': types.ipv6,
+            },
+            'additionalProperties': False,
+        },
+    },
+    'required': ['server'],
+    'additionalProperties': False,
+}
+
+update_v219 = copy.deepcopy(update)
+update_v219['properties']['server']['properties']['description'] = types.description
+
+
+def _action(name, properties=None, required=()):
+    """Schema of ``{name: {...}}`` or, with no properties, ``{name: null}``."""
+    inner = {'type': ['object', 'null']} if properties is None else {
+        'type': 'object', 'properties': properties, 'required': list(required),
+        'additionalProperties': False}
+    return {'type': 'object', 'properties': {name: inner}, 'required': [name],
+            'additionalProperties': False}
+
+
+ACTIONS = {
+    'os-start': _action('os-start'),
+    'os-stop': _action('os-stop'),
+    'pause': _action('pause'),
+    'unpause': _action('unpause'),
+    'suspend': _action('suspend'),
+    'resume': _action('resume'),
+    'lock': _action('lock'),
+    'unlock': _action('unlock'),
+    'reboot': _action('reboot', {
+        'type': {'type': 'string', 'enum': ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']},
+    }, required=['type']),
+    'os-getConsoleOutput': _action('os-getConsoleOutput', {
+        'length': {'type': ['integer', 'string', 'null'], 'pattern': '^-?[0-9]+$',
+                   'minimum': -1},
+    }),
+}
+
+SORT_KEYS = ['access_ip_v4', 'access_ip_v6', 'availability_zone', 'config_drive',
+             'created_at', 'display_description', 'display_name', 'host', 'hostname',
+             'image_ref', 'instance_type_id', 'kernel_id', 'key_name', 'launch_index',
+             'launched_at', 'node', 'power_state', 'progress', 'project_id', 'ramdisk_id',
+             'task_state', 'terminated_at', 'updated_at', 'user_id', 'uuid', 'vm_state']
+
+# Accepted for compatibility but ignored, as Nova does before 2.75.
+IGNORED_SORT_KEYS = ['architecture', 'cell_name', 'cleaned', 'default_ephemeral_device',
+                     'default_swap_device', 'deleted', 'deleted_at', 'disable_terminate',
+                     'ephemeral_gb', 'ephemeral_key_uuid', 'id', 'key_data', 'launched_on',
+                     'locked', 'memory_mb', 'os_type', 'reservation_id', 'root_gb',
+                     'shutdown_terminate', 'user_data', 'vcpus', 'vm_mode',
+                     'auto_disk_config', 'locked_by', 'root_device_name']
+
+list_query = {
+    'type': 'object',
+    'properties': {
+        'limit': types.non_negative_integer,
+        'marker': {'type': 'string'},
+        'sort_key': {'type': 'string', 'enum': SORT_KEYS + IGNORED_SORT_KEYS},
+        'sort_dir': {'type': 'string', 'enum': ['asc', 'desc']},
+        'changes-since': {'type': 'string', 'format': 'date-time'},
+    },
+    # Unknown filters are dropped, as Nova does before 2.75.
+    'additionalProperties': True,
+}

@@ -1,0 +1,64 @@
+"""The API's HTTP server: eventlet's WSGI server on a green pool.
+
+``start()`` binds (so ``port`` 0 picks a free port, readable from ``.port``
+afterwards) and serves in a green thread; ``stop()`` stops accepting, closes
+idle keep-alive connections and lets requests in flight finish; ``wait()``
+returns once it has.
+"""
+
+import gc
+import socket
+
+import eventlet
+import eventlet.wsgi
+import greenlet
+from oslo_log import log as logging
+
+from novalite import concurrency
+
+LOG = logging.getLogger(__name__)
+
+
+class _WSGILog:
+    """eventlet writes its access log to a file-like object: send it to oslo.log."""
+
+    def write(self, message):
+        LOG.debug(message.rstrip())
+
+
+class WSGIServer:
+    def __init__(self, app, host, port, pool_size):
+        self.app = app
+        self.host, self.port = host, port
+        self.pool = concurrency.GreenPool(pool_size)
+        self._socket = None
+        self._thread = None
+
+    def start(self):
+        family = socket.AF_INET6 if ':' in self.host else socket.AF_INET
+        self._socket = eventlet.listen((self.host, self.port), family=family, backlog=128)
+        self.port = self._socket.getsockname()[1]
+        LOG.info("novalite-api listening on %s:%s", self.host, self.port)
+        # Listings allocate many short-lived dicts, triggering collections
+        # that would rescan the whole start-up heap (libraries, the app):
+        # freezing it keeps those collections small.
+        gc.freeze()
+        self._thread = concurrency.spawn(
+            eventlet.wsgi.server, self._socket, self.app, custom_pool=self.pool,
+            log=_WSGILog(), log_output=True, socket_timeout=900)
+
+    def stop(self):
+        """Stop accepting; requests in flight still finish (see :meth:`wait`)."""
+        if self._thread is not None:
+            # eventlet.wsgi.server closes idle connections and waits for the
+            # busy ones in its finally clause, which the kill runs.
+            self._thread.kill()
+
+    def wait(self):
+        if self._thread is None:
+            return
+        try:
+            self._thread.wait()
+        except greenlet.GreenletExit:
+            pass
+        self._thread = None

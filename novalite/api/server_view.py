@@ -1,0 +1,186 @@
+"""How servers look on the wire, per microversion and per caller.
+
+A :class:`ServerView` is built once per request (link prefixes, version and
+policy answers) and then renders any number of servers with plain dict
+building. Everything a listing needs besides the instance rows (latest
+faults, addresses, compute service states, node zones) is loaded in one
+query each for the whole page, never per server.
+"""
+
+import hashlib
+
+from novalite import servicegroup
+from novalite.api import microversion, policy, wsgi
+from novalite.compute import api as compute_api
+from novalite.compute import vm_states
+from novalite.db import actions, instances, services
+
+_FAULT_STATUSES = ('ERROR', 'DELETED')
+_PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING')
+
+
+def addresses_by_instance(uuids):
+    """``{uuid: {label: [address, ...]}}`` in Nova's ``addresses`` shape."""
+    result = {}
+    for uuid, fixed_ips in instances.instance_addresses(uuids).items():
+        addresses = result[uuid] = {}
+        for label, address, mac in fixed_ips:
+            addresses.setdefault(label, []).append({
+                'version': 6 if ':' in address else 4, 'addr': address,
+                'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': mac})
+    return result
+
+
+def host_id(project_id, host):
+    """Nova's ``hostId``: the host, hashed with the project so projects cannot compare."""
+    if not host:
+        return ''
+    return hashlib.sha224(f'{project_id}{host}'.encode()).hexdigest()
+
+
+def _host_status(service):
+    if service is None:
+        return ''
+    if service['forced_down']:
+        return 'DOWN'
+    if service['disabled']:
+        return 'MAINTENANCE'
+    return 'UP' if servicegroup.is_up(service) else 'UNKNOWN'
+
+
+class ServerView:
+    def __init__(self, req):
+        ctx = wsgi.context(req)
+        self.links = wsgi.Links(req)
+        self.is_admin = ctx.is_admin
+        self.extended = policy.check(ctx, policy.EXTENDED_ATTRIBUTES)
+        self.v23 = microversion.is_supported(req, '2.3')
+        self.v29 = microversion.is_supported(req, '2.9')
+        self.v219 = microversion.is_supported(req, '2.19')
+        self.v226 = microversion.is_supported(req, '2.26')
+        self.host_status = (microversion.is_supported(req, '2.16')
+                            and policy.check(ctx, policy.SERVERS_HOST_STATUS))
+
+    @property
+    def shows_extended_v23(self):
+        """Whether servers show the 2.3 extended attributes (hostname, user_data...)."""
+        return self.extended and self.v23
+
+    def basic(self, instance):
+        uuid = instance['uuid']
+        return {'id': uuid, 'name': instance['display_name'],
+                'links': self.links.resource('servers', uuid)}
+
+    def core(self, instance, fault=None, addresses=None):
+        """The server as every microversion shows it, plus 2.9/2.19/2.26 fields."""
+        uuid = instance['uuid']
+        status = vm_states.status(instance['vm_state'], instance['task_state'])
+        flavorid = (instance['flavor'] or {}).get('flavorid')
+        image_ref = instance['image_ref']
+        auto_disk = (instance['system_metadata'] or {}).get('auto_disk_config') == 'True'
+        server = {
+            'id': uuid,
+            'name': instance['display_name'],
+            'status': status,
+            'tenant_id': instance['project_id'] or '',
+            'user_id': instance['user_id'] or '',
+            'metadata': instance['metadata'],
+            'hostId': host_id(instance['project_id'], instance['host']),
+            'image': {'id': image_ref, 'links': self.links.bookmark('images', image_ref)}
+            if image_ref else '',
+            'flavor': {'id': flavorid, 'links': self.links.bookmark('flavors', flavorid)},
+            'created': wsgi.isotime(instance['created_at']),
+            'updated': wsgi.isotime(instance['updated_at'] or instance['created_at']),
+            'addresses': addresses or {},
+            'accessIPv4': instance['access_ip_v4'] or '',
+            'accessIPv6': instance['access_ip_v6'] or '',
+            'links': self.links.resource('servers', uuid),
+            'OS-DCF:diskConfig': 'AUTO' if auto_disk else 'MANUAL',
+        }
+        if fault is not None and status in _FAULT_STATUSES:
+            server['fault'] = self._fault(fault)
+        if status in _PROGRESS_STATUSES:
+            server['progress'] = instance['progress'] or 0
+        if self.v29:
+            server['locked'] = bool(instance['locked'])
+        if self.v219:
+            server['description'] = instance['display_description']
+        if self.v226:
+            server['tags'] = []
+        return server
+
+    def _fault(self, fault):
+        body = {'code': fault['code'], 'message': fault['message'],
+                'created': wsgi.isotime(fault['created_at'])}
+        if fault.get('details') and (self.is_admin or fault['code'] != 500):
+            body['details'] = fault['details']
+        return body
+
+    def full(self, instance, fault=None, addresses=None, host_status='', zone=None):
+        """The show/detail view: core plus the attributes of Nova's extensions."""
+        server = self.core(instance, fault, addresses)
+        groups = (instance['system_metadata'] or {}).get('security_groups') or 'default'
+        server.update({
+            'OS-EXT-AZ:availability_zone': instance['availability_zone'] or zone or '',
+            'config_drive': instance['config_drive'] or '',
+            'key_name': instance['key_name'],
+            'OS-SRV-USG:launched_at': wsgi.precise_time(instance['launched_at']),
+            'OS-SRV-USG:terminated_at': wsgi.precise_time(instance['terminated_at']),
+            'security_groups': [{'name': name} for name in groups.split(',')],
+            'OS-EXT-STS:vm_state': instance['vm_state'],
+            'OS-EXT-STS:task_state': instance['task_state'],
+            'OS-EXT-STS:power_state': instance['power_state'],
+            'os-extended-volumes:volumes_attached': [],
+        })
+        if self.extended:
+            self._extended_attributes(server, instance)
+        if self.host_status:
+            server['host_status'] = host_status if instance['host'] else ''
+        return server
+
+    def _extended_attributes(self, server, instance):
+        server['OS-EXT-SRV-ATTR:host'] = instance['host']
+        server['OS-EXT-SRV-ATTR:hypervisor_hostname'] = instance['node']
+        server['OS-EXT-SRV-ATTR:instance_name'] = 'instance-' + instance['uuid']
+        if self.v23:
+            server.update({
+                'OS-EXT-SRV-ATTR:reservation_id': instance['reservation_id'],
+                'OS-EXT-SRV-ATTR:launch_index': instance['launch_index'],
+                'OS-EXT-SRV-ATTR:hostname': instance['hostname'],
+                'OS-EXT-SRV-ATTR:kernel_id': instance['kernel_id'] or '',
+                'OS-EXT-SRV-ATTR:ramdisk_id': instance['ramdisk_id'] or '',
+                'OS-EXT-SRV-ATTR:root_device_name': None,
+                'OS-EXT-SRV-ATTR:user_data': instance.get('user_data'),
+            })
+
+    def detail_list(self, instances):
+        """Full views of many servers, with one query per related table."""
+        uuids = [instance['uuid'] for instance in instances]
+        faulted = [instance['uuid'] for instance in instances
+                   if instance['vm_state'] in (vm_states.ERROR, vm_states.DELETED)]
+        faults = actions.faults_get_latest(faulted)
+        addresses = addresses_by_instance(uuids)
+        hosts = {instance['host'] for instance in instances if instance['host']}
+        statuses = self._host_statuses(hosts)
+        zones = self._zones(instances)
+        return [self.full(instance, faults.get(instance['uuid']),
+                          addresses.get(instance['uuid']),
+                          statuses.get(instance['host'], ''), zones.get(instance['host']))
+                for instance in instances]
+
+    def show(self, instance):
+        return self.detail_list([instance])[0]
+
+    def _host_statuses(self, hosts):
+        if not hosts or not self.host_status:
+            return {}
+        found = services.service_get_all(binary=compute_api.COMPUTE_BINARY)
+        return {service['host']: _host_status(service) for service in found
+                if service['host'] in hosts}
+
+    @staticmethod
+    def _zones(instances):
+        if all(instance['availability_zone'] or not instance['host'] for instance in instances):
+            return {}
+        return {node['host']: node['availability_zone']
+                for node in services.compute_node_get_all()}

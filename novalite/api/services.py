@@ -1,0 +1,112 @@
+"""os-services: the daemons on each host, admin only.
+
+Before 2.53 a service is updated by host and binary:
+``PUT /os-services/enable|disable|disable-log-reason`` and, from 2.11,
+``force-down``; 2.11 also shows ``forced_down``. Clients may name binaries
+as Nova does (``nova-compute``): they are novalite's (``novalite-compute``).
+"""
+
+from novalite import exception, servicegroup
+from novalite.api import microversion, policy, validation, wsgi
+from novalite.api.schemas import services as schemas
+from novalite.compute import api as compute_api
+from novalite.conf import CONF
+from novalite.db import instances as db_instances
+from novalite.db import services as db_services
+
+INTERNAL_ZONE = 'internal'
+
+
+def _binary(name):
+    return 'novalite-' + name[len('nova-'):] if name.startswith('nova-') else name
+
+
+def _zones():
+    return {node['host']: node['availability_zone']
+            for node in db_services.compute_node_get_all()}
+
+
+def _view(req, service, zones):
+    zone = INTERNAL_ZONE
+    if service['binary'] == compute_api.COMPUTE_BINARY:
+        zone = zones.get(service['host'], CONF.default_availability_zone)
+    view = {'id': service['id'], 'binary': service['binary'], 'host': service['host'],
+            'zone': zone, 'status': 'disabled' if service['disabled'] else 'enabled',
+            'state': 'up' if servicegroup.is_up(service) else 'down',
+            'updated_at': wsgi.precise_time(service['updated_at']),
+            'disabled_reason': service['disabled_reason']}
+    if microversion.is_supported(req, '2.11'):
+        view['forced_down'] = service['forced_down']
+    return view
+
+
+@policy.require(policy.SERVICES)
+def index(req):
+    binary = req.GET.get('binary')
+    found = db_services.service_get_all(binary=_binary(binary) if binary else None,
+                                        host=req.GET.get('host'))
+    zones = _zones()
+    return wsgi.json_response({'services': [_view(req, s, zones) for s in found]})
+
+
+def _update(body, values):
+    found = db_services.service_get_all(binary=_binary(body['binary']), host=body['host'])
+    if not found:
+        raise exception.HostBinaryNotFound(host=body['host'], binary=body['binary'])
+    db_services.service_update(found[0]['id'], values)
+
+
+def _enable(body):
+    _update(body, {'disabled': False, 'disabled_reason': None})
+    return {'host': body['host'], 'binary': body['binary'], 'status': 'enabled'}
+
+
+def _disable(body):
+    _update(body, {'disabled': True, 'disabled_reason': None})
+    return {'host': body['host'], 'binary': body['binary'], 'status': 'disabled'}
+
+
+def _disable_log_reason(body):
+    if 'disabled_reason' not in body:
+        raise exception.Invalid("Missing disabled reason field")
+    _update(body, {'disabled': True, 'disabled_reason': body['disabled_reason']})
+    return {'host': body['host'], 'binary': body['binary'], 'status': 'disabled',
+            'disabled_reason': body['disabled_reason']}
+
+
+def _force_down(body):
+    if 'forced_down' not in body:
+        raise exception.Invalid("Missing forced_down field")
+    forced_down = wsgi.parse_bool(body['forced_down'], 'forced_down')
+    _update(body, {'forced_down': forced_down})
+    return {'host': body['host'], 'binary': body['binary'], 'forced_down': forced_down}
+
+
+_UPDATES = {'enable': _enable, 'disable': _disable, 'disable-log-reason': _disable_log_reason}
+
+
+@policy.require(policy.SERVICES)
+@validation.body(schemas.update, '2.0', '2.10')
+@validation.body(schemas.update_v211, '2.11')
+def update(req, service_id):
+    updates = dict(_UPDATES)
+    if microversion.is_supported(req, '2.11'):
+        updates['force-down'] = _force_down
+    if service_id not in updates:
+        raise exception.NotFound("Unknown action")
+    return wsgi.json_response({'service': updates[service_id](validation.load_body(req))})
+
+
+@policy.require(policy.SERVICES)
+def delete(req, service_id):
+    try:
+        service = db_services.service_get(int(service_id))
+    except ValueError:
+        raise exception.Invalid(f"Service id {service_id} must be an integer") from None
+    except exception.ServiceNotFound:
+        raise exception.NotFound(f"Service {service_id} not found.") from None
+    if service['binary'] == compute_api.COMPUTE_BINARY and db_instances.instance_get_all(
+            {'host': service['host']}, limit=1):
+        raise exception.ComputeServiceInUse()
+    db_services.service_destroy(service['id'])
+    return wsgi.empty_response(204)
