@@ -73,7 +73,8 @@ class Builder:
         instance = self._step(context, instance, vm_states.SPAWNING,
                               vm_states.BLOCK_DEVICE_MAPPING)
         image_meta = self.images.show(instance['image_ref'])
-        self.driver.spawn(context, instance, image_meta, [], None, network_info)
+        self.driver.spawn(context, instance, image_meta, [], spec.get('admin_password'),
+                          network_info)
         self._step(context, instance, None, vm_states.SPAWNING,
                    vm_state=vm_states.ACTIVE, power_state=power_state.RUNNING,
                    launched_at=timeutils.utcnow())
