@@ -33,6 +33,10 @@ def monkey_patch():
     eventlet.monkey_patch()
 
 
+# A queue native threads can share with green ones (queue.Queue is patched).
+NativeQueue = eventlet.patcher.original('queue').Queue
+
+
 def is_green():
     """Whether threads are green here (the process is monkey patched)."""
     return eventlet.patcher.is_monkey_patched('thread')

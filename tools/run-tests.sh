@@ -5,14 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libvirt-daemon-system libvirt-clients libvirt-dev pkg-config qemu-system-x86
-          qemu-utils qemu-block-extra busybox-static iproute2 cpio)
+packages=(libvirt-daemon-system libvirt-clients libvirt-dev pkg-config gcc qemu-system-x86
+          qemu-utils qemu-block-extra busybox-static iproute2 cpio syslinux syslinux-common
+          mtools dosfstools)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+# The test guest's kernel comes from Debian's archive too, so the lists must be fresh.
+apt-get update -qq
 if [ ${#missing[@]} -gt 0 ]; then
-    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 

@@ -17,7 +17,7 @@ from novalite.network import api as network_api
 from novalite.virt.libvirt import driver as libvirt_driver
 from tests.guest import build as guest_build
 from tests.integration.libvirt import harness as harness_mod
-from tests.unit.virt.libvirt.conftest import CountingImageService
+from tests.unit.virt.libvirt.samples import CountingImageService
 
 CONSOLE_TIMEOUT = 90
 

@@ -29,6 +29,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 import libvirt
@@ -186,7 +187,7 @@ class LibvirtHarness:
     @contextlib.contextmanager
     def entered(self):
         """Run the body with the calling thread in the test network namespace."""
-        with open(f'/proc/self/task/{ctypes.CDLL(None).gettid()}/ns/net') as home, \
+        with open(f"/proc/self/task/{threading.get_native_id()}/ns/net") as home, \
                 open(f'/run/netns/{self.name}') as target:
             _setns(target.fileno())
             try:

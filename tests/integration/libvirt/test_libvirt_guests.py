@@ -17,7 +17,7 @@ from novalite.network import model
 from novalite.virt import power_state
 from novalite.virt.libvirt import imagecache
 from tests.integration.libvirt.conftest import spawn, wait_console
-from tests.unit.virt.libvirt.conftest import make_disk
+from tests.unit.virt.libvirt.samples import make_disk
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures('network_db')]
 

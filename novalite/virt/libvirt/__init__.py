@@ -1,0 +1,1 @@
+"""The libvirt virt driver, one module per job; :mod:`.driver` ties them together."""

@@ -1,0 +1,113 @@
+"""Domain XML of a guest, built with ``xml.etree`` from an instance dict.
+
+The layout is fixed by what works on QEMU's ``pc`` machine: ACPI on (clean
+shutdown, PCI hot-plug), virtio disks and NICs, the config drive as a
+read-only IDE cdrom (the Debian cloud kernel has no AHCI), and the serial
+console written to a file that ``get_console_output`` reads.
+"""
+
+import collections
+import xml.etree.ElementTree as ET
+
+METADATA_NS = 'urn:novalite:libvirt:instance:1.0'
+
+Disk = collections.namedtuple(
+    'Disk', ['path', 'driver_format', 'target', 'bus', 'device', 'readonly'])
+Disk.__doc__ = "One disk of a guest: a file, its format and where the guest sees it."
+
+Boot = collections.namedtuple('Boot', ['kernel', 'ramdisk', 'cmdline'])
+Boot.__doc__ = "Direct kernel boot: kernel and ramdisk paths on the host, kernel command line."
+
+
+def _sub(parent, tag, text=None, **attrib):
+    element = ET.SubElement(parent, tag, {k: str(v) for k, v in attrib.items()
+                                          if v is not None})
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _metadata(domain, instance):
+    metadata = _sub(domain, 'metadata')
+    ET.register_namespace('novalite', METADATA_NS)
+    root = _sub(metadata, f'{{{METADATA_NS}}}instance')
+    _sub(root, f'{{{METADATA_NS}}}name', instance.get('display_name') or '')
+    _sub(root, f'{{{METADATA_NS}}}flavor', (instance.get('flavor') or {}).get('name', ''))
+    _sub(root, f'{{{METADATA_NS}}}owner', project=instance.get('project_id'),
+         user=instance.get('user_id'))
+
+
+def _os(domain, boot):
+    os_el = _sub(domain, 'os')
+    _sub(os_el, 'type', 'hvm', machine='pc')
+    if boot is None:
+        _sub(os_el, 'boot', dev='hd')
+        return
+    _sub(os_el, 'kernel', boot.kernel)
+    if boot.ramdisk:
+        _sub(os_el, 'initrd', boot.ramdisk)
+    if boot.cmdline:
+        _sub(os_el, 'cmdline', boot.cmdline)
+
+
+def _disk(devices, disk):
+    element = _sub(devices, 'disk', type='file', device=disk.device)
+    _sub(element, 'driver', name='qemu', type=disk.driver_format)
+    _sub(element, 'source', file=disk.path)
+    _sub(element, 'target', dev=disk.target, bus=disk.bus)
+    if disk.readonly:
+        _sub(element, 'readonly')
+
+
+def _interface(devices, vif):
+    element = _sub(devices, 'interface', type='bridge')
+    _sub(element, 'mac', address=vif['address'])
+    _sub(element, 'source', bridge=vif['bridge'])
+    _sub(element, 'target', dev=vif['devname'])
+    _sub(element, 'model', type='virtio')
+    mtu = (vif.get('network') or {}).get('mtu')
+    if mtu:
+        _sub(element, 'mtu', size=mtu)
+
+
+def _console(devices, console_log):
+    serial = _sub(devices, 'serial', type='file')
+    _sub(serial, 'source', path=console_log)
+    _sub(serial, 'target', port=0)
+
+
+def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None):
+    """The domain XML (a string) of ``instance``.
+
+    :param virt_type: ``kvm`` or ``qemu`` (``[libvirt] virt_type``).
+    :param disks: :class:`Disk` list in the order the guest should see them.
+    :param network_info: vif dicts; each becomes a bridge interface whose
+        host tap is the vif's ``devname``.
+    :param console_log: file the serial console writes to.
+    :param boot: :class:`Boot` for direct kernel boot, None to boot the first disk.
+    """
+    domain = ET.Element('domain', type=virt_type)
+    _sub(domain, 'name', instance['name'])
+    _sub(domain, 'uuid', instance['uuid'])
+    _metadata(domain, instance)
+    _sub(domain, 'memory', int(instance['memory_mb']) * 1024, unit='KiB')
+    _sub(domain, 'vcpu', int(instance['vcpus']))
+    _os(domain, boot)
+    features = _sub(domain, 'features')
+    _sub(features, 'acpi')
+    _sub(features, 'apic')
+    if virt_type == 'kvm':
+        _sub(domain, 'cpu', mode='host-model')
+    _sub(domain, 'clock', offset='utc')
+    _sub(domain, 'on_poweroff', 'destroy')
+    _sub(domain, 'on_reboot', 'restart')
+    _sub(domain, 'on_crash', 'destroy')
+    devices = _sub(domain, 'devices')
+    for disk in disks:
+        _disk(devices, disk)
+    for vif in network_info:
+        _interface(devices, vif)
+    _console(devices, console_log)
+    _sub(devices, 'memballoon', model='virtio')
+    ET.indent(domain)
+    return ET.tostring(domain, encoding='unicode')

@@ -1,0 +1,255 @@
+"""The libvirt virt driver: real guests under QEMU (KVM or TCG) through libvirt.
+
+It ties the jobs of this package together: :mod:`host` (connection, events,
+facts), :mod:`imagecache` and :mod:`imagebackend` (disks), :mod:`configdrive`,
+:mod:`vif` (bridge and taps), :mod:`config` (domain XML) and :mod:`guest`
+(power operations). Domains are named ``instance['name']`` and carry the
+instance's uuid, so the hypervisor alone tells which instances it runs.
+Every operation rebuilds what it needs from the instance dict and the files
+in ``$instances_path/<uuid>``: nothing is kept in memory between calls.
+"""
+
+import os
+import shutil
+
+from oslo_log import log as logging
+
+from novalite import exception
+from novalite.image import local as local_image
+from novalite.virt import driver, power_state
+from novalite.virt.libvirt import (
+    config,
+    configdrive,
+    guest,
+    host,
+    imagebackend,
+    imagecache,
+    vif,
+)
+
+LOG = logging.getLogger(__name__)
+
+MAX_CONSOLE_BYTES = 100 * 1024
+_RUNNING = {power_state.RUNNING}
+
+
+class LibvirtDriver(driver.ComputeDriver):
+    """:class:`novalite.virt.driver.ComputeDriver` on libvirt."""
+
+    def __init__(self, virtapi=None, conf=None, image_service=None):
+        """:param conf: the config to read (default: ``novalite.conf.CONF``).
+        :param image_service: where images come from (default: the local one).
+        """
+        super().__init__(virtapi)
+        if conf is None:
+            from novalite.conf import CONF as conf
+        self.conf = conf
+        self._host = host.Host(conf.libvirt.connection_uri, event_callback=self.emit_event)
+        self._image_service = image_service
+        self._image_cache = None
+
+    # Host
+    @property
+    def image_cache(self):
+        if self._image_cache is None:
+            service = self._image_service or local_image.get_image_service(self.conf)
+            self._image_cache = imagecache.ImageCache(self.conf.instances_path, service,
+                                                      self.conf)
+        return self._image_cache
+
+    def init_host(self, host):
+        """Connect to libvirt and start delivering lifecycle events.
+
+        :raises HypervisorUnavailable: libvirt cannot be reached.
+        """
+        os.makedirs(self.conf.instances_path, exist_ok=True)
+        conn = self._host.get_connection()
+        LOG.info("libvirt driver on %s: %s %s, virt_type %s", host, conn.getType(),
+                 conn.getVersion(), self.conf.libvirt.virt_type)
+
+    def cleanup_host(self, host):
+        self._host.close()
+
+    def get_available_nodes(self):
+        return [self.conf.host]
+
+    def get_available_resource(self, nodename):
+        resources = self._host.resources(self.conf.instances_path)
+        resources.update(
+            hypervisor_hostname=nodename,
+            cpu_info=self._host.cpu_info(),
+            supported_instances=self._host.supported_instances(self.conf.libvirt.virt_type))
+        return resources
+
+    def list_instance_uuids(self):
+        return [dom.UUIDString() for dom in self._host.instance_domains()]
+
+    # Helpers
+    def _instance_dir(self, instance):
+        return imagebackend.instance_dir(self.conf.instances_path, instance)
+
+    def _guest(self, instance):
+        """The instance's :class:`guest.Guest`; raises InstanceNotFound."""
+        domain = self._host.lookup(instance['name'])
+        if domain is None:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        return guest.Guest(domain)
+
+    def _layout(self, instance, image_meta=None):
+        path = self._instance_dir(instance)
+        disks, boot = imagebackend.existing_layout(path, instance, image_meta)
+        config_drive = os.path.join(path, configdrive.FILE_NAME)
+        if os.path.exists(config_drive):
+            # IDE: the Debian cloud kernel has no AHCI; hdd leaves hda-hdc free.
+            disks.append(config.Disk(config_drive, 'raw', 'hdd', 'ide', 'cdrom', True))
+        return disks, boot
+
+    def _domain_xml(self, instance, network_info, image_meta=None):
+        disks, boot = self._layout(instance, image_meta)
+        console_log = os.path.join(self._instance_dir(instance), imagebackend.CONSOLE_LOG)
+        return config.domain_xml(instance, self.conf.libvirt.virt_type, disks,
+                                 network_info or [], console_log, boot)
+
+    def _plug_vifs(self, network_info):
+        for item in network_info or []:
+            vif.plug(item, self.conf)
+
+    def _unplug_vifs(self, network_info):
+        for item in network_info or []:
+            try:
+                vif.unplug(item)
+            except Exception:
+                LOG.exception("Failed to unplug vif %s", item.get('id'))
+
+    def _start(self, instance, network_info, image_meta=None):
+        """Plug vifs, define the domain from scratch and start it; wait until it runs."""
+        self._plug_vifs(network_info)
+        xml = self._domain_xml(instance, network_info, image_meta)
+        new = guest.Guest.define(self._host.get_connection(), xml)
+        new.launch()
+        timeout = self.conf.libvirt.spawn_timeout
+        if not new.wait_for(_RUNNING, timeout):
+            raise exception.InstanceDeployFailure(
+                reason=f"guest {instance['uuid']} not running after {timeout} s")
+        return new
+
+    # Lifecycle
+    def spawn(self, context, instance, image_meta, injected_files, admin_password,
+              network_info, block_device_info=None):
+        """Fetch the image, create disks and config drive, plug vifs, start the guest.
+
+        On any failure everything done so far is undone before raising.
+
+        :raises ImageUnacceptable: the image fails verification or does not fit.
+        :raises InstanceDeployFailure: the guest could not be created or started.
+        """
+        path = self._instance_dir(instance)
+        try:
+            os.makedirs(path, exist_ok=True)
+            imagebackend.create(self.image_cache, path, instance, image_meta)
+            if configdrive.required(instance, self.conf):
+                configdrive.build(os.path.join(path, configdrive.FILE_NAME), instance,
+                                  network_info or [], injected_files or (), admin_password)
+            self._start(instance, network_info, image_meta)
+        except Exception as exc:
+            LOG.error("Spawn of %s failed: %s", instance['uuid'], exc)
+            self._cleanup(instance, network_info)
+            if isinstance(exc, exception.NovaliteException):
+                raise
+            raise exception.InstanceDeployFailure(reason=str(exc)) from exc
+        LOG.info("Instance %s is running", instance['uuid'])
+
+    def _cleanup(self, instance, network_info, destroy_disks=True):
+        domain = self._host.lookup(instance['name'])
+        if domain is not None:
+            doomed = guest.Guest(domain)
+            doomed.destroy()
+            doomed.undefine()
+        self._unplug_vifs(network_info)
+        if destroy_disks:
+            shutil.rmtree(self._instance_dir(instance), ignore_errors=True)
+
+    def destroy(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True):
+        """Power off, undefine, unplug and delete the files. A missing guest is fine."""
+        self._cleanup(instance, network_info, destroy_disks)
+        LOG.info("Instance %s destroyed", instance['uuid'])
+
+    def reboot(self, context, instance, network_info, reboot_type):
+        """``SOFT``: ACPI shutdown then start, hard after ``[compute] shutdown_timeout``.
+
+        ``HARD``: destroy the domain and start it again from a fresh definition.
+        """
+        if reboot_type == 'SOFT' and self._soft_reboot(instance):
+            return
+        self._hard_reboot(instance, network_info)
+
+    def _soft_reboot(self, instance):
+        current = self._guest(instance)
+        if current.power_state() != power_state.RUNNING:
+            return False
+        if not current.shutdown_cleanly(self.conf.compute.shutdown_timeout):
+            LOG.warning("Instance %s did not shut down within %d s; rebooting hard",
+                        instance['uuid'], self.conf.compute.shutdown_timeout)
+            return False
+        current.launch()
+        return current.wait_for(_RUNNING, self.conf.libvirt.spawn_timeout)
+
+    def _hard_reboot(self, instance, network_info):
+        domain = self._host.lookup(instance['name'])
+        if domain is not None:
+            old = guest.Guest(domain)
+            old.destroy()
+            old.undefine()
+        self._start(instance, network_info)
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        """Stop the guest: cleanly within ``timeout`` s if given, then hard."""
+        current = self._guest(instance)
+        if timeout and current.shutdown_cleanly(timeout, retry_interval):
+            return
+        current.destroy()
+
+    def power_on(self, context, instance, network_info, block_device_info=None):
+        """Start a stopped guest from a fresh definition (as Nova does)."""
+        self._hard_reboot(instance, network_info)
+
+    def pause(self, instance):
+        self._guest(instance).pause()
+
+    def unpause(self, instance):
+        self._guest(instance).unpause()
+
+    def suspend(self, context, instance):
+        """Save the guest's memory to disk and stop it (libvirt managed save)."""
+        self._guest(instance).managed_save()
+
+    def resume(self, context, instance, network_info, block_device_info=None):
+        """Restore a suspended guest; one without a saved image is started afresh."""
+        current = self._guest(instance)
+        if not current.has_managed_save():
+            self._hard_reboot(instance, network_info)
+            return
+        # The bridge may be gone if the host rebooted while the guest slept.
+        self._plug_vifs(network_info)
+        current.launch()
+
+    def get_info(self, instance):
+        return driver.InstanceInfo(state=self._guest(instance).power_state())
+
+    def get_console_output(self, context, instance):
+        """The last 100 KiB the guest wrote to its serial console."""
+        self._guest(instance)
+        path = os.path.join(self._instance_dir(instance), imagebackend.CONSOLE_LOG)
+        try:
+            with open(path, 'rb') as f:
+                f.seek(max(os.fstat(f.fileno()).st_size - MAX_CONSOLE_BYTES, 0))
+                return f.read().decode('utf-8', errors='replace')
+        except FileNotFoundError:
+            return ''
+
+    def manage_image_cache(self, context, all_instances):
+        removed = self.image_cache.manage(all_instances)
+        if removed:
+            LOG.info("Image cache: removed %d unused base image(s)", len(removed))
+

@@ -1,0 +1,269 @@
+"""Build the tiny real guest the libvirt integration tests and benchmark boot.
+
+No internet is needed: the kernel comes out of Debian's cloud kernel package
+(``apt-get download`` + ``dpkg-deb -x``, nothing is installed on the host)
+and userspace is the host's ``busybox-static`` in a gzip'd cpio initramfs.
+The guest's ``/init`` loads the virtio, IDE cdrom and isofs modules, mounts
+the config drive (label ``config-2``), prints what it finds on ttyS0 as
+``NOVALITE-GUEST key=value`` markers, configures eth0 from
+``network_data.json``, pings the gateway and powers off on the ACPI power
+button, so soft reboot and clean shutdown work for real.
+
+Two boot flavours are produced:
+
+* ``vmlinuz`` + ``initrd.gz`` for direct kernel boot (aki/ari images), and
+* ``disk.raw``: a FAT "superfloppy" carrying syslinux, the same kernel and
+  initrd, bootable by SeaBIOS from a virtio disk (needs Debian's ``syslinux``,
+  ``syslinux-common``, ``mtools`` and ``dosfstools``).
+
+Results are cached in ``~/.cache/novalite/guest/<kernel version>-<digest>``
+(the digest covers this file, so editing the init script rebuilds), which
+makes reruns instant. Run ``python tests/guest/build.py`` to build and print
+the paths.
+"""
+
+import contextlib
+import fcntl
+import gzip
+import hashlib
+import io
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+KERNEL_META_PACKAGE = 'linux-image-cloud-amd64'
+BUSYBOX = '/bin/busybox'
+SYSLINUX_BIOS = '/usr/lib/syslinux/modules/bios'
+CACHE_ROOT = pathlib.Path(os.environ.get('NOVALITE_GUEST_CACHE',
+                                         pathlib.Path.home() / '.cache/novalite/guest'))
+MARKER = 'NOVALITE-GUEST'
+CMDLINE = 'console=ttyS0 quiet'
+
+# Load order matters: insmod has no dependency resolution, so the builder
+# expands this list with modules.dep and orders dependencies first.
+MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_scsi', 'ata_piix',
+           'sr_mod', 'isofs', 'button', 'evdev']
+
+INIT_SCRIPT = r'''#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in $(cat /etc/modules); do insmod /lib/modules/$m 2>/dev/null; done
+say() { echo "@MARKER@ $*" > /dev/ttyS0; }
+say boot
+# The power button (libvirt's ACPI shutdown) powers off cleanly: busybox
+# acpid runs <confdir>/PWRF/00000080 for it.
+mkdir -p /etc/acpi/PWRF
+printf '#!/bin/sh\necho "@MARKER@ acpi=poweroff" > /dev/ttyS0\npoweroff -f\n' \
+  > /etc/acpi/PWRF/00000080
+chmod +x /etc/acpi/PWRF/00000080
+acpid -c /etc/acpi -l /dev/null
+# First value of a string key in a one-line JSON file (no jq in busybox).
+field() { tr ',{}' '\n\n\n' < "$2" | sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -n 1; }
+dev=""
+for i in $(seq 1 50); do
+  dev=$(findfs LABEL=config-2 2>/dev/null) && break
+  sleep 0.2
+done
+if [ -n "$dev" ] && mount -t iso9660 -o ro "$dev" /mnt; then
+  d=/mnt/openstack/latest
+  say "hostname=$(field hostname $d/meta_data.json)"
+  hostname "$(field hostname $d/meta_data.json)"
+  key=$(sed -n 's/.*"public_keys": *{"[^"]*": *"\([^"]*\)".*/\1/p' $d/meta_data.json)
+  say "public_key=$key"
+  [ -f $d/user_data ] && say "user_data=$(head -n 1 $d/user_data)"
+  ip=$(field ip_address $d/network_data.json)
+  mask=$(field netmask $d/network_data.json)
+  gw=$(field gateway $d/network_data.json)
+  say "ip=$ip"
+  if [ -n "$ip" ]; then
+    eval $(ipcalc -p "$ip" "$mask")
+    ip link set eth0 up
+    ip addr add "$ip/$PREFIX" dev eth0
+    ok=fail
+    for i in $(seq 1 15); do
+      ping -c 1 -W 1 "$gw" > /dev/null 2>&1 && ok=ok && break
+      sleep 1
+    done
+    say "ping=$ok"
+    # On failure, show why: the interface and the last ping's complaint.
+    [ $ok = ok ] || { ip addr; ip route; ping -c 1 -W 1 "$gw"; } > /dev/ttyS0 2>&1
+  fi
+else
+  say "config_drive=missing"
+fi
+say ready
+while true; do sleep 3600; done
+'''.replace('@MARKER@', MARKER)
+
+SYSLINUX_CFG = f'''SERIAL 0 115200
+DEFAULT linux
+PROMPT 0
+TIMEOUT 0
+LABEL linux
+  KERNEL vmlinuz
+  INITRD initrd.gz
+  APPEND {CMDLINE}
+'''
+
+
+class GuestBuildError(Exception):
+    """The guest cannot be built here (no apt lists, no busybox, ...)."""
+
+
+def _run(*cmd, cwd=None):
+    try:
+        return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, 'stderr', '') or str(exc)
+        raise GuestBuildError(f"{' '.join(cmd)} failed: {detail.strip()}") from exc
+
+
+def kernel_package():
+    """Name of the versioned kernel package the cloud meta package depends on."""
+    out = _run('apt-cache', 'depends', KERNEL_META_PACKAGE)
+    match = re.search(r'Depends: (linux-image-\S+-cloud-amd64)', out)
+    if not match:
+        raise GuestBuildError(f"no kernel dependency in: {out!r}")
+    return match.group(1)
+
+
+def _digest():
+    return hashlib.sha256(pathlib.Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+def _extract_kernel(package, workdir):
+    _run('apt-get', 'download', package, cwd=workdir)
+    deb = next(pathlib.Path(workdir).glob(f'{package}_*.deb'))
+    root = pathlib.Path(workdir) / 'root'
+    _run('dpkg-deb', '-x', str(deb), str(root))
+    vmlinuz = next(root.glob('boot/vmlinuz-*'))
+    kver = vmlinuz.name[len('vmlinuz-'):]
+    return root, kver, vmlinuz
+
+
+def _module_closure(root, kver):
+    """Paths (relative to the modules dir) of MODULES and their deps, deps first."""
+    moddir = root / 'lib/modules' / kver
+    # Debian generates modules.dep at install time; busybox depmod makes it here.
+    _run(BUSYBOX, 'depmod', '-b', str(root), kver)
+    deps = {}
+    for line in (moddir / 'modules.dep').read_text().splitlines():
+        path, _, rest = line.partition(':')
+        deps[path] = rest.split()
+    by_name = {pathlib.Path(p).name.split('.ko')[0].replace('-', '_'): p for p in deps}
+    ordered = []
+
+    def visit(path):
+        for dep in deps[path]:
+            visit(dep)
+        if path not in ordered:
+            ordered.append(path)
+
+    for name in MODULES:
+        if name in by_name:
+            visit(by_name[name])
+    return moddir, ordered
+
+
+def _cpio_newc(entries):
+    """A gzip'd newc cpio archive of ``(name, mode, data)`` entries."""
+    out = io.BytesIO()
+    for ino, (name, mode, data) in enumerate([*entries, ('TRAILER!!!', 0, b'')], start=1):
+        encoded = name.encode() + b'\0'
+        header = '070701' + ''.join(f'{v:08x}' for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(encoded), 0))
+        out.write(header.encode() + encoded)
+        out.write(b'\0' * (-(110 + len(encoded)) % 4))
+        out.write(data)
+        out.write(b'\0' * (-len(data) % 4))
+    return gzip.compress(out.getvalue(), compresslevel=6)
+
+
+def _initrd(moddir, modules):
+    entries = [(d, 0o40755, b'') for d in
+               ('bin', 'dev', 'etc', 'lib', 'lib/modules', 'mnt', 'proc', 'sys', 'tmp')]
+    entries.append(('bin/busybox', 0o100755, pathlib.Path(BUSYBOX).read_bytes()))
+    entries.append(('init', 0o100755, INIT_SCRIPT.encode()))
+    names = [pathlib.Path(m).name for m in modules]
+    entries.append(('etc/modules', 0o100644, ('\n'.join(names) + '\n').encode()))
+    for rel in modules:
+        data = (moddir / rel).read_bytes()
+        entries.append((f'lib/modules/{pathlib.Path(rel).name}', 0o100644, data))
+    return _cpio_newc(entries)
+
+
+def _bootable_disk(vmlinuz, initrd, dest):
+    """A FAT superfloppy with syslinux: SeaBIOS boots its first sector."""
+    size_kib = (os.path.getsize(vmlinuz) + os.path.getsize(initrd)) // 1024 + 4096
+    _run('mkfs.fat', '-C', '-n', 'NOVALITE', str(dest), str(size_kib))
+    cfg = dest.with_name('syslinux.cfg')
+    cfg.write_text(SYSLINUX_CFG)
+    for src, name in ((vmlinuz, 'vmlinuz'), (initrd, 'initrd.gz'), (cfg, 'syslinux.cfg'),
+                      (pathlib.Path(SYSLINUX_BIOS) / 'ldlinux.c32', 'ldlinux.c32')):
+        _run('mcopy', '-i', str(dest), str(src), f'::{name}')
+    # The mtools flavour of the installer needs no loop device or mount.
+    _run('syslinux', '--install', str(dest))
+    cfg.unlink()
+
+
+@contextlib.contextmanager
+def _locked(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def build(with_disk=True):
+    """Build (or reuse) the guest; return a dict of paths and facts.
+
+    Keys: ``kernel``, ``initrd``, ``disk`` (None if ``with_disk`` is false or
+    the syslinux tools are missing), ``cmdline``, ``kernel_version``.
+
+    :raises GuestBuildError: apt cannot download the kernel or busybox is missing.
+    """
+    if not os.path.exists(BUSYBOX):
+        raise GuestBuildError(f"{BUSYBOX} missing: apt-get install busybox-static")
+    package = kernel_package()
+    target = CACHE_ROOT / f"{package[len('linux-image-'):]}-{_digest()}"
+    with _locked(CACHE_ROOT / '.lock'):
+        if not (target / 'initrd.gz').exists():
+            _build_kernel_and_initrd(package, target)
+        disk = target / 'disk.raw'
+        if with_disk and not disk.exists() and shutil.which('syslinux'):
+            tmp = target / 'disk.raw.tmp'
+            _bootable_disk(target / 'vmlinuz', target / 'initrd.gz', tmp)
+            tmp.rename(disk)
+    return {'kernel': str(target / 'vmlinuz'), 'initrd': str(target / 'initrd.gz'),
+            'disk': str(disk) if disk.exists() else None, 'cmdline': CMDLINE,
+            'kernel_version': (target / 'kernel_version').read_text().strip()}
+
+
+def _build_kernel_and_initrd(package, target):
+    with tempfile.TemporaryDirectory() as workdir:
+        root, kver, vmlinuz = _extract_kernel(package, workdir)
+        moddir, modules = _module_closure(root, kver)
+        staging = pathlib.Path(tempfile.mkdtemp(dir=target.parent))
+        shutil.copyfile(vmlinuz, staging / 'vmlinuz')
+        (staging / 'initrd.gz').write_bytes(_initrd(moddir, modules))
+        (staging / 'kernel_version').write_text(kver + '\n')
+        # Rename last so a half-built cache is never picked up.
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+    # Builds of an older builder are dead weight (~35 MB each).
+    for old in target.parent.glob('*-cloud-amd64-*'):
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    for key, value in build().items():
+        print(f'{key}: {value}')
+    sys.exit(0)

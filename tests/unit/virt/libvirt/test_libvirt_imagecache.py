@@ -1,0 +1,93 @@
+"""The _base image cache: download once, verify, reject, age out."""
+
+import concurrent.futures
+import os
+import time
+
+import pytest
+
+from novalite import exception
+from novalite.virt.libvirt import imagecache
+from tests.unit.virt.libvirt.samples import make_disk
+
+
+@pytest.fixture
+def cache(lv_conf, images):
+    return imagecache.ImageCache(lv_conf.instances_path, images, lv_conf)
+
+
+def test_base_is_named_by_the_sha1_of_the_image_id(cache, raw_image):
+    path, info = cache.fetch(raw_image['id'])
+    assert os.path.basename(path) == imagecache.base_name(raw_image['id'])
+    assert os.path.dirname(path).endswith('/_base')
+    assert info['format'] == 'raw'
+    assert info['virtual-size'] == 8 * 1024 * 1024
+
+
+def test_concurrent_fetches_download_once(cache, images, raw_image):
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        paths = list(pool.map(lambda _: cache.fetch(raw_image['id'])[0], range(4)))
+    assert len(set(paths)) == 1
+    assert images.downloads == {raw_image['id']: 1}
+
+
+def test_checksum_mismatch_is_rejected_and_leaves_no_base(cache, raw_image):
+    meta = dict(raw_image, checksum='0' * 32)
+    with pytest.raises(exception.ImageUnacceptable, match='checksum'):
+        cache.fetch(raw_image['id'], meta)
+    assert os.listdir(cache.base_dir) == []
+
+
+def test_size_mismatch_is_rejected(cache, raw_image):
+    with pytest.raises(exception.ImageUnacceptable, match='size'):
+        cache.fetch(raw_image['id'], dict(raw_image, size=1))
+
+
+def test_qcow2_data_labelled_raw_is_rejected(cache, images, tmp_path):
+    image = images.create('liar', make_disk(tmp_path / 'q.qcow2', 'qcow2'), disk_format='raw')
+    with pytest.raises(exception.ImageUnacceptable, match='disk_format is raw but the data '
+                                                          'is qcow2'):
+        cache.fetch(image['id'])
+    assert os.listdir(cache.base_dir) == []
+
+
+def test_qcow2_with_backing_file_is_rejected(cache, images, tmp_path):
+    backing = make_disk(tmp_path / 'secret.raw')
+    image = images.create('sneaky', make_disk(tmp_path / 'b.qcow2', 'qcow2', backing=backing),
+                          disk_format='qcow2')
+    with pytest.raises(exception.ImageUnacceptable, match='backing file'):
+        cache.fetch(image['id'])
+    assert os.listdir(cache.base_dir) == []
+
+
+def test_kernel_images_are_not_inspected(cache, images, tmp_path):
+    kernel = tmp_path / 'vmlinuz'
+    kernel.write_bytes(b'\x7fELF not really a kernel')
+    image = images.create('k', str(kernel), disk_format='aki', container_format='aki')
+    path, info = cache.fetch(image['id'])
+    assert info is None
+    assert open(path, 'rb').read() == kernel.read_bytes()
+
+
+def test_unsupported_disk_format_is_rejected(cache, raw_image):
+    with pytest.raises(exception.ImageUnacceptable, match='not supported'):
+        cache.fetch(raw_image['id'], dict(raw_image, disk_format='vmdk'))
+
+
+def test_manage_removes_only_old_unused_bases(cache, lv_conf, images, tmp_path, raw_image):
+    other = images.create('other', make_disk(tmp_path / 'o.raw'), disk_format='raw')
+    used_path, _ = cache.fetch(raw_image['id'])
+    unused_path, _ = cache.fetch(other['id'])
+    day_ago = time.time() - 2 * 86400
+    for path in (used_path, unused_path):
+        os.utime(path, (day_ago, day_ago))
+    removed = cache.manage([{'image_ref': raw_image['id']}])
+    assert removed == [imagecache.base_name(other['id'])]
+    assert os.path.exists(used_path) and not os.path.exists(unused_path)
+    assert time.time() - os.stat(used_path).st_mtime < 60
+
+
+def test_manage_keeps_recently_used_bases(cache, raw_image):
+    path, _ = cache.fetch(raw_image['id'])
+    assert cache.manage([]) == []
+    assert os.path.exists(path)
