@@ -24,6 +24,14 @@ _GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
 _BUILD_STEPS = (vm_states.NETWORKING, vm_states.BLOCK_DEVICE_MAPPING)
 
 
+def destroy_quietly(driver, conductor, context, instance):
+    """Remove an instance's guest and local files, logging rather than raising."""
+    try:
+        driver.destroy(context, instance, conductor.network_get(context, instance['uuid']))
+    except Exception:
+        LOG.exception('Could not clean up the guest of instance %s', instance['uuid'])
+
+
 class _NotOurs(Exception):
     """The instance was deleted or taken elsewhere before or during the build."""
 
@@ -93,10 +101,7 @@ class Builder:
         return self.conductor.network_allocate(context, instance['uuid'], self.host)
 
     def _destroy_quietly(self, context, instance):
-        try:
-            self.driver.destroy(context, instance, None)
-        except Exception:
-            LOG.exception('Could not clean up the guest of instance %s', instance['uuid'])
+        destroy_quietly(self.driver, self.conductor, context, instance)
 
     def _reschedule_or_fail(self, context, instance, spec, filter_properties, host_list, exc):
         uuid = instance['uuid']

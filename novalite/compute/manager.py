@@ -54,8 +54,22 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     def init_host(self, context):
         self.driver.init_host(self.host)
         self.driver.register_event_listener(self._on_lifecycle_event)
-        for instance in self.conductor.instance_get_all_by_host(context, self.host):
+        known = self.conductor.instance_get_all_by_host(context, self.host)
+        for instance in known:
             self._recover(context, instance)
+        self._reap_unknown_guests(context, {instance['uuid'] for instance in known})
+
+    def _reap_unknown_guests(self, context, known_uuids):
+        """Destroy guests the database does not place on this host (deleted while we were down)."""
+        for uuid in set(self.driver.list_instance_uuids()) - known_uuids:
+            try:
+                instance = self.conductor.instance_get(context, uuid)
+            except exception.InstanceNotFound:
+                instance = {'uuid': uuid, 'name': 'instance-' + uuid}
+            if instance.get('host') not in (None, self.host):
+                continue
+            LOG.warning('Destroying guest %s, which no live instance on this host owns', uuid)
+            self._destroy_quietly(context, instance)
 
     def _recover(self, context, instance):
         """Settle an instance a crash left mid-way, as Nova's init_host does."""
@@ -94,17 +108,15 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             try:
                 with events.action_event(self.conductor, context, uuid,
                                          'compute_terminate_instance', self.host):
-                    self.driver.destroy(context, instance, None)
+                    self.driver.destroy(context, instance,
+                                        self.conductor.network_get(context, uuid))
                     self.conductor.instance_destroy(context, uuid)
             except exception.InstanceNotFound:
                 LOG.debug('Instance %s was already deleted', uuid)
         self.tracker.report_soon(context)
 
     def _destroy_quietly(self, context, instance):
-        try:
-            self.driver.destroy(context, instance, None)
-        except Exception:
-            LOG.exception('Could not destroy the guest of instance %s', instance['uuid'])
+        build.destroy_quietly(self.driver, self.conductor, context, instance)
 
     # Power
 
@@ -129,7 +141,9 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     def reboot_instance(self, context, instance, reboot_type):
         task_state = vm_states.REBOOTING_HARD if reboot_type == 'HARD' else vm_states.REBOOTING
         self._run_locked(context, instance, 'compute_reboot_instance', task_state,
-                         lambda: self.driver.reboot(context, instance, None, reboot_type),
+                         lambda: self.driver.reboot(context, instance,
+                                                    self._network_info(context, instance),
+                                                    reboot_type),
                          {'vm_state': vm_states.ACTIVE, 'power_state': power_state.RUNNING})
 
     def _power_action(self, context, instance, action):
@@ -138,13 +152,17 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         if method == 'power_off':
             run = lambda: call(instance, CONF.compute.shutdown_timeout)  # noqa: E731
         elif method in ('power_on', 'resume'):
-            run = lambda: call(context, instance, None)  # noqa: E731
+            run = lambda: call(context, instance,  # noqa: E731
+                               self._network_info(context, instance))
         elif method == 'suspend':
             run = lambda: call(context, instance)  # noqa: E731
         else:
             run = lambda: call(instance)  # noqa: E731
         self._run_locked(context, instance, f'compute_{action}_instance', task_state, run,
                          {'vm_state': vm_state, 'power_state': power})
+
+    def _network_info(self, context, instance):
+        return self.conductor.network_get(context, instance['uuid'])
 
     def _run_locked(self, context, instance, event, task_state, run, final_values):
         concurrency.spawn_n(self._run_action, context, instance, event, task_state, run,

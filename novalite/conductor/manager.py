@@ -78,3 +78,6 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
 
     def network_deallocate(self, context, instance_uuid):
         _network_api().deallocate_for_instance(context, instance_uuid)
+
+    def network_get(self, context, instance_uuid):
+        return _network_api().get_addresses([instance_uuid]).get(instance_uuid, [])

@@ -10,7 +10,7 @@ ConductorAPI version history:
   compute_node_report, instance_get, instance_get_all_by_host,
   instance_update, instance_destroy, instance_fault_create,
   action_event_start, action_event_finish, network_allocate,
-  network_deallocate.
+  network_deallocate, network_get.
 
 ComputeTaskAPI version history:
 
@@ -75,6 +75,10 @@ class ConductorAPI:
 
     def network_deallocate(self, context, instance_uuid):
         return self._call(context, 'network_deallocate', instance_uuid=instance_uuid)
+
+    def network_get(self, context, instance_uuid):
+        """The instance's ``network_info`` (empty when it holds no address)."""
+        return self._call(context, 'network_get', instance_uuid=instance_uuid)
 
 
 class ComputeTaskAPI:

@@ -11,19 +11,39 @@ from novalite.db import engine, models
 from novalite.db.models import utcnow
 
 _INST = models.Instance
+_TABLE = _INST.__table__
+_META = models.InstanceMetadata.__table__
 _JSON_FIELDS = ('flavor', 'system_metadata', 'request_spec')
 _DATETIME_FIELDS = frozenset(column.key for column in _INST.__table__.columns
                              if isinstance(column.type, sa.DateTime))
 
 
 def to_dict(row):
-    """An instance row as the dict every service passes around."""
-    values = row.as_dict()
+    """An instance row (ORM object) as the dict every service passes around."""
+    return _as_instance(row.as_dict(), {item.key: item.value for item in row.metadata_items})
+
+
+def _as_instance(columns, metadata):
+    values = {key: value.isoformat() if isinstance(value, datetime.datetime) else value
+              for key, value in columns.items()}
     for field in _JSON_FIELDS:
         values[field] = json.loads(values[field] or '{}')
-    values['metadata'] = {item.key: item.value for item in row.metadata_items}
-    values['name'] = 'instance-' + row.uuid
+    values['metadata'] = metadata
+    values['name'] = 'instance-' + values['uuid']
     return values
+
+
+def _fetch(session, instance_uuid, read_deleted=False):
+    """One instance as a dict, read with two Core queries (the hot path of RPC calls)."""
+    query = sa.select(_TABLE).where(_TABLE.c.uuid == instance_uuid)
+    if not read_deleted:
+        query = query.where(_TABLE.c.deleted == 0)
+    row = session.execute(query).mappings().first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    metadata = session.execute(sa.select(_META.c.key, _META.c.value)
+                               .where(_META.c.instance_uuid == instance_uuid)).all()
+    return _as_instance(row, dict(metadata))
 
 
 def _row_values(values):
@@ -67,7 +87,7 @@ def _get_row(session, instance_uuid, read_deleted=False):
 def instance_get(instance_uuid, read_deleted=False):
     """:raises InstanceNotFound:"""
     with engine.reader() as session:
-        return to_dict(_get_row(session, instance_uuid, read_deleted))
+        return _fetch(session, instance_uuid, read_deleted)
 
 
 def instance_update(instance_uuid, values, expected_task_state=None,
@@ -91,19 +111,20 @@ def instance_update(instance_uuid, values, expected_task_state=None,
         statement = _expect(statement, _INST.host, expected_host)
         matched = session.execute(
             statement.values(**values).execution_options(synchronize_session=False)).rowcount
-        row = _get_row(session, instance_uuid)
         if not matched:
-            expected = expected_task_state if expected_task_state is not None \
-                else expected_vm_state
+            current = _fetch(session, instance_uuid)
+            field = 'task_state' if expected_task_state is not None else 'vm_state'
             raise exception.UnexpectedTaskStateError(
-                instance_uuid=instance_uuid, expected=expected,
-                actual=row.task_state if expected_task_state is not None else row.vm_state)
+                instance_uuid=instance_uuid, actual=current[field],
+                expected=expected_task_state if expected_task_state is not None
+                else expected_vm_state)
         if metadata is not None:
-            row.metadata_items = [models.InstanceMetadata(key=k, value=v)
-                                  for k, v in metadata.items()]
-        session.flush()
-        session.refresh(row)
-        return to_dict(row)
+            session.execute(sa.delete(_META).where(_META.c.instance_uuid == instance_uuid))
+            if metadata:
+                session.execute(sa.insert(_META), [
+                    {'instance_uuid': instance_uuid, 'key': key, 'value': value}
+                    for key, value in metadata.items()])
+        return _fetch(session, instance_uuid)
 
 
 def _expect(statement, column, expected):
