@@ -1,6 +1,6 @@
 """The build path on a compute host: from a scheduled instance to a running guest.
 
-task_state walks scheduling → networking → block_device_mapping → spawning,
+task_state walks scheduling → networking → spawning,
 each step persisted through the conductor before it starts. A failed spawn
 is cleaned up and handed back to the conductor to try an alternate host; an
 instance deleted mid-build is left to the delete that is already queued
@@ -21,7 +21,7 @@ from novalite.virt import power_state
 LOG = logging.getLogger(__name__)
 
 _GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
-_BUILD_STEPS = (vm_states.NETWORKING, vm_states.BLOCK_DEVICE_MAPPING)
+_BUILD_STEPS = (vm_states.NETWORKING,)
 
 
 def destroy_quietly(driver, conductor, context, instance):
@@ -73,13 +73,15 @@ class Builder:
             self._reschedule_or_fail(context, instance, spec, filter_properties, host_list, exc)
 
     def _build_and_run(self, context, instance, spec):
-        instance = self._step(context, instance, vm_states.NETWORKING, vm_states.SCHEDULING,
-                              expected_host=self.host)
-        network_info = self._allocate_network(context, instance, spec)
-        instance = self._step(context, instance, vm_states.BLOCK_DEVICE_MAPPING,
-                              vm_states.NETWORKING)
-        instance = self._step(context, instance, vm_states.SPAWNING,
-                              vm_states.BLOCK_DEVICE_MAPPING)
+        # A state is announced only before work that can take time: no
+        # networking step for a server without networks, and no
+        # block_device_mapping step until there are volumes to prepare.
+        network_info, previous = [], vm_states.SCHEDULING
+        if spec.get('requested_networks') != 'none':
+            instance = self._step(context, instance, vm_states.NETWORKING, previous)
+            network_info = self.conductor.network_allocate(context, instance['uuid'], self.host)
+            previous = vm_states.NETWORKING
+        instance = self._step(context, instance, vm_states.SPAWNING, previous)
         image_meta = self.images.show(instance['image_ref'])
         self.driver.spawn(context, instance, image_meta, [], spec.get('admin_password'),
                           network_info)
@@ -87,18 +89,14 @@ class Builder:
                    vm_state=vm_states.ACTIVE, power_state=power_state.RUNNING,
                    launched_at=timeutils.utcnow())
 
-    def _step(self, context, instance, task_state, expected, expected_host=None, **values):
+    def _step(self, context, instance, task_state, expected, **values):
+        """Move the build on, only if the instance is still ours and where we left it."""
         try:
             return self.conductor.instance_update(
                 context, instance['uuid'], dict(values, task_state=task_state),
-                expected_task_state=expected, expected_host=expected_host)
+                expected_task_state=expected, expected_host=self.host)
         except _GONE:
             raise _NotOurs() from None
-
-    def _allocate_network(self, context, instance, spec):
-        if spec.get('requested_networks') == 'none':
-            return []
-        return self.conductor.network_allocate(context, instance['uuid'], self.host)
 
     def _destroy_quietly(self, context, instance):
         destroy_quietly(self.driver, self.conductor, context, instance)

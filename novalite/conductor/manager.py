@@ -6,12 +6,16 @@ through these methods. The build orchestration lives in
 """
 
 import oslo_messaging as messaging
+from oslo_log import log as logging
 from oslo_service import periodic_task
 
+from novalite import exception
 from novalite.conductor import build
 from novalite.conf import CONF
 from novalite.db import actions, claims, instances, services
 from novalite.service import Manager
+
+LOG = logging.getLogger(__name__)
 
 
 def _network_api():
@@ -68,10 +72,18 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         return actions.fault_create(instance_uuid, code, message, details, host)
 
     def action_event_start(self, context, instance_uuid, request_id, event, host):
-        return actions.event_start(instance_uuid, request_id, event, host)
+        try:
+            actions.event_start(instance_uuid, request_id, event, host)
+        except exception.InstanceActionNotFound:
+            LOG.debug('No action %s on %s to record %s under', request_id, instance_uuid, event)
 
-    def action_event_finish(self, context, event_id, result, traceback=None):
-        actions.event_finish(event_id, result, traceback)
+    def action_event_finish(self, context, instance_uuid, request_id, event, host, result,
+                            traceback=None):
+        try:
+            actions.event_finish_named(instance_uuid, request_id, event, host, result,
+                                       traceback)
+        except exception.InstanceActionNotFound:
+            LOG.debug('No action %s on %s to record %s under', request_id, instance_uuid, event)
 
     def network_allocate(self, context, instance_uuid, host):
         return _network_api().allocate_for_instance(context, instance_uuid, host)

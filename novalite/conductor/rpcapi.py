@@ -63,12 +63,16 @@ class ConductorAPI:
                           code=code, message=message, details=details, host=host)
 
     def action_event_start(self, context, instance_uuid, request_id, event, host):
-        return self._call(context, 'action_event_start', instance_uuid=instance_uuid,
-                          request_id=request_id, event=event, host=host)
+        """Record the start of a step of an action; a cast."""
+        self.client.prepare().cast(context, 'action_event_start', instance_uuid=instance_uuid,
+                                   request_id=request_id, event=event, host=host)
 
-    def action_event_finish(self, context, event_id, result, traceback=None):
-        return self._call(context, 'action_event_finish', event_id=event_id, result=result,
-                          traceback=traceback)
+    def action_event_finish(self, context, instance_uuid, request_id, event, host, result,
+                            traceback=None):
+        """Record the end (``Success`` or ``Error``) of a step; a cast."""
+        self.client.prepare().cast(context, 'action_event_finish',
+                                   instance_uuid=instance_uuid, request_id=request_id,
+                                   event=event, host=host, result=result, traceback=traceback)
 
     def network_allocate(self, context, instance_uuid, host):
         return self._call(context, 'network_allocate', instance_uuid=instance_uuid, host=host)

@@ -58,6 +58,26 @@ def event_start(instance_uuid, request_id, event, host=None):
         return row.id
 
 
+def event_finish_named(instance_uuid, request_id, event, host, result, traceback=None):
+    """Close the open ``event`` of ``host`` under the action of ``request_id``.
+
+    Events are recorded by casts that may arrive out of order; a finish whose
+    start has not arrived yet records the whole event.
+    """
+    with engine.writer() as session:
+        action = _action_row(session, instance_uuid, request_id)
+        row = (session.query(_EVENT)
+               .filter_by(action_id=action.id, event=event, host=host, finish_time=None)
+               .order_by(_EVENT.id.desc()).first())
+        if row is None:
+            row = _EVENT(action_id=action.id, event=event, host=host)
+            session.add(row)
+        row.finish_time, row.result, row.traceback = utcnow(), result, traceback
+        action.updated_at = utcnow()
+        if result == 'Error':
+            action.message = 'Error'
+
+
 def event_finish(event_id, result, traceback=None, details=None):
     """Close an event with ``Success`` or ``Error``; an error marks its action."""
     with engine.writer() as session:
