@@ -1,0 +1,49 @@
+"""Instance action events, recorded by casts that may arrive in any order."""
+
+import pytest
+
+from novalite import exception
+from novalite.db import actions
+
+
+@pytest.fixture
+def action(db):
+    return actions.action_start('inst-1', 'create', 'req-1', 'user', 'project')
+
+
+def _events(action):
+    return actions.action_get_by_request_id('inst-1', 'req-1')['events']
+
+
+def test_finish_closes_the_open_event_of_the_same_host(action):
+    actions.event_start('inst-1', 'req-1', 'compute__do_build_and_run_instance', 'h1')
+    actions.event_finish_named('inst-1', 'req-1', 'compute__do_build_and_run_instance', 'h1',
+                               'Success')
+    (event,) = _events(action)
+    assert event['result'] == 'Success' and event['finish_time'] is not None
+
+
+def test_finish_arriving_before_its_start_records_the_event(action):
+    actions.event_finish_named('inst-1', 'req-1', 'compute__do_build_and_run_instance', 'h1',
+                               'Error', traceback='boom')
+    (event,) = _events(action)
+    assert (event['result'], event['traceback']) == ('Error', 'boom')
+
+
+def test_an_error_event_marks_its_action(action):
+    actions.event_finish_named('inst-1', 'req-1', 'compute_stop_instance', 'h1', 'Error')
+    assert actions.actions_get('inst-1')[0]['message'] == 'Error'
+
+
+def test_events_of_a_retried_build_stay_separate_per_host(action):
+    for host, result in (('h1', 'Error'), ('h2', 'Success')):
+        actions.event_start('inst-1', 'req-1', 'compute__do_build_and_run_instance', host)
+        actions.event_finish_named('inst-1', 'req-1', 'compute__do_build_and_run_instance',
+                                   host, result)
+    assert [(e['host'], e['result']) for e in _events(action)] == [('h1', 'Error'),
+                                                                     ('h2', 'Success')]
+
+
+def test_event_for_an_unknown_request_is_refused(db):
+    with pytest.raises(exception.InstanceActionNotFound):
+        actions.event_start('inst-1', 'req-unknown', 'compute_stop_instance', 'h1')
