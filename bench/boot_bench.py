@@ -93,7 +93,7 @@ def delete_all(cloud):
 
 def rss_mib(cloud):
     total = {}
-    for name, (proc, _binary, _conf) in cloud.procs.items():
+    for name, (proc, *_details) in cloud.procs.items():
         with open(f'/proc/{proc.pid}/status') as f:
             for line in f:
                 if line.startswith('VmRSS:'):
