@@ -37,18 +37,19 @@ class _NotOurs(Exception):
 
 
 class Builder:
-    def __init__(self, host, driver, conductor, tracker):
+    def __init__(self, host, driver, conductor, tracker, tasks):
         self.host = host
         self.driver = driver
         self.conductor = conductor
         self.tracker = tracker
         self.compute_task = conductor_rpcapi.ComputeTaskAPI()
         self.images = image_service.get_image_service()
+        self.tasks = tasks
         self._slots = concurrency.Semaphore(CONF.compute.max_concurrent_builds)
 
     def submit(self, context, instance, node, request_spec, filter_properties, host_list):
         """Build in the background; at most ``max_concurrent_builds`` at once."""
-        concurrency.spawn_n(self._build_with_slot, context, instance, node, request_spec,
+        self.tasks.spawn_n(self._build_with_slot, context, instance, node, request_spec,
                             filter_properties, host_list)
 
     def _build_with_slot(self, context, instance, node, spec, filter_properties, host_list):

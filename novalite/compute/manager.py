@@ -42,7 +42,11 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.conductor = conductor_rpcapi.ConductorAPI()
         self.driver = driver or virt_driver.load_driver(CONF.compute_driver)
         self.tracker = resource_tracker.ResourceTracker(self.host, self.driver, self.conductor)
-        self.builder = build.Builder(self.host, self.driver, self.conductor, self.tracker)
+        # Every operation runs in this pool, outside the RPC dispatch, so that
+        # a graceful stop can wait for the ones in flight.
+        self.tasks = concurrency.GreenPool()
+        self.builder = build.Builder(self.host, self.driver, self.conductor, self.tracker,
+                                     self.tasks)
         # Spacings from config, read now rather than when the module was imported.
         self._periodic_spacing = dict(
             self._periodic_spacing,
@@ -90,6 +94,8 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.tracker.report(context)
 
     def cleanup_host(self):
+        """Let in-flight builds and actions finish, then release the hypervisor."""
+        self.tasks.waitall()
         self.driver.cleanup_host(self.host)
 
     # Build and delete
@@ -100,7 +106,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
                             host_list)
 
     def terminate_instance(self, context, instance):
-        concurrency.spawn_n(self._terminate, context, instance)
+        self.tasks.spawn_n(self._terminate, context, instance)
 
     def _terminate(self, context, instance):
         uuid = instance['uuid']
@@ -165,7 +171,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         return self.conductor.network_get(context, instance['uuid'])
 
     def _run_locked(self, context, instance, event, task_state, run, final_values):
-        concurrency.spawn_n(self._run_action, context, instance, event, task_state, run,
+        self.tasks.spawn_n(self._run_action, context, instance, event, task_state, run,
                             final_values)
 
     def _run_action(self, context, instance, event, task_state, run, final_values):
@@ -202,7 +208,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     # Power-state sync
 
     def _on_lifecycle_event(self, uuid, state):
-        concurrency.spawn_n(self._record_power_state, uuid, state)
+        self.tasks.spawn_n(self._record_power_state, uuid, state)
 
     def _record_power_state(self, uuid, state):
         from novalite import context as novalite_context

@@ -6,6 +6,8 @@ test runs once on each of SQLite, MariaDB and PostgreSQL.
 
 import collections
 import concurrent.futures
+import os
+import signal
 
 import pytest
 
@@ -164,3 +166,26 @@ def test_failed_spawn_is_rescheduled_to_another_host(cloud_factory, sqlite_url):
     builds = [e for e in events if e['event'] == 'compute__do_build_and_run_instance']
     assert [e['result'] for e in builds] == ['Error', 'Success']
     assert 'fake spawn failure configured for host compute1' in builds[0]['traceback']
+
+
+def test_sigterm_lets_the_build_in_flight_finish_before_compute_exits(cloud_factory,
+                                                                       sqlite_url):
+    cloud = cloud_factory(sqlite_url, computes=1, options={'fake': {'spawn_seconds': 3}})
+    server = cloud.client.servers.create('drain', cloud.image_id, '1', networks='none')
+    cloud.wait_for(lambda: _server_in_task(cloud, server['id'], 'spawning'), 'spawning')
+
+    assert cloud.kill('compute1', signal.SIGTERM) == 0
+    server = cloud.client.servers.get(server['id'])
+
+    assert server['status'] == 'ACTIVE'
+
+
+def test_compute_runs_without_any_database_configuration(cloud_factory, sqlite_url):
+    cloud = cloud_factory(sqlite_url, computes=1)
+    cloud.client.servers.create('nodb', cloud.image_id, '1', networks='none')
+    (server,) = cloud.wait_for_servers()
+
+    assert server['status'] == 'ACTIVE'
+    with open(cloud.procs['compute1'][2]) as conf:
+        assert '[database]' not in conf.read()
+    assert not os.path.exists(os.path.join(cloud.workdir, 'compute1', 'novalite.sqlite'))
