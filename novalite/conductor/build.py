@@ -55,24 +55,34 @@ class ComputeTaskManager:
             for instance in instance_list:
                 self._set_error(context, instance['uuid'], exc)
             return
-        for instance, hosts in zip(instance_list, host_lists, strict=True):
-            self._build_on(context, instance, hosts[0], hosts[1:], spec,
-                           copy.deepcopy(filter_properties))
+        self._build_on(context, [(instance, hosts[0], hosts[1:])
+                                 for instance, hosts in zip(instance_list, host_lists,
+                                                            strict=True)],
+                       spec, filter_properties)
 
-    def _build_on(self, context, instance, selection, alternates, spec, filter_properties):
-        uuid = instance['uuid']
-        host, node = selection['host'], selection['nodename']
-        try:
-            instance = instances.instance_update(
-                uuid, {'host': host, 'node': node, 'launched_on': host},
-                expected_task_state=vm_states.SCHEDULING)
-        except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
-            LOG.info('Instance %s was deleted while scheduling; freeing its claim', uuid)
-            claims.release(uuid)
-            return
-        filter_properties['retry']['hosts'].append([host, node])
-        self.compute.build_and_run_instance(context, host, instance, node, spec,
-                                           filter_properties, alternates)
+    def _build_on(self, context, choices, spec, filter_properties):
+        """Record each instance's host, then cast its build there with its alternates.
+
+        ``choices`` are ``(instance, selection, alternates)``; an instance
+        deleted while it was being scheduled has its claim freed instead.
+        """
+        placed = instances.instances_place(
+            {instance['uuid']: (selection['host'], selection['nodename'])
+             for instance, selection, _alternates in choices})
+        # Each compute builds one instance: the request's full uuid list would
+        # make a multi-create's casts grow with the square of its size.
+        spec = {key: value for key, value in spec.items() if key != 'instance_uuids'}
+        for instance, selection, alternates in choices:
+            uuid = instance['uuid']
+            if uuid not in placed:
+                LOG.info('Instance %s was deleted while scheduling; freeing its claim', uuid)
+                claims.release(uuid)
+                continue
+            host, node = selection['host'], selection['nodename']
+            properties = copy.deepcopy(filter_properties)
+            properties['retry']['hosts'].append([host, node])
+            self.compute.build_and_run_instance(context, host, placed[uuid], node, spec,
+                                               properties, alternates)
 
     def _reschedule(self, context, instance, request_spec, filter_properties, alternates):
         uuid = instance['uuid']
@@ -89,7 +99,7 @@ class ComputeTaskManager:
                 continue
             if claims.claim(uuid, alternate['compute_node_id'], alternate['resources']):
                 retry['num_attempts'] += 1
-                self._build_on(context, instance, alternate, alternates[index + 1:],
+                self._build_on(context, [(instance, alternate, alternates[index + 1:])],
                                request_spec, filter_properties)
                 return
         self._schedule_and_build(context, [instance], request_spec, filter_properties)

@@ -84,6 +84,36 @@ def _get_row(session, instance_uuid, read_deleted=False):
     return row
 
 
+def _fetch_many(session, instance_uuids):
+    rows = session.execute(sa.select(_TABLE).where(_TABLE.c.uuid.in_(instance_uuids))).mappings()
+    metadata = {uuid: {} for uuid in instance_uuids}
+    for uuid, key, value in session.execute(
+            sa.select(_META.c.instance_uuid, _META.c.key, _META.c.value)
+            .where(_META.c.instance_uuid.in_(instance_uuids))):
+        metadata[uuid][key] = value
+    return {row['uuid']: _as_instance(row, metadata[row['uuid']]) for row in rows}
+
+
+def instances_place(placements):
+    """Record the (host, node) chosen for each scheduling instance, in one transaction.
+
+    ``placements`` maps instance uuid to ``(host, node)``. An instance that
+    is no longer scheduling (deleted meanwhile) is left out. Returns
+    ``{uuid: instance}`` of the instances placed.
+    """
+    now = utcnow()
+    with engine.writer() as session:
+        placed = []
+        for uuid, (host, node) in placements.items():
+            statement = (sa.update(_TABLE)
+                         .where(_TABLE.c.uuid == uuid, _TABLE.c.deleted == 0,
+                                _TABLE.c.task_state == 'scheduling')
+                         .values(host=host, node=node, launched_on=host, updated_at=now))
+            if session.execute(statement).rowcount:
+                placed.append(uuid)
+        return _fetch_many(session, placed) if placed else {}
+
+
 def instance_get(instance_uuid, read_deleted=False):
     """:raises InstanceNotFound:"""
     with engine.reader() as session:
