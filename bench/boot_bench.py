@@ -40,6 +40,7 @@ def _watch_until_active(cloud, created_at, count, timeout=600):
 
     Each poll asks only for servers changed since shortly before the previous
     one (``changes-since``), so watching does not load the API with full lists.
+    The overlap covers MariaDB's whole-second timestamps.
     """
     active_at, deadline = {}, time.monotonic() + timeout
     since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=10)
@@ -50,7 +51,7 @@ def _watch_until_active(cloud, created_at, count, timeout=600):
         for server in changed:
             if server['status'] in ('ACTIVE', 'ERROR') and server['id'] not in active_at:
                 active_at[server['id']] = now
-        since = polled - datetime.timedelta(seconds=1)
+        since = polled - datetime.timedelta(seconds=2)
         time.sleep(0.1)
     return {sid: active_at[sid] - created_at[sid] for sid in created_at if sid in active_at}
 
