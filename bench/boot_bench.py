@@ -35,7 +35,7 @@ def _percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def _watch_until_active(cloud, created_at, count, timeout=600):
+def _watch_until_active(cloud, created_at, timeout=600):
     """Poll for changed servers, as a client would; {server id: seconds create→ACTIVE}.
 
     Each poll asks only for servers changed since shortly before the previous
@@ -44,16 +44,16 @@ def _watch_until_active(cloud, created_at, count, timeout=600):
     """
     active_at, deadline = {}, time.monotonic() + timeout
     since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=10)
-    while len(active_at) < count and time.monotonic() < deadline:
+    while len(active_at) < len(created_at) and time.monotonic() < deadline:
         now, polled = time.monotonic(), datetime.datetime.now(datetime.timezone.utc)
         changed = cloud.client.servers.list(
             all_tenants=True, **{'changes-since': since.isoformat()})
         for server in changed:
-            if server['status'] in ('ACTIVE', 'ERROR') and server['id'] not in active_at:
-                active_at[server['id']] = now
+            if server['id'] in created_at and server['status'] in ('ACTIVE', 'ERROR'):
+                active_at.setdefault(server['id'], now)
         since = polled - datetime.timedelta(seconds=2)
         time.sleep(0.1)
-    return {sid: active_at[sid] - created_at[sid] for sid in created_at if sid in active_at}
+    return {sid: active_at[sid] - created_at[sid] for sid in active_at}
 
 
 def single_boots(cloud, count, concurrency, prefix):
@@ -68,7 +68,7 @@ def single_boots(cloud, count, concurrency, prefix):
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(boot, range(count)))
-    latencies = _watch_until_active(cloud, created_at, count)
+    latencies = _watch_until_active(cloud, created_at)
     elapsed = max(created_at[s] + latencies[s] for s in latencies) - start
     return count / elapsed, _percentile(latencies.values(), 0.5), \
         _percentile(latencies.values(), 0.95)
@@ -78,7 +78,7 @@ def multi_create(cloud, count):
     start = time.monotonic()
     servers = cloud.client.servers.create('multi', cloud.image_id, '1', min_count=count,
                                           max_count=count, networks='none')
-    latencies = _watch_until_active(cloud, {s['id']: start for s in servers}, count)
+    latencies = _watch_until_active(cloud, {s['id']: start for s in servers})
     return count / max(latencies.values())
 
 
