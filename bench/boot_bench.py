@@ -14,7 +14,6 @@ processes, as tests/integration does), then measures, for each N given:
 
 import argparse
 import concurrent.futures
-import datetime
 import os
 import statistics
 import sys
@@ -36,24 +35,22 @@ def _percentile(values, fraction):
 
 
 def _watch_until_active(cloud, created_at, timeout=600):
-    """Poll for changed servers, as a client would; {server id: seconds create→ACTIVE}.
+    """{server id: seconds from its create request until it left BUILD}.
 
-    Each poll asks only for servers changed since shortly before the previous
-    one (``changes-since``), so watching does not load the API with full lists.
-    The overlap covers MariaDB's whole-second timestamps.
+    Polls the light list of servers still in BUILD, as a waiting client
+    would, so that watching does not load the API with full detail lists.
     """
-    active_at, deadline = {}, time.monotonic() + timeout
-    since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=10)
-    while len(active_at) < len(created_at) and time.monotonic() < deadline:
-        now, polled = time.monotonic(), datetime.datetime.now(datetime.timezone.utc)
-        changed = cloud.client.servers.list(
-            all_tenants=True, **{'changes-since': since.isoformat()})
-        for server in changed:
-            if server['id'] in created_at and server['status'] in ('ACTIVE', 'ERROR'):
-                active_at.setdefault(server['id'], now)
-        since = polled - datetime.timedelta(seconds=2)
+    pending, done = set(created_at), {}
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        now = time.monotonic()
+        building = {server['id'] for server in cloud.client.servers.list(
+            detailed=False, all_tenants=True, status='BUILD')}
+        for server_id in pending - building:
+            done[server_id] = now - created_at[server_id]
+        pending &= building
         time.sleep(0.1)
-    return {sid: active_at[sid] - created_at[sid] for sid in active_at}
+    return done
 
 
 def single_boots(cloud, count, concurrency, prefix):
