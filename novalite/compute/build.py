@@ -66,8 +66,7 @@ class Builder:
         except _NotOurs:
             LOG.info('Instance %s is no longer ours to build', uuid)
         except exception.BuildAbortException as exc:
-            self._destroy_quietly(context, instance)
-            self.set_error(context, instance, exc)
+            self._abort(context, instance, exc)
         except Exception as exc:
             LOG.warning('Build of instance %s failed on %s: %s', uuid, self.host, exc)
             self._destroy_quietly(context, instance)
@@ -84,8 +83,13 @@ class Builder:
             previous = vm_states.NETWORKING
         instance = self._step(context, instance, vm_states.SPAWNING, previous)
         image_meta = self.images.show(instance['image_ref'])
-        self.driver.spawn(context, instance, image_meta, [], spec.get('admin_password'),
-                          network_info)
+        try:
+            self.driver.spawn(context, instance, image_meta, [], spec.get('admin_password'),
+                              network_info)
+        except exception.ImageUnacceptable as exc:
+            # A bad image is bad on every host: rescheduling would only hide why.
+            raise exception.BuildAbortException(instance_uuid=instance['uuid'],
+                                                reason=exc.format_message()) from exc
         self._step(context, instance, None, vm_states.SPAWNING,
                    vm_state=vm_states.ACTIVE, power_state=power_state.RUNNING,
                    launched_at=timeutils.utcnow())
@@ -125,6 +129,23 @@ class Builder:
             self.conductor.instance_fault_create(context, uuid, getattr(exc, 'code', 500),
                                                  message or type(exc).__name__,
                                                  type(exc).__name__, self.host)
+        except exception.InstanceNotFound:
+            pass
+
+    def _abort(self, context, instance, exc):
+        """Fail a build no host can do, leaving nothing held: guest, address, claim.
+
+        Like Nova's build abort, it clears host and node: the instance is then
+        on no node, so the next resource report frees its claim, and deleting
+        it needs no compute host.
+        """
+        uuid = instance['uuid']
+        self._destroy_quietly(context, instance)
+        self._fault(context, uuid, exc)
+        try:
+            self.conductor.network_deallocate(context, uuid)
+            self.conductor.instance_update(context, uuid, {
+                'vm_state': vm_states.ERROR, 'task_state': None, 'host': None, 'node': None})
         except exception.InstanceNotFound:
             pass
 

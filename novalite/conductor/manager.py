@@ -54,6 +54,8 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
     def instance_get_all_by_host(self, context, host):
         return instances.instance_get_all_by_host(host)
 
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.UnexpectedTaskStateError)
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
                         expected_vm_state=None, expected_host=None):
         return instances.instance_update(instance_uuid, values,

@@ -102,8 +102,9 @@ def heal_node(node_id):
 
     A crash between a claim and its release (or a delete that never reached
     the conductor) leaves an allocation behind. One is a leak when its
-    instance is gone or deleted, or has settled on another node. Returns the
-    consumer ids released.
+    instance is gone or deleted, has settled on another node, or is on no
+    node with no task (a build aborted for good). Returns the consumer ids
+    released.
     """
     inst = models.Instance
     with engine.writer() as session:
@@ -122,6 +123,9 @@ def heal_node(node_id):
 
 def _is_leak(row, node):
     if row.deleted is None or row.deleted != 0:
+        return True
+    if row.node is None and row.task_state is None:
+        # On no node and not being scheduled: its build failed for good.
         return True
     settled_elsewhere = row.node is not None and (row.host, row.node) != (
         node.host, node.hypervisor_hostname)

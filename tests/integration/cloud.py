@@ -52,13 +52,17 @@ def _ini(sections):
 
 class Cloud:
     def __init__(self, workdir, db_url, computes=3, schedulers=1, options=None,
-                 compute_options=None):
+                 compute_options=None, compute_prefix=()):
+        """:param compute_prefix: command words put before ``novalite-compute``,
+            e.g. ``['ip', 'netns', 'exec', NS]`` to run computes in a namespace.
+        """
         self.workdir = str(workdir)
         self.db_url = db_url
         self.compute_hosts = [f'compute{n}' for n in range(1, computes + 1)]
         self.scheduler_count = schedulers
         self.options = options or {}
         self.compute_options = compute_options or {}
+        self.compute_prefix = list(compute_prefix)
         self.port = free_port()
         self.vhost = rabbit_vhost()
         self.procs = {}
@@ -111,13 +115,14 @@ class Cloud:
 
     def start_compute(self, host):
         conf = self._write_conf(host, host, database=False)
-        self.spawn(host, 'novalite-compute', conf)
+        self.spawn(host, 'novalite-compute', conf, prefix=self.compute_prefix)
 
-    def spawn(self, name, binary, conf):
+    def spawn(self, name, binary, conf, prefix=()):
         log = os.path.join(self.workdir, 'logs', f'{name}.log')
         self.procs[name] = (subprocess.Popen(
-            [os.path.join(BIN, binary), '--config-file', conf, '--log-file', log],
-            stdout=subprocess.DEVNULL, stderr=open(log + '.stderr', 'w')), binary, conf)
+            [*prefix, os.path.join(BIN, binary), '--config-file', conf, '--log-file', log],
+            stdout=subprocess.DEVNULL, stderr=open(log + '.stderr', 'w')), binary, conf,
+            prefix)
         if name == 'api':
             self.wait_for(self._api_answers, 'the API to answer')
 
@@ -134,8 +139,8 @@ class Cloud:
         return proc.wait(timeout=90)
 
     def restart(self, name):
-        _proc, binary, conf = self.procs[name]
-        self.spawn(name, binary, conf)
+        _proc, binary, conf, prefix = self.procs[name]
+        self.spawn(name, binary, conf, prefix)
 
     def stop(self):
         # Computes first: they call the conductor, and a call to a conductor
@@ -182,13 +187,21 @@ class Cloud:
         self.wait_for(settled, f'servers to reach {statuses}', timeout=timeout)
         return self.client.servers.list(all_tenants=True)
 
-    def create_image(self, name='test-image'):
-        """Register a small raw image with novalite-manage; returns its id."""
-        path = os.path.join(self.workdir, name + '.raw')
-        with open(path, 'wb') as f:
-            f.truncate(1024 * 1024)
-        done = subprocess.run([os.path.join(BIN, 'novalite-manage'), '--config-file',
-                               os.path.join(self.workdir, 'controller.conf'), 'image-create',
-                               '--name', name, '--file', path, '--disk-format', 'raw'],
-                              check=True, capture_output=True, text=True)
+    def create_image(self, name='test-image', path=None, disk_format='raw',
+                     container_format='bare', properties=None):
+        """Register an image with novalite-manage; returns its id.
+
+        Without ``path``, a blank 1 MiB raw file is made for it.
+        """
+        if path is None:
+            path = os.path.join(self.workdir, name + '.raw')
+            with open(path, 'wb') as f:
+                f.truncate(1024 * 1024)
+        cmd = [os.path.join(BIN, 'novalite-manage'), '--config-file',
+               os.path.join(self.workdir, 'controller.conf'), 'image-create', '--name', name,
+               '--file', path, '--disk-format', disk_format, '--container-format',
+               container_format]
+        for key, value in (properties or {}).items():
+            cmd += ['--property', f'{key}={value}']
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
         return done.stdout.strip()

@@ -202,21 +202,26 @@ class Host:
         return found
 
     def resources(self, instances_path):
-        """Totals and hypervisor-side usage of vCPUs, memory and local disk."""
+        """Totals and hypervisor-side usage of vCPUs, memory and local disk.
+
+        ``running_vms`` counts the instance domains that are running: it is
+        what os-hypervisors shows, as Nova's libvirt driver reports it.
+        """
         conn = self.get_connection()
         _model, memory_mb, cpus = conn.getInfo()[:3]
-        vcpus_used = memory_used = 0
+        vcpus_used = memory_used = running = 0
         for dom in self.instance_domains():
             if dom.isActive():
                 _state, max_kib, _mem, ncpu, _time = dom.info()
                 vcpus_used += ncpu
                 memory_used += max_kib // 1024
+                running += 1
         os.makedirs(instances_path, exist_ok=True)
         stat = os.statvfs(instances_path)
         total_gb = stat.f_blocks * stat.f_frsize // 2**30
         free_gb = stat.f_bavail * stat.f_frsize // 2**30
         return {'vcpus': cpus, 'memory_mb': memory_mb, 'local_gb': total_gb,
-                'vcpus_used': vcpus_used, 'memory_mb_used': memory_used,
+                'vcpus_used': vcpus_used, 'memory_mb_used': memory_used, 'running_vms': running,
                 'local_gb_used': total_gb - free_gb, 'free_disk_gb': free_gb,
                 'hypervisor_type': conn.getType(),
                 'hypervisor_version': conn.getVersion()}

@@ -149,13 +149,14 @@ class LibvirtHarness:
 
     def stop(self):
         """Destroy leftover guests, stop the daemons we started, remove the namespace."""
-        self._destroy_domains()
+        self.destroy_domains()
         self._terminate(self._pids)
         self._pids = []
         _run('ip', 'netns', 'del', self.name, check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def _destroy_domains(self):
+    def destroy_domains(self):
+        """Destroy and undefine every domain of this libvirtd."""
         try:
             conn = libvirt.open(self.uri)
         except libvirt.libvirtError:

@@ -7,9 +7,10 @@ real, so these tests see what a compute host would leave in the database.
 import uuid
 from unittest import mock
 
+import oslo_messaging as messaging
 import pytest
 
-from novalite import context
+from novalite import context, exception
 from novalite.compute import manager as compute_manager
 from novalite.conductor import manager as conductor_manager
 from novalite.db import actions, instances
@@ -27,7 +28,15 @@ class DirectConductor:
         self.manager = conductor_manager.ConductorManager('conductor')
 
     def __getattr__(self, name):
-        return getattr(self.manager, name)
+        method = getattr(self.manager, name)
+
+        def call(*args, **kwargs):
+            # What the RPC dispatcher does with exceptions the server expects.
+            try:
+                return method(*args, **kwargs)
+            except messaging.ExpectedException as wrapped:
+                raise wrapped.exc_info[1] from None
+        return call
 
 
 @pytest.fixture
@@ -151,3 +160,19 @@ def test_stop_then_start_walks_the_guest_and_the_record_together(compute, ctx):
     compute.tasks.waitall()
     assert instances.instance_get(instance['uuid'])['vm_state'] == 'active'
     assert compute.driver.get_info(instance).state == power_state.RUNNING
+
+
+def test_unacceptable_image_aborts_the_build_without_rescheduling(compute, ctx):
+    refused = exception.ImageUnacceptable(image_id='img', reason='it has a backing file')
+    alternates = [{'host': 'cpu2', 'nodename': 'cpu2', 'compute_node_id': 2,
+                   'resources': {}}]
+    with mock.patch.object(compute.driver, 'spawn', side_effect=refused):
+        built = _build(compute, ctx, _instance(ctx),
+                       {'retry': {'num_attempts': 1, 'hosts': []}}, alternates)
+
+    # On no host, so its claim is healed away and a delete needs no compute host.
+    assert (built['vm_state'], built['task_state'], built['host'], built['node']) == (
+        'error', None, None, None)
+    compute.builder.compute_task.build_instances.assert_not_called()
+    fault = actions.faults_get_latest([built['uuid']])[built['uuid']]
+    assert 'it has a backing file' in fault['message']

@@ -80,3 +80,17 @@ def test_instance_update_accepts_timestamps_sent_over_rpc_as_text(node):
          'ephemeral_gb': 0, 'vm_state': 'building'}])
     updated = instances.instance_update('i', {'launched_at': '2026-11-22T05:09:28.198000'})
     assert updated['launched_at'] == '2026-11-22T05:09:28.198000'
+
+
+def test_heal_releases_the_claim_of_a_build_aborted_for_good(node):
+    flavor = {'memory_mb': 512}
+    aborted, scheduling = instances.instances_create([
+        {'uuid': uuid, 'flavor': flavor, 'memory_mb': 512, 'vcpus': 1, 'root_gb': 1,
+         'ephemeral_gb': 0, 'vm_state': vm_state, 'task_state': task_state}
+        for uuid, vm_state, task_state in (('aborted', 'error', None),
+                                           ('scheduling', 'building', 'scheduling'))])
+    claims.claim(aborted['uuid'], node['id'], ONE)
+    claims.claim(scheduling['uuid'], node['id'], ONE)
+
+    assert claims.heal_node(node['id']) == ['aborted']
+    assert _used(node) == 512

@@ -181,6 +181,14 @@ def test_available_resource_reports_hypervisor_facts(drv, lv_conf):
     assert res['cpu_info']['arch'] == 'i686'
 
 
+def test_available_resource_counts_running_instance_guests(drv, raw_image, lv_conf):
+    assert drv.get_available_resource(lv_conf.host)['running_vms'] == 0
+    running, stopped = spawn(drv, raw_image), spawn(drv, raw_image)
+    drv.power_off(stopped)
+    assert drv.get_available_resource(lv_conf.host)['running_vms'] == 1
+    assert running['uuid'] in drv.list_instance_uuids()
+
+
 def test_lifecycle_events_reach_the_registered_listener(drv, raw_image):
     seen = []
     paused = threading.Event()
