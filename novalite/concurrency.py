@@ -5,11 +5,15 @@ sleeps and locks through this module so that moving to native threads stays a
 local change.
 """
 
+import os
 import warnings
 
 # We chose eventlet knowingly and keep it behind this module; its import-time
 # deprecation notice would only clutter every daemon's and tool's output.
 warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+# Green DNS costs every daemon ~7 MiB (dnspython) for lookups that happen only
+# when connecting to RabbitMQ or the database; plain getaddrinfo serves those.
+os.environ.setdefault('EVENTLET_NO_GREENDNS', 'yes')
 
 import eventlet
 import eventlet.event
