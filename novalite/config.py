@@ -1,5 +1,6 @@
 """Command-line and config-file parsing plus logging set-up for every daemon."""
 
+import os
 from importlib import metadata
 
 from oslo_log import log as logging
@@ -27,4 +28,7 @@ def parse_args(argv, default_config_files=None):
         'alembic=WARN', 'eventlet.wsgi.server=WARN'])
     CONF(argv, project='novalite', version=_version(),
          default_config_files=default_config_files)
+    if CONF.log_dir:
+        # A first start on a fresh machine must not fail on a missing directory.
+        os.makedirs(CONF.log_dir, exist_ok=True)
     logging.setup(CONF, 'novalite')
