@@ -199,17 +199,22 @@ def instance_get_all(filters=None, limit=None, marker=None, sort_key='created_at
 
     :raises InstanceNotFound: the marker is not an instance in the result set.
     """
-    filters = dict(filters or {})
     with engine.reader() as session:
-        query = _apply_filters(session.query(_INST), filters)
-        column = getattr(_INST, sort_key)
-        order = [column.desc(), _INST.id.desc()] if sort_dir == 'desc' else [column, _INST.id]
-        query = query.order_by(*order)
-        if marker is not None:
-            query = _after_marker(session, query, marker, column, sort_dir)
-        if limit is not None:
-            query = query.limit(limit)
+        query = _page(session, session.query(_INST), filters, limit, marker, sort_key, sort_dir)
         return [to_dict(row) for row in query.options(selectinload(_INST.metadata_items))]
+
+
+def _page(session, query, filters, limit, marker, sort_key, sort_dir):
+    """``query`` filtered, ordered (ties broken by id) and cut to the page after ``marker``."""
+    query = _apply_filters(query, dict(filters or {}))
+    column = getattr(_INST, sort_key)
+    order = [column.desc(), _INST.id.desc()] if sort_dir == 'desc' else [column, _INST.id]
+    query = query.order_by(*order)
+    if marker is not None:
+        query = _after_marker(session, query, marker, column, sort_dir)
+    if limit is not None:
+        query = query.limit(limit)
+    return query
 
 
 _EQUALITY_FILTERS = {'project_id': _INST.project_id, 'user_id': _INST.user_id,
@@ -331,14 +336,8 @@ def _listing(filters, limit, marker, sort_key, sort_dir, columns, with_metadata=
     """Rows of ``columns`` as dicts, and ``{uuid: metadata}`` if asked."""
     keys = [column.key for column in columns]
     with engine.reader() as session:
-        query = _apply_filters(session.query(_INST.id), dict(filters or {}))
-        column = getattr(_INST, sort_key)
-        order = [column.desc(), _INST.id.desc()] if sort_dir == 'desc' else [column, _INST.id]
-        query = query.order_by(*order)
-        if marker is not None:
-            query = _after_marker(session, query, marker, column, sort_dir)
-        if limit is not None:
-            query = query.limit(limit)
+        query = _page(session, session.query(_INST.id), filters, limit, marker, sort_key,
+                      sort_dir)
         # The filtered, ordered page as a Core statement: plain rows are several
         # times cheaper to build than ORM objects.
         statement = query.with_entities(*columns).statement
