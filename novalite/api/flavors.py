@@ -71,12 +71,7 @@ def _list(req, detail):
         raise exception.MarkerNotFound(marker=marker) from None
     links = wsgi.Links(req)
     items = [view(links, flavor, detail) for flavor in found]
-    body = {'flavors': items}
-    collection = 'flavors/detail' if detail else 'flavors'
-    next_link = wsgi.collection_links(req, links, collection, items, limit)
-    if next_link:
-        body['flavors_links'] = next_link
-    return wsgi.json_response(body)
+    return wsgi.collection_response(req, links, 'flavors', items, limit, detail)
 
 
 def index(req):

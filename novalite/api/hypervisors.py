@@ -83,13 +83,7 @@ def _list(req, detail):
     render = (lambda n: _detail(req, n, found.get(n['host']))) if detail else (
         lambda n: _state(n, found.get(n['host'])))
     items = [render(node) for node in nodes]
-    body = {'hypervisors': items}
-    if limit is not None:
-        collection = 'os-hypervisors/detail' if detail else 'os-hypervisors'
-        next_link = wsgi.collection_links(req, wsgi.Links(req), collection, items, limit)
-        if next_link:
-            body['hypervisors_links'] = next_link
-    return wsgi.json_response(body)
+    return wsgi.collection_response(req, wsgi.Links(req), 'hypervisors', items, limit, detail)
 
 
 @policy.require(policy.HYPERVISORS)

@@ -59,12 +59,7 @@ def _list(req, detail):
         found = found[ids.index(marker) + 1:]
     links = wsgi.Links(req)
     items = [_view(links, image, detail) for image in found[:limit]]
-    body = {'images': items}
-    next_link = wsgi.collection_links(req, links, 'images/detail' if detail else 'images',
-                                      items, limit)
-    if next_link:
-        body['images_links'] = next_link
-    return wsgi.json_response(body)
+    return wsgi.collection_response(req, links, 'images', items, limit, detail)
 
 
 @microversion.supported(max_version=_PROXY_MAX)

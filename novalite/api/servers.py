@@ -125,12 +125,7 @@ def _list(req, detail):
     except exception.InstanceNotFound:
         raise exception.MarkerNotFound(marker=marker) from None
     items = view.detail_list(found) if detail else [view.basic(i) for i in found]
-    body = {'servers': items}
-    next_link = wsgi.collection_links(req, view.links, 'servers/detail' if detail else 'servers',
-                                      items, limit)
-    if next_link:
-        body['servers_links'] = next_link
-    return wsgi.json_response(body)
+    return wsgi.collection_response(req, view.links, 'servers', items, limit, detail)
 
 
 def index(req):

@@ -75,9 +75,20 @@ def limit_and_marker(params):
 
 def collection_links(req, links, collection, items, limit, id_key='id'):
     """The ``next`` link, when the page is full (Nova's rule)."""
-    if not items or len(items) < limit or not limit:
+    if not limit or not items or len(items) < limit:
         return []
     return links.next(req, collection, items[-1][id_key])
+
+
+def collection_response(req, links, name, items, limit, detail):
+    """``{name: items}`` plus ``{name}_links`` when the page is full, as a response."""
+    body = {name: items}
+    collection = name.replace('hypervisors', 'os-hypervisors')
+    next_link = collection_links(req, links, collection + '/detail' if detail else collection,
+                                 items, limit)
+    if next_link:
+        body[name + '_links'] = next_link
+    return json_response(body)
 
 
 def isotime(value):

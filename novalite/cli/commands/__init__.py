@@ -49,26 +49,22 @@ def boolean(text):
     raise argparse.ArgumentTypeError(f"'{text}' is not a boolean (true or false)")
 
 
-def positive_int(text):
-    """argparse type for an integer of 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be 1 or more")
-    return value
+def _int_at_least(minimum):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"'{text}' must be {minimum} or more")
+        return value
+    return parse
 
 
-def non_negative_int(text):
-    """argparse type for an integer of 0 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' must be 0 or more")
-    return value
+positive_int = _int_at_least(1)
+"""argparse type for an integer of 1 or more."""
+non_negative_int = _int_at_least(0)
+"""argparse type for an integer of 0 or more."""
 
 
 def seconds(text):
