@@ -18,6 +18,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -25,8 +26,13 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from tests.integration.cloud import Cloud  # noqa: E402
 from tests.integration.conftest import make_database  # noqa: E402
 
+# Production heartbeat and periodic intervals, not the integration tests' fast ones.
 BIG_HOST = {'fake': {'vcpus': 1000, 'memory_mb': 4096000, 'local_gb': 100000},
-            'compute': {'resource_report_interval': 60}}
+            'compute': {'resource_report_interval': 60},
+            'DEFAULT': {'report_interval': 10, 'service_down_time': 60,
+                        'periodic_interval': 10}}
+# Shared services whose CPU time counts as part of the cost of a boot.
+SERVICES = ('beam.smp', 'mariadbd')
 
 
 def _percentile(values, fraction):
@@ -34,49 +40,73 @@ def _percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def _watch_until_active(cloud, created_at, timeout=600):
-    """{server id: seconds from its create request until it left BUILD}.
+class ActiveWatcher:
+    """Records, per server, the seconds from its create request until it left BUILD.
 
     Polls the light list of servers still in BUILD, as a waiting client
     would, so that watching does not load the API with full detail lists.
+    It runs while requests are still being submitted: a server that goes
+    ACTIVE before the last request is sent is timed when it does.
     """
-    pending, done = set(created_at), {}
-    deadline = time.monotonic() + timeout
-    while pending and time.monotonic() < deadline:
-        now = time.monotonic()
-        building = {server['id'] for server in cloud.client.servers.list(
+
+    def __init__(self, cloud, interval=0.1):
+        self.cloud, self.interval = cloud, interval
+        self.created_at, self.done = {}, {}
+        self._lock = threading.Lock()
+
+    def created(self, server_id, requested):
+        with self._lock:
+            self.created_at[server_id] = requested
+
+    def _poll(self):
+        with self._lock:
+            pending = set(self.created_at) - set(self.done)
+        building = {server['id'] for server in self.cloud.client.servers.list(
             detailed=False, all_tenants=True, status='BUILD')}
+        now = time.monotonic()
         for server_id in pending - building:
-            done[server_id] = now - created_at[server_id]
-        pending &= building
-        time.sleep(0.1)
-    return done
+            self.done[server_id] = now - self.created_at[server_id]
+
+    def watch(self, submitting, expected, timeout=600):
+        """Poll until EXPECTED servers have left BUILD; SUBMITTING is a future."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._poll()
+            if submitting.done() and len(self.done) >= expected:
+                break
+            time.sleep(self.interval)
+        submitting.result()
+        return self.done
 
 
 def single_boots(cloud, count, concurrency, prefix):
-    created_at = {}
+    watcher = ActiveWatcher(cloud)
 
     def boot(index):
         requested = time.monotonic()
         server = cloud.client.servers.create(f'{prefix}-{index}', cloud.image_id, '1',
                                              networks='none')
-        created_at[server['id']] = requested
+        watcher.created(server['id'], requested)
 
     start = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(boot, range(count)))
-    latencies = _watch_until_active(cloud, created_at)
-    elapsed = max(created_at[s] + latencies[s] for s in latencies) - start
+    with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency + 1) as pool:
+        submitting = pool.submit(lambda: list(pool.map(boot, range(count))))
+        latencies = watcher.watch(submitting, count)
+    elapsed = max(watcher.created_at[s] + latencies[s] for s in latencies) - start
     return count / elapsed, _percentile(latencies.values(), 0.5), \
         _percentile(latencies.values(), 0.95)
 
 
 def multi_create(cloud, count):
+    watcher = ActiveWatcher(cloud)
     start = time.monotonic()
     servers = cloud.client.servers.create('multi', cloud.image_id, '1', min_count=count,
                                           max_count=count, networks='none')
-    latencies = _watch_until_active(cloud, {s['id']: start for s in servers})
-    return count / max(latencies.values())
+    for server in servers:
+        watcher.created(server['id'], start)
+    finished = concurrent.futures.Future()
+    finished.set_result(None)
+    return count / max(watcher.watch(finished, count).values())
 
 
 def detail_latency(cloud, samples=20):
@@ -108,6 +138,37 @@ def rss_mib(cloud):
     return total
 
 
+def _cpu_seconds(pid):
+    with open(f'/proc/{pid}/stat') as f:
+        fields = f.read().rpartition(')')[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def _service_pids():
+    pids = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open(f'/proc/{entry}/comm') as f:
+                    name = f.read().strip()
+            except OSError:
+                continue
+            if name in SERVICES:
+                pids[name] = int(entry)
+    return pids
+
+
+def cpu_snapshot(cloud):
+    """CPU seconds used so far by every daemon and by RabbitMQ and MariaDB."""
+    pids = {name: proc.pid for name, (proc, *_details) in cloud.procs.items()}
+    pids.update(_service_pids())
+    return {name: _cpu_seconds(pid) for name, pid in pids.items()}
+
+
+def cpu_used(before, after):
+    return {name: after[name] - before.get(name, 0.0) for name in after}
+
+
 def run(db_url, count, concurrency, computes):
     with tempfile.TemporaryDirectory() as workdir:
         options = {key: dict(value) for key, value in BIG_HOST.items()}
@@ -115,7 +176,9 @@ def run(db_url, count, concurrency, computes):
         try:
             cloud.client.flavors.create('bench', 64, 1, 1, id='1')
             cloud.image_id = cloud.create_image()
+            before = cpu_snapshot(cloud)
             rate, p50, p95 = single_boots(cloud, count, concurrency, 'single')
+            cpu = cpu_used(before, cpu_snapshot(cloud))
             multi_rate = multi_create(cloud, count)
             detail = detail_latency(cloud)
             deleted, delete_seconds = delete_all(cloud)
@@ -128,6 +191,9 @@ def run(db_url, count, concurrency, computes):
           f'delete {deleted} until gone {delete_seconds:.1f} s')
     print('  RSS MiB: ' + ', '.join(f'{name} {mib:.0f}' for name, mib in rss.items())
           + f'; total {sum(rss.values()):.0f}')
+    print('  CPU ms per single boot: ' + ', '.join(
+        f'{name} {seconds * 1000 / count:.1f}' for name, seconds in cpu.items())
+        + f'; total {sum(cpu.values()) * 1000 / count:.1f}')
 
 
 def main():
