@@ -7,7 +7,9 @@ processes, as tests/integration does), then measures, for each N given:
 * one multi-create of N: servers/s;
 * ``GET /servers/detail`` latency with all 2N servers present;
 * deleting all 2N until the list is empty;
-* the RSS of every daemon.
+* the RSS of every daemon;
+* the CPU milliseconds per server that each daemon, RabbitMQ and MariaDB
+  spent during the single boots and during the multi-create.
 
     python bench/boot_bench.py --servers 50 200 --db mysql+pymysql://root@127.0.0.1/novalite_bench
 """
@@ -165,8 +167,19 @@ def cpu_snapshot(cloud):
     return {name: _cpu_seconds(pid) for name, pid in pids.items()}
 
 
-def cpu_used(before, after):
-    return {name: after[name] - before.get(name, 0.0) for name in after}
+def measured(cloud, phase, cpu):
+    """Runs PHASE (a callable); records in CPU the CPU seconds each process spent."""
+    before = cpu_snapshot(cloud)
+    result = phase()
+    after = cpu_snapshot(cloud)
+    cpu.update({name: after[name] - before.get(name, 0.0) for name in after})
+    return result
+
+
+def _cpu_line(label, cpu, count):
+    return (f'  CPU ms per server, {label}: '
+            + ', '.join(f'{name} {seconds * 1000 / count:.1f}' for name, seconds in cpu.items())
+            + f'; total {sum(cpu.values()) * 1000 / count:.1f}')
 
 
 def run(db_url, count, concurrency, computes):
@@ -176,10 +189,10 @@ def run(db_url, count, concurrency, computes):
         try:
             cloud.client.flavors.create('bench', 64, 1, 1, id='1')
             cloud.image_id = cloud.create_image()
-            before = cpu_snapshot(cloud)
-            rate, p50, p95 = single_boots(cloud, count, concurrency, 'single')
-            cpu = cpu_used(before, cpu_snapshot(cloud))
-            multi_rate = multi_create(cloud, count)
+            single_cpu, multi_cpu = {}, {}
+            rate, p50, p95 = measured(
+                cloud, lambda: single_boots(cloud, count, concurrency, 'single'), single_cpu)
+            multi_rate = measured(cloud, lambda: multi_create(cloud, count), multi_cpu)
             detail = detail_latency(cloud)
             deleted, delete_seconds = delete_all(cloud)
             rss = rss_mib(cloud)
@@ -191,9 +204,8 @@ def run(db_url, count, concurrency, computes):
           f'delete {deleted} until gone {delete_seconds:.1f} s')
     print('  RSS MiB: ' + ', '.join(f'{name} {mib:.0f}' for name, mib in rss.items())
           + f'; total {sum(rss.values()):.0f}')
-    print('  CPU ms per single boot: ' + ', '.join(
-        f'{name} {seconds * 1000 / count:.1f}' for name, seconds in cpu.items())
-        + f'; total {sum(cpu.values()) * 1000 / count:.1f}')
+    print(_cpu_line('single boots', single_cpu, count))
+    print(_cpu_line('multi-create', multi_cpu, count))
 
 
 def main():

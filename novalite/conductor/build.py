@@ -6,6 +6,11 @@ The API casts ``build_instances``; the conductor asks the scheduler for hosts
 spawn failed casts ``build_instances`` back with ``host_lists``: the conductor
 frees the failed claim and claims the next alternate, asking the scheduler
 again once the alternates are exhausted, up to ``[scheduler] max_attempts``.
+
+Builds are scheduled in arrival order, at most
+``[conductor] max_concurrent_schedules`` at once: the RPC handler only queues
+them, so that a burst of new builds never holds up the compute hosts' calls
+to the conductor, which finish the builds already under way.
 """
 
 import copy
@@ -15,7 +20,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
-from novalite import exception
+from novalite import concurrency, exception
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.compute import vm_states
 from novalite.conf import CONF
@@ -31,10 +36,26 @@ class ComputeTaskManager:
     def __init__(self):
         self.scheduler = scheduler_rpcapi.SchedulerAPI()
         self.compute = compute_rpcapi.ComputeAPI()
+        self.tasks = concurrency.GreenPool()
+        self._slots = concurrency.Semaphore(CONF.conductor.max_concurrent_schedules)
 
     def build_instances(self, context, instances, request_spec, filter_properties=None,
                         host_lists=None):
-        filter_properties = filter_properties or {}
+        """Queue the build; it is scheduled once a slot is free, in arrival order."""
+        self.tasks.spawn_n(self._build_with_slot, context, instances, request_spec,
+                           filter_properties or {}, host_lists)
+
+    def _build_with_slot(self, context, instances, request_spec, filter_properties,
+                         host_lists):
+        with self._slots:
+            try:
+                self._build(context, instances, request_spec, filter_properties, host_lists)
+            except Exception:
+                # Left in ``scheduling``: lost-build recovery schedules them again.
+                LOG.exception('Scheduling the build of %s failed',
+                              [instance['uuid'] for instance in instances])
+
+    def _build(self, context, instances, request_spec, filter_properties, host_lists):
         if host_lists:
             self._reschedule(context, instances[0], request_spec, filter_properties,
                              host_lists[0])

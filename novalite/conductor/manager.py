@@ -33,6 +33,11 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         self.compute_task_mgr = build.ComputeTaskManager()
         self.additional_endpoints = [self.compute_task_mgr]
 
+    def cleanup_host(self):
+        # Queued builds are scheduled before the conductor goes, within
+        # graceful_shutdown_timeout; a kill leaves them to lost-build recovery.
+        self.compute_task_mgr.tasks.waitall()
+
     @periodic_task.periodic_task(spacing=10, run_immediately=True)
     def _recover_lost_builds(self, context):
         self.compute_task_mgr.recover_lost_builds(context)

@@ -16,6 +16,15 @@ takes it for lost (its conductor died mid-build, or the message was dropped)
 and schedules it again. Must exceed the longest scheduling a healthy
 conductor does.
 """),
+    cfg.IntOpt('max_concurrent_schedules',
+               default=8,
+               min=1,
+               help="""
+Builds one conductor schedules at once: asks the scheduler for hosts, records
+them and casts to the computes. Further builds wait their turn in arrival
+order, which keeps a burst of requests first-come first-served and leaves the
+conductor free to answer the compute hosts finishing earlier builds.
+"""),
 ]
 
 

@@ -1,0 +1,52 @@
+"""The conductor's build queue: arrival order, bounded concurrency, no lost slots."""
+
+import pytest
+
+from novalite import concurrency, context, exception
+from novalite.conductor import build
+
+
+class _Scheduler:
+    """Records which builds it was asked to place, and how many at once."""
+
+    def __init__(self, failure):
+        self.asked, self.running, self.peak = [], 0, 0
+        self.failure = failure
+
+    def select_destinations(self, context, spec, uuids, return_alternates=True):
+        self.asked.append(uuids[0])
+        self.running += 1
+        self.peak = max(self.peak, self.running)
+        concurrency.sleep(0.01)
+        self.running -= 1
+        raise self.failure
+
+
+def _queue_builds(db, conf, failure, count=6, slots=2):
+    conf.set_override('max_concurrent_schedules', slots, group='conductor')
+    manager = build.ComputeTaskManager()
+    manager.scheduler = _Scheduler(failure)
+    ctx = context.get_admin_context()
+    names = [f'server-{n}' for n in range(count)]
+    for name in names:
+        manager.build_instances(ctx, [{'uuid': name}], {'flavor': {}})
+    manager.tasks.waitall()
+    return manager.scheduler, names
+
+
+@pytest.mark.parametrize('failure', [exception.NoValidHost(reason='full'),
+                                     RuntimeError('scheduler bug')])
+def test_builds_are_scheduled_in_arrival_order_at_most_the_configured_number_at_once(
+        db, conf, failure):
+    scheduler, names = _queue_builds(db, conf, failure)
+    assert scheduler.asked == names
+    assert scheduler.peak == 2
+
+
+def test_build_instances_returns_before_the_build_is_scheduled(db, conf):
+    manager = build.ComputeTaskManager()
+    manager.scheduler = _Scheduler(exception.NoValidHost(reason='full'))
+    manager.build_instances(context.get_admin_context(), [{'uuid': 'queued'}], {'flavor': {}})
+    assert manager.scheduler.asked == []
+    manager.tasks.waitall()
+    assert manager.scheduler.asked == ['queued']
