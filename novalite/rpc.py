@@ -4,6 +4,8 @@ Contexts cross the wire as dicts; novalite's exceptions raised by a remote
 ``call`` are re-raised as the same class in the caller.
 """
 
+import json
+
 import oslo_messaging as messaging
 from oslo_serialization import jsonutils
 
@@ -32,9 +34,21 @@ def cleanup():
         _TRANSPORT = None
 
 
+def _primitive(value):
+    return jsonutils.to_primitive(value, convert_instances=True)
+
+
 class _JsonSerializer(messaging.NoOpSerializer):
+    """Entities as the JSON the wire carries, whatever the transport.
+
+    A round trip through the C encoder is several times faster than walking
+    the entity with ``to_primitive``, which only converts what JSON lacks
+    (datetimes, sets). The in-process transport then hands receivers what
+    RabbitMQ would: string dict keys, lists for tuples.
+    """
+
     def serialize_entity(self, ctxt, entity):
-        return jsonutils.to_primitive(entity, convert_instances=True)
+        return json.loads(json.dumps(entity, default=_primitive))
 
 
 class RequestContextSerializer(messaging.Serializer):

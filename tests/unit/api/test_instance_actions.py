@@ -7,8 +7,9 @@ from tests.unit.api.conftest import make_instance
 
 def _with_failed_event(server):
     db_actions.action_start(server['uuid'], 'stop', 'req-1', 'demo', 'demo')
-    event = db_actions.event_start(server['uuid'], 'req-1', 'compute_stop_instance', 'host1')
-    db_actions.event_finish(event, 'Error', traceback='Traceback: boom')
+    db_actions.event_start(server['uuid'], 'req-1', 'compute_stop_instance', 'host1')
+    db_actions.event_finish_named(server['uuid'], 'req-1', 'compute_stop_instance', 'host1',
+                                  'Error', traceback='Traceback: boom')
 
 
 def test_index_lists_actions_with_nova_fields(api, db):
