@@ -182,9 +182,9 @@ class API:
         spec['instance_uuids'] = uuids
         for value in values:
             value['request_spec'] = spec
-        created = instances.instances_create(values)
-        actions.actions_start(uuids, 'create', context.request_id, context.user_id,
-                              context.project_id)
+        created = instances.instances_create(values, action={
+            'action': 'create', 'request_id': context.request_id,
+            'user_id': context.user_id, 'project_id': context.project_id})
         self._cast_build(context, created, dict(spec, admin_password=admin_password))
         return created, reservation_id
 

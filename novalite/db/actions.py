@@ -20,13 +20,14 @@ def action_start(instance_uuid, action, request_id, user_id=None, project_id=Non
         return row.as_dict()
 
 
-def actions_start(instance_uuids, action, request_id, user_id=None, project_id=None):
-    """Start one action per instance in one transaction (multi-create)."""
-    with engine.writer() as session:
-        session.execute(sa.insert(_ACTION), [
-            {'instance_uuid': uuid, 'action': action, 'request_id': request_id,
-             'user_id': user_id, 'project_id': project_id, 'start_time': utcnow()}
-            for uuid in instance_uuids])
+def insert_started(session, instance_uuids, action, request_id, user_id=None,
+                   project_id=None):
+    """Start one action per instance inside the caller's transaction."""
+    now = utcnow()
+    session.execute(sa.insert(_ACTION), [
+        {'instance_uuid': uuid, 'action': action, 'request_id': request_id,
+         'user_id': user_id, 'project_id': project_id, 'start_time': now}
+        for uuid in instance_uuids])
 
 
 def _action_id(session, instance_uuid, request_id):

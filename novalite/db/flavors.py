@@ -1,11 +1,14 @@
 """Flavors: the sizes servers are built with."""
 
+import datetime
+
 import sqlalchemy as sa
 
 from novalite import exception
 from novalite.db import engine, models
 
 _FLAVOR = models.Flavor
+_SPEC = models.FlavorExtraSpec.__table__
 
 
 def to_dict(row):
@@ -33,15 +36,24 @@ def flavor_create(values):
 
 
 def flavor_get_by_flavorid(flavorid, read_deleted=False):
-    """:raises FlavorNotFound:"""
+    """Core queries: every server create looks its flavor up.
+
+    :raises FlavorNotFound:
+    """
+    table = _FLAVOR.__table__
+    query = sa.select(table).where(table.c.flavorid == str(flavorid))
+    if not read_deleted:
+        query = query.where(table.c.deleted == 0)
     with engine.reader() as session:
-        query = session.query(_FLAVOR).filter_by(flavorid=str(flavorid))
-        if not read_deleted:
-            query = query.filter_by(deleted=0)
-        row = query.order_by(_FLAVOR.deleted).first()
+        row = session.execute(query.order_by(table.c.deleted).limit(1)).mappings().first()
         if row is None:
             raise exception.FlavorNotFound(flavor_id=flavorid)
-        return to_dict(row)
+        specs = session.execute(sa.select(_SPEC.c.key, _SPEC.c.value)
+                                .where(_SPEC.c.flavor_id == row['id'])).all()
+    values = {key: value.isoformat() if isinstance(value, datetime.datetime) else value
+              for key, value in row.items()}
+    values['extra_specs'] = dict(specs)
+    return values
 
 
 def flavor_get_all(is_public=True, min_memory_mb=None, min_root_gb=None, limit=None,

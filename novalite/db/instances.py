@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from novalite import exception
-from novalite.db import engine, models
+from novalite.db import actions, engine, models
 from novalite.db.models import utcnow
 
 _INST = models.Instance
@@ -58,8 +58,13 @@ def _row_values(values):
     return values
 
 
-def instances_create(values_list):
-    """Create instances in one transaction; each values dict may carry ``metadata``."""
+def instances_create(values_list, action=None):
+    """Create instances in one transaction; each values dict may carry ``metadata``.
+
+    :param action: ``{'action', 'request_id', 'user_id', 'project_id'}`` to
+        start for each instance in the same transaction, so that no instance
+        exists without the action that created it.
+    """
     with engine.writer() as session:
         rows = []
         for values in values_list:
@@ -71,6 +76,8 @@ def instances_create(values_list):
             session.add(row)
             rows.append(row)
         session.flush()
+        if action is not None:
+            actions.insert_started(session, [row.uuid for row in rows], **action)
         return [to_dict(row) for row in rows]
 
 
