@@ -150,7 +150,8 @@ class HostManager:
     heartbeat is then never more than two periods old here, well within
     ``service_down_time``); and on every request the compute nodes changed
     since the previous read and the services whose state changed (new,
-    disabled, enabled, forced down or deleted).
+    disabled, enabled, forced down or deleted), one read shared by the
+    requests that arrive while another is under way.
 
     :param conf: the configuration.
     :param clock: a monotonic clock in seconds; tests pass a fake one.
@@ -164,6 +165,7 @@ class HostManager:
         self._read_at = None
         self._loaded_at = None
         self._services_loaded_at = None
+        self._refreshes_started = 0
         # Green or native, one refresh at a time: two interleaved ones could
         # apply an older read after a newer one.
         self._lock = threading.Lock()
@@ -174,8 +176,17 @@ class HostManager:
         return list(self._states.values())
 
     def refresh(self, full=False):
-        """Bring the host states up to date: fully when ``full`` or due, else incrementally."""
+        """Bring the host states up to date: fully when ``full`` or due, else incrementally.
+
+        Requests that arrive together share a refresh: one that waited for
+        the lock skips its own if a refresh that started after it asked has
+        finished meanwhile, since that one read every change it needs.
+        """
+        wanted = self._refreshes_started + 1
         with self._lock:
+            if not full and self._refreshes_started >= wanted:
+                return
+            self._refreshes_started += 1
             now = self._clock()
             read_at = timeutils.utcnow()
             if full or self._due(self._loaded_at, now,

@@ -1,6 +1,8 @@
 """HostManager: host states loaded from the database and kept current incrementally."""
 
 import datetime
+import threading
+import time
 
 import sqlalchemy as sa
 
@@ -107,6 +109,32 @@ def test_refresh_cadences(db, monkeypatch):
     manager.refresh()
     assert loads == ['load_all', 'load_service_changes', 'load_node_changes',
                      'load_services', 'load_node_changes', 'load_all']
+
+
+def test_requests_arriving_during_a_refresh_share_the_next_one(db, monkeypatch):
+    add_host('host1')
+    manager = host_manager.HostManager()
+    manager.get_host_states()
+    reading, release, reads = threading.Event(), threading.Event(), []
+
+    def slow_read(since):
+        reads.append(since)
+        if len(reads) == 1:
+            reading.set()
+            release.wait(5)
+
+    monkeypatch.setattr(manager, '_load_node_changes', slow_read)
+    first = threading.Thread(target=manager.refresh)
+    first.start()
+    reading.wait(5)
+    arrivals = [threading.Thread(target=manager.refresh) for _ in range(3)]
+    for thread in arrivals:
+        thread.start()
+    time.sleep(0.1)     # all three are waiting for the lock
+    release.set()
+    for thread in (first, *arrivals):
+        thread.join(5)
+    assert len(reads) == 2
 
 
 def test_heartbeats_are_read_at_the_heartbeat_period_only(db):
