@@ -9,7 +9,7 @@ processes, as tests/integration does), then measures, for each N given:
 * deleting all 2N until the list is empty;
 * the RSS of every daemon;
 * the CPU milliseconds per server that each daemon, RabbitMQ and MariaDB
-  spent during the single boots and during the multi-create.
+  spent during the single boots, the multi-create and the deletes.
 
     python bench/boot_bench.py --servers 50 200 --db mysql+pymysql://root@127.0.0.1/novalite_bench
 """
@@ -189,12 +189,12 @@ def run(db_url, count, concurrency, computes):
         try:
             cloud.client.flavors.create('bench', 64, 1, 1, id='1')
             cloud.image_id = cloud.create_image()
-            single_cpu, multi_cpu = {}, {}
+            single_cpu, multi_cpu, delete_cpu = {}, {}, {}
             rate, p50, p95 = measured(
                 cloud, lambda: single_boots(cloud, count, concurrency, 'single'), single_cpu)
             multi_rate = measured(cloud, lambda: multi_create(cloud, count), multi_cpu)
             detail = detail_latency(cloud)
-            deleted, delete_seconds = delete_all(cloud)
+            deleted, delete_seconds = measured(cloud, lambda: delete_all(cloud), delete_cpu)
             rss = rss_mib(cloud)
         finally:
             cloud.stop()
@@ -206,6 +206,7 @@ def run(db_url, count, concurrency, computes):
           + f'; total {sum(rss.values()):.0f}')
     print(_cpu_line('single boots', single_cpu, count))
     print(_cpu_line('multi-create', multi_cpu, count))
+    print(_cpu_line('delete', delete_cpu, deleted))
 
 
 def main():

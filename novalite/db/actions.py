@@ -13,11 +13,7 @@ _FAULT = models.InstanceFault
 
 def action_start(instance_uuid, action, request_id, user_id=None, project_id=None):
     with engine.writer() as session:
-        row = _ACTION(instance_uuid=instance_uuid, action=action, request_id=request_id,
-                      user_id=user_id, project_id=project_id)
-        session.add(row)
-        session.flush()
-        return row.as_dict()
+        insert_started(session, [instance_uuid], action, request_id, user_id, project_id)
 
 
 def insert_started(session, instance_uuids, action, request_id, user_id=None,

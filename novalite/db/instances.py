@@ -81,16 +81,6 @@ def instances_create(values_list, action=None):
         return [to_dict(row) for row in rows]
 
 
-def _get_row(session, instance_uuid, read_deleted=False):
-    query = session.query(_INST).filter_by(uuid=instance_uuid)
-    if not read_deleted:
-        query = query.filter_by(deleted=0)
-    row = query.one_or_none()
-    if row is None:
-        raise exception.InstanceNotFound(instance_id=instance_uuid)
-    return row
-
-
 def _fetch_many(session, instance_uuids):
     rows = session.execute(sa.select(_TABLE).where(_TABLE.c.uuid.in_(instance_uuids))).mappings()
     metadata = {uuid: {} for uuid in instance_uuids}
@@ -179,11 +169,13 @@ def instance_destroy(instance_uuid):
     """
     now = utcnow()
     with engine.writer() as session:
-        row = _get_row(session, instance_uuid)
-        row.vm_state, row.task_state = 'deleted', None
-        row.deleted, row.deleted_at, row.terminated_at = row.id, now, now
-        session.flush()
-        return to_dict(row)
+        matched = session.execute(
+            sa.update(_TABLE).where(_TABLE.c.uuid == instance_uuid, _TABLE.c.deleted == 0)
+            .values(vm_state='deleted', task_state=None, deleted=_TABLE.c.id, deleted_at=now,
+                    terminated_at=now, updated_at=now)).rowcount
+        if not matched:
+            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        return _fetch(session, instance_uuid, read_deleted=True)
 
 
 def instance_get_all_by_host(host):
