@@ -241,8 +241,11 @@ def _apply_filters(query, filters):
     if filters.get('uuids') is not None:
         query = query.filter(_INST.uuid.in_(filters['uuids']))
     if filters.get('changes_since') is not None:
-        query = query.filter(sa.func.coalesce(_INST.updated_at, _INST.created_at)
-                             >= filters['changes_since'])
+        # From the start of its second: MySQL and MariaDB keep whole seconds,
+        # so a change made just after changes-since may be stored before it.
+        # Listing a few earlier changes too is harmless; missing one is not.
+        since = filters['changes_since'].replace(microsecond=0)
+        query = query.filter(sa.func.coalesce(_INST.updated_at, _INST.created_at) >= since)
     return query
 
 
