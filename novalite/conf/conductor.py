@@ -17,13 +17,15 @@ and schedules it again. Must exceed the longest scheduling a healthy
 conductor does.
 """),
     cfg.IntOpt('max_concurrent_schedules',
-               default=8,
+               default=4,
                min=1,
                help="""
 Builds one conductor schedules at once: asks the scheduler for hosts, records
 them and casts to the computes. Further builds wait their turn in arrival
 order, which keeps a burst of requests first-come first-served and leaves the
-conductor free to answer the compute hosts finishing earlier builds.
+conductor free to answer the compute hosts finishing earlier builds. The
+scheduler shares one host-state refresh among the requests that arrive
+together, so a few at once keep it busy.
 """),
 ]
 
