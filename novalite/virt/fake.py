@@ -4,8 +4,9 @@ Resources come from ``[fake]``; every spawned guest takes its flavor's share
 of its node, and a spawn that would exceed the node's physical size fails,
 so the scheduler's claims are checked against a second, independent ledger.
 ``[fake] fail_spawn_on_hosts`` makes spawns fail on chosen hosts. Guests
-outlive the compute service, as on a real hypervisor: they are kept in
-``$state_path/fake-<host>.json``.
+outlive the compute service, as on a real hypervisor: each is kept in its own
+file under ``$state_path/fake-<host>/``, so that recording one costs the same
+however many guests the host runs.
 """
 
 import json
@@ -24,25 +25,26 @@ class FakeDriver(driver.ComputeDriver):
 
     def init_host(self, host):
         self.host = host
-        try:
-            with open(self._state_file()) as f:
-                self.guests = json.load(f)
-        except FileNotFoundError:
-            self.guests = {}
+        os.makedirs(self._state_dir(), exist_ok=True)
+        self.guests = {}
+        for name in os.listdir(self._state_dir()):
+            if name.endswith('.json'):
+                with open(os.path.join(self._state_dir(), name)) as f:
+                    self.guests[name[:-len('.json')]] = json.load(f)
 
-    def _state_file(self):
-        return os.path.join(CONF.state_path, f'fake-{self.host}.json')
+    def _state_dir(self):
+        return os.path.join(CONF.state_path, f'fake-{self.host}')
 
-    def _save(self):
-        os.makedirs(CONF.state_path, exist_ok=True)
-        tmp = self._state_file() + '.tmp'
-        with open(tmp, 'w') as f:
-            json.dump(self.guests, f)
-        os.replace(tmp, self._state_file())
+    def _save(self, uuid):
+        path = os.path.join(self._state_dir(), uuid + '.json')
+        # Written aside and renamed, so that a kill never leaves half a guest.
+        with open(path + '.tmp', 'w') as f:
+            json.dump(self.guests[uuid], f)
+        os.replace(path + '.tmp', path)
 
     def _set_state(self, instance, state):
         self._guest(instance)['state'] = state
-        self._save()
+        self._save(instance['uuid'])
 
     def get_available_nodes(self):
         if CONF.fake.node_count == 1:
@@ -85,7 +87,7 @@ class FakeDriver(driver.ComputeDriver):
         self._check_room(guest)
         guest['console'].append(f"{instance['hostname']} login:")
         self.guests[instance['uuid']] = guest
-        self._save()
+        self._save(instance['uuid'])
 
     def _check_room(self, guest):
         used = self._used(guest['node'])
@@ -108,7 +110,7 @@ class FakeDriver(driver.ComputeDriver):
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True):
         if self.guests.pop(instance['uuid'], None) is not None:
-            self._save()
+            os.remove(os.path.join(self._state_dir(), instance['uuid'] + '.json'))
 
     def reboot(self, context, instance, network_info, reboot_type):
         self._set_state(instance, power_state.RUNNING)

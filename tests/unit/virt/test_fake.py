@@ -1,0 +1,28 @@
+"""The fake hypervisor keeps its guests across compute restarts, as a real one would."""
+
+from novalite.virt import fake, power_state
+
+INSTANCE = {'uuid': 'guest-1', 'node': 'host1', 'vcpus': 1, 'memory_mb': 64, 'root_gb': 1,
+            'ephemeral_gb': 0, 'hostname': 'vm'}
+
+
+def _driver():
+    driver = fake.FakeDriver()
+    driver.init_host('host1')
+    return driver
+
+
+def test_guests_and_their_power_state_outlive_the_driver(conf):
+    first = _driver()
+    first.spawn(None, INSTANCE, {}, [], None, [])
+    first.power_off(INSTANCE)
+    restarted = _driver()
+    assert restarted.list_instance_uuids() == ['guest-1']
+    assert restarted.get_info(INSTANCE).state == power_state.SHUTDOWN
+
+
+def test_a_destroyed_guest_stays_gone_after_a_restart(conf):
+    first = _driver()
+    first.spawn(None, INSTANCE, {}, [], None, [])
+    first.destroy(None, INSTANCE, [])
+    assert _driver().list_instance_uuids() == []
