@@ -7,6 +7,8 @@ through oslo.service's launcher) it stops taking new messages first, then
 waits for the in-flight ones, bounded by ``graceful_shutdown_timeout``.
 """
 
+import gc
+
 from oslo_log import log as logging
 from oslo_service import service
 
@@ -34,6 +36,9 @@ class Service(service.Service):
         self.rpcserver = rpc.get_server(self.topic, self.host, endpoints)
         self.rpcserver.start()
         self.manager.post_start_hook(ctxt)
+        # As the API does: collections triggered by each message's garbage
+        # then skip the start-up heap (libraries, config, host states).
+        gc.freeze()
         self.tg.add_timer(CONF.report_interval, self._heartbeat, CONF.report_interval)
         self.tg.add_dynamic_timer(self._run_periodic_tasks, initial_delay=None,
                                   periodic_interval_max=CONF.periodic_interval)
