@@ -142,7 +142,7 @@ class ComputeTaskManager:
         for instance in instances.instance_take_stale_builds(vm_states.SCHEDULING, cutoff):
             LOG.warning('Build of instance %s was lost; scheduling it again', instance['uuid'])
             claims.release(instance['uuid'])
-            spec = instance['request_spec'] or _request_spec_from(instance)
+            spec = instances.request_spec_get(instance['uuid']) or _request_spec_from(instance)
             self._schedule_and_build(context, [instance], spec, {})
 
 

@@ -16,18 +16,25 @@ _META = models.InstanceMetadata.__table__
 _JSON_FIELDS = ('flavor', 'system_metadata', 'request_spec')
 _DATETIME_FIELDS = frozenset(column.key for column in _INST.__table__.columns
                              if isinstance(column.type, sa.DateTime))
+# The instance dict every service passes around leaves out the request spec:
+# only a conductor recovering a lost build reads it, and every RPC message
+# and read would otherwise carry it.
+_INSTANCE_COLUMNS = [column for column in _TABLE.columns if column.key != 'request_spec']
 
 
 def to_dict(row):
     """An instance row (ORM object) as the dict every service passes around."""
-    return _as_instance(row.as_dict(), {item.key: item.value for item in row.metadata_items})
+    columns = row.as_dict()
+    del columns['request_spec']
+    return _as_instance(columns, {item.key: item.value for item in row.metadata_items})
 
 
 def _as_instance(columns, metadata):
     values = {key: value.isoformat() if isinstance(value, datetime.datetime) else value
               for key, value in columns.items()}
     for field in _JSON_FIELDS:
-        values[field] = json.loads(values[field] or '{}')
+        if field in values:
+            values[field] = json.loads(values[field] or '{}')
     values['metadata'] = metadata
     values['name'] = 'instance-' + values['uuid']
     return values
@@ -35,7 +42,7 @@ def _as_instance(columns, metadata):
 
 def _fetch(session, instance_uuid, read_deleted=False):
     """One instance as a dict, read with two Core queries (the hot path of RPC calls)."""
-    query = sa.select(_TABLE).where(_TABLE.c.uuid == instance_uuid)
+    query = sa.select(*_INSTANCE_COLUMNS).where(_TABLE.c.uuid == instance_uuid)
     if not read_deleted:
         query = query.where(_TABLE.c.deleted == 0)
     row = session.execute(query).mappings().first()
@@ -82,7 +89,8 @@ def instances_create(values_list, action=None):
 
 
 def _fetch_many(session, instance_uuids):
-    rows = session.execute(sa.select(_TABLE).where(_TABLE.c.uuid.in_(instance_uuids))).mappings()
+    rows = session.execute(sa.select(*_INSTANCE_COLUMNS)
+                           .where(_TABLE.c.uuid.in_(instance_uuids))).mappings()
     metadata = {uuid: {} for uuid in instance_uuids}
     for uuid, key, value in session.execute(
             sa.select(_META.c.instance_uuid, _META.c.key, _META.c.value)
@@ -291,8 +299,20 @@ def instance_take_stale_builds(task_state, older_than):
                          .execution_options(synchronize_session=False))
             if session.execute(statement).rowcount:
                 taken.append(uuid)
-        rows = session.query(_INST).filter(_INST.uuid.in_(taken)) if taken else []
-        return [to_dict(row) for row in rows]
+        return list(_fetch_many(session, taken).values()) if taken else []
+
+
+def request_spec_get(instance_uuid):
+    """The request spec an instance was created with (``{}`` if none was kept).
+
+    :raises InstanceNotFound:
+    """
+    with engine.reader() as session:
+        spec = session.execute(sa.select(_TABLE.c.request_spec).where(
+            _TABLE.c.uuid == instance_uuid, _TABLE.c.deleted == 0)).first()
+    if spec is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return json.loads(spec[0] or '{}')
 
 
 # API listings render hundreds of instances per request: read plain rows of

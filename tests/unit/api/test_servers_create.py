@@ -37,7 +37,7 @@ def test_create_writes_a_building_instance_with_flavor_snapshot(api, flavor, ima
     assert instance['system_metadata']['image_disk_format'] == 'qcow2'
     assert instance['reservation_id'].startswith('r-')
     assert instance['hostname'] == 'web'
-    assert instance['request_spec']['flavor']['memory_mb'] == 512
+    assert db_instances.request_spec_get(instance['uuid'])['flavor']['memory_mb'] == 512
 
 
 def test_create_records_a_create_action_under_the_request_id(api, flavor, image):
@@ -196,8 +196,8 @@ def test_forcing_a_host_is_admin_only(api, admin, flavor, image, compute_host):
                     ).status_int == 403
     resp = admin.post('/servers', boot_body(image, availability_zone='nova:host1'))
     assert resp.status_int == 202
-    instance = db_instances.instance_get(resp.json['server']['id'])
-    assert instance['request_spec']['availability_zone'] == 'nova:host1'
+    spec = db_instances.request_spec_get(resp.json['server']['id'])
+    assert spec['availability_zone'] == 'nova:host1'
 
 
 def test_forcing_an_unknown_host_is_a_bad_request(admin, flavor, image):
@@ -210,7 +210,7 @@ def test_scheduler_hints_reach_the_request_spec_as_lists(api, flavor, image):
     body = boot_body(image)
     body['os:scheduler_hints'] = {'different_host': other}
     server_id = api.post('/servers', body).json['server']['id']
-    hints = db_instances.instance_get(server_id)['request_spec']['scheduler_hints']
+    hints = db_instances.request_spec_get(server_id)['scheduler_hints']
     assert hints == {'different_host': [other]}
 
 
@@ -235,7 +235,7 @@ def test_networks_are_required_from_2_37(api, flavor, image):
 def test_networks_auto_and_none_are_accepted_from_2_37(api, flavor, image, networks):
     resp = api.at('2.37').post('/servers', boot_body(image, networks=networks))
     assert resp.status_int == 202
-    spec = db_instances.instance_get(resp.json['server']['id'])['request_spec']
+    spec = db_instances.request_spec_get(resp.json['server']['id'])
     assert spec['requested_networks'] == networks
 
 

@@ -72,7 +72,7 @@ def test_create_writes_instances_and_casts_one_build(compute, ctx, flavor, image
 def test_admin_password_travels_with_the_cast_but_is_not_stored(compute, ctx, flavor, image):
     created, _ = _create(compute, ctx, image, admin_password='pw')
     assert compute.compute_task_api.build_instances.call_args.args[2]['admin_password'] == 'pw'
-    assert 'admin_password' not in instances.instance_get(created[0]['uuid'])['request_spec']
+    assert 'admin_password' not in instances.request_spec_get(created[0]['uuid'])
 
 
 def test_create_records_create_actions(compute, ctx, flavor, image):
