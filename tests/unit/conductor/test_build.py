@@ -3,7 +3,7 @@
 import pytest
 
 from novalite import concurrency, context, exception
-from novalite.conductor import build
+from novalite.conductor import build, manager
 
 
 class _Scheduler:
@@ -50,3 +50,13 @@ def test_build_instances_returns_before_the_build_is_scheduled(db, conf):
     assert manager.scheduler.asked == []
     manager.tasks.waitall()
     assert manager.scheduler.asked == ['queued']
+
+
+def test_a_stopping_conductor_schedules_the_builds_it_queued(db, conf):
+    conductor = manager.ConductorManager('conductor')
+    conductor.compute_task_mgr.scheduler = _Scheduler(exception.NoValidHost(reason='full'))
+    for name in ('first', 'second', 'third'):
+        conductor.compute_task_mgr.build_instances(context.get_admin_context(),
+                                                   [{'uuid': name}], {'flavor': {}})
+    conductor.cleanup_host()
+    assert conductor.compute_task_mgr.scheduler.asked == ['first', 'second', 'third']
