@@ -61,6 +61,8 @@ class HostState:
     passes is one the database claim accepts (barring a concurrent claim).
     ``service`` is the dict of the host's compute service row (``disabled``,
     ``forced_down``, ``last_seen_up``, ...) or None when the host has none.
+    Claims this worker has on their way to the database stay counted in the
+    usage when a refresh reads a row that does not show them yet.
     """
 
     __slots__ = (
@@ -69,10 +71,11 @@ class HostState:
         'vcpus_used', 'memory_mb_used', 'local_gb_used', 'reserved_host_cpus',
         'reserved_host_memory_mb', 'reserved_host_disk_mb', 'cpu_allocation_ratio',
         'ram_allocation_ratio', 'disk_allocation_ratio', 'vcpus_limit', 'memory_mb_limit',
-        'disk_gb_limit', 'num_instances', 'service',
+        'disk_gb_limit', 'num_instances', 'service', 'claiming',
     )
 
     def __init__(self, row, service=None, num_instances=0):
+        self.claiming = {'vcpus': 0, 'memory_mb': 0, 'disk_gb': 0}
         self.node_id = row.id
         self.service = service
         self.num_instances = num_instances
@@ -87,9 +90,9 @@ class HostState:
         self.availability_zone = row.availability_zone
         self.supported_instances = _parse_supported_instances(row.supported_instances)
         self.vcpus, self.memory_mb, self.local_gb = row.vcpus, row.memory_mb, row.local_gb
-        self.vcpus_used = row.vcpus_used
-        self.memory_mb_used = row.memory_mb_used
-        self.local_gb_used = row.local_gb_used
+        self.vcpus_used = row.vcpus_used + self.claiming['vcpus']
+        self.memory_mb_used = row.memory_mb_used + self.claiming['memory_mb']
+        self.local_gb_used = row.local_gb_used + self.claiming['disk_gb']
         self.reserved_host_cpus = row.reserved_host_cpus
         self.reserved_host_memory_mb = row.reserved_host_memory_mb
         self.reserved_host_disk_mb = row.reserved_host_disk_mb
@@ -128,6 +131,21 @@ class HostState:
         self.memory_mb_used += count * resources['memory_mb']
         self.local_gb_used += count * resources['disk_gb']
         self.num_instances += count
+
+    def begin_claim(self, resources):
+        """Count a claim now, before the database has it, until :meth:`end_claim`."""
+        self._claiming(resources, 1)
+        self.consume(resources)
+
+    def end_claim(self, resources, claimed):
+        """The database answered: keep the usage if ``claimed``, else give it back."""
+        self._claiming(resources, -1)
+        if not claimed:
+            self.consume(resources, -1)
+
+    def _claiming(self, resources, count):
+        for resource in self.claiming:
+            self.claiming[resource] += count * resources[resource]
 
     def __repr__(self):
         return (f'HostState({self.host!r}, {self.nodename!r}, node_id={self.node_id}, '

@@ -5,8 +5,9 @@ that pass every filter, weighs them, picks one of the ``host_subset_size``
 best and claims the server's resources there with one conditional UPDATE
 (:func:`novalite.db.claims.claim`). A claim that loses a race with another
 scheduler worker drops the host and picks again, up to ``claim_retries``
-times. Each pick is consumed in the in-memory host state before the next
-server of a multi-create is placed, and a request is all-or-nothing: when a
+times. Each pick is consumed in the in-memory host state as soon as it is
+chosen, so that the next server of a multi-create and the requests weighed
+meanwhile see it, and a request is all-or-nothing: when a
 server finds no host, the claims already made for the request are released
 and :class:`~novalite.exception.NoValidHost` says what each filter removed.
 """
@@ -115,7 +116,6 @@ class FilterScheduler:
                     LOG.info('No valid host for server %d of %d (%s): %s', index + 1,
                              spec.num_instances, uuid, results.reason())
                     raise exception.NoValidHost(reason=results.reason())
-                state.consume(spec.resources)
                 picks.append((uuid, state))
         except BaseException:
             self._undo(picks, spec)
@@ -172,7 +172,7 @@ class FilterScheduler:
                 if state.node_id not in lost and (keep or state is not changed)]
 
     def _claim(self, uuid, weighed, lost, spec, results):
-        """The claimed node among the best of ``weighed``, or None."""
+        """The claimed node among the best of ``weighed`` (its state consumed), or None."""
         subset_size = self.conf.scheduler.host_subset_size
         for _attempt in range(1 + self.conf.scheduler.claim_retries):
             subset = []
@@ -184,7 +184,7 @@ class FilterScheduler:
             if not subset:
                 return None
             state = subset[0] if len(subset) == 1 else self._random.choice(subset)
-            if uuid is None or claims.claim(uuid, state.node_id, spec.resources):
+            if self._consume_and_claim(uuid, state, spec.resources):
                 LOG.debug('Claimed %s on %s/%s', uuid, state.host, state.nodename)
                 return state
             LOG.debug('Claim of %s on %s/%s lost a race; picking again', uuid, state.host,
@@ -192,6 +192,18 @@ class FilterScheduler:
             lost.add(state.node_id)
             results.refused_claims += 1
         return None
+
+    @staticmethod
+    def _consume_and_claim(uuid, state, resources):
+        # Counted before the claim goes to the database, so that the requests
+        # this worker weighs meanwhile see the pick and spread.
+        state.begin_claim(resources)
+        claimed = False
+        try:
+            claimed = uuid is None or claims.claim(uuid, state.node_id, resources)
+        finally:
+            state.end_claim(resources, claimed)
+        return claimed
 
     def _undo(self, picks, spec):
         """Release the claims of ``picks`` and give their resources back, newest first."""

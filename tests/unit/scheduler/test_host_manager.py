@@ -3,6 +3,7 @@
 import datetime
 import threading
 import time
+import types
 
 import sqlalchemy as sa
 
@@ -170,4 +171,36 @@ def test_consume_and_release_move_usage_and_count(conf):
     assert (state.free_vcpus, state.free_ram_mb, state.free_disk_gb) == (3, 3584, 90)
     assert state.num_instances == 1
     state.consume(need, -1)
+    assert (state.free_vcpus, state.num_instances) == (4, 0)
+
+
+def _row(state, **used):
+    return types.SimpleNamespace(
+        id=state.node_id, host=state.host, hypervisor_hostname=state.nodename,
+        hypervisor_type='QEMU', hypervisor_version=1, availability_zone='nova',
+        supported_instances=None, vcpus=4, memory_mb=4096, local_gb=100,
+        reserved_host_cpus=0, reserved_host_memory_mb=0, reserved_host_disk_mb=0,
+        cpu_allocation_ratio=1.0, ram_allocation_ratio=1.0, disk_allocation_ratio=1.0,
+        **{'vcpus_used': 0, 'memory_mb_used': 0, 'local_gb_used': 0, **used})
+
+
+def test_a_refresh_during_a_claim_keeps_the_claim_counted(conf):
+    from tests.unit.scheduler.conftest import make_state
+    state = make_state()
+    need = {'vcpus': 1, 'memory_mb': 512, 'disk_gb': 10}
+    state.begin_claim(need)
+    state.update_from_row(_row(state))                  # read before the claim committed
+    assert state.free_vcpus == 3
+    state.end_claim(need, claimed=True)
+    state.update_from_row(_row(state, vcpus_used=1, memory_mb_used=512, local_gb_used=10))
+    assert (state.free_vcpus, state.free_ram_mb, state.free_disk_gb) == (3, 3584, 90)
+
+
+def test_a_refused_claim_gives_its_resources_back(conf):
+    from tests.unit.scheduler.conftest import make_state
+    state = make_state()
+    need = {'vcpus': 1, 'memory_mb': 512, 'disk_gb': 10}
+    state.begin_claim(need)
+    state.end_claim(need, claimed=False)
+    state.update_from_row(_row(state))
     assert (state.free_vcpus, state.num_instances) == (4, 0)

@@ -1,5 +1,7 @@
 """FilterScheduler.select_destinations: pick, claim, consume, retry, alternates, all-or-nothing."""
 
+import threading
+
 import pytest
 
 from novalite import exception
@@ -186,3 +188,33 @@ def test_unknown_filter_fails_at_start(db, conf):
     conf.set_override('enabled_filters', ['ComputeFilter', 'TypoFilter'], group='scheduler')
     with pytest.raises(exception.SchedulerHostFilterNotFound, match='TypoFilter'):
         selection.FilterScheduler()
+
+
+def test_requests_weighed_while_a_claim_is_in_flight_spread(scheduler, monkeypatch):
+    add_host('a', memory_mb=4096)
+    add_host('b', memory_mb=4096)
+    real_claim, claiming, release = claims.claim, threading.Event(), threading.Event()
+
+    def slow_first_claim(*args):
+        if not claiming.is_set():
+            claiming.set()
+            release.wait(5)
+        return real_claim(*args)
+
+    monkeypatch.setattr(claims, 'claim', slow_first_claim)
+    picked = []
+
+    def place():
+        [[chosen, *_alternates]] = scheduler.select_destinations(None, make_spec(),
+                                                                 [new_uuid()])
+        picked.append(chosen['host'])
+
+    first = threading.Thread(target=place)
+    first.start()
+    claiming.wait(5)
+    second = threading.Thread(target=place)
+    second.start()
+    second.join(5)
+    release.set()
+    first.join(5)
+    assert sorted(picked) == ['a', 'b']
