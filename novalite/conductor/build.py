@@ -87,9 +87,9 @@ class ComputeTaskManager:
         ``choices`` are ``(instance, selection, alternates)``; an instance
         deleted while it was being scheduled has its claim freed instead.
         """
-        placed = instances.instances_place(
+        placed = set(instances.instances_place(
             {instance['uuid']: (selection['host'], selection['nodename'])
-             for instance, selection, _alternates in choices})
+             for instance, selection, _alternates in choices}))
         # Each compute builds one instance: the request's full uuid list would
         # make a multi-create's casts grow with the square of its size.
         spec = {key: value for key, value in spec.items() if key != 'instance_uuids'}
@@ -102,7 +102,9 @@ class ComputeTaskManager:
             host, node = selection['host'], selection['nodename']
             properties = copy.deepcopy(filter_properties)
             properties['retry']['hosts'].append([host, node])
-            self.compute.build_and_run_instance(context, host, placed[uuid], node, spec,
+            # Not read back: the compute host's first step returns it fresh.
+            instance = dict(instance, host=host, node=node, launched_on=host)
+            self.compute.build_and_run_instance(context, host, instance, node, spec,
                                                properties, alternates)
 
     def _reschedule(self, context, instance, request_spec, filter_properties, alternates):

@@ -103,8 +103,8 @@ def instances_place(placements):
     """Record the (host, node) chosen for each scheduling instance, in one transaction.
 
     ``placements`` maps instance uuid to ``(host, node)``. An instance that
-    is no longer scheduling (deleted meanwhile) is left out. Returns
-    ``{uuid: instance}`` of the instances placed.
+    is no longer scheduling (deleted meanwhile) is left out. Returns the
+    uuids placed.
     """
     now = utcnow()
     with engine.writer() as session:
@@ -116,7 +116,7 @@ def instances_place(placements):
                          .values(host=host, node=node, launched_on=host, updated_at=now))
             if session.execute(statement).rowcount:
                 placed.append(uuid)
-        return _fetch_many(session, placed) if placed else {}
+        return placed
 
 
 def instance_get(instance_uuid, read_deleted=False):
