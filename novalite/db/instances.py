@@ -377,17 +377,19 @@ def _listing(filters, limit, marker, sort_key, sort_dir, columns, with_metadata=
 def instance_addresses(instance_uuids):
     """``{uuid: [(network label, address, mac), ...]}`` of the fixed IPs instances hold.
 
-    One query for a whole page of servers (API views).
+    One query for a whole page of servers (API views), and one for the few
+    network labels: joined, MariaDB scans every address of the network
+    instead of using the instance index, twice as slow at 400 servers.
     """
     if not instance_uuids:
         return {}
     ip, net = models.FixedIP, models.Network
     found = {}
     with engine.reader() as session:
+        labels = dict(session.execute(sa.select(net.id, net.label)).all())
         rows = session.execute(
-            sa.select(ip.instance_uuid, net.label, ip.address, ip.mac_address)
-            .join(net, net.id == ip.network_id)
+            sa.select(ip.instance_uuid, ip.network_id, ip.address, ip.mac_address)
             .where(ip.instance_uuid.in_(list(instance_uuids))).order_by(ip.id))
-        for uuid, label, address, mac in rows:
-            found.setdefault(uuid, []).append((label, address, mac))
+        for uuid, network_id, address, mac in rows:
+            found.setdefault(uuid, []).append((labels[network_id], address, mac))
     return found
