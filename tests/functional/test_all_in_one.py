@@ -86,11 +86,12 @@ def test_stop_then_start_moves_the_server_through_shutoff(aio):
 
 
 def test_boot_with_unknown_flavor_fails_with_one_line_and_creates_nothing(aio):
-    done = _run('novalite', 'boot', 'bad', '--flavor', 'no-such', '--image', 'tiny', env=aio,
-                check=False)
+    # A name no server id can contain: ids are hexadecimal.
+    done = _run('novalite', 'boot', 'unflavored', '--flavor', 'no-such', '--image', 'tiny',
+                env=aio, check=False)
     assert done.returncode != 0
     assert done.stderr.startswith('ERROR: ') and len(done.stderr.strip().splitlines()) == 1
-    assert 'bad' not in _run('novalite', 'list', env=aio).stdout
+    assert 'unflavored' not in _run('novalite', 'list', env=aio).stdout
 
 
 def test_service_and_hypervisor_lists_show_the_all_in_one(aio):
