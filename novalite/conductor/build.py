@@ -142,9 +142,14 @@ class ComputeTaskManager:
         cutoff = timeutils.utcnow() - datetime.timedelta(
             seconds=CONF.conductor.build_recovery_timeout)
         for instance in instances.instance_take_stale_builds(vm_states.SCHEDULING, cutoff):
-            LOG.warning('Build of instance %s was lost; scheduling it again', instance['uuid'])
-            claims.release(instance['uuid'])
-            spec = instances.request_spec_get(instance['uuid']) or _request_spec_from(instance)
+            uuid = instance['uuid']
+            LOG.warning('Build of instance %s was lost; scheduling it again', uuid)
+            claims.release(uuid)
+            try:
+                spec = instances.request_spec_get(uuid) or _request_spec_from(instance)
+            except exception.InstanceNotFound:
+                LOG.info('Instance %s was deleted before its build was recovered', uuid)
+                continue
             self._schedule_and_build(context, [instance], spec, {})
 
 

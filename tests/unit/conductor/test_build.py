@@ -1,9 +1,12 @@
 """The conductor's build queue: arrival order, bounded concurrency, no lost slots."""
 
+import datetime
+
 import pytest
 
 from novalite import concurrency, context, exception
 from novalite.conductor import build, manager
+from novalite.db import instances
 
 
 class _Scheduler:
@@ -60,3 +63,30 @@ def test_a_stopping_conductor_schedules_the_builds_it_queued(db, conf):
                                                    [{'uuid': name}], {'flavor': {}})
     conductor.cleanup_host()
     assert conductor.compute_task_mgr.scheduler.asked == ['first', 'second', 'third']
+
+
+def _stale_build(name):
+    long_ago = datetime.datetime(2020, 1, 1)
+    (instance,) = instances.instances_create([{
+        'uuid': name, 'project_id': 'p', 'user_id': 'u', 'memory_mb': 64, 'vcpus': 1,
+        'root_gb': 1, 'ephemeral_gb': 0, 'vm_state': 'building', 'task_state': 'scheduling',
+        'flavor': {'flavorid': '1'}, 'request_spec': {'flavor': {'flavorid': '1'}},
+        'created_at': long_ago, 'updated_at': long_ago}])
+    return instance
+
+
+def test_recovery_goes_on_past_a_build_deleted_meanwhile(db, conf, monkeypatch):
+    for name in ('deleted-meanwhile', 'still-there'):
+        _stale_build(name)
+    real_get = instances.request_spec_get
+
+    def deleted_first(uuid):
+        if uuid == 'deleted-meanwhile':
+            raise exception.InstanceNotFound(instance_id=uuid)
+        return real_get(uuid)
+
+    monkeypatch.setattr(instances, 'request_spec_get', deleted_first)
+    manager = build.ComputeTaskManager()
+    manager.scheduler = _Scheduler(exception.NoValidHost(reason='full'))
+    manager.recover_lost_builds(context.get_admin_context())
+    assert manager.scheduler.asked == ['still-there']
