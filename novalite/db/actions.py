@@ -26,11 +26,17 @@ def insert_started(session, instance_uuids, action, request_id, user_id=None,
         for uuid in instance_uuids])
 
 
+# Built once: each build records two events, each looking its action up.
+_SELECT_ACTION_ID = (
+    sa.select(_ACTION.id)
+    .where(_ACTION.instance_uuid == sa.bindparam('instance_uuid'),
+           _ACTION.request_id == sa.bindparam('request_id'))
+    .order_by(_ACTION.id.desc()).limit(1))
+
+
 def _action_id(session, instance_uuid, request_id):
-    action_id = session.execute(
-        sa.select(_ACTION.id)
-        .where(_ACTION.instance_uuid == instance_uuid, _ACTION.request_id == request_id)
-        .order_by(_ACTION.id.desc()).limit(1)).scalar()
+    action_id = session.execute(_SELECT_ACTION_ID, {'instance_uuid': instance_uuid,
+                                                    'request_id': request_id}).scalar()
     if action_id is None:
         raise exception.InstanceActionNotFound(request_id=request_id,
                                                instance_uuid=instance_uuid)
