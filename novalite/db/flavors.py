@@ -1,7 +1,5 @@
 """Flavors: the sizes servers are built with."""
 
-import datetime
-
 import sqlalchemy as sa
 
 from novalite import exception
@@ -50,8 +48,7 @@ def flavor_get_by_flavorid(flavorid, read_deleted=False):
             raise exception.FlavorNotFound(flavor_id=flavorid)
         specs = session.execute(sa.select(_SPEC.c.key, _SPEC.c.value)
                                 .where(_SPEC.c.flavor_id == row['id'])).all()
-    values = {key: value.isoformat() if isinstance(value, datetime.datetime) else value
-              for key, value in row.items()}
+    values = models.json_ready(row)
     values['extra_specs'] = dict(specs)
     return values
 

@@ -30,8 +30,7 @@ def to_dict(row):
 
 
 def _as_instance(columns, metadata):
-    values = {key: value.isoformat() if isinstance(value, datetime.datetime) else value
-              for key, value in columns.items()}
+    values = models.json_ready(columns)
     for field in _JSON_FIELDS:
         if field in values:
             values[field] = json.loads(values[field] or '{}')

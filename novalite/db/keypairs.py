@@ -20,14 +20,18 @@ def keypair_create(values):
         return row.as_dict()
 
 
+def _live_row(session, user_id, name):
+    row = session.query(_KEYPAIR).filter_by(user_id=user_id, name=name,
+                                            deleted=0).one_or_none()
+    if row is None:
+        raise exception.KeypairNotFound(user_id=user_id, name=name)
+    return row
+
+
 def keypair_get(user_id, name):
     """:raises KeypairNotFound:"""
     with engine.reader() as session:
-        row = session.query(_KEYPAIR).filter_by(user_id=user_id, name=name,
-                                                deleted=0).one_or_none()
-        if row is None:
-            raise exception.KeypairNotFound(user_id=user_id, name=name)
-        return row.as_dict()
+        return _live_row(session, user_id, name).as_dict()
 
 
 def keypair_get_all(user_id):
@@ -39,8 +43,5 @@ def keypair_get_all(user_id):
 def keypair_destroy(user_id, name):
     """:raises KeypairNotFound:"""
     with engine.writer() as session:
-        row = session.query(_KEYPAIR).filter_by(user_id=user_id, name=name,
-                                                deleted=0).one_or_none()
-        if row is None:
-            raise exception.KeypairNotFound(user_id=user_id, name=name)
+        row = _live_row(session, user_id, name)
         row.deleted, row.deleted_at = row.id, utcnow()

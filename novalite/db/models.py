@@ -28,16 +28,17 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+def json_ready(values):
+    """``values`` (column name to value) with datetimes as ISO strings."""
+    return {key: value.isoformat() if isinstance(value, datetime.datetime) else value
+            for key, value in values.items()}
+
+
 class Base(DeclarativeBase):
     def as_dict(self):
         """Column values as a JSON-ready dict (datetimes as ISO strings)."""
-        values = {}
-        for column in self.__table__.columns:
-            value = getattr(self, column.key)
-            if isinstance(value, datetime.datetime):
-                value = value.isoformat()
-            values[column.key] = value
-        return values
+        return json_ready({column.key: getattr(self, column.key)
+                           for column in self.__table__.columns})
 
 
 class TimestampMixin:
