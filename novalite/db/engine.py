@@ -48,6 +48,12 @@ def _tune_sqlite(engine):
         connection.info['in_transaction'] = True
 
 
+def _share_tls_context(engine):
+    if engine.dialect.driver == 'pymysql':
+        from novalite.db import pymysql_tls
+        event.listen(engine, 'do_connect', pymysql_tls.connect)
+
+
 def _new_manager(connection=None):
     manager = enginefacade.transaction_context()
     options = {'connection': connection or CONF.database.connection,
@@ -59,6 +65,7 @@ def _new_manager(connection=None):
                'retry_interval': CONF.database.retry_interval}
     manager.configure(**options)
     manager.append_on_engine_create(_tune_sqlite)
+    manager.append_on_engine_create(_share_tls_context)
     return manager
 
 
