@@ -4,7 +4,7 @@ It runs in the API service, so unlike the rest of ``novalite.compute`` it
 reads and writes the database directly. Every check a user can fail (flavor,
 image, key pair, zone, state) happens before the first write, so a refused
 request changes nothing; then the state it announces is persisted before the
-slow step is handed on: rows in ``building``/``scheduling`` before the cast
+slow step is handed on: rows in ``building``/``scheduling`` before the build goes
 to the conductor, ``task_state`` before the cast to the compute host.
 """
 
@@ -13,6 +13,7 @@ import secrets
 import string
 import uuid
 
+import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from novalite import exception, servicegroup
@@ -185,7 +186,7 @@ class API:
         created = instances.instances_create(values, action={
             'action': 'create', 'request_id': context.request_id,
             'user_id': context.user_id, 'project_id': context.project_id})
-        self._cast_build(context, created, dict(spec, admin_password=admin_password))
+        self._start_build(context, created, dict(spec, admin_password=admin_password))
         return created, reservation_id
 
     @staticmethod
@@ -330,14 +331,18 @@ class API:
                     hostname=sanitize_hostname(display_name, f'Server-{instance_uuid}'),
                     launch_index=index, metadata=dict(common['metadata']))
 
-    def _cast_build(self, context, created, spec):
+    def _start_build(self, context, created, spec):
+        # Either way the rows are in 'scheduling', where the build stays queued
+        # or the conductor's lost-build recovery picks it up: the request
+        # still succeeded.
+        uuids = [instance['uuid'] for instance in created]
         try:
-            self.compute_task_api.build_instances(context, created, spec)
+            self.compute_task_api.schedule_and_build_instances(context, created, spec)
+        except messaging.MessagingTimeout:
+            LOG.warning("The conductor did not place %s within %s s; answering anyway",
+                        uuids, CONF.conductor.placement_wait_timeout)
         except Exception:
-            # The rows are in 'scheduling': the conductor's lost-build recovery
-            # picks them up, so the request still succeeded.
-            LOG.exception("Could not cast the build of %s to the conductor",
-                          [instance['uuid'] for instance in created])
+            LOG.exception("Could not hand the build of %s to the conductor", uuids)
 
     # --- delete --------------------------------------------------------------
 

@@ -1,16 +1,23 @@
 """Build orchestration: schedule servers, hand them to compute hosts, reschedule.
 
-The API casts ``build_instances``; the conductor asks the scheduler for hosts
-(which claims them atomically), records each instance's host and casts
-``build_and_run_instance`` to it with the alternates. A compute host whose
-spawn failed casts ``build_instances`` back with ``host_lists``: the conductor
-frees the failed claim and claims the next alternate, asking the scheduler
-again once the alternates are exhausted, up to ``[scheduler] max_attempts``.
+The API calls ``schedule_and_build_instances``; the conductor asks the
+scheduler for hosts (which claims them atomically), records each instance's
+host and casts ``build_and_run_instance`` to it with the alternates. A compute
+host whose spawn failed casts ``build_instances`` back with ``host_lists``: the
+conductor frees the failed claim and claims the next alternate, asking the
+scheduler again once the alternates are exhausted, up to
+``[scheduler] max_attempts``.
 
 Builds are scheduled in arrival order, at most
-``[conductor] max_concurrent_schedules`` at once: the RPC handler only queues
-them, so that a burst of new builds never holds up the compute hosts' calls
-to the conductor, which finish the builds already under way.
+``[conductor] max_concurrent_schedules`` at once, in a pool of their own: a
+burst of new builds never holds up the compute hosts' calls to the conductor,
+which finish the builds already under way.
+
+The API's call is answered once its servers are placed. While the cloud is
+behind, a burst of requests is thus held at the door rather than admitted
+into a queue where every server waits behind all the others: servers finish
+at the same rate, and each one's create→ACTIVE time stays that of its own
+build instead of growing with the burst.
 """
 
 import copy
@@ -31,13 +38,30 @@ LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    target = messaging.Target(namespace='compute_task', version='1.0')
+    target = messaging.Target(namespace='compute_task', version='1.1')
 
     def __init__(self):
         self.scheduler = scheduler_rpcapi.SchedulerAPI()
         self.compute = compute_rpcapi.ComputeAPI()
         self.tasks = concurrency.GreenPool()
         self._slots = concurrency.Semaphore(CONF.conductor.max_concurrent_schedules)
+        self._callers_waiting = 0
+
+    def schedule_and_build_instances(self, context, instances, request_spec):
+        """Queue a new build; answer once it is placed, or after ``placement_wait_timeout``."""
+        scheduled = concurrency.Event()
+        self.tasks.spawn_n(self._build_with_slot, context, instances, request_spec, {}, None,
+                           scheduled)
+        # Each waiting caller holds an RPC executor worker: half of them stay
+        # free for the compute hosts' calls, which finish the builds.
+        if self._callers_waiting >= getattr(CONF, 'executor_thread_pool_size', 64) // 2:
+            return
+        self._callers_waiting += 1
+        try:
+            with concurrency.Timeout(CONF.conductor.placement_wait_timeout, False):
+                scheduled.wait()
+        finally:
+            self._callers_waiting -= 1
 
     def build_instances(self, context, instances, request_spec, filter_properties=None,
                         host_lists=None):
@@ -46,7 +70,7 @@ class ComputeTaskManager:
                            filter_properties or {}, host_lists)
 
     def _build_with_slot(self, context, instances, request_spec, filter_properties,
-                         host_lists):
+                         host_lists, scheduled=None):
         with self._slots:
             try:
                 self._build(context, instances, request_spec, filter_properties, host_lists)
@@ -54,6 +78,9 @@ class ComputeTaskManager:
                 # Left in ``scheduling``: lost-build recovery schedules them again.
                 LOG.exception('Scheduling the build of %s failed',
                               [instance['uuid'] for instance in instances])
+            finally:
+                if scheduled is not None:
+                    scheduled.send()
 
     def _build(self, context, instances, request_spec, filter_properties, host_lists):
         if host_lists:

@@ -15,6 +15,7 @@ ConductorAPI version history:
 ComputeTaskAPI version history:
 
 * 1.0 - Initial version: build_instances.
+* 1.1 - Added schedule_and_build_instances.
 """
 
 from novalite import rpc
@@ -86,11 +87,26 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    VERSION = '1.0'
+    VERSION = '1.1'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
                                      namespace='compute_task')
+
+    def schedule_and_build_instances(self, context, instances, request_spec):
+        """Schedule and build new ``instances``; returns once they are placed.
+
+        Waits at most ``[conductor] placement_wait_timeout`` (then raises
+        MessagingTimeout; the build stays queued). A conductor capped at 1.0
+        gets the old cast.
+        """
+        if not self.client.can_send_version('1.1'):
+            self.build_instances(context, instances, request_spec)
+            return
+        cctxt = self.client.prepare(version='1.1',
+                                    timeout=CONF.conductor.placement_wait_timeout)
+        cctxt.call(context, 'schedule_and_build_instances', instances=instances,
+                   request_spec=request_spec)
 
     def build_instances(self, context, instances, request_spec, filter_properties=None,
                         host_lists=None):

@@ -27,6 +27,16 @@ conductor free to answer the compute hosts finishing earlier builds. The
 scheduler shares one host-state refresh among the requests that arrive
 together, so a few at once keep it busy.
 """),
+    cfg.IntOpt('placement_wait_timeout',
+               default=10,
+               min=1,
+               help="""
+Seconds a create request waits for the conductor to place its servers before
+the API answers anyway (the build stays queued, or is recovered). Waiting for
+placement holds a burst of requests at the door while the cloud is behind,
+so that each server's time to ACTIVE stays that of its own build rather than
+growing with the length of a queue. Read by the API and the conductor.
+"""),
 ]
 
 

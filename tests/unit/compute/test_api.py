@@ -2,6 +2,7 @@
 
 from unittest import mock
 
+import oslo_messaging as messaging
 import pytest
 
 from novalite import context, exception
@@ -52,7 +53,7 @@ def _create(compute, ctx, image, **kwargs):
     return compute.create(ctx, '1', image['id'], **kwargs)
 
 
-def test_create_writes_instances_and_casts_one_build(compute, ctx, flavor, image):
+def test_create_writes_instances_and_hands_over_one_build(compute, ctx, flavor, image):
     created, reservation_id = _create(compute, ctx, image, max_count=2, metadata={'a': 'b'})
     assert [i['display_name'] for i in created] == ['web-1', 'web-2']
     assert [i['hostname'] for i in created] == ['web-1', 'web-2']
@@ -60,7 +61,7 @@ def test_create_writes_instances_and_casts_one_build(compute, ctx, flavor, image
     assert created[0]['kernel_id'] == 'k1'
     assert created[0]['system_metadata']['image_os_distro'] == 'cirros'
     assert created[0]['flavor']['extra_specs'] == {'hw:x': 'y'}
-    build = compute.compute_task_api.build_instances
+    build = compute.compute_task_api.schedule_and_build_instances
     build.assert_called_once()
     sent, spec = build.call_args.args[1], build.call_args.args[2]
     assert [i['uuid'] for i in sent] == spec['instance_uuids']
@@ -69,9 +70,10 @@ def test_create_writes_instances_and_casts_one_build(compute, ctx, flavor, image
     assert spec['project_id'] == 'p1'
 
 
-def test_admin_password_travels_with_the_cast_but_is_not_stored(compute, ctx, flavor, image):
+def test_admin_password_travels_with_the_build_but_is_not_stored(compute, ctx, flavor, image):
     created, _ = _create(compute, ctx, image, admin_password='pw')
-    assert compute.compute_task_api.build_instances.call_args.args[2]['admin_password'] == 'pw'
+    handed_over = compute.compute_task_api.schedule_and_build_instances.call_args
+    assert handed_over.args[2]['admin_password'] == 'pw'
     assert 'admin_password' not in instances.request_spec_get(created[0]['uuid'])
 
 
@@ -81,8 +83,11 @@ def test_create_records_create_actions(compute, ctx, flavor, image):
     assert (action['action'], action['request_id']) == ('create', ctx.request_id)
 
 
-def test_failed_cast_leaves_the_build_for_the_conductor_to_recover(compute, ctx, flavor, image):
-    compute.compute_task_api.build_instances.side_effect = RuntimeError('broker down')
+@pytest.mark.parametrize('failure', [RuntimeError('broker down'),
+                                     messaging.MessagingTimeout('not placed in time')])
+def test_failed_hand_over_leaves_the_build_to_lost_build_recovery(compute, ctx, flavor, image,
+                                                                   failure):
+    compute.compute_task_api.schedule_and_build_instances.side_effect = failure
     created, _ = _create(compute, ctx, image)
     assert instances.instance_get(created[0]['uuid'])['task_state'] == 'scheduling'
 
@@ -97,7 +102,7 @@ def test_invalid_requests_create_nothing(compute, ctx, flavor, image, kwargs, me
     with pytest.raises(exception.Invalid, match=message):
         _create(compute, ctx, image, **kwargs)
     assert instances.instance_get_all({'deleted': None}) == []
-    compute.compute_task_api.build_instances.assert_not_called()
+    compute.compute_task_api.schedule_and_build_instances.assert_not_called()
 
 
 def test_unknown_flavor_and_image_are_invalid(compute, ctx, flavor, image):

@@ -55,6 +55,56 @@ def test_build_instances_returns_before_the_build_is_scheduled(db, conf):
     assert manager.scheduler.asked == ['queued']
 
 
+class _HeldScheduler(_Scheduler):
+    """Places nothing until released."""
+
+    def __init__(self):
+        super().__init__(exception.NoValidHost(reason='full'))
+        self.release = concurrency.Event()
+
+    def select_destinations(self, context, spec, uuids, return_alternates=True):
+        self.release.wait()
+        return super().select_destinations(context, spec, uuids, return_alternates)
+
+
+def _new_build(manager, name):
+    manager.schedule_and_build_instances(context.get_admin_context(), [{'uuid': name}],
+                                         {'flavor': {}})
+
+
+def test_a_new_build_is_answered_once_it_is_placed(db, conf):
+    manager = build.ComputeTaskManager()
+    manager.scheduler = _Scheduler(exception.NoValidHost(reason='full'))
+    _new_build(manager, 'new')
+    assert manager.scheduler.asked == ['new']
+
+
+def test_a_caller_waits_for_placement_no_longer_than_the_timeout(db, conf):
+    conf.set_override('placement_wait_timeout', 1, group='conductor')
+    manager = build.ComputeTaskManager()
+    manager.scheduler = _HeldScheduler()
+    with concurrency.Timeout(3):
+        _new_build(manager, 'slow')
+    assert manager.scheduler.asked == []
+    manager.scheduler.release.send()
+    manager.tasks.waitall()
+    assert manager.scheduler.asked == ['slow']
+
+
+def test_callers_beyond_half_the_rpc_workers_are_answered_without_waiting(db, conf):
+    manager = build.ComputeTaskManager()
+    manager.scheduler = _HeldScheduler()
+    waiting = [concurrency.spawn(_new_build, manager, f'held-{n}') for n in range(32)]
+    concurrency.sleep(0)
+    with concurrency.Timeout(1):
+        _new_build(manager, 'answered-at-once')
+    assert not any(caller.dead for caller in waiting)
+    manager.scheduler.release.send()
+    for caller in waiting:
+        caller.wait()
+    assert len(manager.scheduler.asked) == 33
+
+
 def test_a_stopping_conductor_schedules_the_builds_it_queued(db, conf):
     conductor = manager.ConductorManager('conductor')
     conductor.compute_task_mgr.scheduler = _Scheduler(exception.NoValidHost(reason='full'))
