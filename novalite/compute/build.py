@@ -22,6 +22,7 @@ LOG = logging.getLogger(__name__)
 
 _GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
 _BUILD_STEPS = (vm_states.NETWORKING,)
+_BUILD_EVENT = 'compute__do_build_and_run_instance'
 
 
 def destroy_quietly(driver, conductor, context, instance):
@@ -60,8 +61,7 @@ class Builder:
     def _build(self, context, instance, node, spec, filter_properties, host_list):
         uuid = instance['uuid']
         try:
-            with events.action_event(self.conductor, context, uuid,
-                                     'compute__do_build_and_run_instance', self.host):
+            with events.error_event(self.conductor, context, uuid, _BUILD_EVENT, self.host):
                 self._build_and_run(context, instance, spec)
         except _NotOurs:
             LOG.info('Instance %s is no longer ours to build', uuid)
@@ -76,12 +76,14 @@ class Builder:
         # A state is announced only before work that can take time: no
         # networking step for a server without networks, and no
         # block_device_mapping step until there are volumes to prepare.
+        # The build's event starts with the first step and ends with the last.
         network_info, previous = [], vm_states.SCHEDULING
+        event = events.started(_BUILD_EVENT, self.host)
         if spec.get('requested_networks') != 'none':
-            instance = self._step(context, instance, vm_states.NETWORKING, previous)
+            instance = self._step(context, instance, vm_states.NETWORKING, previous, event)
             network_info = self.conductor.network_allocate(context, instance['uuid'], self.host)
-            previous = vm_states.NETWORKING
-        instance = self._step(context, instance, vm_states.SPAWNING, previous)
+            previous, event = vm_states.NETWORKING, None
+        instance = self._step(context, instance, vm_states.SPAWNING, previous, event)
         image_meta = self.images.show(instance['image_ref'])
         try:
             self.driver.spawn(context, instance, image_meta, [], spec.get('admin_password'),
@@ -91,15 +93,17 @@ class Builder:
             raise exception.BuildAbortException(instance_uuid=instance['uuid'],
                                                 reason=exc.format_message()) from exc
         self._step(context, instance, None, vm_states.SPAWNING,
+                   events.succeeded(_BUILD_EVENT, self.host),
                    vm_state=vm_states.ACTIVE, power_state=power_state.RUNNING,
                    launched_at=timeutils.utcnow())
 
-    def _step(self, context, instance, task_state, expected, **values):
+    def _step(self, context, instance, task_state, expected, action_event=None, **values):
         """Move the build on, only if the instance is still ours and where we left it."""
         try:
             return self.conductor.instance_update(
                 context, instance['uuid'], dict(values, task_state=task_state),
-                expected_task_state=expected, expected_host=self.host)
+                expected_task_state=expected, expected_host=self.host,
+                action_event=action_event)
         except _GONE:
             raise _NotOurs() from None
 

@@ -4,6 +4,31 @@ import contextlib
 import traceback
 
 
+def started(event, host):
+    """The ``action_event`` of a state change that begins ``event``."""
+    return {'event': event, 'host': host}
+
+
+def succeeded(event, host):
+    """The ``action_event`` of the state change that ends ``event`` well."""
+    return {'event': event, 'host': host, 'result': 'Success'}
+
+
+@contextlib.contextmanager
+def error_event(conductor, context, instance_uuid, event, host):
+    """End ``event`` as ``Error``, with the traceback, if the body raises; a cast.
+
+    For steps whose start and success ride on their state changes
+    (:func:`started`, :func:`succeeded`). The exception propagates.
+    """
+    try:
+        yield
+    except Exception:
+        conductor.action_event_finish(context, instance_uuid, context.request_id, event, host,
+                                      'Error', traceback.format_exc())
+        raise
+
+
 @contextlib.contextmanager
 def action_event(conductor, context, instance_uuid, event, host):
     """Record ``event`` under the action of ``context.request_id``.
@@ -15,10 +40,6 @@ def action_event(conductor, context, instance_uuid, event, host):
     """
     request_id = context.request_id
     conductor.action_event_start(context, instance_uuid, request_id, event, host)
-    try:
+    with error_event(conductor, context, instance_uuid, event, host):
         yield
-    except Exception:
-        conductor.action_event_finish(context, instance_uuid, request_id, event, host, 'Error',
-                                      traceback.format_exc())
-        raise
     conductor.action_event_finish(context, instance_uuid, request_id, event, host, 'Success')

@@ -25,7 +25,7 @@ def _network_api():
 
 
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -62,11 +62,13 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.UnexpectedTaskStateError)
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
-                        expected_vm_state=None, expected_host=None):
+                        expected_vm_state=None, expected_host=None, action_event=None):
+        if action_event:
+            action_event = dict(action_event, request_id=context.request_id)
         return instances.instance_update(instance_uuid, values,
                                          expected_task_state=expected_task_state,
                                          expected_vm_state=expected_vm_state,
-                                         expected_host=expected_host)
+                                         expected_host=expected_host, action_event=action_event)
 
     def instance_destroy(self, context, instance_uuid):
         """Delete an instance for good: its claims, its addresses, then the row."""

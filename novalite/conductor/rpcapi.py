@@ -11,6 +11,7 @@ ConductorAPI version history:
   instance_update, instance_destroy, instance_fault_create,
   action_event_start, action_event_finish, network_allocate,
   network_deallocate, network_get.
+* 1.1 - instance_update records an action_event in the same transaction.
 
 ComputeTaskAPI version history:
 
@@ -25,7 +26,7 @@ TOPIC = 'conductor'
 
 
 class ConductorAPI:
-    VERSION = '1.0'
+    VERSION = '1.1'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
@@ -50,10 +51,33 @@ class ConductorAPI:
         return self._call(context, 'instance_get_all_by_host', host=host)
 
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
-                        expected_vm_state=None, expected_host=None):
-        return self._call(context, 'instance_update', instance_uuid=instance_uuid,
-                          values=values, expected_task_state=expected_task_state,
-                          expected_vm_state=expected_vm_state, expected_host=expected_host)
+                        expected_vm_state=None, expected_host=None, action_event=None):
+        """Update an instance from the expected states; returns it.
+
+        ``action_event``, ``{'event', 'host'}`` and to end the event a
+        ``'result'``, is recorded under the context's request in the same
+        transaction: a build step and its bookkeeping are one message. A
+        conductor capped at 1.0 gets the event as a cast of its own.
+        """
+        kwargs = {'instance_uuid': instance_uuid, 'values': values,
+                  'expected_task_state': expected_task_state,
+                  'expected_vm_state': expected_vm_state, 'expected_host': expected_host}
+        if not action_event:
+            return self._call(context, 'instance_update', **kwargs)
+        if self.client.can_send_version('1.1'):
+            return self.client.prepare(version='1.1').call(
+                context, 'instance_update', action_event=action_event, **kwargs)
+        return self._update_then_cast_event(context, kwargs, action_event)
+
+    def _update_then_cast_event(self, context, kwargs, action_event):
+        uuid, event, host = kwargs['instance_uuid'], action_event['event'], action_event['host']
+        if 'result' not in action_event:
+            self.action_event_start(context, uuid, context.request_id, event, host)
+        instance = self._call(context, 'instance_update', **kwargs)
+        if 'result' in action_event:
+            self.action_event_finish(context, uuid, context.request_id, event, host,
+                                     action_event['result'])
+        return instance
 
     def instance_destroy(self, context, instance_uuid):
         return self._call(context, 'instance_destroy', instance_uuid=instance_uuid)

@@ -63,43 +63,50 @@ def _touch_action(session, action_id, now, result=None):
 
 
 def event_start(instance_uuid, request_id, event, host=None):
-    """Record the start of a step of an action; returns the event id.
-
-    Core statements: compute hosts record two events per build, and the ORM's
-    unit of work cost several times the SQL it emits.
-    """
-    now = utcnow()
+    """Record the start of a step of an action. :raises InstanceActionNotFound:"""
     with engine.writer() as session:
-        action_id = _action_id(session, instance_uuid, request_id)
-        event_id = session.execute(sa.insert(_EVENT).values(
-            action_id=action_id, event=event, host=host, start_time=now)).inserted_primary_key[0]
-        _touch_action(session, action_id, now)
-        return event_id
+        record_event(session, instance_uuid, request_id, event, host)
 
 
 def event_finish_named(instance_uuid, request_id, event, host, result, traceback=None):
-    """Close the open ``event`` of ``host`` under the action of ``request_id``.
+    """Close the open ``event`` of ``host``. :raises InstanceActionNotFound:"""
+    with engine.writer() as session:
+        record_event(session, instance_uuid, request_id, event, host, result, traceback)
 
-    Events are recorded by casts that may arrive out of order; a finish whose
-    start has not arrived yet records the whole event. An ``Error`` marks
-    the action.
+
+def record_event(session, instance_uuid, request_id, event, host, result=None,
+                 traceback=None):
+    """In the caller's transaction, record the start of ``event`` or, given a ``result``, its end.
+
+    Core statements: compute hosts record two events per build, and the ORM's
+    unit of work cost several times the SQL it emits. Events may be recorded
+    out of order: an end whose start has not arrived yet records the whole
+    event. An ``Error`` marks the action.
+
+    :raises InstanceActionNotFound: no action of ``request_id`` on the instance.
     """
     now = utcnow()
-    finished = {'finish_time': now, 'result': result, 'traceback': traceback}
-    with engine.writer() as session:
-        action_id = _action_id(session, instance_uuid, request_id)
-        open_event = session.execute(
-            sa.select(_EVENT.id)
-            .where(_EVENT.action_id == action_id, _EVENT.event == event, _EVENT.host == host,
-                   _EVENT.finish_time.is_(None))
-            .order_by(_EVENT.id.desc()).limit(1)).scalar()
-        if open_event is None:
-            session.execute(sa.insert(_EVENT).values(action_id=action_id, event=event,
-                                                     host=host, start_time=now, **finished))
-        else:
-            session.execute(sa.update(_EVENT).where(_EVENT.id == open_event)
-                            .values(**finished))
-        _touch_action(session, action_id, now, result)
+    action_id = _action_id(session, instance_uuid, request_id)
+    if result is None:
+        session.execute(sa.insert(_EVENT).values(action_id=action_id, event=event, host=host,
+                                                 start_time=now))
+    else:
+        _close_event(session, action_id, event, host, now,
+                     {'finish_time': now, 'result': result, 'traceback': traceback})
+    _touch_action(session, action_id, now, result)
+
+
+def _close_event(session, action_id, event, host, now, finished):
+    open_event = session.execute(
+        sa.select(_EVENT.id)
+        .where(_EVENT.action_id == action_id, _EVENT.event == event, _EVENT.host == host,
+               _EVENT.finish_time.is_(None))
+        .order_by(_EVENT.id.desc()).limit(1)).scalar()
+    if open_event is None:
+        session.execute(sa.insert(_EVENT).values(action_id=action_id, event=event, host=host,
+                                                 start_time=now, **finished))
+    else:
+        session.execute(sa.update(_EVENT).where(_EVENT.id == open_event).values(**finished))
 
 
 def actions_get(instance_uuid):

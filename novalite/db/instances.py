@@ -4,11 +4,14 @@ import datetime
 import json
 
 import sqlalchemy as sa
+from oslo_log import log as logging
 from sqlalchemy.orm import selectinload
 
 from novalite import exception
 from novalite.db import actions, engine, models
 from novalite.db.models import utcnow
+
+LOG = logging.getLogger(__name__)
 
 _INST = models.Instance
 _TABLE = _INST.__table__
@@ -129,12 +132,15 @@ def instance_get(instance_uuid, read_deleted=False):
 
 
 def instance_update(instance_uuid, values, expected_task_state=None,
-                    expected_vm_state=None, expected_host=None):
+                    expected_vm_state=None, expected_host=None, action_event=None):
     """Update an instance, optionally only from expected states.
 
     ``expected_task_state``/``expected_vm_state`` are a value or a list of
     values, ``expected_host`` a host name; the check and the write are one
     UPDATE so two workers cannot both move an instance out of the same state.
+    ``action_event`` (:func:`actions.record_event`'s arguments after the
+    instance's uuid) is recorded in the same transaction when the update is
+    made, and skipped when the request has no action on the instance.
 
     :raises InstanceNotFound: no such live instance.
     :raises UnexpectedTaskStateError: the instance is not in an expected state.
@@ -162,7 +168,17 @@ def instance_update(instance_uuid, values, expected_task_state=None,
                 session.execute(sa.insert(_META), [
                     {'instance_uuid': instance_uuid, 'key': key, 'value': value}
                     for key, value in metadata.items()])
+        if action_event:
+            _record_event(session, instance_uuid, action_event)
         return _fetch(session, instance_uuid)
+
+
+def _record_event(session, instance_uuid, action_event):
+    try:
+        actions.record_event(session, instance_uuid, **action_event)
+    except exception.InstanceActionNotFound:
+        LOG.debug('No action %s on %s to record %s under', action_event['request_id'],
+                  instance_uuid, action_event['event'])
 
 
 def _expect(statement, column, expected):

@@ -13,6 +13,7 @@ import webob
 
 from novalite.api import app as api_app
 from novalite.api import policy
+from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.db import engine, migration
 from novalite.db import flavors as db_flavors
 from novalite.db import services as db_services
@@ -80,6 +81,13 @@ def db(conf, tmp_path, migrated_template):
 
 
 _LOADED = {}
+
+
+@pytest.fixture(autouse=True)
+def no_conductor(monkeypatch):
+    """No conductor runs here: a build handed over stays in ``scheduling``."""
+    monkeypatch.setattr(conductor_rpcapi.ComputeTaskAPI, 'schedule_and_build_instances',
+                        lambda *args, **kwargs: None)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""How the API hands new builds to the conductor, across versions."""
+"""What goes over the wire to the conductor, across versions."""
 
 from unittest import mock
 
@@ -27,3 +27,33 @@ def test_a_conductor_capped_at_1_0_gets_the_old_cast(conf):
     call, cast = _hand_over(conf, cap='1.0')
     assert cast.call_args.args[1] == 'build_instances'
     call.assert_not_called()
+
+
+_START = {'event': 'compute__do_build_and_run_instance', 'host': 'h1'}
+
+
+def _update_messages(conf, action_event, cap=None):
+    """``(call or cast, method)`` of each message one instance_update sends."""
+    conf.set_override('conductor', cap, group='upgrade_levels')
+    api = rpcapi.ConductorAPI()
+    call_context = type(api.client.prepare())
+    sent = mock.Mock()
+    with mock.patch.object(call_context, 'call', sent.call), \
+            mock.patch.object(call_context, 'cast', sent.cast):
+        api.instance_update(context.get_admin_context(), 'u', {'task_state': 'spawning'},
+                            action_event=action_event)
+    return [(kind, args[1]) for kind, args, _kwargs in sent.mock_calls]
+
+
+def test_a_state_change_and_its_event_are_one_message(conf):
+    assert _update_messages(conf, _START) == [('call', 'instance_update')]
+
+
+def test_a_conductor_capped_at_1_0_gets_an_event_start_cast_first(conf):
+    assert _update_messages(conf, _START, cap='1.0') == [
+        ('cast', 'action_event_start'), ('call', 'instance_update')]
+
+
+def test_a_conductor_capped_at_1_0_gets_an_event_end_cast_after(conf):
+    assert _update_messages(conf, dict(_START, result='Success'), cap='1.0') == [
+        ('call', 'instance_update'), ('cast', 'action_event_finish')]

@@ -3,7 +3,7 @@
 import pytest
 
 from novalite import exception
-from novalite.db import actions
+from novalite.db import actions, instances
 
 
 @pytest.fixture
@@ -47,3 +47,39 @@ def test_events_of_a_retried_build_stay_separate_per_host(action):
 def test_event_for_an_unknown_request_is_refused(db):
     with pytest.raises(exception.InstanceActionNotFound):
         actions.event_start('inst-1', 'req-unknown', 'compute_stop_instance', 'h1')
+
+
+_BUILD_EVENT = {'request_id': 'req-1', 'event': 'compute__do_build_and_run_instance',
+                'host': 'h1'}
+
+
+@pytest.fixture
+def building(db):
+    instances.instances_create([{
+        'uuid': 'inst-1', 'project_id': 'p', 'user_id': 'u', 'memory_mb': 64, 'vcpus': 1,
+        'root_gb': 1, 'ephemeral_gb': 0, 'vm_state': 'building', 'task_state': 'scheduling',
+        'flavor': {'flavorid': '1'}}])
+
+
+def _spawn(action_event, expected='scheduling'):
+    return instances.instance_update('inst-1', {'task_state': 'spawning'},
+                                     expected_task_state=expected, action_event=action_event)
+
+
+def test_state_changes_record_the_start_and_end_of_their_event(building, action):
+    _spawn(_BUILD_EVENT)
+    instances.instance_update('inst-1', {'task_state': None, 'vm_state': 'active'},
+                              expected_task_state='spawning',
+                              action_event=dict(_BUILD_EVENT, result='Success'))
+    (event,) = _events(action)
+    assert event['result'] == 'Success' and event['finish_time'] is not None
+
+
+def test_a_refused_state_change_records_no_event(building, action):
+    with pytest.raises(exception.UnexpectedTaskStateError):
+        _spawn(_BUILD_EVENT, expected='networking')
+    assert _events(action) == []
+
+
+def test_a_state_change_under_no_action_is_made_without_its_event(building):
+    assert _spawn(dict(_BUILD_EVENT, request_id='req-unknown'))['task_state'] == 'spawning'
