@@ -26,7 +26,7 @@ def insert_started(session, instance_uuids, action, request_id, user_id=None,
         for uuid in instance_uuids])
 
 
-# Built once: each build records two events, each looking its action up.
+# Built once: the API looks actions up by request for every action shown.
 _SELECT_ACTION_ID = (
     sa.select(_ACTION.id)
     .where(_ACTION.instance_uuid == sa.bindparam('instance_uuid'),
@@ -55,13 +55,6 @@ def action_finish(instance_uuid, request_id, message=None):
             row.message = message[:255]
 
 
-def _touch_action(session, action_id, now, result=None):
-    values = {'updated_at': now}
-    if result == 'Error':
-        values['message'] = 'Error'
-    session.execute(sa.update(_ACTION).where(_ACTION.id == action_id).values(**values))
-
-
 def event_start(instance_uuid, request_id, event, host=None):
     """Record the start of a step of an action. :raises InstanceActionNotFound:"""
     with engine.writer() as session:
@@ -74,39 +67,54 @@ def event_finish_named(instance_uuid, request_id, event, host, result, traceback
         record_event(session, instance_uuid, request_id, event, host, result, traceback)
 
 
+# Events are recorded by statements built once that find their action by
+# subquery: a compute host records two events per build, and each is then
+# two statements (three when a finish arrives before its start).
+_ACTIONS = _ACTION.__table__
+_EVENTS = _EVENT.__table__
+_OF_REQUEST = sa.and_(_ACTIONS.c.instance_uuid == sa.bindparam('of_instance'),
+                      _ACTIONS.c.request_id == sa.bindparam('of_request'))
+_INSERT_EVENT = sa.insert(_EVENTS).from_select(
+    ['action_id', 'event', 'host', 'start_time', 'finish_time', 'result', 'traceback'],
+    sa.select(_ACTIONS.c.id, sa.bindparam('event_name', type_=sa.String),
+              sa.bindparam('event_host', type_=sa.String),
+              sa.bindparam('now', type_=sa.DateTime),
+              sa.bindparam('finished_at', type_=sa.DateTime),
+              sa.bindparam('outcome', type_=sa.String), sa.bindparam('trace', type_=sa.Text))
+    .where(_OF_REQUEST).order_by(_ACTIONS.c.id.desc()).limit(1)
+).execution_options(preserve_rowcount=True)  # psycopg forgets an INSERT's on close
+_CLOSE_EVENTS = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.action_id.in_(sa.select(_ACTIONS.c.id).where(_OF_REQUEST)),
+           _EVENTS.c.event == sa.bindparam('event_name'),
+           _EVENTS.c.host == sa.bindparam('event_host'), _EVENTS.c.finish_time.is_(None))
+    .values(finish_time=sa.bindparam('finished_at'), result=sa.bindparam('outcome'),
+            traceback=sa.bindparam('trace')))
+_TOUCH_ACTION = sa.update(_ACTIONS).where(_OF_REQUEST).values(
+    updated_at=sa.bindparam('now'))
+_TOUCH_FAILED_ACTION = _TOUCH_ACTION.values(message='Error')
+
+
 def record_event(session, instance_uuid, request_id, event, host, result=None,
                  traceback=None):
     """In the caller's transaction, record the start of ``event`` or, given a ``result``, its end.
 
-    Core statements: compute hosts record two events per build, and the ORM's
-    unit of work cost several times the SQL it emits. Events may be recorded
-    out of order: an end whose start has not arrived yet records the whole
-    event. An ``Error`` marks the action.
+    Events may be recorded out of order: an end whose start has not arrived
+    yet records the whole event. An ``Error`` marks the action.
 
     :raises InstanceActionNotFound: no action of ``request_id`` on the instance.
     """
     now = utcnow()
-    action_id = _action_id(session, instance_uuid, request_id)
-    if result is None:
-        session.execute(sa.insert(_EVENT).values(action_id=action_id, event=event, host=host,
-                                                 start_time=now))
-    else:
-        _close_event(session, action_id, event, host, now,
-                     {'finish_time': now, 'result': result, 'traceback': traceback})
-    _touch_action(session, action_id, now, result)
-
-
-def _close_event(session, action_id, event, host, now, finished):
-    open_event = session.execute(
-        sa.select(_EVENT.id)
-        .where(_EVENT.action_id == action_id, _EVENT.event == event, _EVENT.host == host,
-               _EVENT.finish_time.is_(None))
-        .order_by(_EVENT.id.desc()).limit(1)).scalar()
-    if open_event is None:
-        session.execute(sa.insert(_EVENT).values(action_id=action_id, event=event, host=host,
-                                                 start_time=now, **finished))
-    else:
-        session.execute(sa.update(_EVENT).where(_EVENT.id == open_event).values(**finished))
+    params = {'of_instance': instance_uuid, 'of_request': request_id, 'event_name': event,
+              'event_host': host, 'now': now, 'finished_at': None, 'outcome': result,
+              'trace': traceback}
+    if result is not None:
+        params['finished_at'] = now
+    recorded = result is not None and session.execute(_CLOSE_EVENTS, params).rowcount
+    if not recorded and not session.execute(_INSERT_EVENT, params).rowcount:
+        raise exception.InstanceActionNotFound(request_id=request_id,
+                                               instance_uuid=instance_uuid)
+    session.execute(_TOUCH_FAILED_ACTION if result == 'Error' else _TOUCH_ACTION, params)
 
 
 def actions_get(instance_uuid):
