@@ -21,6 +21,7 @@ from novalite.virt import power_state
 LOG = logging.getLogger(__name__)
 
 _GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
+_TERMINATE_EVENT = 'compute_terminate_instance'
 
 # (action, task_state while running, driver call, vm_state after, power_state after)
 _POWER_ACTIONS = {
@@ -112,11 +113,14 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         uuid = instance['uuid']
         with lockutils.lock(uuid):
             try:
-                with events.action_event(self.conductor, context, uuid,
-                                         'compute_terminate_instance', self.host):
+                self.conductor.action_event_start(context, uuid, context.request_id,
+                                                  _TERMINATE_EVENT, self.host)
+                with events.error_event(self.conductor, context, uuid, _TERMINATE_EVENT,
+                                        self.host):
                     self.driver.destroy(context, instance,
                                         self.conductor.network_get(context, uuid))
-                    self.conductor.instance_destroy(context, uuid)
+                    self.conductor.instance_destroy(
+                        context, uuid, events.succeeded(_TERMINATE_EVENT, self.host))
             except exception.InstanceNotFound:
                 LOG.debug('Instance %s was already deleted', uuid)
         self.tracker.report_soon(context)

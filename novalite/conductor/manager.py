@@ -24,6 +24,10 @@ def _network_api():
     return api
 
 
+def _under_request(context, action_event):
+    return action_event and dict(action_event, request_id=context.request_id)
+
+
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
     target = messaging.Target(version='1.1')
 
@@ -63,18 +67,17 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
                                    exception.UnexpectedTaskStateError)
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
                         expected_vm_state=None, expected_host=None, action_event=None):
-        if action_event:
-            action_event = dict(action_event, request_id=context.request_id)
         return instances.instance_update(instance_uuid, values,
                                          expected_task_state=expected_task_state,
                                          expected_vm_state=expected_vm_state,
-                                         expected_host=expected_host, action_event=action_event)
+                                         expected_host=expected_host,
+                                         action_event=_under_request(context, action_event))
 
-    def instance_destroy(self, context, instance_uuid):
+    def instance_destroy(self, context, instance_uuid, action_event=None):
         """Delete an instance for good: its claims, its addresses, then the row."""
         claims.release(instance_uuid)
         _network_api().deallocate_for_instance(context, instance_uuid)
-        return instances.instance_destroy(instance_uuid)
+        instances.instance_destroy(instance_uuid, _under_request(context, action_event))
 
     def instance_fault_create(self, context, instance_uuid, code, message, details=None,
                               host=None):

@@ -11,7 +11,8 @@ ConductorAPI version history:
   instance_update, instance_destroy, instance_fault_create,
   action_event_start, action_event_finish, network_allocate,
   network_deallocate, network_get.
-* 1.1 - instance_update records an action_event in the same transaction.
+* 1.1 - instance_update and instance_destroy record an action_event in the
+  same transaction; instance_destroy returns nothing.
 
 ComputeTaskAPI version history:
 
@@ -54,33 +55,40 @@ class ConductorAPI:
                         expected_vm_state=None, expected_host=None, action_event=None):
         """Update an instance from the expected states; returns it.
 
+        ``action_event``: see :meth:`_call_with_event`.
+        """
+        return self._call_with_event(
+            context, 'instance_update', action_event, instance_uuid=instance_uuid,
+            values=values, expected_task_state=expected_task_state,
+            expected_vm_state=expected_vm_state, expected_host=expected_host)
+
+    def instance_destroy(self, context, instance_uuid, action_event=None):
+        """Delete an instance for good. ``action_event``: see :meth:`_call_with_event`."""
+        self._call_with_event(context, 'instance_destroy', action_event,
+                              instance_uuid=instance_uuid)
+
+    def _call_with_event(self, context, method, action_event, **kwargs):
+        """Call ``method`` on an instance, with its action event if given.
+
         ``action_event``, ``{'event', 'host'}`` and to end the event a
         ``'result'``, is recorded under the context's request in the same
-        transaction: a build step and its bookkeeping are one message. A
-        conductor capped at 1.0 gets the event as a cast of its own.
+        transaction as the change: a step and its bookkeeping are one
+        message. A conductor capped at 1.0 gets the event as a cast of its
+        own, a start before the call and an end after it.
         """
-        kwargs = {'instance_uuid': instance_uuid, 'values': values,
-                  'expected_task_state': expected_task_state,
-                  'expected_vm_state': expected_vm_state, 'expected_host': expected_host}
         if not action_event:
-            return self._call(context, 'instance_update', **kwargs)
+            return self._call(context, method, **kwargs)
         if self.client.can_send_version('1.1'):
-            return self.client.prepare(version='1.1').call(
-                context, 'instance_update', action_event=action_event, **kwargs)
-        return self._update_then_cast_event(context, kwargs, action_event)
-
-    def _update_then_cast_event(self, context, kwargs, action_event):
+            return self.client.prepare(version='1.1').call(context, method,
+                                                           action_event=action_event, **kwargs)
         uuid, event, host = kwargs['instance_uuid'], action_event['event'], action_event['host']
         if 'result' not in action_event:
             self.action_event_start(context, uuid, context.request_id, event, host)
-        instance = self._call(context, 'instance_update', **kwargs)
+        result = self._call(context, method, **kwargs)
         if 'result' in action_event:
             self.action_event_finish(context, uuid, context.request_id, event, host,
                                      action_event['result'])
-        return instance
-
-    def instance_destroy(self, context, instance_uuid):
-        return self._call(context, 'instance_destroy', instance_uuid=instance_uuid)
+        return result
 
     def instance_fault_create(self, context, instance_uuid, code, message, details=None,
                               host=None):

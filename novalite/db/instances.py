@@ -191,8 +191,10 @@ def _expect(statement, column, expected):
     return statement.where(sa.or_(*conditions))
 
 
-def instance_destroy(instance_uuid):
-    """Soft-delete an instance (vm_state ``deleted``); returns its final dict.
+def instance_destroy(instance_uuid, action_event=None):
+    """Soft-delete an instance (vm_state ``deleted``).
+
+    ``action_event`` as for :func:`instance_update`.
 
     :raises InstanceNotFound:
     """
@@ -204,7 +206,8 @@ def instance_destroy(instance_uuid):
                     terminated_at=now, updated_at=now)).rowcount
         if not matched:
             raise exception.InstanceNotFound(instance_id=instance_uuid)
-        return _fetch(session, instance_uuid, read_deleted=True)
+        if action_event:
+            _record_event(session, instance_uuid, action_event)
 
 
 def instance_get_all_by_host(host):

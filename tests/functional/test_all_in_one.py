@@ -74,6 +74,25 @@ def test_delete_wait_removes_the_server(aio):
     assert 'doomed' not in _run('novalite', 'list', env=aio).stdout
 
 
+def _events_of(client, server_id, action):
+    (found,) = [a for a in client.servers.actions(server_id) if a['action'] == action]
+    return [(event['event'], event['result'])
+            for event in client.servers.action(server_id, found['request_id'])['events']]
+
+
+def test_actions_record_the_compute_steps_of_a_build_and_a_delete(aio):
+    _run('novalite', 'boot', 'recorded', '--flavor', 'small', '--image', 'tiny', '--nic',
+         'none', '--wait', env=aio)
+    client = novalite_client.Client(aio['NOVALITE_URL'])
+    (server,) = client.servers.list(detailed=False, name='recorded')
+    _run('novalite', 'delete', 'recorded', '--wait', env=aio)
+
+    assert _events_of(client, server['id'], 'create') == [
+        ('compute__do_build_and_run_instance', 'Success')]
+    assert _events_of(client, server['id'], 'delete') == [
+        ('compute_terminate_instance', 'Success')]
+
+
 def test_stop_then_start_moves_the_server_through_shutoff(aio):
     _run('novalite', 'boot', 'power', '--flavor', 'small', '--image', 'tiny', '--nic', 'none',
          '--wait', env=aio)

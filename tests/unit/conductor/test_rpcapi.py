@@ -2,6 +2,8 @@
 
 from unittest import mock
 
+import pytest
+
 from novalite import context
 from novalite.conductor import rpcapi
 
@@ -32,28 +34,41 @@ def test_a_conductor_capped_at_1_0_gets_the_old_cast(conf):
 _START = {'event': 'compute__do_build_and_run_instance', 'host': 'h1'}
 
 
-def _update_messages(conf, action_event, cap=None):
-    """``(call or cast, method)`` of each message one instance_update sends."""
+def _messages(conf, send, cap=None):
+    """``(call or cast, method)`` of each message ``send(api, context)`` sends."""
     conf.set_override('conductor', cap, group='upgrade_levels')
     api = rpcapi.ConductorAPI()
     call_context = type(api.client.prepare())
     sent = mock.Mock()
     with mock.patch.object(call_context, 'call', sent.call), \
             mock.patch.object(call_context, 'cast', sent.cast):
-        api.instance_update(context.get_admin_context(), 'u', {'task_state': 'spawning'},
-                            action_event=action_event)
+        send(api, context.get_admin_context())
     return [(kind, args[1]) for kind, args, _kwargs in sent.mock_calls]
 
 
+def _update(action_event):
+    return lambda api, ctx: api.instance_update(ctx, 'u', {'task_state': 'spawning'},
+                                                action_event=action_event)
+
+
 def test_a_state_change_and_its_event_are_one_message(conf):
-    assert _update_messages(conf, _START) == [('call', 'instance_update')]
+    assert _messages(conf, _update(_START)) == [('call', 'instance_update')]
 
 
 def test_a_conductor_capped_at_1_0_gets_an_event_start_cast_first(conf):
-    assert _update_messages(conf, _START, cap='1.0') == [
+    assert _messages(conf, _update(_START), cap='1.0') == [
         ('cast', 'action_event_start'), ('call', 'instance_update')]
 
 
 def test_a_conductor_capped_at_1_0_gets_an_event_end_cast_after(conf):
-    assert _update_messages(conf, dict(_START, result='Success'), cap='1.0') == [
+    assert _messages(conf, _update(dict(_START, result='Success')), cap='1.0') == [
         ('call', 'instance_update'), ('cast', 'action_event_finish')]
+
+
+@pytest.mark.parametrize('cap, messages', [
+    (None, [('call', 'instance_destroy')]),
+    ('1.0', [('call', 'instance_destroy'), ('cast', 'action_event_finish')])])
+def test_a_delete_carries_the_end_of_its_event(conf, cap, messages):
+    def destroy(api, ctx):
+        api.instance_destroy(ctx, 'u', dict(_START, result='Success'))
+    assert _messages(conf, destroy, cap=cap) == messages

@@ -83,3 +83,12 @@ def test_a_refused_state_change_records_no_event(building, action):
 
 def test_a_state_change_under_no_action_is_made_without_its_event(building):
     assert _spawn(dict(_BUILD_EVENT, request_id='req-unknown'))['task_state'] == 'spawning'
+
+
+def test_a_delete_records_the_end_of_its_event(building, action):
+    actions.event_start('inst-1', 'req-1', 'compute_terminate_instance', 'h1')
+    instances.instance_destroy('inst-1', action_event={
+        'request_id': 'req-1', 'event': 'compute_terminate_instance', 'host': 'h1',
+        'result': 'Success'})
+    (event,) = _events(action)
+    assert event['result'] == 'Success'
