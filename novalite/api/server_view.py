@@ -174,13 +174,15 @@ class ServerView:
     def _host_statuses(self, hosts):
         if not hosts or not self.host_status:
             return {}
-        found = services.service_get_all(binary=compute_api.COMPUTE_BINARY)
-        return {service['host']: _host_status(service) for service in found
-                if service['host'] in hosts}
+        return {service['host']: _host_status(service) for service in
+                services.service_get_all(binary=compute_api.COMPUTE_BINARY, hosts=hosts)}
 
     @staticmethod
     def _zones(instances):
-        if all(instance['availability_zone'] or not instance['host'] for instance in instances):
+        """The zones of the hosts of instances that have none of their own."""
+        hosts = {instance['host'] for instance in instances
+                 if instance['host'] and not instance['availability_zone']}
+        if not hosts:
             return {}
         return {node['host']: node['availability_zone']
-                for node in services.compute_node_get_all()}
+                for node in services.compute_node_get_all(hosts=hosts)}

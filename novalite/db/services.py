@@ -40,13 +40,16 @@ def service_heartbeat(service_id):
         return row.as_dict()
 
 
-def service_get_all(binary=None, host=None):
+def service_get_all(binary=None, host=None, hosts=None):
+    """Live services, of ``binary`` and on ``host`` (or any of ``hosts``) if given."""
     with engine.reader() as session:
         query = session.query(models.Service).filter_by(deleted=0)
         if binary:
             query = query.filter_by(binary=binary)
         if host:
             query = query.filter_by(host=host)
+        if hosts is not None:
+            query = query.filter(models.Service.host.in_(sorted(hosts)))
         return [row.as_dict() for row in query.order_by(models.Service.id)]
 
 
@@ -122,11 +125,14 @@ def compute_node_report(host, nodename, resources):
         return row.as_dict()
 
 
-def compute_node_get_all(host=None):
+def compute_node_get_all(host=None, hosts=None):
+    """Live compute nodes, on ``host`` (or any of ``hosts``) if given."""
     with engine.reader() as session:
         query = session.query(models.ComputeNode).filter_by(deleted=0)
         if host:
             query = query.filter_by(host=host)
+        if hosts is not None:
+            query = query.filter(models.ComputeNode.host.in_(sorted(hosts)))
         return [row.as_dict() for row in query.order_by(models.ComputeNode.id)]
 
 
