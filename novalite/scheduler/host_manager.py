@@ -99,7 +99,7 @@ class HostState:
         self.cpu_allocation_ratio = row.cpu_allocation_ratio
         self.ram_allocation_ratio = row.ram_allocation_ratio
         self.disk_allocation_ratio = row.disk_allocation_ratio
-        # Same expressions as db/claims.py's _fits().
+        # Same limits as db/claims.py's _ADD_USAGE_IF_IT_FITS.
         self.vcpus_limit = (self.vcpus - self.reserved_host_cpus) * self.cpu_allocation_ratio
         self.memory_mb_limit = ((self.memory_mb - self.reserved_host_memory_mb)
                                 * self.ram_allocation_ratio)
