@@ -9,6 +9,15 @@ from novalite.db.models import utcnow
 _ACTION = models.InstanceAction
 _EVENT = models.InstanceActionEvent
 _FAULT = models.InstanceFault
+_ACTIONS = _ACTION.__table__
+_EVENTS = _EVENT.__table__
+
+# Built once: the API shows actions by request, and compute hosts record two
+# events per build under one. Parameters ``of_instance`` and ``of_request``.
+_OF_REQUEST = sa.and_(_ACTIONS.c.instance_uuid == sa.bindparam('of_instance'),
+                      _ACTIONS.c.request_id == sa.bindparam('of_request'))
+_NEWEST_ACTION_ID = (sa.select(_ACTIONS.c.id).where(_OF_REQUEST)
+                     .order_by(_ACTIONS.c.id.desc()).limit(1))
 
 
 def action_start(instance_uuid, action, request_id, user_id=None, project_id=None):
@@ -26,25 +35,13 @@ def insert_started(session, instance_uuids, action, request_id, user_id=None,
         for uuid in instance_uuids])
 
 
-# Built once: the API looks actions up by request for every action shown.
-_SELECT_ACTION_ID = (
-    sa.select(_ACTION.id)
-    .where(_ACTION.instance_uuid == sa.bindparam('instance_uuid'),
-           _ACTION.request_id == sa.bindparam('request_id'))
-    .order_by(_ACTION.id.desc()).limit(1))
-
-
-def _action_id(session, instance_uuid, request_id):
-    action_id = session.execute(_SELECT_ACTION_ID, {'instance_uuid': instance_uuid,
-                                                    'request_id': request_id}).scalar()
+def _action_row(session, instance_uuid, request_id):
+    action_id = session.execute(_NEWEST_ACTION_ID, {'of_instance': instance_uuid,
+                                                    'of_request': request_id}).scalar()
     if action_id is None:
         raise exception.InstanceActionNotFound(request_id=request_id,
                                                instance_uuid=instance_uuid)
-    return action_id
-
-
-def _action_row(session, instance_uuid, request_id):
-    return session.get(_ACTION, _action_id(session, instance_uuid, request_id))
+    return session.get(_ACTION, action_id)
 
 
 def action_finish(instance_uuid, request_id, message=None):
@@ -67,21 +64,15 @@ def event_finish_named(instance_uuid, request_id, event, host, result, traceback
         record_event(session, instance_uuid, request_id, event, host, result, traceback)
 
 
-# Events are recorded by statements built once that find their action by
-# subquery: a compute host records two events per build, and each is then
-# two statements (three when a finish arrives before its start).
-_ACTIONS = _ACTION.__table__
-_EVENTS = _EVENT.__table__
-_OF_REQUEST = sa.and_(_ACTIONS.c.instance_uuid == sa.bindparam('of_instance'),
-                      _ACTIONS.c.request_id == sa.bindparam('of_request'))
+# Events find their action by subquery: each is two statements (three when
+# a finish arrives before its start).
 _INSERT_EVENT = sa.insert(_EVENTS).from_select(
     ['action_id', 'event', 'host', 'start_time', 'finish_time', 'result', 'traceback'],
-    sa.select(_ACTIONS.c.id, sa.bindparam('event_name', type_=sa.String),
-              sa.bindparam('event_host', type_=sa.String),
-              sa.bindparam('now', type_=sa.DateTime),
-              sa.bindparam('finished_at', type_=sa.DateTime),
-              sa.bindparam('outcome', type_=sa.String), sa.bindparam('trace', type_=sa.Text))
-    .where(_OF_REQUEST).order_by(_ACTIONS.c.id.desc()).limit(1)
+    _NEWEST_ACTION_ID.add_columns(
+        sa.bindparam('event_name', type_=sa.String),
+        sa.bindparam('event_host', type_=sa.String), sa.bindparam('now', type_=sa.DateTime),
+        sa.bindparam('finished_at', type_=sa.DateTime),
+        sa.bindparam('outcome', type_=sa.String), sa.bindparam('trace', type_=sa.Text))
 ).execution_options(preserve_rowcount=True)  # psycopg forgets an INSERT's on close
 _CLOSE_EVENTS = (
     sa.update(_EVENTS)

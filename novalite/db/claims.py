@@ -79,16 +79,17 @@ def release(consumer_id, node_id=None):
 
 
 def _release(session, consumer_id, node_id=None):
-    query = sa.select(_ALLOC.id, _ALLOC.compute_node_id, _ALLOC.vcpus, _ALLOC.memory_mb,
-                      _ALLOC.disk_gb).where(_ALLOC.consumer_id == consumer_id)
+    query = sa.select(_ALLOCS.c.id, _ALLOCS.c.compute_node_id, _ALLOCS.c.vcpus,
+                      _ALLOCS.c.memory_mb, _ALLOCS.c.disk_gb).where(
+        _ALLOCS.c.consumer_id == consumer_id)
     if node_id is not None:
-        query = query.where(_ALLOC.compute_node_id == node_id)
+        query = query.where(_ALLOCS.c.compute_node_id == node_id)
     allocations = session.execute(query.with_for_update()).all()
     for allocation in allocations:
         _add_usage(session, allocation.compute_node_id, allocation._mapping, -1)
     if allocations:
-        session.execute(sa.delete(_ALLOC).where(
-            _ALLOC.id.in_([allocation.id for allocation in allocations])))
+        session.execute(sa.delete(_ALLOCS).where(
+            _ALLOCS.c.id.in_([allocation.id for allocation in allocations])))
     return len(allocations)
 
 

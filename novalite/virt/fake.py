@@ -35,8 +35,11 @@ class FakeDriver(driver.ComputeDriver):
     def _state_dir(self):
         return os.path.join(CONF.state_path, f'fake-{self.host}')
 
+    def _guest_file(self, uuid):
+        return os.path.join(self._state_dir(), uuid + '.json')
+
     def _save(self, uuid):
-        path = os.path.join(self._state_dir(), uuid + '.json')
+        path = self._guest_file(uuid)
         # Written aside and renamed, so that a kill never leaves half a guest.
         with open(path + '.tmp', 'w') as f:
             json.dump(self.guests[uuid], f)
@@ -110,7 +113,7 @@ class FakeDriver(driver.ComputeDriver):
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True):
         if self.guests.pop(instance['uuid'], None) is not None:
-            os.remove(os.path.join(self._state_dir(), instance['uuid'] + '.json'))
+            os.remove(self._guest_file(instance['uuid']))
 
     def reboot(self, context, instance, network_info, reboot_type):
         self._set_state(instance, power_state.RUNNING)
