@@ -2,9 +2,10 @@
 
 A :class:`ServerView` is built once per request (link prefixes, version and
 policy answers) and then renders any number of servers with plain dict
-building. Everything a listing needs besides the instance rows (latest
-faults, addresses, compute service states, node zones) is loaded in one
-query each for the whole page, never per server.
+building. Metadata and addresses come with the instance rows (its network
+info cache); the rest a listing needs (latest faults, compute service
+states, node zones) is loaded in one query each for the whole page, never
+per server.
 """
 
 import hashlib
@@ -13,21 +14,20 @@ from novalite import servicegroup
 from novalite.api import microversion, policy, wsgi
 from novalite.compute import api as compute_api
 from novalite.compute import vm_states
-from novalite.db import actions, instances, services
+from novalite.db import actions, services
 
 _FAULT_STATUSES = ('ERROR', 'DELETED')
 _PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING')
 
 
-def addresses_by_instance(uuids):
-    """``{uuid: {label: [address, ...]}}`` in Nova's ``addresses`` shape."""
+def addresses(network_info):
+    """``{label: [address, ...]}``: Nova's ``addresses`` of a server's ``network_info``."""
     result = {}
-    for uuid, fixed_ips in instances.instance_addresses(uuids).items():
-        addresses = result[uuid] = {}
-        for label, address, mac in fixed_ips:
-            addresses.setdefault(label, []).append({
-                'version': 6 if ':' in address else 4, 'addr': address,
-                'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': mac})
+    for vif in network_info:
+        listed = result.setdefault(vif['network']['label'], [])
+        for ip in vif['ips']:
+            listed.append({'version': ip['version'], 'addr': ip['address'],
+                           'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': vif['address']})
     return result
 
 
@@ -71,7 +71,7 @@ class ServerView:
         return {'id': uuid, 'name': instance['display_name'],
                 'links': self.links.resource('servers', uuid)}
 
-    def core(self, instance, fault=None, addresses=None):
+    def core(self, instance, fault=None):
         """The server as every microversion shows it, plus 2.9/2.19/2.26 fields."""
         uuid = instance['uuid']
         status = vm_states.status(instance['vm_state'], instance['task_state'])
@@ -91,7 +91,7 @@ class ServerView:
             'flavor': {'id': flavorid, 'links': self.links.bookmark('flavors', flavorid)},
             'created': wsgi.isotime(instance['created_at']),
             'updated': wsgi.isotime(instance['updated_at'] or instance['created_at']),
-            'addresses': addresses or {},
+            'addresses': addresses(instance['network_info']),
             'accessIPv4': instance['access_ip_v4'] or '',
             'accessIPv6': instance['access_ip_v6'] or '',
             'links': self.links.resource('servers', uuid),
@@ -116,9 +116,9 @@ class ServerView:
             body['details'] = fault['details']
         return body
 
-    def full(self, instance, fault=None, addresses=None, host_status='', zone=None):
+    def full(self, instance, fault=None, host_status='', zone=None):
         """The show/detail view: core plus the attributes of Nova's extensions."""
-        server = self.core(instance, fault, addresses)
+        server = self.core(instance, fault)
         groups = (instance['system_metadata'] or {}).get('security_groups') or 'default'
         server.update({
             'OS-EXT-AZ:availability_zone': instance['availability_zone'] or zone or '',
@@ -155,16 +155,13 @@ class ServerView:
 
     def detail_list(self, instances):
         """Full views of many servers, with one query per related table."""
-        uuids = [instance['uuid'] for instance in instances]
         faulted = [instance['uuid'] for instance in instances
                    if instance['vm_state'] in (vm_states.ERROR, vm_states.DELETED)]
         faults = actions.faults_get_latest(faulted)
-        addresses = addresses_by_instance(uuids)
         hosts = {instance['host'] for instance in instances if instance['host']}
         statuses = self._host_statuses(hosts)
         zones = self._zones(instances)
         return [self.full(instance, faults.get(instance['uuid']),
-                          addresses.get(instance['uuid']),
                           statuses.get(instance['host'], ''), zones.get(instance['host']))
                 for instance in instances]
 

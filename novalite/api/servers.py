@@ -152,8 +152,7 @@ def show(req, server_id):
 
 def ips(req, server_id):
     instance = get_instance(req, server_id, policy.SERVERS % 'ips')
-    addresses = server_view.addresses_by_instance([instance['uuid']])
-    return wsgi.json_response({'addresses': addresses.get(instance['uuid'], {})})
+    return wsgi.json_response({'addresses': server_view.addresses(instance['network_info'])})
 
 
 def _image_href(server):

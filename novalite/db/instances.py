@@ -5,7 +5,6 @@ import json
 
 import sqlalchemy as sa
 from oslo_log import log as logging
-from sqlalchemy.orm import selectinload
 
 from novalite import exception
 from novalite.db import actions, engine, models
@@ -15,8 +14,11 @@ LOG = logging.getLogger(__name__)
 
 _INST = models.Instance
 _TABLE = _INST.__table__
-_META = models.InstanceMetadata.__table__
-_JSON_FIELDS = ('flavor', 'system_metadata', 'request_spec')
+# Row column -> instance dict key, for the columns that hold JSON.
+_JSON_FIELDS = {'flavor': 'flavor', 'system_metadata': 'system_metadata',
+                'request_spec': 'request_spec', 'user_metadata': 'metadata',
+                'network_info': 'network_info'}
+_JSON_EMPTY = {'network_info': '[]'}
 _DATETIME_FIELDS = frozenset(column.key for column in _INST.__table__.columns
                              if isinstance(column.type, sa.DateTime))
 # The instance dict every service passes around leaves out the request spec:
@@ -29,15 +31,14 @@ def to_dict(row):
     """An instance row (ORM object) as the dict every service passes around."""
     columns = row.as_dict()
     del columns['request_spec']
-    return _as_instance(columns, {item.key: item.value for item in row.metadata_items})
+    return _as_instance(columns)
 
 
-def _as_instance(columns, metadata):
+def _as_instance(columns):
     values = models.json_ready(columns)
-    for field in _JSON_FIELDS:
-        if field in values:
-            values[field] = json.loads(values[field] or '{}')
-    values['metadata'] = metadata
+    for column, key in _JSON_FIELDS.items():
+        if column in values:
+            values[key] = json.loads(values.pop(column) or _JSON_EMPTY.get(column, '{}'))
     values['name'] = 'instance-' + values['uuid']
     return values
 
@@ -45,25 +46,24 @@ def _as_instance(columns, metadata):
 # Built once: constructing a select of every column costs more than running it.
 _SELECT_INSTANCE = sa.select(*_INSTANCE_COLUMNS).where(_TABLE.c.uuid == sa.bindparam('uuid'))
 _SELECT_LIVE_INSTANCE = _SELECT_INSTANCE.where(_TABLE.c.deleted == 0)
-_SELECT_METADATA = sa.select(_META.c.key, _META.c.value).where(
-    _META.c.instance_uuid == sa.bindparam('uuid'))
 
 
 def _fetch(session, instance_uuid, read_deleted=False):
-    """One instance as a dict, read with two Core queries (the hot path of RPC calls)."""
+    """One instance as a dict, read with one Core query (the hot path of RPC calls)."""
     query = _SELECT_INSTANCE if read_deleted else _SELECT_LIVE_INSTANCE
     row = session.execute(query, {'uuid': instance_uuid}).mappings().first()
     if row is None:
         raise exception.InstanceNotFound(instance_id=instance_uuid)
-    metadata = session.execute(_SELECT_METADATA, {'uuid': instance_uuid}).all()
-    return _as_instance(row, dict(metadata))
+    return _as_instance(row)
 
 
 def _row_values(values):
+    """Instance dict values as row values: JSON fields as text, ISO strings as datetimes."""
     values = dict(values)
-    for field in _JSON_FIELDS:
-        if field in values and not isinstance(values[field], str):
-            values[field] = json.dumps(values[field])
+    for column, key in _JSON_FIELDS.items():
+        if key in values:
+            value = values.pop(key)
+            values[column] = value if isinstance(value, str) else json.dumps(value)
     # Timestamps arrive over RPC as ISO strings.
     for field in _DATETIME_FIELDS.intersection(values):
         if isinstance(values[field], str):
@@ -72,7 +72,7 @@ def _row_values(values):
 
 
 def instances_create(values_list, action=None):
-    """Create instances in one transaction; each values dict may carry ``metadata``.
+    """Create instances in one transaction.
 
     :param action: ``{'action', 'request_id', 'user_id', 'project_id'}`` to
         start for each instance in the same transaction, so that no instance
@@ -81,11 +81,7 @@ def instances_create(values_list, action=None):
     with engine.writer() as session:
         rows = []
         for values in values_list:
-            values = _row_values(values)
-            metadata = values.pop('metadata', None) or {}
-            row = _INST(**values)
-            row.metadata_items = [models.InstanceMetadata(key=k, value=v)
-                                  for k, v in metadata.items()]
+            row = _INST(**_row_values(values))
             session.add(row)
             rows.append(row)
         session.flush()
@@ -97,12 +93,7 @@ def instances_create(values_list, action=None):
 def _fetch_many(session, instance_uuids):
     rows = session.execute(sa.select(*_INSTANCE_COLUMNS)
                            .where(_TABLE.c.uuid.in_(instance_uuids))).mappings()
-    metadata = {uuid: {} for uuid in instance_uuids}
-    for uuid, key, value in session.execute(
-            sa.select(_META.c.instance_uuid, _META.c.key, _META.c.value)
-            .where(_META.c.instance_uuid.in_(instance_uuids))):
-        metadata[uuid][key] = value
-    return {row['uuid']: _as_instance(row, metadata[row['uuid']]) for row in rows}
+    return {row['uuid']: _as_instance(row) for row in rows}
 
 
 def instances_place(placements):
@@ -146,7 +137,6 @@ def instance_update(instance_uuid, values, expected_task_state=None,
     :raises UnexpectedTaskStateError: the instance is not in an expected state.
     """
     values = _row_values(values)
-    metadata = values.pop('metadata', None)
     values['updated_at'] = utcnow()
     with engine.writer() as session:
         # The table, not the ORM class: a plain UPDATE skips the ORM's
@@ -164,12 +154,6 @@ def instance_update(instance_uuid, values, expected_task_state=None,
                 instance_uuid=instance_uuid, actual=current[field],
                 expected=expected_task_state if expected_task_state is not None
                 else expected_vm_state)
-        if metadata is not None:
-            session.execute(sa.delete(_META).where(_META.c.instance_uuid == instance_uuid))
-            if metadata:
-                session.execute(sa.insert(_META), [
-                    {'instance_uuid': instance_uuid, 'key': key, 'value': value}
-                    for key, value in metadata.items()])
         if action_event:
             _record_event(session, instance_uuid, action_event)
         return _fetch(session, instance_uuid)
@@ -213,8 +197,7 @@ def instance_destroy(instance_uuid, action_event=None):
 def instance_get_all_by_host(host):
     """Live instances whose ``host`` is ``host``."""
     with engine.reader() as session:
-        rows = (session.query(_INST).options(selectinload(_INST.metadata_items))
-                .filter_by(host=host, deleted=0).order_by(_INST.id))
+        rows = session.query(_INST).filter_by(host=host, deleted=0).order_by(_INST.id)
         return [to_dict(row) for row in rows]
 
 
@@ -232,7 +215,7 @@ def instance_get_all(filters=None, limit=None, marker=None, sort_key='created_at
     """
     with engine.reader() as session:
         query = _page(session, session.query(_INST), filters, limit, marker, sort_key, sort_dir)
-        return [to_dict(row) for row in query.options(selectinload(_INST.metadata_items))]
+        return [to_dict(row) for row in query]
 
 
 def _page(session, query, filters, limit, marker, sort_key, sort_dir):
@@ -341,12 +324,13 @@ def request_spec_get(instance_uuid):
 
 # API listings render hundreds of instances per request: read plain rows of
 # only the columns they show (no ORM objects; drivers such as PyMySQL decode
-# every value in Python) and the metadata of the whole page in one more query.
+# every value in Python), in one query.
 _LISTING_COLUMNS = [getattr(_INST, name) for name in (
     'uuid', 'display_name', 'display_description', 'project_id', 'user_id', 'host', 'node',
     'image_ref', 'flavor', 'vm_state', 'task_state', 'power_state', 'availability_zone',
-    'config_drive', 'key_name', 'system_metadata', 'access_ip_v4', 'access_ip_v6',
-    'locked', 'progress', 'launched_at', 'terminated_at', 'created_at', 'updated_at')]
+    'config_drive', 'key_name', 'system_metadata', 'user_metadata', 'network_info',
+    'access_ip_v4', 'access_ip_v6', 'locked', 'progress', 'launched_at', 'terminated_at',
+    'created_at', 'updated_at')]
 # Shown to admins only (Nova's extended server attributes of 2.3).
 _EXTENDED_COLUMNS = [getattr(_INST, name) for name in (
     'hostname', 'kernel_id', 'ramdisk_id', 'reservation_id', 'launch_index', 'user_data')]
@@ -360,22 +344,22 @@ def instance_get_all_for_listing(filters=None, limit=None, marker=None, sort_key
     """As :func:`instance_get_all`, but lean, for API views.
 
     :param columns: ``basic`` (uuid and display_name only), ``detail``
-        (``_LISTING_COLUMNS``, metadata, flavor and system_metadata decoded,
-        the latter two shared between rows and so read-only) or
+        (``_LISTING_COLUMNS``, JSON fields decoded, flavor and
+        system_metadata shared between rows and so read-only) or
         ``extended`` (also ``_EXTENDED_COLUMNS``). Datetimes stay
         ``datetime`` objects.
     :raises InstanceNotFound: the marker is not an instance in the result set.
     """
     if columns == 'basic':
-        return _listing(filters, limit, marker, sort_key, sort_dir, _BASIC_COLUMNS)[0]
+        return _listing(filters, limit, marker, sort_key, sort_dir, _BASIC_COLUMNS)
     selected = _LISTING_COLUMNS + (_EXTENDED_COLUMNS if columns == 'extended' else [])
-    found, metadata = _listing(filters, limit, marker, sort_key, sort_dir, selected,
-                               with_metadata=True)
-    decode = _shared_json_decoder()
+    found = _listing(filters, limit, marker, sort_key, sort_dir, selected)
+    shared = _shared_json_decoder()
     for values in found:
-        values['flavor'] = decode(values['flavor'])
-        values['system_metadata'] = decode(values['system_metadata'])
-        values['metadata'] = metadata.get(values['uuid'], {})
+        values['flavor'] = shared(values['flavor'])
+        values['system_metadata'] = shared(values['system_metadata'])
+        values['metadata'] = json.loads(values.pop('user_metadata'))
+        values['network_info'] = json.loads(values['network_info'])
         values['name'] = 'instance-' + values['uuid']
     return found
 
@@ -396,8 +380,8 @@ def _shared_json_decoder():
     return decode
 
 
-def _listing(filters, limit, marker, sort_key, sort_dir, columns, with_metadata=False):
-    """Rows of ``columns`` as dicts, and ``{uuid: metadata}`` if asked."""
+def _listing(filters, limit, marker, sort_key, sort_dir, columns):
+    """Rows of ``columns`` as dicts."""
     keys = [column.key for column in columns]
     with engine.reader() as session:
         query = _page(session, session.query(_INST.id), filters, limit, marker, sort_key,
@@ -405,33 +389,4 @@ def _listing(filters, limit, marker, sort_key, sort_dir, columns, with_metadata=
         # The filtered, ordered page as a Core statement: plain rows are several
         # times cheaper to build than ORM objects.
         statement = query.with_entities(*columns).statement
-        found = [dict(zip(keys, row, strict=True)) for row in session.execute(statement)]
-        metadata = {}
-        if found and with_metadata:
-            meta = models.InstanceMetadata
-            rows = session.execute(sa.select(meta.instance_uuid, meta.key, meta.value).where(
-                meta.instance_uuid.in_([values['uuid'] for values in found])))
-            for uuid, key, value in rows:
-                metadata.setdefault(uuid, {})[key] = value
-    return found, metadata
-
-
-def instance_addresses(instance_uuids):
-    """``{uuid: [(network label, address, mac), ...]}`` of the fixed IPs instances hold.
-
-    One query for a whole page of servers (API views), and one for the few
-    network labels: joined, MariaDB scans every address of the network
-    instead of using the instance index, twice as slow at 400 servers.
-    """
-    if not instance_uuids:
-        return {}
-    ip, net = models.FixedIP, models.Network
-    found = {}
-    with engine.reader() as session:
-        labels = dict(session.execute(sa.select(net.id, net.label)).all())
-        rows = session.execute(
-            sa.select(ip.instance_uuid, ip.network_id, ip.address, ip.mac_address)
-            .where(ip.instance_uuid.in_(list(instance_uuids))).order_by(ip.id))
-        for uuid, network_id, address, mac in rows:
-            found.setdefault(uuid, []).append((labels[network_id], address, mac))
-    return found
+        return [dict(zip(keys, row, strict=True)) for row in session.execute(statement)]

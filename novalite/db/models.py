@@ -205,19 +205,12 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
     progress = Column(Integer, nullable=False, default=0)
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)
-    metadata_items = relationship('InstanceMetadata', lazy='selectin',
-                                  cascade='all, delete-orphan')
-
-
-class InstanceMetadata(Base):
-    __tablename__ = 'instance_metadata'
-    __table_args__ = (
-        UniqueConstraint('instance_uuid', 'key', name='uniq_instance_metadata0instance_uuid0key'),
-    )
-    id = Column(Integer, primary_key=True)
-    instance_uuid = Column(String(36), ForeignKey('instances.uuid'), nullable=False)
-    key = Column(String(255), nullable=False)
-    value = Column(String(255))
+    # What the API shows of a server is on its row, so that a listing reads
+    # one row per server: the user's metadata ({key: value}) and Nova's
+    # network info cache (the network_info of the fixed IPs it holds,
+    # written in the transaction that claims or releases them).
+    user_metadata = Column(Text, nullable=False, default='{}')
+    network_info = Column(Text, nullable=False, default='[]')
 
 
 class InstanceFault(Base):

@@ -7,9 +7,14 @@ NULL``), serialized per network behind a write to the network row so that a
 retried allocation for the same instance never takes a second address. It
 works alike on SQLite, MariaDB and PostgreSQL, with no table locks, and every
 call is idempotent, so a retried allocation or release is harmless.
+
+A claim or release also rewrites the instance's network info cache (the
+``network_info`` column of ``instances``, which API views show) in its
+transaction, so the cache never disagrees with the addresses held.
 """
 
 import ipaddress
+import json
 import uuid
 
 import sqlalchemy as sa
@@ -19,11 +24,13 @@ from oslo_log import log as logging
 from novalite import exception
 from novalite.db import engine, models
 from novalite.db.models import utcnow
+from novalite.network import model
 
 LOG = logging.getLogger(__name__)
 
 _NET = models.Network
 _IP = models.FixedIP
+_INSTANCES = models.Instance.__table__
 _MAX_ATTEMPTS = 50
 # SQLite allows 999 bound parameters per statement in old builds.
 _IN_CHUNK = 500
@@ -147,12 +154,19 @@ def _claim(session, network_id, instance_uuid):
     return _ip_dict(session.execute(sa.select(_IP).filter_by(id=free.id)).scalar_one())
 
 
-def fixed_ip_allocate(network_id, instance_uuid):
-    """The fixed IP of ``instance_uuid``, claiming a free one if it holds none.
+def _cache_network_info(session, instance_uuid, network_info):
+    session.execute(sa.update(_INSTANCES).where(_INSTANCES.c.uuid == instance_uuid)
+                    .values(network_info=json.dumps(network_info)))
 
+
+def fixed_ip_allocate(network, instance_uuid):
+    """The fixed IP of ``instance_uuid`` in ``network``, claiming a free one if it holds none.
+
+    :param network: the network's dict, as :func:`network_ensure` returns it.
     :returns: dict with ``address``, ``port_id``, ``mac_address``, ...
     :raises NoMoreFixedIps: every address of the network is taken.
     """
+    network_id = network['id']
     with engine.reader() as session:
         held = _held(session, instance_uuid)
         if held:
@@ -165,6 +179,7 @@ def fixed_ip_allocate(network_id, instance_uuid):
                 return _ip_dict(held[0])
             claimed = _claim(session, network_id, instance_uuid)
             if claimed is not None:
+                _cache_network_info(session, instance_uuid, [model.vif(claimed, network)])
                 return claimed
         # Only a writer that skips the network lock (an operator's UPDATE)
         # can take the row between our SELECT and UPDATE.
@@ -182,7 +197,9 @@ def _release_rows(session, *criteria):
 def fixed_ip_release(instance_uuid):
     """Free every address ``instance_uuid`` holds; returns how many. Idempotent."""
     with engine.writer() as session:
-        return _release_rows(session, _IP.instance_uuid == instance_uuid)
+        released = _release_rows(session, _IP.instance_uuid == instance_uuid)
+        _cache_network_info(session, instance_uuid, [])
+        return released
 
 
 def fixed_ips_by_instances(instance_uuids):

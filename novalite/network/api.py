@@ -33,7 +33,7 @@ def allocate_for_instance(context, instance_uuid, host, conf=None):
     :raises Invalid: the ``[network]`` options are malformed.
     """
     network = ensure_network(conf)
-    fixed_ip = db_networks.fixed_ip_allocate(network['id'], instance_uuid)
+    fixed_ip = db_networks.fixed_ip_allocate(network, instance_uuid)
     LOG.info("Instance %s on host %s has fixed IP %s", instance_uuid, host,
              fixed_ip['address'])
     return [model.vif(fixed_ip, network)]

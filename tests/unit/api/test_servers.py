@@ -242,3 +242,11 @@ def test_delete_of_unknown_server_is_not_found(api, db):
 def test_admin_project_filter_needs_all_tenants(admin, servers):
     assert admin.get('/servers?tenant_id=demo').json['servers'] == []
     assert len(admin.get('/servers?tenant_id=demo&all_tenants=1').json['servers']) == 3
+
+
+def test_released_addresses_leave_the_server_view(api, servers):
+    from novalite.network import api as network_api
+    network_api.allocate_for_instance(None, servers[0]['uuid'], 'host1')
+    network_api.deallocate_for_instance(None, servers[0]['uuid'])
+    server = api.get(f"/servers/{servers[0]['uuid']}").json['server']
+    assert server['addresses'] == {}

@@ -40,6 +40,14 @@ def test_create_writes_a_building_instance_with_flavor_snapshot(api, flavor, ima
     assert db_instances.request_spec_get(instance['uuid'])['flavor']['memory_mb'] == 512
 
 
+def test_metadata_given_at_create_shows_in_show_and_detail(api, flavor, image):
+    server_id = api.post('/servers', boot_body(image, metadata={'role': 'web'})).json[
+        'server']['id']
+    assert api.get(f'/servers/{server_id}').json['server']['metadata'] == {'role': 'web'}
+    [listed] = api.get('/servers/detail').json['servers']
+    assert listed['metadata'] == {'role': 'web'}
+
+
 def test_create_records_a_create_action_under_the_request_id(api, flavor, image):
     resp = api.post('/servers', boot_body(image))
     server_id = resp.json['server']['id']

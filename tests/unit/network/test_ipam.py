@@ -1,4 +1,4 @@
-"""IPAM of the flat network on SQLite: allocation, idempotency, release, listing."""
+"""IPAM of the flat network on SQLite: allocation, idempotency, release, listing, cache."""
 
 import concurrent.futures
 import uuid
@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from novalite import exception
+from novalite.db import instances as db_instances
 from novalite.db import networks as db_networks
 from novalite.network import api, model
 
@@ -98,3 +99,23 @@ def test_concurrent_allocations_of_one_instance_keep_one_address(sqlite_db, net_
             range(4)))
     assert len({model.fixed_addresses(info)[0] for info in infos}) == 1
     assert len(api.get_addresses([instance])[instance]) == 1
+
+
+def _instance_row():
+    (instance,) = db_instances.instances_create([{
+        'uuid': new_uuid(), 'flavor': {}, 'memory_mb': 512, 'vcpus': 1, 'root_gb': 1,
+        'ephemeral_gb': 0, 'vm_state': 'building'}])
+    return instance['uuid']
+
+
+def test_allocation_caches_the_network_info_on_the_instance(sqlite_db, net_conf):
+    instance = _instance_row()
+    info = api.allocate_for_instance(None, instance, 'host1', conf=net_conf)
+    assert db_instances.instance_get(instance)['network_info'] == info
+
+
+def test_release_empties_the_instance_network_info_cache(sqlite_db, net_conf):
+    instance = _instance_row()
+    api.allocate_for_instance(None, instance, 'host1', conf=net_conf)
+    api.deallocate_for_instance(None, instance)
+    assert db_instances.instance_get(instance)['network_info'] == []
