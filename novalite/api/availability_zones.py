@@ -20,8 +20,7 @@ def _zone_of(service, zones):
 
 
 def _zones(detail):
-    zones = {node['host']: node['availability_zone']
-             for node in db_services.compute_node_get_all()}
+    zones = db_services.zones_by_host()
     result = {}
     for service in db_services.service_get_all():
         zone = _zone_of(service, zones)

@@ -8,6 +8,7 @@ states, node zones) is loaded in one query each for the whole page, never
 per server.
 """
 
+import functools
 import hashlib
 
 from novalite import servicegroup
@@ -31,8 +32,12 @@ def addresses(network_info):
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def host_id(project_id, host):
-    """Nova's ``hostId``: the host, hashed with the project so projects cannot compare."""
+    """Nova's ``hostId``: the host, hashed with the project so projects cannot compare.
+
+    Cached: a page of servers has few distinct (project, host) pairs.
+    """
     if not host:
         return ''
     return hashlib.sha224(f'{project_id}{host}'.encode()).hexdigest()
@@ -181,5 +186,4 @@ class ServerView:
                  if instance['host'] and not instance['availability_zone']}
         if not hosts:
             return {}
-        return {node['host']: node['availability_zone']
-                for node in services.compute_node_get_all(hosts=hosts)}
+        return services.zones_by_host(hosts)

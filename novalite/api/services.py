@@ -21,11 +21,6 @@ def _binary(name):
     return 'novalite-' + name[len('nova-'):] if name.startswith('nova-') else name
 
 
-def _zones():
-    return {node['host']: node['availability_zone']
-            for node in db_services.compute_node_get_all()}
-
-
 def _view(req, service, zones):
     zone = INTERNAL_ZONE
     if service['binary'] == compute_api.COMPUTE_BINARY:
@@ -45,7 +40,7 @@ def index(req):
     binary = req.GET.get('binary')
     found = db_services.service_get_all(binary=_binary(binary) if binary else None,
                                         host=req.GET.get('host'))
-    zones = _zones()
+    zones = db_services.zones_by_host()
     return wsgi.json_response({'services': [_view(req, s, zones) for s in found]})
 
 

@@ -138,7 +138,7 @@ class API:
 
     def availability_zones(self):
         """Zones servers may ask for: those of compute nodes, and the default one."""
-        zones = {node['availability_zone'] for node in services.compute_node_get_all()}
+        zones = set(services.zones_by_host().values())
         zones.add(CONF.default_availability_zone)
         return zones
 

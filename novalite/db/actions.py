@@ -136,9 +136,10 @@ def faults_get_latest(instance_uuids):
     """``{uuid: newest fault}`` for the instances that have one."""
     if not instance_uuids:
         return {}
+    faults = _FAULT.__table__
+    newest = (sa.select(sa.func.max(faults.c.id))
+              .where(faults.c.instance_uuid.in_(instance_uuids))
+              .group_by(faults.c.instance_uuid))
     with engine.reader() as session:
-        newest = (sa.select(sa.func.max(_FAULT.id))
-                  .where(_FAULT.instance_uuid.in_(instance_uuids))
-                  .group_by(_FAULT.instance_uuid))
-        rows = session.execute(sa.select(_FAULT).where(_FAULT.id.in_(newest))).scalars()
-        return {row.instance_uuid: row.as_dict() for row in rows}
+        rows = session.execute(sa.select(faults).where(faults.c.id.in_(newest))).mappings()
+        return {row['instance_uuid']: models.json_ready(row) for row in rows}

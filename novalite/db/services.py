@@ -9,6 +9,22 @@ from novalite import exception
 from novalite.db import engine, models
 from novalite.db.models import utcnow
 
+# Listings read plain rows of the tables: API views read them on every request.
+_SERVICES = models.Service.__table__
+_NODES = models.ComputeNode.__table__
+
+
+def _live_rows(table, *criteria, host=None, hosts=None):
+    """JSON-ready dicts of the live rows of ``table`` matching, in id order."""
+    statement = sa.select(table).where(table.c.deleted == 0, *criteria)
+    if host:
+        statement = statement.where(table.c.host == host)
+    if hosts is not None:
+        statement = statement.where(table.c.host.in_(sorted(hosts)))
+    with engine.reader() as session:
+        return [models.json_ready(row)
+                for row in session.execute(statement.order_by(table.c.id)).mappings()]
+
 
 def service_get_or_create(host, binary, topic):
     """The live service row of ``binary`` on ``host``, created on first start."""
@@ -42,15 +58,8 @@ def service_heartbeat(service_id):
 
 def service_get_all(binary=None, host=None, hosts=None):
     """Live services, of ``binary`` and on ``host`` (or any of ``hosts``) if given."""
-    with engine.reader() as session:
-        query = session.query(models.Service).filter_by(deleted=0)
-        if binary:
-            query = query.filter_by(binary=binary)
-        if host:
-            query = query.filter_by(host=host)
-        if hosts is not None:
-            query = query.filter(models.Service.host.in_(sorted(hosts)))
-        return [row.as_dict() for row in query.order_by(models.Service.id)]
+    criteria = [_SERVICES.c.binary == binary] if binary else []
+    return _live_rows(_SERVICES, *criteria, host=host, hosts=hosts)
 
 
 def service_get(service_id):
@@ -127,13 +136,16 @@ def compute_node_report(host, nodename, resources):
 
 def compute_node_get_all(host=None, hosts=None):
     """Live compute nodes, on ``host`` (or any of ``hosts``) if given."""
+    return _live_rows(_NODES, host=host, hosts=hosts)
+
+
+def zones_by_host(hosts=None):
+    """``{host: availability zone}`` of the live compute nodes (of ``hosts`` if given)."""
+    statement = sa.select(_NODES.c.host, _NODES.c.availability_zone).where(_NODES.c.deleted == 0)
+    if hosts is not None:
+        statement = statement.where(_NODES.c.host.in_(sorted(hosts)))
     with engine.reader() as session:
-        query = session.query(models.ComputeNode).filter_by(deleted=0)
-        if host:
-            query = query.filter_by(host=host)
-        if hosts is not None:
-            query = query.filter(models.ComputeNode.host.in_(sorted(hosts)))
-        return [row.as_dict() for row in query.order_by(models.ComputeNode.id)]
+        return dict(session.execute(statement.order_by(_NODES.c.id)).all())
 
 
 def compute_node_get(node_id):
