@@ -5,10 +5,10 @@ versioned endpoint, ``bookmark`` without the version), collection paging
 (``limit``/``marker`` and the ``next`` link) and Nova's timestamp formats.
 """
 
-import json
 import re
 import urllib.parse
 
+import orjson
 import webob
 
 from novalite import exception
@@ -24,8 +24,9 @@ def context(req):
 
 def json_response(body, status=200, headers=None):
     response = webob.Response(status=status, content_type='application/json', charset='utf-8')
-    # Bodies are trees built here: skip the encoder's cycle bookkeeping.
-    response.body = json.dumps(body, check_circular=False).encode('utf-8')
+    # orjson: a listing of hundreds of servers is most of a megabyte of
+    # JSON, which the standard library's encoder takes ten times longer on.
+    response.body = orjson.dumps(body)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
