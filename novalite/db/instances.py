@@ -199,9 +199,10 @@ def instance_destroy(instance_uuid, action_event=None):
 
 def instance_get_all_by_host(host):
     """Live instances whose ``host`` is ``host``."""
+    statement = (sa.select(*_INSTANCE_COLUMNS)
+                 .where(_TABLE.c.host == host, _TABLE.c.deleted == 0).order_by(_TABLE.c.id))
     with engine.reader() as session:
-        rows = session.query(_INST).filter_by(host=host, deleted=0).order_by(_INST.id)
-        return [to_dict(row) for row in rows]
+        return [_as_instance(row) for row in session.execute(statement).mappings()]
 
 
 def instance_get_all(filters=None, limit=None, marker=None, sort_key='created_at',
@@ -217,64 +218,73 @@ def instance_get_all(filters=None, limit=None, marker=None, sort_key='created_at
     :raises InstanceNotFound: the marker is not an instance in the result set.
     """
     with engine.reader() as session:
-        query = _page(session, session.query(_INST), filters, limit, marker, sort_key, sort_dir)
-        return [to_dict(row) for row in query]
+        statement = _page(session, sa.select(*_INSTANCE_COLUMNS), filters, limit, marker,
+                          sort_key, sort_dir)
+        return [_as_instance(row) for row in session.execute(statement).mappings()]
 
 
-def _page(session, query, filters, limit, marker, sort_key, sort_dir):
-    """``query`` filtered, ordered (ties broken by id) and cut to the page after ``marker``."""
-    query = _apply_filters(query, dict(filters or {}))
-    column = getattr(_INST, sort_key)
-    order = [column.desc(), _INST.id.desc()] if sort_dir == 'desc' else [column, _INST.id]
-    query = query.order_by(*order)
+def _page(session, statement, filters, limit, marker, sort_key, sort_dir):
+    """A select of instances filtered, ordered (ties broken by id) and cut after ``marker``.
+
+    Core statements on the table: rows are several times cheaper to build
+    than ORM objects, and listings read hundreds.
+    """
+    statement = _apply_filters(statement, dict(filters or {}))
+    column = _TABLE.c[sort_key]
+    order = [column.desc(), _TABLE.c.id.desc()] if sort_dir == 'desc' else [column, _TABLE.c.id]
+    statement = statement.order_by(*order)
     if marker is not None:
-        query = _after_marker(session, query, marker, column, sort_dir)
+        statement = _after_marker(session, statement, marker, column, sort_dir)
     if limit is not None:
-        query = query.limit(limit)
-    return query
+        statement = statement.limit(limit)
+    return statement
 
 
-_EQUALITY_FILTERS = {'project_id': _INST.project_id, 'user_id': _INST.user_id,
-                     'host': _INST.host, 'node': _INST.node, 'task_state': _INST.task_state,
-                     'image_ref': _INST.image_ref, 'flavor_id': _INST.instance_type_id,
-                     'reservation_id': _INST.reservation_id,
-                     'availability_zone': _INST.availability_zone}
+_EQUALITY_FILTERS = {'project_id': 'project_id', 'user_id': 'user_id', 'host': 'host',
+                     'node': 'node', 'task_state': 'task_state', 'image_ref': 'image_ref',
+                     'flavor_id': 'instance_type_id', 'reservation_id': 'reservation_id',
+                     'availability_zone': 'availability_zone'}
 
 
-def _apply_filters(query, filters):
+def _apply_filters(statement, filters):
+    columns = _TABLE.c
     deleted = filters.pop('deleted', False)
     if deleted is True:
-        query = query.filter(_INST.deleted != 0)
+        statement = statement.where(columns.deleted != 0)
     elif deleted is False:
-        query = query.filter(_INST.deleted == 0)
+        statement = statement.where(columns.deleted == 0)
     for key, column in _EQUALITY_FILTERS.items():
         if filters.get(key) is not None:
-            query = query.filter(column == filters[key])
+            statement = statement.where(columns[column] == filters[key])
     if filters.get('vm_state') is not None:
         states = filters['vm_state']
         states = states if isinstance(states, (list, tuple)) else [states]
-        query = query.filter(_INST.vm_state.in_(states))
+        statement = statement.where(columns.vm_state.in_(states))
     if filters.get('name'):
-        query = query.filter(_INST.display_name.contains(filters['name'], autoescape=True))
+        statement = statement.where(
+            columns.display_name.contains(filters['name'], autoescape=True))
     if filters.get('uuids') is not None:
-        query = query.filter(_INST.uuid.in_(filters['uuids']))
+        statement = statement.where(columns.uuid.in_(filters['uuids']))
     if filters.get('changes_since') is not None:
         # From the start of its second: MySQL and MariaDB keep whole seconds,
         # so a change made just after changes-since may be stored before it.
         # Listing a few earlier changes too is harmless; missing one is not.
         since = filters['changes_since'].replace(microsecond=0)
-        query = query.filter(sa.func.coalesce(_INST.updated_at, _INST.created_at) >= since)
-    return query
+        statement = statement.where(
+            sa.func.coalesce(columns.updated_at, columns.created_at) >= since)
+    return statement
 
 
-def _after_marker(session, query, marker, column, sort_dir):
-    row = session.query(_INST).filter_by(uuid=marker).one_or_none()
+def _after_marker(session, statement, marker, column, sort_dir):
+    row = session.execute(sa.select(column, _TABLE.c.id)
+                          .where(_TABLE.c.uuid == marker)).first()
     if row is None:
         raise exception.InstanceNotFound(instance_id=marker)
-    value = getattr(row, column.key)
+    value, marker_id = row
+    ids = _TABLE.c.id
     if sort_dir == 'desc':
-        return query.filter(sa.or_(column < value, sa.and_(column == value, _INST.id < row.id)))
-    return query.filter(sa.or_(column > value, sa.and_(column == value, _INST.id > row.id)))
+        return statement.where(sa.or_(column < value, sa.and_(column == value, ids < marker_id)))
+    return statement.where(sa.or_(column > value, sa.and_(column == value, ids > marker_id)))
 
 
 def instance_count_by_host():
@@ -328,18 +338,18 @@ def request_spec_get(instance_uuid):
 # API listings render hundreds of instances per request: read plain rows of
 # only the columns they show (no ORM objects; drivers such as PyMySQL decode
 # every value in Python), in one query.
-_LISTING_COLUMNS = [getattr(_INST, name) for name in (
+_LISTING_COLUMNS = [_TABLE.c[name] for name in (
     'uuid', 'display_name', 'display_description', 'project_id', 'user_id', 'host', 'node',
     'image_ref', 'flavor', 'vm_state', 'task_state', 'power_state', 'availability_zone',
     'config_drive', 'key_name', 'system_metadata', 'user_metadata', 'network_info',
     'access_ip_v4', 'access_ip_v6', 'locked', 'progress', 'launched_at', 'terminated_at',
     'created_at', 'updated_at')]
 # Shown to admins only (Nova's extended server attributes of 2.3).
-_EXTENDED_COLUMNS = [getattr(_INST, name) for name in (
+_EXTENDED_COLUMNS = [_TABLE.c[name] for name in (
     'hostname', 'kernel_id', 'ramdisk_id', 'reservation_id', 'launch_index', 'user_data')]
 
 
-_BASIC_COLUMNS = [_INST.uuid, _INST.display_name]
+_BASIC_COLUMNS = [_TABLE.c.uuid, _TABLE.c.display_name]
 
 
 def instance_get_all_for_listing(filters=None, limit=None, marker=None, sort_key='created_at',
@@ -387,9 +397,6 @@ def _listing(filters, limit, marker, sort_key, sort_dir, columns):
     """Rows of ``columns`` as dicts."""
     keys = [column.key for column in columns]
     with engine.reader() as session:
-        query = _page(session, session.query(_INST.id), filters, limit, marker, sort_key,
-                      sort_dir)
-        # The filtered, ordered page as a Core statement: plain rows are several
-        # times cheaper to build than ORM objects.
-        statement = query.with_entities(*columns).statement
+        statement = _page(session, sa.select(*columns), filters, limit, marker, sort_key,
+                          sort_dir)
         return [dict(zip(keys, row, strict=True)) for row in session.execute(statement)]
