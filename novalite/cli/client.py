@@ -18,6 +18,7 @@ import json
 import logging
 import re
 
+import orjson
 import requests
 
 from novalite.cli import flavors, hypervisors, images, servers, services, versions
@@ -135,14 +136,17 @@ class Client:
             raise CommunicationError(self.endpoint, _connection_reason(exc)) from None
         except requests.RequestException as exc:
             raise CommunicationError(self.endpoint, ' '.join(str(exc).split())) from None
-        LOG.debug('RESP: %s %s', resp.status_code, resp.text[:4000])
+        if LOG.isEnabledFor(logging.DEBUG):
+            # Guarded: decoding a whole listing's body to text only to log it costs
+            # as much as parsing it.
+            LOG.debug('RESP: %s %s', resp.status_code, resp.text[:4000])
         return self._decode(resp, method, target)
 
     def _decode(self, resp, method, target):
         request_id = resp.headers.get('x-openstack-request-id')
         try:
-            decoded = resp.json() if resp.content else None
-        except ValueError:
+            decoded = orjson.loads(resp.content) if resp.content else None
+        except orjson.JSONDecodeError:
             decoded = resp.text
         if resp.status_code >= 400:
             message = fault_message(decoded, resp.reason or 'request failed')

@@ -48,10 +48,13 @@ def _tune_sqlite(engine):
         connection.info['in_transaction'] = True
 
 
-def _share_tls_context(engine):
+def _tune_pymysql(engine):
     if engine.dialect.driver == 'pymysql':
-        from novalite.db import pymysql_tls
-        event.listen(engine, 'do_connect', pymysql_tls.connect)
+        from novalite.db import pymysql_connect
+        event.listen(engine, 'do_connect', pymysql_connect.connect)
+        # oslo.db opened a test connection before this hook was listening, and
+        # pooled it: close it, so that every pooled connection is a tuned one.
+        engine.pool.dispose()
 
 
 def _new_manager(connection=None):
@@ -65,7 +68,7 @@ def _new_manager(connection=None):
                'retry_interval': CONF.database.retry_interval}
     manager.configure(**options)
     manager.append_on_engine_create(_tune_sqlite)
-    manager.append_on_engine_create(_share_tls_context)
+    manager.append_on_engine_create(_tune_pymysql)
     return manager
 
 
