@@ -115,7 +115,8 @@ class ComputeTaskManager:
         deleted while it was being scheduled has its claim freed instead.
         """
         placed = set(instances.instances_place(
-            {instance['uuid']: (selection['host'], selection['nodename'])
+            {instance['uuid']: (selection['host'], selection['nodename'],
+                                selection['availability_zone'])
              for instance, selection, _alternates in choices}))
         # Each compute builds one instance: the request's full uuid list would
         # make a multi-create's casts grow with the square of its size.
@@ -130,7 +131,8 @@ class ComputeTaskManager:
             properties = copy.deepcopy(filter_properties)
             properties['retry']['hosts'].append([host, node])
             # Not read back: the compute host's first step returns it fresh.
-            instance = dict(instance, host=host, node=node, launched_on=host)
+            instance = dict(instance, host=host, node=node, launched_on=host,
+                            availability_zone=selection['availability_zone'])
             self.compute.build_and_run_instance(context, host, instance, node, spec,
                                                properties, alternates)
 

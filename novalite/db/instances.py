@@ -100,20 +100,22 @@ def _fetch_many(session, instance_uuids):
 
 
 def instances_place(placements):
-    """Record the (host, node) chosen for each scheduling instance, in one transaction.
+    """Record the (host, node, zone) chosen for each scheduling instance, in one transaction.
 
-    ``placements`` maps instance uuid to ``(host, node)``. An instance that
-    is no longer scheduling (deleted meanwhile) is left out. Returns the
-    uuids placed.
+    ``placements`` maps instance uuid to ``(host, node, availability zone)``:
+    as in Nova, a placed server is in its host's zone, and shows it without
+    a lookup. An instance that is no longer scheduling (deleted meanwhile)
+    is left out. Returns the uuids placed.
     """
     now = utcnow()
     with engine.writer() as session:
         placed = []
-        for uuid, (host, node) in placements.items():
+        for uuid, (host, node, zone) in placements.items():
             statement = (sa.update(_TABLE)
                          .where(_TABLE.c.uuid == uuid, _TABLE.c.deleted == 0,
                                 _TABLE.c.task_state == 'scheduling')
-                         .values(host=host, node=node, launched_on=host, updated_at=now))
+                         .values(host=host, node=node, launched_on=host,
+                                 availability_zone=zone, updated_at=now))
             if session.execute(statement).rowcount:
                 placed.append(uuid)
         return placed

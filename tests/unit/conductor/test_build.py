@@ -140,3 +140,28 @@ def test_recovery_goes_on_past_a_build_deleted_meanwhile(db, conf, monkeypatch):
     manager.scheduler = _Scheduler(exception.NoValidHost(reason='full'))
     manager.recover_lost_builds(context.get_admin_context())
     assert manager.scheduler.asked == ['still-there']
+
+
+class _PlacingScheduler:
+    def select_destinations(self, context, spec, uuids, return_alternates=True):
+        return [[{'host': 'host1', 'nodename': 'node1', 'availability_zone': 'az1'}]
+                for _uuid in uuids]
+
+
+class _Computes:
+    def __init__(self):
+        self.builds = []
+
+    def build_and_run_instance(self, context, host, instance, node, *args):
+        self.builds.append(instance)
+
+
+def test_a_placed_server_is_in_its_hosts_zone(db, conf):
+    built = _stale_build('placed')
+    manager = build.ComputeTaskManager()
+    manager.scheduler, manager.compute = _PlacingScheduler(), _Computes()
+    _new_build(manager, built['uuid'])
+    placed = instances.instance_get(built['uuid'])
+    assert (placed['host'], placed['node'], placed['availability_zone']) == \
+        ('host1', 'node1', 'az1')
+    assert manager.compute.builds[0]['availability_zone'] == 'az1'
