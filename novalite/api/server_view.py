@@ -177,7 +177,7 @@ class ServerView:
         if not hosts or not self.host_status:
             return {}
         return {service['host']: _host_status(service) for service in
-                services.service_get_all(binary=compute_api.COMPUTE_BINARY, hosts=hosts)}
+                services.service_states(compute_api.COMPUTE_BINARY, hosts)}
 
     @staticmethod
     def _zones(instances):

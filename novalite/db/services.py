@@ -14,13 +14,11 @@ _SERVICES = models.Service.__table__
 _NODES = models.ComputeNode.__table__
 
 
-def _live_rows(table, *criteria, host=None, hosts=None):
+def _live_rows(table, *criteria, host=None):
     """JSON-ready dicts of the live rows of ``table`` matching, in id order."""
     statement = sa.select(table).where(table.c.deleted == 0, *criteria)
     if host:
         statement = statement.where(table.c.host == host)
-    if hosts is not None:
-        statement = statement.where(table.c.host.in_(sorted(hosts)))
     with engine.reader() as session:
         return [models.json_ready(row)
                 for row in session.execute(statement.order_by(table.c.id)).mappings()]
@@ -56,10 +54,26 @@ def service_heartbeat(service_id):
         return row.as_dict()
 
 
-def service_get_all(binary=None, host=None, hosts=None):
-    """Live services, of ``binary`` and on ``host`` (or any of ``hosts``) if given."""
+def service_get_all(binary=None, host=None):
+    """Live services, of ``binary`` and on ``host`` if given."""
     criteria = [_SERVICES.c.binary == binary] if binary else []
-    return _live_rows(_SERVICES, *criteria, host=host, hosts=hosts)
+    return _live_rows(_SERVICES, *criteria, host=host)
+
+
+# Built once: server views read the states of their page's hosts on every request.
+_STATES_ON_HOSTS = (
+    sa.select(_SERVICES.c.host, _SERVICES.c.disabled, _SERVICES.c.forced_down,
+              _SERVICES.c.last_seen_up, _SERVICES.c.updated_at, _SERVICES.c.created_at)
+    .where(_SERVICES.c.deleted == 0, _SERVICES.c.binary == sa.bindparam('binary'),
+           _SERVICES.c.host.in_(sa.bindparam('hosts', expanding=True))))
+
+
+def service_states(binary, hosts):
+    """The live ``binary`` services on ``hosts``: ``host``, ``disabled``,
+    ``forced_down`` and the heartbeat times (datetimes) that liveness reads."""
+    with engine.reader() as session:
+        return [dict(row) for row in session.execute(
+            _STATES_ON_HOSTS, {'binary': binary, 'hosts': sorted(hosts)}).mappings()]
 
 
 def service_get(service_id):
@@ -134,9 +148,9 @@ def compute_node_report(host, nodename, resources):
         return row.as_dict()
 
 
-def compute_node_get_all(host=None, hosts=None):
-    """Live compute nodes, on ``host`` (or any of ``hosts``) if given."""
-    return _live_rows(_NODES, host=host, hosts=hosts)
+def compute_node_get_all(host=None):
+    """Live compute nodes, on ``host`` if given."""
+    return _live_rows(_NODES, host=host)
 
 
 def zones_by_host(hosts=None):
