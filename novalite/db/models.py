@@ -164,6 +164,9 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
     __tablename__ = 'instances'
     __table_args__ = (
         Index('instances_host_deleted_idx', 'host', 'deleted'),
+        # Listings of every project page through live rows newest first; without
+        # it they scan every soft-deleted row the cloud ever had.
+        Index('instances_deleted_created_at_idx', 'deleted', 'created_at'),
         Index('instances_project_id_deleted_idx', 'project_id', 'deleted'),
         Index('instances_reservation_id_idx', 'reservation_id'),
     )
