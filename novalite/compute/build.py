@@ -80,7 +80,7 @@ class Builder:
         network_info, previous = [], vm_states.SCHEDULING
         event = events.started(_BUILD_EVENT, self.host)
         if spec.get('requested_networks') != 'none':
-            instance = self._step(context, instance, vm_states.NETWORKING, previous, event)
+            self._step(context, instance, vm_states.NETWORKING, previous, event, read_back=False)
             network_info = self.conductor.network_allocate(context, instance['uuid'], self.host)
             previous, event = vm_states.NETWORKING, None
         instance = self._step(context, instance, vm_states.SPAWNING, previous, event)
@@ -93,17 +93,22 @@ class Builder:
             raise exception.BuildAbortException(instance_uuid=instance['uuid'],
                                                 reason=exc.format_message()) from exc
         self._step(context, instance, None, vm_states.SPAWNING,
-                   events.succeeded(_BUILD_EVENT, self.host),
+                   events.succeeded(_BUILD_EVENT, self.host), read_back=False,
                    vm_state=vm_states.ACTIVE, power_state=power_state.RUNNING,
                    launched_at=timeutils.utcnow())
 
-    def _step(self, context, instance, task_state, expected, action_event=None, **values):
-        """Move the build on, only if the instance is still ours and where we left it."""
+    def _step(self, context, instance, task_state, expected, action_event=None,
+              read_back=True, **values):
+        """Move the build on, only if the instance is still ours and where we left it.
+
+        Returns the instance as the step left it if ``read_back``; the spawn
+        step's is what the driver builds from.
+        """
         try:
             return self.conductor.instance_update(
                 context, instance['uuid'], dict(values, task_state=task_state),
                 expected_task_state=expected, expected_host=self.host,
-                action_event=action_event)
+                action_event=action_event, read_back=read_back)
         except _GONE:
             raise _NotOurs() from None
 

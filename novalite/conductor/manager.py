@@ -29,7 +29,7 @@ def _under_request(context, action_event):
 
 
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -66,12 +66,14 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.UnexpectedTaskStateError)
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
-                        expected_vm_state=None, expected_host=None, action_event=None):
+                        expected_vm_state=None, expected_host=None, action_event=None,
+                        read_back=True):
         return instances.instance_update(instance_uuid, values,
                                          expected_task_state=expected_task_state,
                                          expected_vm_state=expected_vm_state,
                                          expected_host=expected_host,
-                                         action_event=_under_request(context, action_event))
+                                         action_event=_under_request(context, action_event),
+                                         read_back=read_back)
 
     def instance_destroy(self, context, instance_uuid, action_event=None):
         """Delete an instance for good: its claims, its addresses, then the row."""

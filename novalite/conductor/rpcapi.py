@@ -13,6 +13,8 @@ ConductorAPI version history:
   network_deallocate, network_get.
 * 1.1 - instance_update and instance_destroy record an action_event in the
   same transaction; instance_destroy returns nothing.
+* 1.2 - instance_update takes read_back; False answers None instead of the
+  instance.
 
 ComputeTaskAPI version history:
 
@@ -27,7 +29,7 @@ TOPIC = 'conductor'
 
 
 class ConductorAPI:
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
@@ -52,15 +54,23 @@ class ConductorAPI:
         return self._call(context, 'instance_get_all_by_host', host=host)
 
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
-                        expected_vm_state=None, expected_host=None, action_event=None):
+                        expected_vm_state=None, expected_host=None, action_event=None,
+                        read_back=True):
         """Update an instance from the expected states; returns it.
 
-        ``action_event``: see :meth:`_call_with_event`.
+        ``read_back=False`` tells the conductor the caller has no use for
+        the updated instance: a 1.2 conductor answers None instead of
+        reading it and sending it back. ``action_event``: see
+        :meth:`_call_with_event`.
         """
-        return self._call_with_event(
-            context, 'instance_update', action_event, instance_uuid=instance_uuid,
-            values=values, expected_task_state=expected_task_state,
-            expected_vm_state=expected_vm_state, expected_host=expected_host)
+        kwargs = {'instance_uuid': instance_uuid, 'values': values,
+                  'expected_task_state': expected_task_state,
+                  'expected_vm_state': expected_vm_state, 'expected_host': expected_host}
+        if not read_back and self.client.can_send_version('1.2'):
+            return self.client.prepare(version='1.2').call(
+                context, 'instance_update', action_event=action_event, read_back=False,
+                **kwargs)
+        return self._call_with_event(context, 'instance_update', action_event, **kwargs)
 
     def instance_destroy(self, context, instance_uuid, action_event=None):
         """Delete an instance for good. ``action_event``: see :meth:`_call_with_event`."""

@@ -128,7 +128,8 @@ def instance_get(instance_uuid, read_deleted=False):
 
 
 def instance_update(instance_uuid, values, expected_task_state=None,
-                    expected_vm_state=None, expected_host=None, action_event=None):
+                    expected_vm_state=None, expected_host=None, action_event=None,
+                    read_back=True):
     """Update an instance, optionally only from expected states.
 
     ``expected_task_state``/``expected_vm_state`` are a value or a list of
@@ -137,6 +138,7 @@ def instance_update(instance_uuid, values, expected_task_state=None,
     ``action_event`` (:func:`actions.record_event`'s arguments after the
     instance's uuid) is recorded in the same transaction when the update is
     made, and skipped when the request has no action on the instance.
+    Returns the updated instance, or None if not ``read_back``.
 
     :raises InstanceNotFound: no such live instance.
     :raises UnexpectedTaskStateError: the instance is not in an expected state.
@@ -161,7 +163,7 @@ def instance_update(instance_uuid, values, expected_task_state=None,
                 else expected_vm_state)
         if action_event:
             _record_event(session, instance_uuid, action_event)
-        return _fetch(session, instance_uuid)
+        return _fetch(session, instance_uuid) if read_back else None
 
 
 def _record_event(session, instance_uuid, action_event):

@@ -72,3 +72,26 @@ def test_a_delete_carries_the_end_of_its_event(conf, cap, messages):
     def destroy(api, ctx):
         api.instance_destroy(ctx, 'u', dict(_START, result='Success'))
     assert _messages(conf, destroy, cap=cap) == messages
+
+
+def _update_call(conf, cap=None):
+    """``(version, kwargs)`` of the call an update that needs no read-back makes."""
+    conf.set_override('conductor', cap, group='upgrade_levels')
+    api = rpcapi.ConductorAPI()
+    call_context = type(api.client.prepare())
+    with mock.patch.object(call_context, 'call', autospec=True) as call:
+        api.instance_update(context.get_admin_context(), 'u', {'task_state': 'spawning'},
+                            action_event=_START, read_back=False)
+    sender = call.call_args.args[0]
+    return sender.target.version, call.call_args.kwargs
+
+
+def test_an_update_whose_result_is_unused_asks_for_no_read_back(conf):
+    version, kwargs = _update_call(conf)
+    assert version == '1.2' and kwargs['read_back'] is False
+    assert kwargs['action_event'] == _START
+
+
+def test_a_conductor_capped_at_1_1_reads_the_instance_back_anyway(conf):
+    version, kwargs = _update_call(conf, cap='1.1')
+    assert version == '1.1' and 'read_back' not in kwargs

@@ -92,3 +92,9 @@ def test_a_delete_records_the_end_of_its_event(building, action):
         'result': 'Success'})
     (event,) = _events(action)
     assert event['result'] == 'Success'
+
+
+def test_an_update_without_read_back_answers_none_and_still_updates(building):
+    assert instances.instance_update('inst-1', {'task_state': 'spawning'},
+                                     read_back=False) is None
+    assert instances.instance_get('inst-1')['task_state'] == 'spawning'
