@@ -106,8 +106,13 @@ class ConductorAPI:
                           code=code, message=message, details=details, host=host)
 
     def action_event_start(self, context, instance_uuid, request_id, event, host):
-        """Record the start of a step of an action; a cast."""
-        self.client.prepare().cast(context, 'action_event_start', instance_uuid=instance_uuid,
+        """Record the start of a step of an action.
+
+        A call: its end, sent later, is a cast that another conductor worker
+        may take at once, and must not overtake the start (it would find no
+        event to end, or deadlock with the start's insert on the action).
+        """
+        self.client.prepare().call(context, 'action_event_start', instance_uuid=instance_uuid,
                                    request_id=request_id, event=event, host=host)
 
     def action_event_finish(self, context, instance_uuid, request_id, event, host, result,

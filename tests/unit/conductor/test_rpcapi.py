@@ -55,9 +55,15 @@ def test_a_state_change_and_its_event_are_one_message(conf):
     assert _messages(conf, _update(_START)) == [('call', 'instance_update')]
 
 
-def test_a_conductor_capped_at_1_0_gets_an_event_start_cast_first(conf):
+def test_a_conductor_capped_at_1_0_gets_the_event_start_first(conf):
     assert _messages(conf, _update(_START), cap='1.0') == [
-        ('cast', 'action_event_start'), ('call', 'instance_update')]
+        ('call', 'action_event_start'), ('call', 'instance_update')]
+
+
+def test_an_event_start_is_recorded_before_the_step_goes_on(conf):
+    def start(api, ctx):
+        api.action_event_start(ctx, 'u', 'req-1', _START['event'], _START['host'])
+    assert _messages(conf, start) == [('call', 'action_event_start')]
 
 
 def test_a_conductor_capped_at_1_0_gets_an_event_end_cast_after(conf):
