@@ -106,4 +106,4 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         _network_api().deallocate_for_instance(context, instance_uuid)
 
     def network_get(self, context, instance_uuid):
-        return _network_api().get_addresses([instance_uuid]).get(instance_uuid, [])
+        return _network_api().get_network_info(instance_uuid)

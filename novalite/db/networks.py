@@ -32,8 +32,6 @@ _NET = models.Network
 _IP = models.FixedIP
 _INSTANCES = models.Instance.__table__
 _MAX_ATTEMPTS = 50
-# SQLite allows 999 bound parameters per statement in old builds.
-_IN_CHUNK = 500
 
 
 class NoMoreFixedIps(exception.NovaliteException):
@@ -202,17 +200,9 @@ def fixed_ip_release(instance_uuid):
         return released
 
 
-def fixed_ips_by_instances(instance_uuids):
-    """``{instance_uuid: [(fixed_ip dict, network dict), ...]}`` in one query per chunk."""
-    found = {}
-    uuids = list(dict.fromkeys(instance_uuids))
+def network_info_get(instance_uuid):
+    """The instance's network info cache; ``[]`` if it holds no address or is gone."""
     with engine.reader() as session:
-        for start in range(0, len(uuids), _IN_CHUNK):
-            chunk = uuids[start:start + _IN_CHUNK]
-            rows = session.execute(
-                sa.select(_IP, _NET).join(_NET, _NET.id == _IP.network_id)
-                .where(_IP.instance_uuid.in_(chunk)).order_by(_IP.id)).all()
-            for ip_row, net_row in rows:
-                found.setdefault(ip_row.instance_uuid, []).append(
-                    (_ip_dict(ip_row), _network_dict(net_row)))
-    return found
+        cached = session.execute(sa.select(_INSTANCES.c.network_info)
+                                 .where(_INSTANCES.c.uuid == instance_uuid)).scalar()
+    return json.loads(cached) if cached else []

@@ -46,10 +46,6 @@ def deallocate_for_instance(context, instance_uuid):
         LOG.info("Released %d fixed IP(s) of instance %s", released, instance_uuid)
 
 
-def get_addresses(instance_uuids):
-    """``{uuid: network_info}`` of many instances in one query (API listings).
-
-    Instances holding no address are absent from the result.
-    """
-    found = db_networks.fixed_ips_by_instances(instance_uuids)
-    return {uuid: model.network_info(pairs) for uuid, pairs in found.items()}
+def get_network_info(instance_uuid):
+    """The instance's ``network_info`` (empty when it holds no address, or is gone)."""
+    return db_networks.network_info_get(instance_uuid)

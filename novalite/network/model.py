@@ -34,11 +34,6 @@ def vif(fixed_ip, network):
             'ips': [{'address': fixed_ip['address'], 'version': version}]}
 
 
-def network_info(pairs):
-    """``network_info`` from ``(fixed_ip, network)`` dict pairs."""
-    return [vif(fixed_ip, network) for fixed_ip, network in pairs]
-
-
 def fixed_addresses(info):
     """Every fixed IP address in a ``network_info``, in vif order."""
     return [ip['address'] for item in info for ip in item['ips']]

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from novalite import exception
+from novalite.db import engine, models
 from novalite.db import instances as db_instances
 from novalite.db import networks as db_networks
 from novalite.network import api, model
@@ -72,14 +73,6 @@ def test_release_frees_the_address_for_reuse(sqlite_db, net_conf):
     assert model.fixed_addresses(newcomer)[0] in addresses
 
 
-def test_get_addresses_lists_many_instances_at_once(sqlite_db, net_conf):
-    holders = [new_uuid() for _ in range(3)]
-    allocated = {h: api.allocate_for_instance(None, h, 'host1', conf=net_conf)
-                 for h in holders}
-    found = api.get_addresses([*holders, new_uuid()])
-    assert found == allocated
-
-
 def test_concurrent_allocations_never_share_an_address(sqlite_db, net_conf):
     api.ensure_network(net_conf)
     instances = [new_uuid() for _ in range(4)]
@@ -98,7 +91,9 @@ def test_concurrent_allocations_of_one_instance_keep_one_address(sqlite_db, net_
             lambda _: api.allocate_for_instance(None, instance, 'host1', conf=net_conf),
             range(4)))
     assert len({model.fixed_addresses(info)[0] for info in infos}) == 1
-    assert len(api.get_addresses([instance])[instance]) == 1
+    with engine.reader() as session:
+        held = session.query(models.FixedIP).filter_by(instance_uuid=instance).count()
+    assert held == 1
 
 
 def _instance_row():
@@ -119,3 +114,14 @@ def test_release_empties_the_instance_network_info_cache(sqlite_db, net_conf):
     api.allocate_for_instance(None, instance, 'host1', conf=net_conf)
     api.deallocate_for_instance(None, instance)
     assert db_instances.instance_get(instance)['network_info'] == []
+    assert api.get_network_info(instance) == []
+
+
+def test_network_info_is_read_from_the_instance_cache(sqlite_db, net_conf):
+    instance = _instance_row()
+    info = api.allocate_for_instance(None, instance, 'host1', conf=net_conf)
+    assert api.get_network_info(instance) == info
+
+
+def test_network_info_of_an_unknown_instance_is_empty(sqlite_db, net_conf):
+    assert api.get_network_info(new_uuid()) == []
