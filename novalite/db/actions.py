@@ -58,12 +58,14 @@ def action_finish(instance_uuid, request_id, message=None):
             row.message = message[:255]
 
 
+@engine.retry_on_deadlock
 def event_start(instance_uuid, request_id, event, host=None):
     """Record the start of a step of an action. :raises InstanceActionNotFound:"""
     with engine.writer() as session:
         record_event(session, instance_uuid, request_id, event, host)
 
 
+@engine.retry_on_deadlock
 def event_finish_named(instance_uuid, request_id, event, host, result, traceback=None):
     """Close the open ``event`` of ``host``. :raises InstanceActionNotFound:"""
     with engine.writer() as session:

@@ -72,6 +72,7 @@ def claim(consumer_id, node_id, resources):
         return True
 
 
+@engine.retry_on_deadlock
 def release(consumer_id, node_id=None):
     """Drop a consumer's allocations (on one node, or all); returns how many."""
     with engine.writer() as session:

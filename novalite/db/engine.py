@@ -6,6 +6,7 @@ Every DB API function opens its transaction with :func:`writer` or
 
 import contextlib
 
+from oslo_db import api as oslo_db_api
 from oslo_db.sqlalchemy import enginefacade
 from sqlalchemy import event
 
@@ -88,6 +89,14 @@ def _current():
     if _manager is None:
         configure()
     return _manager
+
+
+# For writers that concurrent requests run on the same rows (an instance's
+# steps, its action's events, a node's usage): MariaDB and PostgreSQL abort
+# one side of a deadlock, and the whole transaction is safe to run again.
+retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True,
+                                              retry_interval=0.1, max_retry_interval=1,
+                                              jitter=True)
 
 
 @contextlib.contextmanager

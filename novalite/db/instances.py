@@ -99,6 +99,7 @@ def _fetch_many(session, instance_uuids):
     return {row['uuid']: _as_instance(row) for row in rows}
 
 
+@engine.retry_on_deadlock
 def instances_place(placements):
     """Record the (host, node, zone) chosen for each scheduling instance, in one transaction.
 
@@ -127,6 +128,7 @@ def instance_get(instance_uuid, read_deleted=False):
         return _fetch(session, instance_uuid, read_deleted)
 
 
+@engine.retry_on_deadlock
 def instance_update(instance_uuid, values, expected_task_state=None,
                     expected_vm_state=None, expected_host=None, action_event=None,
                     read_back=True):
@@ -182,6 +184,7 @@ def _expect(statement, column, expected):
     return statement.where(sa.or_(*conditions))
 
 
+@engine.retry_on_deadlock
 def instance_destroy(instance_uuid, action_event=None):
     """Soft-delete an instance (vm_state ``deleted``).
 

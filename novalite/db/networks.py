@@ -192,6 +192,7 @@ def _release_rows(session, *criteria):
     ).rowcount
 
 
+@engine.retry_on_deadlock
 def fixed_ip_release(instance_uuid):
     """Free every address ``instance_uuid`` holds; returns how many. Idempotent."""
     with engine.writer() as session:

@@ -1,6 +1,7 @@
 """Instance action events, recorded by casts that may arrive in any order."""
 
 import pytest
+from oslo_db import exception as db_exc
 
 from novalite import exception
 from novalite.db import actions, instances
@@ -98,3 +99,19 @@ def test_an_update_without_read_back_answers_none_and_still_updates(building):
     assert instances.instance_update('inst-1', {'task_state': 'spawning'},
                                      read_back=False) is None
     assert instances.instance_get('inst-1')['task_state'] == 'spawning'
+
+
+def test_a_state_change_that_deadlocks_runs_again_whole(building, action, monkeypatch):
+    real_record = actions.record_event
+    attempts = []
+
+    def deadlock_once(session, *args, **kwargs):
+        attempts.append(args)
+        if len(attempts) == 1:
+            raise db_exc.DBDeadlock()
+        return real_record(session, *args, **kwargs)
+
+    monkeypatch.setattr(actions, 'record_event', deadlock_once)
+    assert _spawn(_BUILD_EVENT)['task_state'] == 'spawning'
+    assert len(attempts) == 2
+    assert len(_events(action)) == 1
