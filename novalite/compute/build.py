@@ -154,7 +154,8 @@ class Builder:
         try:
             self.conductor.network_deallocate(context, uuid)
             self.conductor.instance_update(context, uuid, {
-                'vm_state': vm_states.ERROR, 'task_state': None, 'host': None, 'node': None})
+                'vm_state': vm_states.ERROR, 'task_state': None, 'host': None, 'node': None},
+                read_back=False)
         except exception.InstanceNotFound:
             pass
 
@@ -163,6 +164,7 @@ class Builder:
         self._fault(context, instance['uuid'], exc)
         try:
             self.conductor.instance_update(context, instance['uuid'],
-                                           {'vm_state': vm_states.ERROR, 'task_state': None})
+                                           {'vm_state': vm_states.ERROR, 'task_state': None},
+                                           read_back=False)
         except exception.InstanceNotFound:
             pass

@@ -190,7 +190,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
                 return
             try:
                 self.conductor.instance_update(context, uuid, dict(final_values, task_state=None),
-                                               expected_task_state=task_state)
+                                               expected_task_state=task_state, read_back=False)
             except _GONE:
                 LOG.info('Instance %s changed during %s', uuid, event)
 
@@ -246,7 +246,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         expected = None if clear_task_state else [None]
         try:
             self.conductor.instance_update(context, instance['uuid'], values,
-                                           expected_task_state=expected)
+                                           expected_task_state=expected, read_back=False)
         except _GONE:
             LOG.debug('Instance %s changed while syncing its power state', instance['uuid'])
 
