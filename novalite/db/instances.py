@@ -21,7 +21,6 @@ _TABLE = _INST.__table__
 _JSON_FIELDS = {'flavor': 'flavor', 'system_metadata': 'system_metadata',
                 'request_spec': 'request_spec', 'user_metadata': 'metadata',
                 'network_info': 'network_info'}
-_JSON_EMPTY = {'network_info': '[]'}
 _DATETIME_FIELDS = frozenset(column.key for column in _INST.__table__.columns
                              if isinstance(column.type, sa.DateTime))
 # The instance dict every service passes around leaves out the request spec:
@@ -41,7 +40,7 @@ def _as_instance(columns):
     values = models.json_ready(columns)
     for column, key in _JSON_FIELDS.items():
         if column in values:
-            values[key] = orjson.loads(values.pop(column) or _JSON_EMPTY.get(column, '{}'))
+            values[key] = orjson.loads(values.pop(column))
     values['name'] = 'instance-' + values['uuid']
     return values
 

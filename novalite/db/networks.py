@@ -157,28 +157,33 @@ def _cache_network_info(session, instance_uuid, network_info):
                     .values(network_info=json.dumps(network_info)))
 
 
+def _network_info(held_row, network):
+    return [model.vif(_ip_dict(held_row), network)]
+
+
 def fixed_ip_allocate(network, instance_uuid):
-    """The fixed IP of ``instance_uuid`` in ``network``, claiming a free one if it holds none.
+    """Give ``instance_uuid`` a fixed IP in ``network`` unless it holds one.
 
     :param network: the network's dict, as :func:`network_ensure` returns it.
-    :returns: dict with ``address``, ``port_id``, ``mac_address``, ...
+    :returns: the ``network_info`` of the address held, as cached on the instance.
     :raises NoMoreFixedIps: every address of the network is taken.
     """
     network_id = network['id']
     with engine.reader() as session:
         held = _held(session, instance_uuid)
         if held:
-            return _ip_dict(held[0])
+            return _network_info(held[0], network)
     for _attempt in range(_MAX_ATTEMPTS):
         with engine.writer() as session:
             _lock_network(session, network_id)
             held = _held(session, instance_uuid)
             if held:
-                return _ip_dict(held[0])
+                return _network_info(held[0], network)
             claimed = _claim(session, network_id, instance_uuid)
             if claimed is not None:
-                _cache_network_info(session, instance_uuid, [model.vif(claimed, network)])
-                return claimed
+                network_info = [model.vif(claimed, network)]
+                _cache_network_info(session, instance_uuid, network_info)
+                return network_info
         # Only a writer that skips the network lock (an operator's UPDATE)
         # can take the row between our SELECT and UPDATE.
         LOG.debug("Lost the race for a fixed IP for %s; retrying", instance_uuid)

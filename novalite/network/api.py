@@ -33,10 +33,10 @@ def allocate_for_instance(context, instance_uuid, host, conf=None):
     :raises Invalid: the ``[network]`` options are malformed.
     """
     network = ensure_network(conf)
-    fixed_ip = db_networks.fixed_ip_allocate(network, instance_uuid)
+    network_info = db_networks.fixed_ip_allocate(network, instance_uuid)
     LOG.info("Instance %s on host %s has fixed IP %s", instance_uuid, host,
-             fixed_ip['address'])
-    return [model.vif(fixed_ip, network)]
+             model.fixed_addresses(network_info)[0])
+    return network_info
 
 
 def deallocate_for_instance(context, instance_uuid):
