@@ -30,3 +30,13 @@ def db(conf, tmp_path):
     migration.db_sync()
     yield engine
     engine.configure('sqlite://')
+
+
+@pytest.fixture
+def net_conf(conf):
+    """A /29: five usable addresses besides the gateway, so exhaustion is quick."""
+    conf.set_override('cidr', '10.250.0.0/29', group='network')
+    conf.set_override('dns_servers', ['10.250.0.6', '192.0.2.53'], group='network')
+    conf.set_override('mtu', 1400, group='network')
+    yield conf
+    conf.reset()

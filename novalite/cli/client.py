@@ -21,7 +21,6 @@ import re
 import orjson
 import requests
 
-from novalite.cli import flavors, hypervisors, images, servers, services, versions
 from novalite.cli.exceptions import (  # noqa: F401 - re-exported for callers
     ClientError,
     CommunicationError,
@@ -29,6 +28,7 @@ from novalite.cli.exceptions import (  # noqa: F401 - re-exported for callers
     NoUniqueMatch,
     fault_message,
 )
+from novalite.cli.managers import flavors, hypervisors, images, servers, services, versions
 
 LOG = logging.getLogger(__name__)
 

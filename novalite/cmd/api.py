@@ -12,8 +12,8 @@ class APIService(oslo_service.ServiceBase):
     """The WSGI server as an oslo.service service, for signal handling and drain."""
 
     def __init__(self):
-        from novalite.api import app, server
-        self.server = server.WSGIServer(app.load_app(), CONF.api.listen, CONF.api.port,
+        from novalite.api import app, wsgi_server
+        self.server = wsgi_server.WSGIServer(app.load_app(), CONF.api.listen, CONF.api.port,
                                         CONF.api.wsgi_pool_size)
 
     def start(self):

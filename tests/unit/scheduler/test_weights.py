@@ -5,7 +5,7 @@ import pytest
 from novalite import exception
 from novalite.scheduler import weights
 from novalite.scheduler.weights import num_instances, resources
-from tests.unit.scheduler.conftest import make_state, parse
+from tests.functional.scheduler.conftest import make_state, parse
 
 
 def test_normalize_maps_smallest_to_0_and_largest_to_1():

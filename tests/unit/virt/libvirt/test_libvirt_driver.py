@@ -8,8 +8,9 @@ import os
 import threading
 import xml.etree.ElementTree as ET
 
-import libvirt
 import pytest
+
+libvirt = pytest.importorskip('libvirt', reason='libvirt-python is the [libvirt] extra')
 
 from novalite import exception
 from novalite.virt import power_state

@@ -1,6 +1,8 @@
 """Host: lifecycle event mapping and reconnecting a dropped connection."""
 
-import libvirt
+import pytest
+
+libvirt = pytest.importorskip('libvirt', reason='libvirt-python is the [libvirt] extra')
 
 from novalite.virt import power_state
 from novalite.virt.libvirt import host

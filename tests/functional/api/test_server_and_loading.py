@@ -6,7 +6,7 @@ from eventlet.green.http import client as http_client
 
 from novalite import exception
 from novalite.api import app as api_app
-from novalite.api import server as api_server
+from novalite.api import wsgi_server
 
 
 def _slow_app(environ, start_response):
@@ -23,7 +23,7 @@ def _get(port, query=''):
 
 
 def test_port_zero_binds_a_free_port_and_serves():
-    server = api_server.WSGIServer(_slow_app, '127.0.0.1', 0, 10)
+    server = wsgi_server.WSGIServer(_slow_app, '127.0.0.1', 0, 10)
     server.start()
     try:
         assert server.port != 0
@@ -34,7 +34,7 @@ def test_port_zero_binds_a_free_port_and_serves():
 
 
 def test_stop_lets_requests_in_flight_finish_and_refuses_new_ones():
-    server = api_server.WSGIServer(_slow_app, '127.0.0.1', 0, 10)
+    server = wsgi_server.WSGIServer(_slow_app, '127.0.0.1', 0, 10)
     server.start()
     in_flight = eventlet.spawn(_get, server.port, '0.3')
     eventlet.sleep(0.1)

@@ -7,7 +7,7 @@ import pytest
 from novalite.db import actions as db_actions
 from novalite.db import instances as db_instances
 from novalite.db import keypairs as db_keypairs
-from tests.unit.api.conftest import boot_body
+from tests.functional.api.conftest import boot_body
 
 
 def _all():

@@ -3,7 +3,7 @@
 import pytest
 
 from novalite.db import services as db_services
-from tests.unit.api.conftest import make_instance
+from tests.functional.api.conftest import make_instance
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.db import actions as db_actions
 from novalite.db import instances as db_instances
-from tests.unit.api.conftest import make_instance
+from tests.functional.api.conftest import make_instance
 
 
 @pytest.fixture

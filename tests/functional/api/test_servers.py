@@ -8,7 +8,7 @@ from novalite.db import actions as db_actions
 from novalite.db import instances as db_instances
 from novalite.db import services as db_services
 from novalite.db.models import utcnow
-from tests.unit.api.conftest import make_instance
+from tests.functional.api.conftest import make_instance
 
 
 @pytest.fixture

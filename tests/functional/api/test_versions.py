@@ -15,7 +15,7 @@ def test_root_lists_v2_and_v21_with_the_microversion_range(api):
 
 
 def test_root_is_served_without_a_token(wsgi_app):
-    from tests.unit.api.conftest import Client
+    from tests.functional.api.conftest import Client
     assert Client(wsgi_app, token=None).get('/').status_int == 200
 
 

@@ -12,7 +12,7 @@ from novalite.db import instances as db_instances
 from novalite.db import services as db_services
 from novalite.db.models import utcnow
 from novalite.scheduler import host_manager
-from tests.unit.scheduler.conftest import FLAVOR, add_host, new_uuid
+from tests.functional.scheduler.conftest import FLAVOR, add_host, new_uuid
 
 
 class FakeClock:
@@ -164,7 +164,7 @@ def test_enabling_a_disabled_service_is_seen_at_once(db):
 
 
 def test_consume_and_release_move_usage_and_count(conf):
-    from tests.unit.scheduler.conftest import make_state
+    from tests.functional.scheduler.conftest import make_state
     state = make_state()
     need = {'vcpus': 1, 'memory_mb': 512, 'disk_gb': 10}
     state.consume(need)
@@ -185,7 +185,7 @@ def _row(state, **used):
 
 
 def test_a_refresh_during_a_claim_keeps_the_claim_counted(conf):
-    from tests.unit.scheduler.conftest import make_state
+    from tests.functional.scheduler.conftest import make_state
     state = make_state()
     need = {'vcpus': 1, 'memory_mb': 512, 'disk_gb': 10}
     state.begin_claim(need)
@@ -197,7 +197,7 @@ def test_a_refresh_during_a_claim_keeps_the_claim_counted(conf):
 
 
 def test_a_refused_claim_gives_its_resources_back(conf):
-    from tests.unit.scheduler.conftest import make_state
+    from tests.functional.scheduler.conftest import make_state
     state = make_state()
     need = {'vcpus': 1, 'memory_mb': 512, 'disk_gb': 10}
     state.begin_claim(need)

@@ -1,7 +1,7 @@
 """The image proxy, availability zones, key pairs and limits."""
 
 from novalite.db import services as db_services
-from tests.unit.api.conftest import boot_body, make_instance
+from tests.functional.api.conftest import boot_body, make_instance
 
 PUBLIC_KEY = ('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ7x2K2xXj3eW1m8pS0kq4cW7u0Ck7fQn1mS8Yx'
               'kL1pZ demo@example')

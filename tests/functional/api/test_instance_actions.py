@@ -2,7 +2,7 @@
 
 from novalite.db import actions as db_actions
 from novalite.db import instances as db_instances
-from tests.unit.api.conftest import make_instance
+from tests.functional.api.conftest import make_instance
 
 
 def _with_failed_event(server):

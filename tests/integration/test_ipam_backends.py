@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from novalite.db import engine, models
 from novalite.network import api, model
-from tests.unit.network.conftest import create_schema
+from tests.functional.network.conftest import create_schema
 
 DATABASE = 'novalite_ipam_test'
 # Server URLs without a database, and the statement that makes ours.

@@ -16,7 +16,7 @@ from novalite.scheduler.filters import (
     image_props_filter,
     resource_filter,
 )
-from tests.unit.scheduler.conftest import add_host, make_state, new_uuid, parse
+from tests.functional.scheduler.conftest import add_host, make_state, new_uuid, parse
 
 
 @pytest.fixture

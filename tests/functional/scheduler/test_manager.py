@@ -6,7 +6,7 @@ import pytest
 from novalite import context, exception, rpc
 from novalite.scheduler import manager as scheduler_manager
 from novalite.scheduler import rpcapi
-from tests.unit.scheduler.conftest import add_host, make_spec, new_uuid
+from tests.functional.scheduler.conftest import add_host, make_spec, new_uuid
 
 
 @pytest.fixture

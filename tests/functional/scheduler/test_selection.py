@@ -8,7 +8,7 @@ from novalite import exception
 from novalite.db import claims
 from novalite.db import services as db_services
 from novalite.scheduler import selection
-from tests.unit.scheduler.conftest import add_host, make_spec, new_uuid
+from tests.functional.scheduler.conftest import add_host, make_spec, new_uuid
 
 ONE_GB = {'memory_mb': 1024}
 
