@@ -8,8 +8,9 @@ the handler and stamps the version headers on the response. Errors propagate
 as exceptions to the fault wrapper.
 
 :func:`urlmap_factory` is the paste composite that mounts the versions
-document at ``/`` and the router at ``/v2.1`` (and ``/v2``, the legacy
-endpoint, which speaks 2.0 and ignores version headers).
+document at ``/``, each endpoint's own version document at ``/v2.1`` and
+``/v2`` (no token needed, as in Nova) and the router below them (``/v2`` is
+the legacy endpoint, which speaks 2.0 and ignores version headers).
 """
 
 import time
@@ -104,8 +105,20 @@ def versions_factory(global_conf, **local_conf):
     return versions.VersionsApp()
 
 
+def version_factory(global_conf, **local_conf):
+    """Paste app factory of one endpoint's version document (``/v2.1``, ``/v2``)."""
+    from novalite.api import versions
+    return versions.EndpointVersionApp()
+
+
 class URLMap:
-    """Dispatch on the longest matching path prefix, shifting it into SCRIPT_NAME."""
+    """Dispatch on the longest matching path prefix, shifting it into SCRIPT_NAME.
+
+    A prefix matches the path itself and everything below it; one written
+    ``/v2.1/+`` (as in Nova's api-paste.ini) matches only paths below ``/v2.1/``,
+    so the bare ``/v2.1`` and ``/v2.1/`` can go to a version document served
+    without a token, where keystoneauth's discovery looks for it.
+    """
 
     def __init__(self, apps):
         self.apps = sorted(apps.items(), key=lambda item: len(item[0]), reverse=True)
@@ -113,16 +126,24 @@ class URLMap:
     def __call__(self, environ, start_response):
         path = environ.get('PATH_INFO', '') or '/'
         for prefix, app in self.apps:
-            if prefix == '/':
-                if path == '/':
-                    return app(environ, start_response)
-                continue
-            if path == prefix or path.startswith(prefix + '/'):
-                environ['SCRIPT_NAME'] = environ.get('SCRIPT_NAME', '') + prefix
-                environ['PATH_INFO'] = path[len(prefix):]
+            mount = self._mount(prefix, path)
+            if mount is not None:
+                environ['SCRIPT_NAME'] = environ.get('SCRIPT_NAME', '') + mount
+                environ['PATH_INFO'] = path[len(mount):]
                 return app(environ, start_response)
         from novalite.api import versions
         return versions.VersionsApp(multiple_choices=True)(environ, start_response)
+
+    @staticmethod
+    def _mount(prefix, path):
+        """The part of ``path`` that ``prefix`` mounts, or None when it does not match."""
+        if prefix == '/':
+            return '' if path == '/' else None
+        if prefix.endswith('/+'):
+            mount = prefix[:-2]
+            return mount if len(path) > len(mount) + 1 and path.startswith(mount + '/') \
+                else None
+        return prefix if path == prefix or path.startswith(prefix + '/') else None
 
 
 def urlmap_factory(loader, global_conf, **local_conf):

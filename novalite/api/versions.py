@@ -52,6 +52,13 @@ def _media_types(version_id):
              'type': f'application/vnd.openstack.compute+json;version={version_id[1:]}'}]
 
 
+class EndpointVersionApp:
+    """``GET /v2.1`` or ``/v2.1/`` (and ``/v2``): the endpoint's document, without a token."""
+
+    def __call__(self, environ, start_response):
+        return show(webob.Request(environ))(environ, start_response)
+
+
 def show(req):
     """``GET /v2.1/``: this endpoint's version document."""
     base = req.application_url.rstrip('/')

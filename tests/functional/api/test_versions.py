@@ -89,3 +89,18 @@ def test_endpoint_with_the_callers_project_id_serves_the_version_document(api):
     resp = api.get('/v2.1/demo')
     assert resp.status_int == 200
     assert resp.json['version']['id'] == 'v2.1'
+
+
+@pytest.mark.parametrize('path', ['/v2.1', '/v2.1/', '/v2', '/v2/'])
+def test_endpoint_version_document_is_served_without_a_token(wsgi_app, path):
+    from tests.functional.api.conftest import Client
+    resp = Client(wsgi_app, token=None).get(path)
+    assert resp.status_int == 200
+    assert resp.json['version']['id'] == ('v2.1' if path.startswith('/v2.1') else 'v2.0')
+
+
+def test_resources_below_the_endpoint_still_need_a_token(wsgi_app):
+    from tests.functional.api.conftest import Client
+    resp = Client(wsgi_app, token=None).get('/v2.1/servers')
+    assert resp.status_int == 204  # noauth2's token handshake, not the servers
+    assert 'servers' not in resp.text
