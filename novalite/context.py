@@ -25,13 +25,6 @@ class RequestContext(context.RequestContext):
     def from_dict(cls, values):
         return super().from_dict(values, is_admin=values.get('is_admin'))
 
-    def elevated(self):
-        ctx = self.__class__.from_dict(self.to_dict())
-        ctx.is_admin = True
-        if 'admin' not in ctx.roles:
-            ctx.roles = [*ctx.roles, 'admin']
-        return ctx
-
 
 def get_admin_context():
     return RequestContext(user_id=None, project_id=None, is_admin=True,

@@ -100,10 +100,6 @@ class MaxRetriesExceeded(NoValidHost):
     msg_fmt = "Exceeded maximum number of retries. %(reason)s"
 
 
-class RescheduledException(NovaliteException):
-    msg_fmt = "Build of instance %(instance_uuid)s was re-scheduled: %(reason)s"
-
-
 class BuildAbortException(NovaliteException):
     msg_fmt = "Build of instance %(instance_uuid)s aborted: %(reason)s"
 
@@ -133,10 +129,6 @@ class VersionNotAcceptable(NovaliteException):
 class InvalidAPIVersionString(Invalid):
     msg_fmt = ("API Version String %(version)s is of invalid format. "
                "Must be of format MajorNum.MinorNum.")
-
-
-class DBNotAllowed(NovaliteException):
-    msg_fmt = "%(binary)s attempted direct database access, which is not allowed"
 
 
 class SchedulerHostFilterNotFound(NotFound):
@@ -182,9 +174,3 @@ class KeyPairExists(Conflict):
 
 class InvalidKeypair(Invalid):
     msg_fmt = "Keypair data is invalid: %(reason)s"
-
-
-class InvalidRequest(Invalid):
-    """A request the schema accepts but novalite cannot honour as asked."""
-
-    msg_fmt = "The request is invalid."

@@ -11,9 +11,16 @@ from novalite.api import policy, servers, validation, wsgi
 from novalite.api.schemas import servers as schemas
 
 
-def _accepted(method):
+def _transition(name):
     def run(ctx, instance, body):
-        getattr(servers.COMPUTE, method)(ctx, instance)
+        servers.COMPUTE.act(ctx, instance, name)
+        return wsgi.empty_response(202)
+    return run
+
+
+def _locking(locked):
+    def run(ctx, instance, body):
+        servers.COMPUTE.set_locked(ctx, instance, locked)
         return wsgi.empty_response(202)
     return run
 
@@ -32,14 +39,14 @@ def _console_output(ctx, instance, body):
 
 # action -> (policy rule suffix, runner)
 _ACTIONS = {
-    'os-start': ('start', _accepted('start')),
-    'os-stop': ('stop', _accepted('stop')),
-    'pause': ('pause', _accepted('pause')),
-    'unpause': ('unpause', _accepted('unpause')),
-    'suspend': ('suspend', _accepted('suspend')),
-    'resume': ('resume', _accepted('resume')),
-    'lock': ('lock', _accepted('lock')),
-    'unlock': ('unlock', _accepted('unlock')),
+    'os-start': ('start', _transition('start')),
+    'os-stop': ('stop', _transition('stop')),
+    'pause': ('pause', _transition('pause')),
+    'unpause': ('unpause', _transition('unpause')),
+    'suspend': ('suspend', _transition('suspend')),
+    'resume': ('resume', _transition('resume')),
+    'lock': ('lock', _locking(True)),
+    'unlock': ('unlock', _locking(False)),
     'reboot': ('reboot', _reboot),
     'os-getConsoleOutput': ('console_output', _console_output),
 }

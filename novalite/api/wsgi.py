@@ -66,6 +66,11 @@ class Links:
                                         f'{urllib.parse.urlencode(params)}'}]
 
 
+def id_from_ref(ref):
+    """The id a ``flavorRef``, ``imageRef`` or image filter names: itself, or a URL's last part."""
+    return str(ref).rstrip('/').rsplit('/', 1)[-1]
+
+
 def limit_and_marker(params):
     """``(limit, marker)`` from validated query params, capped at ``[api] max_limit``."""
     limit = CONF.api.max_limit

@@ -10,7 +10,6 @@ DELETED = 'deleted'
 
 SCHEDULING = 'scheduling'
 NETWORKING = 'networking'
-BLOCK_DEVICE_MAPPING = 'block_device_mapping'
 SPAWNING = 'spawning'
 DELETING = 'deleting'
 POWERING_OFF = 'powering-off'

@@ -13,15 +13,10 @@ from novalite import exception
 from novalite.conductor import build
 from novalite.conf import CONF
 from novalite.db import actions, claims, instances, services
+from novalite.network import api as network_api
 from novalite.service import Manager
 
 LOG = logging.getLogger(__name__)
-
-
-def _network_api():
-    # Imported late: the network package is optional for the fake driver's scale runs.
-    from novalite.network import api
-    return api
 
 
 def _under_request(context, action_event):
@@ -78,7 +73,7 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
     def instance_destroy(self, context, instance_uuid, action_event=None):
         """Delete an instance for good: its claims, its addresses, then the row."""
         claims.release(instance_uuid)
-        _network_api().deallocate_for_instance(context, instance_uuid)
+        network_api.deallocate_for_instance(context, instance_uuid)
         instances.instance_destroy(instance_uuid, _under_request(context, action_event))
 
     def instance_fault_create(self, context, instance_uuid, code, message, details=None,
@@ -100,10 +95,10 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
             LOG.debug('No action %s on %s to record %s under', request_id, instance_uuid, event)
 
     def network_allocate(self, context, instance_uuid, host):
-        return _network_api().allocate_for_instance(context, instance_uuid, host)
+        return network_api.allocate_for_instance(context, instance_uuid, host)
 
     def network_deallocate(self, context, instance_uuid):
-        _network_api().deallocate_for_instance(context, instance_uuid)
+        network_api.deallocate_for_instance(context, instance_uuid)
 
     def network_get(self, context, instance_uuid):
-        return _network_api().get_network_info(instance_uuid)
+        return network_api.get_network_info(instance_uuid)

@@ -24,7 +24,6 @@ from oslo_log import log as logging
 from novalite import exception
 from novalite.db import engine, models
 from novalite.db.models import utcnow
-from novalite.network import model
 
 LOG = logging.getLogger(__name__)
 
@@ -157,14 +156,12 @@ def _cache_network_info(session, instance_uuid, network_info):
                     .values(network_info=json.dumps(network_info)))
 
 
-def _network_info(held_row, network):
-    return [model.vif(_ip_dict(held_row), network)]
-
-
-def fixed_ip_allocate(network, instance_uuid):
+def fixed_ip_allocate(network, instance_uuid, network_info_of):
     """Give ``instance_uuid`` a fixed IP in ``network`` unless it holds one.
 
     :param network: the network's dict, as :func:`network_ensure` returns it.
+    :param network_info_of: builds the ``network_info`` to cache from the
+        fixed IP's dict (the shape is :mod:`novalite.network`'s, not the table's).
     :returns: the ``network_info`` of the address held, as cached on the instance.
     :raises NoMoreFixedIps: every address of the network is taken.
     """
@@ -172,16 +169,16 @@ def fixed_ip_allocate(network, instance_uuid):
     with engine.reader() as session:
         held = _held(session, instance_uuid)
         if held:
-            return _network_info(held[0], network)
+            return network_info_of(_ip_dict(held[0]))
     for _attempt in range(_MAX_ATTEMPTS):
         with engine.writer() as session:
             _lock_network(session, network_id)
             held = _held(session, instance_uuid)
             if held:
-                return _network_info(held[0], network)
+                return network_info_of(_ip_dict(held[0]))
             claimed = _claim(session, network_id, instance_uuid)
             if claimed is not None:
-                network_info = [model.vif(claimed, network)]
+                network_info = network_info_of(claimed)
                 _cache_network_info(session, instance_uuid, network_info)
                 return network_info
         # Only a writer that skips the network lock (an operator's UPDATE)

@@ -33,7 +33,8 @@ def allocate_for_instance(context, instance_uuid, host, conf=None):
     :raises Invalid: the ``[network]`` options are malformed.
     """
     network = ensure_network(conf)
-    network_info = db_networks.fixed_ip_allocate(network, instance_uuid)
+    network_info = db_networks.fixed_ip_allocate(
+        network, instance_uuid, lambda fixed_ip: [model.vif(fixed_ip, network)])
     LOG.info("Instance %s on host %s has fixed IP %s", instance_uuid, host,
              model.fixed_addresses(network_info)[0])
     return network_info

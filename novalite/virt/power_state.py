@@ -6,12 +6,3 @@ PAUSED = 3
 SHUTDOWN = 4
 CRASHED = 6
 SUSPENDED = 7
-
-NAMES = {
-    NOSTATE: 'pending',
-    RUNNING: 'running',
-    PAUSED: 'paused',
-    SHUTDOWN: 'shutdown',
-    CRASHED: 'crashed',
-    SUSPENDED: 'suspended',
-}

@@ -7,6 +7,9 @@ import pytest
 
 from novalite import context, exception
 from novalite.compute import api as compute_api
+from novalite.compute import create as compute_create
+from novalite.compute import delete as compute_delete
+from novalite.compute.create_request import CreateRequest
 from novalite.db import actions, claims, flavors, instances, services
 from novalite.image import local as local_image
 
@@ -48,9 +51,10 @@ def _live_host(host='host1'):
         'memory_mb': 4096, 'local_gb': 40})
 
 
-def _create(compute, ctx, image, **kwargs):
+def _create(compute, ctx, image, flavor_id='1', **kwargs):
     kwargs.setdefault('name', 'web')
-    return compute.create(ctx, '1', image['id'], **kwargs)
+    kwargs.setdefault('max_count', kwargs.get('min_count', 1))
+    return compute.create(ctx, CreateRequest(flavor_id, image['id'], **kwargs))
 
 
 def test_create_writes_instances_and_hands_over_one_build(compute, ctx, flavor, image):
@@ -107,16 +111,16 @@ def test_invalid_requests_create_nothing(compute, ctx, flavor, image, kwargs, me
 
 def test_unknown_flavor_and_image_are_invalid(compute, ctx, flavor, image):
     with pytest.raises(exception.Invalid, match='flavorRef'):
-        compute.create(ctx, '9', image['id'])
+        _create(compute, ctx, image, flavor_id='9')
     with pytest.raises(exception.Invalid, match='image'):
-        compute.create(ctx, '1', UUID)
+        _create(compute, ctx, {'id': UUID})
 
 
 def test_inactive_image_is_invalid(compute, ctx, flavor):
     compute._image_service = mock.Mock(show=mock.Mock(return_value={
         'id': UUID, 'status': 'queued'}))
     with pytest.raises(exception.Invalid, match='not active'):
-        compute.create(ctx, '1', UUID)
+        _create(compute, ctx, {'id': UUID})
 
 
 @pytest.mark.parametrize('name, hostname', [
@@ -127,11 +131,11 @@ def test_inactive_image_is_invalid(compute, ctx, flavor):
     ('a' * 80, 'a' * 63),
 ])
 def test_hostnames_are_sanitized_from_names(name, hostname):
-    assert compute_api.sanitize_hostname(name, 'fallback') == hostname
+    assert compute_create.sanitize_hostname(name, 'fallback') == hostname
 
 
 def test_generated_passwords_have_the_configured_length(conf):
-    assert len(compute_api.generate_password()) == conf.api.password_length
+    assert len(compute_create.generate_password()) == conf.api.password_length
 
 
 def test_get_hides_other_projects_servers_from_users_but_not_admins(compute, ctx, flavor,
@@ -149,9 +153,9 @@ def test_delete_of_unscheduled_instance_is_local_and_frees_everything(compute, c
     created, _ = _create(compute, ctx, image)
     uuid = created[0]['uuid']
     claims.claim(uuid, node['id'], {'vcpus': 1, 'memory_mb': 512, 'disk_gb': 1})
-    with mock.patch.object(compute_api, '_network_api') as network:
+    with mock.patch.object(compute_delete, 'network_api') as network:
         compute.delete(ctx, instances.instance_get(uuid))
-    network.return_value.deallocate_for_instance.assert_called_once_with(ctx, uuid)
+    network.deallocate_for_instance.assert_called_once_with(ctx, uuid)
     with pytest.raises(exception.InstanceNotFound):
         instances.instance_get(uuid)
     assert claims.allocations_get_by_consumer(uuid) == []
@@ -184,7 +188,7 @@ def test_stop_sets_task_state_and_casts(compute, ctx, flavor, image):
     created, _ = _create(compute, ctx, image)
     uuid = created[0]['uuid']
     instances.instance_update(uuid, {'host': 'host1', 'vm_state': 'active', 'task_state': None})
-    compute.stop(ctx, instances.instance_get(uuid))
+    compute.act(ctx, instances.instance_get(uuid), 'stop')
     assert instances.instance_get(uuid)['task_state'] == 'powering-off'
     compute.compute_rpcapi.stop_instance.assert_called_once()
 
@@ -194,7 +198,7 @@ def test_start_of_an_active_server_is_invalid_state(compute, ctx, flavor, image)
     uuid = created[0]['uuid']
     instances.instance_update(uuid, {'host': 'host1', 'vm_state': 'active', 'task_state': None})
     with pytest.raises(exception.InstanceInvalidState):
-        compute.start(ctx, instances.instance_get(uuid))
+        compute.act(ctx, instances.instance_get(uuid), 'start')
 
 
 def test_losing_a_race_for_the_task_state_is_a_conflict(compute, ctx, flavor, image):
@@ -202,6 +206,6 @@ def test_losing_a_race_for_the_task_state_is_a_conflict(compute, ctx, flavor, im
     uuid = created[0]['uuid']
     instances.instance_update(uuid, {'host': 'host1', 'vm_state': 'active', 'task_state': None})
     stale = instances.instance_get(uuid)
-    compute.pause(ctx, stale)
+    compute.act(ctx, stale, 'pause')
     with pytest.raises(exception.InstanceInvalidState):
-        compute.suspend(ctx, stale)
+        compute.act(ctx, stale, 'suspend')

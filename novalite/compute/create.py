@@ -1,0 +1,147 @@
+"""Creating servers: a checked request becomes instance rows and one build.
+
+The rows are written in ``building``/``scheduling`` with their request spec
+and a ``create`` action in one transaction, before the build is handed to the
+conductor: if the hand-over fails the build stays queued or the conductor's
+lost-build recovery picks it up, so the request still succeeded.
+"""
+
+import re
+import secrets
+import string
+import uuid
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from novalite.compute import create_checks, vm_states
+from novalite.conf import CONF
+from novalite.db import instances
+
+LOG = logging.getLogger(__name__)
+
+_PASSWORD_SYMBOLS = string.ascii_letters + string.digits
+_RESERVATION_SYMBOLS = string.ascii_lowercase + string.digits
+_FLAVOR_KEYS = ('id', 'flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb', 'ephemeral_gb',
+                'swap', 'rxtx_factor', 'extra_specs')
+
+
+def generate_password(length=None):
+    return ''.join(secrets.choice(_PASSWORD_SYMBOLS)
+                   for _ in range(length or CONF.api.password_length))
+
+
+def sanitize_hostname(name, default=None):
+    """A RFC 952/1123 host name from a display name, as Nova derives it."""
+    hostname = name.encode('latin-1', 'ignore').decode('latin-1')[:63]
+    hostname = re.sub(r'[ _.]', '-', hostname)
+    hostname = re.sub(r'[^\w.-]+', '', hostname).lower().strip('.-')
+    return hostname or (default or '')[:63]
+
+
+def create(context, request, image_service, compute_task_api):
+    """Create ``request.max_count`` servers and cast their build to the conductor.
+
+    :param request: a :class:`~novalite.compute.create_request.CreateRequest`.
+    :returns: ``(instances, reservation_id)``.
+    :raises Invalid: a check failed; nothing was created.
+    """
+    resolved = create_checks.check(context, request, image_service)
+    reservation_id = 'r-' + ''.join(secrets.choice(_RESERVATION_SYMBOLS) for _ in range(8))
+    spec = _request_spec(context, request, resolved)
+    common = _common_values(context, request, resolved, reservation_id)
+    values = [_instance_values(common, request.name, index, request.max_count)
+              for index in range(request.max_count)]
+    spec['instance_uuids'] = [value['uuid'] for value in values]
+    for value in values:
+        value['request_spec'] = spec
+    created = instances.instances_create(values, action={
+        'action': 'create', 'request_id': context.request_id,
+        'user_id': context.user_id, 'project_id': context.project_id})
+    _start_build(context, compute_task_api, created,
+                 dict(spec, admin_password=request.admin_password))
+    return created, reservation_id
+
+
+def _flavor_snapshot(flavor):
+    return {key: flavor.get(key) for key in _FLAVOR_KEYS}
+
+
+def _image_system_metadata(image):
+    values = {'image_base_image_ref': image['id']}
+    for key in ('min_ram', 'min_disk', 'disk_format', 'container_format'):
+        if image.get(key) is not None:
+            values['image_' + key] = str(image[key])
+    for key, value in (image.get('properties') or {}).items():
+        values['image_' + key] = str(value)
+    return values
+
+
+def _scheduler_hints(hints):
+    return {key: [value] if key in ('different_host', 'same_host') and isinstance(value, str)
+            else value for key, value in (hints or {}).items()}
+
+
+def _request_spec(context, request, resolved):
+    return {'project_id': context.project_id, 'user_id': context.user_id,
+            'flavor': _flavor_snapshot(resolved.flavor), 'image': resolved.image,
+            'availability_zone': request.availability_zone or None,
+            'scheduler_hints': _scheduler_hints(request.scheduler_hints),
+            'num_instances': request.max_count, 'ignore_hosts': [], 'instance_uuids': [],
+            'requested_networks': request.requested_networks,
+            'security_groups': list(request.security_groups)}
+
+
+def _system_metadata(request, image):
+    system_metadata = _image_system_metadata(image)
+    auto_disk_config = request.auto_disk_config
+    if auto_disk_config is None:
+        properties = image.get('properties') or {}
+        auto_disk_config = str(properties.get('auto_disk_config', '')).lower() == 'true'
+    system_metadata['auto_disk_config'] = str(bool(auto_disk_config))
+    system_metadata['security_groups'] = ','.join(request.security_groups)
+    return system_metadata
+
+
+def _common_values(context, request, resolved, reservation_id):
+    flavor, image = resolved.flavor, resolved.image
+    properties = image.get('properties') or {}
+    return {
+        'project_id': context.project_id, 'user_id': context.user_id,
+        'image_ref': image['id'], 'kernel_id': properties.get('kernel_id'),
+        'ramdisk_id': properties.get('ramdisk_id'),
+        'flavor': _flavor_snapshot(flavor), 'instance_type_id': flavor['id'],
+        'memory_mb': flavor['memory_mb'], 'vcpus': flavor['vcpus'],
+        'root_gb': flavor['root_gb'], 'ephemeral_gb': flavor['ephemeral_gb'],
+        'swap': flavor['swap'], 'vm_state': vm_states.BUILDING,
+        'task_state': vm_states.SCHEDULING, 'power_state': 0,
+        'availability_zone': resolved.zone,
+        'config_drive': 'True' if request.config_drive or CONF.force_config_drive else '',
+        'key_name': request.key_name, 'key_data': resolved.key_data,
+        'user_data': request.user_data, 'metadata': dict(request.metadata or {}),
+        'reservation_id': reservation_id,
+        'system_metadata': _system_metadata(request, image),
+        'display_description': request.description,
+        'access_ip_v4': request.access_ip_v4, 'access_ip_v6': request.access_ip_v6,
+    }
+
+
+def _instance_values(common, name, index, count):
+    instance_uuid = str(uuid.uuid4())
+    display_name = name or f'Server {instance_uuid}'
+    if count > 1:
+        display_name = f'{display_name}-{index + 1}'
+    return dict(common, uuid=instance_uuid, display_name=display_name,
+                hostname=sanitize_hostname(display_name, f'Server-{instance_uuid}'),
+                launch_index=index, metadata=dict(common['metadata']))
+
+
+def _start_build(context, compute_task_api, created, spec):
+    uuids = [instance['uuid'] for instance in created]
+    try:
+        compute_task_api.schedule_and_build_instances(context, created, spec)
+    except messaging.MessagingTimeout:
+        LOG.warning("The conductor did not place %s within %s s; answering anyway",
+                    uuids, CONF.conductor.placement_wait_timeout)
+    except Exception:
+        LOG.exception("Could not hand the build of %s to the conductor", uuids)

@@ -1,0 +1,42 @@
+"""What ``POST /servers`` asks for, as one object the create path checks and carries.
+
+The API layer builds it from the request body (ids already taken out of
+``flavorRef``/``imageRef`` hrefs); :mod:`novalite.compute.create_checks`
+resolves it against the database and the image service, and
+:mod:`novalite.compute.create` turns it into instance rows and a build.
+"""
+
+import dataclasses
+
+
+@dataclasses.dataclass
+class CreateRequest:
+    """A server create request.
+
+    :param flavor_id: the flavor's ``flavorid``.
+    :param image_id: the image to boot.
+    :param availability_zone: ``zone``, or ``zone:host[:node]`` to force a
+        host (the caller checked the policy that allows it).
+    :param requested_networks: ``'auto'``, ``'none'``, a list of
+        ``{'uuid', 'fixed_ip', 'port'}`` dicts, or None (the default network).
+    :param auto_disk_config: None to take the image's ``auto_disk_config``.
+    """
+
+    flavor_id: str
+    image_id: str | None
+    name: str | None = None
+    min_count: int = 1
+    max_count: int = 1
+    metadata: dict = dataclasses.field(default_factory=dict)
+    user_data: str | None = None
+    key_name: str | None = None
+    availability_zone: str | None = None
+    config_drive: bool = False
+    scheduler_hints: dict = dataclasses.field(default_factory=dict)
+    requested_networks: object = None
+    admin_password: str | None = None
+    description: str | None = None
+    access_ip_v4: str | None = None
+    access_ip_v6: str | None = None
+    auto_disk_config: bool | None = None
+    security_groups: list = dataclasses.field(default_factory=lambda: ['default'])

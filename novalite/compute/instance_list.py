@@ -1,0 +1,125 @@
+"""The one read path for servers: who may see which, and what a listing's filters mean.
+
+Show and list both scope through :func:`project_scope`; every listing filter
+is translated here, following Nova's rules: a non-admin's admin-only filters
+are dropped, an unknown status or flavor gives an empty list, ``DELETED``
+(admins only) and ``changes-since`` also return deleted servers.
+"""
+
+from oslo_utils import timeutils
+
+from novalite import exception
+from novalite.compute import vm_states
+from novalite.db import flavors, instances
+
+_STATUS_VM_STATES = {
+    'ACTIVE': vm_states.ACTIVE, 'BUILD': vm_states.BUILDING, 'SHUTOFF': vm_states.STOPPED,
+    'PAUSED': vm_states.PAUSED, 'SUSPENDED': vm_states.SUSPENDED, 'ERROR': vm_states.ERROR,
+    'DELETED': vm_states.DELETED, 'REBOOT': vm_states.ACTIVE, 'HARD_REBOOT': vm_states.ACTIVE,
+}
+_STATUS_TASK_STATES = {'REBOOT': vm_states.REBOOTING, 'HARD_REBOOT': vm_states.REBOOTING_HARD}
+_ADMIN_FILTERS = {'host': 'host', 'node': 'node', 'user_id': 'user_id',
+                  'availability_zone': 'availability_zone', 'project_id': 'project_id',
+                  'tenant_id': 'project_id', 'vm_state': 'vm_state',
+                  'task_state': 'task_state', 'uuid': 'uuids'}
+_PLAIN_FILTERS = {'name': 'name', 'reservation_id': 'reservation_id', 'image': 'image_ref'}
+_ADMIN_SORT_KEYS = ('host', 'node')
+
+
+class _NoMatch(Exception):
+    """A filter no server can satisfy: the answer is an empty list."""
+
+
+def project_scope(context, all_projects):
+    """The project a caller's reads are confined to; None when they span every project.
+
+    :param all_projects: the caller asked for every project and is allowed to
+        (``all_tenants``, checked by the API's policy); an admin's show of one
+        server passes its ``is_admin``.
+    """
+    return None if all_projects else context.project_id
+
+
+def get(context, instance_uuid, read_deleted=False):
+    """A server the caller may see.
+
+    :raises InstanceNotFound: no such server, or another project's (a
+        non-admin never learns that it exists).
+    """
+    instance = instances.instance_get(instance_uuid, read_deleted=read_deleted)
+    project = project_scope(context, context.is_admin)
+    if project is not None and instance['project_id'] != project:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return instance
+
+
+def get_all(context, search_opts, all_projects=False, limit=None, marker=None,
+            sort_key='created_at', sort_dir='desc', columns='detail'):
+    """The servers a listing shows, a page of them.
+
+    :param search_opts: the listing's query parameters; ``status`` is a list,
+        ``image`` an image id.
+    :param columns: what to read per row (see ``instance_get_all_for_listing``).
+    :raises Forbidden: a non-admin sorts by an admin-only key.
+    :raises MarkerNotFound: the marker is not a server of this listing.
+    """
+    if sort_key in _ADMIN_SORT_KEYS and not context.is_admin:
+        raise exception.Forbidden(f"Only administrators can sort servers by {sort_key}")
+    try:
+        filters = _filters(context, search_opts, all_projects)
+        return instances.instance_get_all_for_listing(
+            filters, limit=limit, marker=marker, sort_key=sort_key, sort_dir=sort_dir,
+            columns=columns)
+    except _NoMatch:
+        return []
+    except exception.InstanceNotFound:
+        raise exception.MarkerNotFound(marker=marker) from None
+
+
+def _filters(context, opts, all_projects):
+    """DB filters for a listing. :raises _NoMatch: nothing can match."""
+    filters = {key: opts[param] for param, key in _PLAIN_FILTERS.items() if opts.get(param)}
+    project = project_scope(context, all_projects)
+    if project is not None:
+        filters['project_id'] = project
+    _status_filter(context, opts.get('status') or [], filters)
+    if opts.get('flavor'):
+        filters['flavor_id'] = _flavor_id(opts['flavor'])
+    if opts.get('changes-since'):
+        filters['changes_since'] = timeutils.normalize_time(
+            timeutils.parse_isotime(opts['changes-since']))
+        filters['deleted'] = None
+    if context.is_admin:
+        _admin_filters(opts, all_projects, filters)
+    return filters
+
+
+def _status_filter(context, statuses, filters):
+    statuses = [status.upper() for status in statuses]
+    if not statuses:
+        return
+    if any(status not in _STATUS_VM_STATES for status in statuses):
+        raise _NoMatch()
+    filters['vm_state'] = sorted({_STATUS_VM_STATES[status] for status in statuses})
+    if len(statuses) == 1 and statuses[0] in _STATUS_TASK_STATES:
+        filters['task_state'] = _STATUS_TASK_STATES[statuses[0]]
+    if 'DELETED' in statuses:
+        if not context.is_admin:
+            raise _NoMatch()
+        filters['deleted'] = None
+
+
+def _flavor_id(flavorid):
+    try:
+        return flavors.flavor_get_by_flavorid(flavorid, read_deleted=True)['id']
+    except exception.FlavorNotFound:
+        raise _NoMatch() from None
+
+
+def _admin_filters(opts, all_projects, filters):
+    for param, key in _ADMIN_FILTERS.items():
+        # Without all_tenants a project filter is ignored, as in Nova.
+        if opts.get(param) and (all_projects or key != 'project_id'):
+            filters[key] = [opts[param]] if key == 'uuids' else opts[param]
+    if opts.get('deleted') and opts['deleted'] is True:
+        filters['deleted'] = True
