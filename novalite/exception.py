@@ -174,3 +174,45 @@ class KeyPairExists(Conflict):
 
 class InvalidKeypair(Invalid):
     msg_fmt = "Keypair data is invalid: %(reason)s"
+
+
+# --- server tags, server groups, aggregates, migrations ----------------------
+
+class TagNotFound(NotFound):
+    msg_fmt = "Tag %(tag)s could not be found for instance %(instance_id)s."
+
+
+class TooManyTags(Invalid):
+    msg_fmt = "The number of tags exceeded the per-server limit %(limit)d"
+
+
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = "Instance group %(group_uuid)s could not be found."
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s could not be found."
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = "Aggregate %(aggregate_name)s already exists."
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = "Aggregate %(aggregate_id)s already has host %(host)s."
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s has no host %(host)s."
+
+
+class InvalidAggregateAction(Invalid):
+    msg_fmt = "Unacceptable parameters for aggregate %(aggregate_id)s: %(reason)s"
+
+
+class InvalidAggregateActionUpdate(Conflict):
+    msg_fmt = "Cannot update aggregate %(aggregate_id)s. Reason: %(reason)s."
+
+
+class MigrationNotFound(NotFound):
+    msg_fmt = "Migration %(migration_id)s could not be found."

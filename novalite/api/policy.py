@@ -51,6 +51,31 @@ _DEFAULTS = [
 ] + [policy.RuleDefault(SERVERS % name, ADMIN_OR_OWNER, f"Servers: {name}.")
      for name in _SERVER_RULES]
 
+# Server metadata, tags, groups, aggregates, migrations, external events,
+# os-hosts and the admin server actions, with Nova's rule names.
+_SERVER_RESOURCE_RULES = (
+    [(f'os_compute_api:server-metadata:{name}', ADMIN_OR_OWNER)
+     for name in ('index', 'show', 'create', 'update', 'update_all', 'delete')]
+    + [(f'os_compute_api:os-server-tags:{name}', ADMIN_OR_OWNER)
+       for name in ('index', 'show', 'update', 'update_all', 'delete', 'delete_all')]
+    + [(f'os_compute_api:os-server-groups:{name}', ADMIN_OR_OWNER)
+       for name in ('index', 'show', 'create', 'delete')]
+    + [('os_compute_api:os-server-groups:index:all_projects', ADMIN)]
+    + [(f'os_compute_api:os-aggregates:{name}', ADMIN)
+       for name in ('index', 'create', 'show', 'update', 'delete', 'add_host',
+                    'remove_host', 'set_metadata')]
+    + [('os_compute_api:os-migrations:index', ADMIN),
+       ('os_compute_api:os-migrations:index:host', ADMIN),
+       ('os_compute_api:os-server-external-events:create', ADMIN),
+       ('os_compute_api:os-hosts:list', ADMIN),
+       ('os_compute_api:os-hosts:show', ADMIN),
+       ('os_compute_api:os-admin-actions:reset_state', ADMIN),
+       ('os_compute_api:os-deferred-delete:force', ADMIN_OR_OWNER),
+       ('os_compute_api:os-deferred-delete:restore', ADMIN_OR_OWNER)]
+)
+_DEFAULTS += [policy.RuleDefault(name, check_str, f"{name.split(':', 1)[1]}.")
+              for name, check_str in _SERVER_RESOURCE_RULES]
+
 _ENFORCER = None
 
 

@@ -16,6 +16,7 @@ from novalite.api import microversion, policy, wsgi
 from novalite.compute import api as compute_api
 from novalite.compute import vm_states
 from novalite.db import actions, services
+from novalite.db import tags as db_tags
 
 _FAULT_STATUSES = ('ERROR', 'DELETED')
 _PROGRESS_STATUSES = ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING')
@@ -63,6 +64,8 @@ class ServerView:
         self.v29 = microversion.is_supported(req, '2.9')
         self.v219 = microversion.is_supported(req, '2.19')
         self.v226 = microversion.is_supported(req, '2.26')
+        # {uuid: tags} of the servers of the page being rendered (2.26).
+        self._tags = {}
         self.host_status = (microversion.is_supported(req, '2.16')
                             and policy.check(ctx, policy.SERVERS_HOST_STATUS))
 
@@ -111,8 +114,20 @@ class ServerView:
         if self.v219:
             server['description'] = instance['display_description']
         if self.v226:
-            server['tags'] = []
+            server['tags'] = self._tags_of(uuid)
         return server
+
+    def _tags_of(self, uuid):
+        if uuid not in self._tags:
+            self._tags[uuid] = db_tags.tags_get(uuid)
+        return self._tags[uuid]
+
+    def _load_tags(self, instances):
+        if not self.v226:
+            return
+        uuids = [instance['uuid'] for instance in instances]
+        found = db_tags.tags_get_for_instances(uuids)
+        self._tags.update({uuid: found.get(uuid, []) for uuid in uuids})
 
     def _fault(self, fault):
         body = {'code': fault['code'], 'message': fault['message'],
@@ -166,6 +181,7 @@ class ServerView:
         hosts = {instance['host'] for instance in instances if instance['host']}
         statuses = self._host_statuses(hosts)
         zones = self._zones(instances)
+        self._load_tags(instances)
         return [self.full(instance, faults.get(instance['uuid']),
                           statuses.get(instance['host'], ''), zones.get(instance['host']))
                 for instance in instances]

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from oslo_log import log as logging
 
 from novalite import exception
-from novalite.db import actions, engine, models
+from novalite.db import actions, engine, models, server_groups, tags
 from novalite.db.models import utcnow
 
 LOG = logging.getLogger(__name__)
@@ -199,6 +199,9 @@ def instance_destroy(instance_uuid, action_event=None):
                     terminated_at=now, updated_at=now)).rowcount
         if not matched:
             raise exception.InstanceNotFound(instance_id=instance_uuid)
+        # As in Nova, a deleted server keeps no tags and leaves its groups.
+        tags.delete_for_instance(session, instance_uuid)
+        server_groups.remove_member(session, instance_uuid)
         if action_event:
             _record_event(session, instance_uuid, action_event)
 

@@ -302,3 +302,106 @@ class FixedIP(Base):
     port_id = Column(String(36))
     mac_address = Column(String(17))
     allocated_at = Column(DateTime)
+
+
+class Tag(Base):
+    """A server's tag (2.26): one row per (server, tag)."""
+
+    __tablename__ = 'tags'
+    __table_args__ = (Index('tags_tag_idx', 'tag'),)
+    resource_id = Column(String(36), primary_key=True)
+    tag = Column(String(80), primary_key=True)
+
+
+class InstanceGroup(Base, TimestampMixin):
+    """A server group: members placed by one policy (hard or soft (anti-)affinity).
+
+    ``rules`` is JSON (2.64: ``{"max_server_per_host": N}``). Claims for
+    members of a group with a hard policy first update the group's row, which
+    serialises them, so that racing boots cannot both take the last slot.
+    """
+
+    __tablename__ = 'instance_groups'
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    name = Column(String(255))
+    project_id = Column(String(255), nullable=False)
+    user_id = Column(String(255), nullable=False)
+    policy = Column(String(255), nullable=False)
+    rules = Column(Text, nullable=False, default='{}')
+    generation = Column(Integer, nullable=False, default=0)
+
+
+class InstanceGroupMember(Base, TimestampMixin):
+    __tablename__ = 'instance_group_members'
+    __table_args__ = (
+        UniqueConstraint('group_id', 'instance_uuid',
+                         name='uniq_instance_group_members0group_id0instance_uuid'),
+        Index('instance_group_members_instance_uuid_idx', 'instance_uuid'),
+    )
+    id = Column(Integer, primary_key=True)
+    group_id = Column(Integer, ForeignKey('instance_groups.id'), nullable=False)
+    instance_uuid = Column(String(36), nullable=False)
+
+
+class Aggregate(Base, TimestampMixin):
+    """A host aggregate; its ``availability_zone`` metadata puts its hosts in a zone."""
+
+    __tablename__ = 'aggregates'
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    name = Column(String(255), nullable=False, unique=True)
+
+
+class AggregateHost(Base, TimestampMixin):
+    __tablename__ = 'aggregate_hosts'
+    __table_args__ = (
+        UniqueConstraint('host', 'aggregate_id', name='uniq_aggregate_hosts0host0aggregate_id'),
+    )
+    id = Column(Integer, primary_key=True)
+    aggregate_id = Column(Integer, ForeignKey('aggregates.id'), nullable=False)
+    host = Column(String(255), nullable=False)
+
+
+class AggregateMetadata(Base, TimestampMixin):
+    __tablename__ = 'aggregate_metadata'
+    __table_args__ = (
+        UniqueConstraint('aggregate_id', 'key', name='uniq_aggregate_metadata0aggregate_id0key'),
+        Index('aggregate_metadata_key_idx', 'key'),
+    )
+    id = Column(Integer, primary_key=True)
+    aggregate_id = Column(Integer, ForeignKey('aggregates.id'), nullable=False)
+    key = Column(String(255), nullable=False)
+    value = Column(String(255), nullable=False)
+
+
+class Migration(Base, TimestampMixin, SoftDeleteMixin):
+    """A move of a server (resize, migration, live migration, evacuation), Nova's fields."""
+
+    __tablename__ = 'migrations'
+    __table_args__ = (
+        Index('migrations_instance_uuid_and_status_idx', 'deleted', 'instance_uuid', 'status'),
+        Index('migrations_updated_at_idx', 'updated_at'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    source_compute = Column(String(255))
+    dest_compute = Column(String(255))
+    source_node = Column(String(255))
+    dest_node = Column(String(255))
+    dest_host = Column(String(255))
+    old_instance_type_id = Column(Integer)
+    new_instance_type_id = Column(Integer)
+    instance_uuid = Column(String(36))
+    status = Column(String(255))
+    migration_type = Column(String(255))
+    hidden = Column(Boolean, nullable=False, default=False)
+    memory_total = Column(BigInteger)
+    memory_processed = Column(BigInteger)
+    memory_remaining = Column(BigInteger)
+    disk_total = Column(BigInteger)
+    disk_processed = Column(BigInteger)
+    disk_remaining = Column(BigInteger)
+    cross_cell_move = Column(Boolean, nullable=False, default=False)
+    user_id = Column(String(255))
+    project_id = Column(String(255))
