@@ -13,7 +13,7 @@ import webob
 import webob.exc
 
 from novalite import context as novalite_context
-from novalite.api import request_id
+from novalite.api import policy, request_id
 from novalite.conf import CONF
 
 CONTEXT_KEY = 'novalite.context'
@@ -70,6 +70,8 @@ class ContextMiddleware:
         if environ.get('HTTP_X_IDENTITY_STATUS', 'Confirmed') != 'Confirmed':
             raise webob.exc.HTTPUnauthorized()
         ctx = novalite_context.RequestContext.from_environ(environ)
+        # Who is an administrator is policy's answer (context_is_admin), as in Nova.
+        ctx.is_admin = policy.is_admin(ctx)
         if ctx.request_id is None:
             ctx.request_id = environ.get(request_id.ENVIRON_KEY)
         environ[CONTEXT_KEY] = ctx

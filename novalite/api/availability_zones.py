@@ -8,6 +8,7 @@ detail view only, as Nova does.
 from novalite import servicegroup
 from novalite.api import policy, wsgi
 from novalite.api import services as services_api
+from novalite.api.policies import availability_zones as rules
 from novalite.compute import api as compute_api
 from novalite.conf import CONF
 from novalite.db import services as db_services
@@ -38,10 +39,11 @@ def _zones(detail):
     return sorted(result.values(), key=lambda zone: zone['zoneName'])
 
 
+@policy.require(rules.LIST)
 def index(req):
     return wsgi.json_response({'availabilityZoneInfo': _zones(detail=False)})
 
 
-@policy.require(policy.AZ_DETAIL)
+@policy.require(rules.DETAIL)
 def detail(req):
     return wsgi.json_response({'availabilityZoneInfo': _zones(detail=True)})

@@ -7,6 +7,7 @@ import uuid
 
 from novalite import exception
 from novalite.api import policy, validation, wsgi
+from novalite.api.policies import flavors as rules
 from novalite.api.schemas import flavors as schemas
 from novalite.db import flavors as db_flavors
 
@@ -88,7 +89,7 @@ def show(req, flavor_id):
     return wsgi.json_response({'flavor': view(wsgi.Links(req), flavor)})
 
 
-@policy.require(policy.FLAVOR_CREATE)
+@policy.require(rules.CREATE)
 @validation.body(schemas.create)
 def create(req):
     spec = validation.load_body(req)['flavor']
@@ -108,7 +109,7 @@ def create(req):
     return wsgi.json_response({'flavor': view(wsgi.Links(req), flavor)})
 
 
-@policy.require(policy.FLAVOR_DELETE)
+@policy.require(rules.DELETE)
 def delete(req, flavor_id):
     db_flavors.flavor_destroy(flavor_id)
     return wsgi.empty_response(202)

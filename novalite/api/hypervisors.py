@@ -10,6 +10,7 @@ import json
 
 from novalite import exception, servicegroup
 from novalite.api import microversion, policy, validation, wsgi
+from novalite.api.policies import hypervisors as rules
 from novalite.api.schemas import hypervisors as schemas
 from novalite.compute import api as compute_api
 from novalite.db import instances as db_instances
@@ -86,17 +87,17 @@ def _list(req, detail):
     return wsgi.collection_response(req, wsgi.Links(req), 'hypervisors', items, limit, detail)
 
 
-@policy.require(policy.HYPERVISORS)
+@policy.require(rules.LIST)
 def index(req):
     return _list(req, detail=False)
 
 
-@policy.require(policy.HYPERVISORS)
+@policy.require(rules.LIST_DETAIL)
 def detail(req):
     return _list(req, detail=True)
 
 
-@policy.require(policy.HYPERVISORS)
+@policy.require(rules.SHOW)
 def show(req, hypervisor_id):
     try:
         node = db_services.compute_node_get(int(hypervisor_id))
@@ -107,7 +108,7 @@ def show(req, hypervisor_id):
     return wsgi.json_response({'hypervisor': _detail(req, node, service)})
 
 
-@policy.require(policy.HYPERVISORS)
+@policy.require(rules.STATISTICS)
 def statistics(req):
     nodes = db_services.compute_node_get_all()
     totals = dict.fromkeys(_USAGE_KEYS, 0)
@@ -126,14 +127,14 @@ def _matching(pattern):
     return nodes
 
 
-@policy.require(policy.HYPERVISORS)
+@policy.require(rules.SEARCH)
 def search(req, hostname_pattern):
     found = _compute_services()
     return wsgi.json_response({'hypervisors': [
         _state(node, found.get(node['host'])) for node in _matching(hostname_pattern)]})
 
 
-@policy.require(policy.HYPERVISORS)
+@policy.require(rules.SERVERS)
 def servers(req, hostname_pattern):
     found = _compute_services()
     views = []

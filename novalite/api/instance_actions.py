@@ -7,6 +7,7 @@ events of an action are shown only to callers the events policy allows
 
 from novalite.api import microversion, policy, wsgi
 from novalite.api import servers as servers_api
+from novalite.api.policies import instance_actions as rules
 from novalite.db import actions as db_actions
 
 _ACTION_FIELDS = ('action', 'instance_uuid', 'request_id', 'user_id', 'project_id', 'message')
@@ -26,7 +27,7 @@ def _event_view(event):
 
 
 def _instance(req, server_id):
-    return servers_api.get_instance(req, server_id, policy.ACTIONS,
+    return servers_api.get_instance(req, server_id, rules.LIST,
                                     read_deleted=microversion.is_supported(req, '2.21'))
 
 
@@ -40,6 +41,6 @@ def show(req, server_id, request_id):
     instance = _instance(req, server_id)
     action = db_actions.action_get_by_request_id(instance['uuid'], request_id)
     view = _action_view(action)
-    if policy.check(wsgi.context(req), policy.ACTION_EVENTS):
+    if policy.check(wsgi.context(req), rules.EVENTS):
         view['events'] = [_event_view(event) for event in action['events']]
     return wsgi.json_response({'instanceAction': view})

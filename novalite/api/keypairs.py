@@ -10,7 +10,8 @@ import binascii
 import hashlib
 
 from novalite import exception
-from novalite.api import microversion, validation, wsgi
+from novalite.api import microversion, policy, validation, wsgi
+from novalite.api.policies import keypairs as rules
 from novalite.api.schemas import keypairs as schemas
 from novalite.db import keypairs as db_keypairs
 
@@ -29,14 +30,17 @@ def fingerprint(public_key):
     return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
 
 
-def _user_id(req, requested=None):
+def _user_id(req, rule, requested=None):
+    """The user whose keys the request acts on, if ``rule`` lets the caller (403 otherwise).
+
+    From 2.10 an administrator names another user with ``user_id``.
+    """
     ctx = wsgi.context(req)
-    user_id = requested or req.GET.get('user_id')
-    if user_id and user_id != ctx.user_id:
-        if not (ctx.is_admin and microversion.is_supported(req, '2.10')):
-            raise exception.Forbidden(action='os_compute_api:os-keypairs')
-        return user_id
-    return ctx.user_id
+    user_id = ctx.user_id
+    if microversion.is_supported(req, '2.10'):
+        user_id = requested or req.GET.get('user_id') or user_id
+    policy.authorize(ctx, rule, {'user_id': user_id})
+    return user_id
 
 
 def _view(req, keypair, full=False):
@@ -53,12 +57,12 @@ def _view(req, keypair, full=False):
 
 
 def index(req):
-    found = db_keypairs.keypair_get_all(_user_id(req))
+    found = db_keypairs.keypair_get_all(_user_id(req, rules.INDEX))
     return wsgi.json_response({'keypairs': [{'keypair': _view(req, kp)} for kp in found]})
 
 
 def show(req, keypair_name):
-    keypair = db_keypairs.keypair_get(_user_id(req), keypair_name)
+    keypair = db_keypairs.keypair_get(_user_id(req, rules.SHOW), keypair_name)
     return wsgi.json_response({'keypair': _view(req, keypair, full=True)})
 
 
@@ -71,7 +75,7 @@ def create(req):
         raise exception.Invalid("novalite does not generate key pairs: import one "
                                 "with public_key")
     keypair = db_keypairs.keypair_create({
-        'name': spec['name'], 'user_id': _user_id(req, spec.get('user_id')),
+        'name': spec['name'], 'user_id': _user_id(req, rules.CREATE, spec.get('user_id')),
         'public_key': spec['public_key'].strip(),
         'fingerprint': fingerprint(spec['public_key']), 'type': spec.get('type', 'ssh')})
     view = dict(_view(req, keypair), user_id=keypair['user_id'])
@@ -80,5 +84,5 @@ def create(req):
 
 
 def delete(req, keypair_name):
-    db_keypairs.keypair_destroy(_user_id(req), keypair_name)
+    db_keypairs.keypair_destroy(_user_id(req, rules.DELETE), keypair_name)
     return wsgi.empty_response(204 if microversion.is_supported(req, '2.2') else 202)

@@ -1,7 +1,8 @@
 """``/limits``: novalite enforces no quotas, so every absolute limit is -1 (unlimited)
 and usage is counted from the caller's live servers. Network limits go at 2.36."""
 
-from novalite.api import microversion, wsgi
+from novalite.api import microversion, policy, wsgi
+from novalite.api.policies import limits as rules
 from novalite.db import instances as db_instances
 
 _UNLIMITED = ('maxTotalInstances', 'maxTotalCores', 'maxTotalRAMSize', 'maxServerMeta',
@@ -10,6 +11,7 @@ _UNLIMITED = ('maxTotalInstances', 'maxTotalCores', 'maxTotalRAMSize', 'maxServe
 _NETWORK = ('maxSecurityGroups', 'maxSecurityGroupRules', 'maxTotalFloatingIps')
 
 
+@policy.require(rules.SHOW)
 def index(req):
     ctx = wsgi.context(req)
     live = db_instances.instance_get_all({'project_id': ctx.project_id})

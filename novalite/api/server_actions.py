@@ -7,7 +7,9 @@ checks the server's state (409 when the action cannot start from it).
 """
 
 from novalite import exception
-from novalite.api import policy, servers, validation, wsgi
+from novalite.api import servers, validation, wsgi
+from novalite.api.policies import server_actions as action_rules
+from novalite.api.policies import servers as server_rules
 from novalite.api.schemas import servers as schemas
 
 
@@ -37,18 +39,18 @@ def _console_output(ctx, instance, body):
     return wsgi.json_response({'output': output})
 
 
-# action -> (policy rule suffix, runner)
+# action -> (policy rule, runner)
 _ACTIONS = {
-    'os-start': ('start', _transition('start')),
-    'os-stop': ('stop', _transition('stop')),
-    'pause': ('pause', _transition('pause')),
-    'unpause': ('unpause', _transition('unpause')),
-    'suspend': ('suspend', _transition('suspend')),
-    'resume': ('resume', _transition('resume')),
-    'lock': ('lock', _locking(True)),
-    'unlock': ('unlock', _locking(False)),
-    'reboot': ('reboot', _reboot),
-    'os-getConsoleOutput': ('console_output', _console_output),
+    'os-start': (server_rules.START, _transition('start')),
+    'os-stop': (server_rules.STOP, _transition('stop')),
+    'pause': (action_rules.PAUSE, _transition('pause')),
+    'unpause': (action_rules.UNPAUSE, _transition('unpause')),
+    'suspend': (action_rules.SUSPEND, _transition('suspend')),
+    'resume': (action_rules.RESUME, _transition('resume')),
+    'lock': (action_rules.LOCK, _locking(True)),
+    'unlock': (action_rules.UNLOCK, _locking(False)),
+    'reboot': (server_rules.REBOOT, _reboot),
+    'os-getConsoleOutput': (action_rules.CONSOLE_OUTPUT, _console_output),
 }
 
 
@@ -63,5 +65,5 @@ def dispatch(req, server_id):
         raise exception.Invalid(f"There is no such action: {name}")
     rule, run = _ACTIONS[name]
     validation.validate(schemas.ACTIONS[name], body)
-    instance = servers.get_instance(req, server_id, policy.SERVERS % rule)
+    instance = servers.get_instance(req, server_id, rule)
     return run(wsgi.context(req), instance, body)

@@ -7,11 +7,10 @@ as in Nova; bad input changes nothing.
 
 from novalite import exception
 from novalite.api import servers, validation, wsgi
+from novalite.api.policies.server_metadata import ROOT as RULE
 from novalite.api.schemas import server_metadata as schemas
 from novalite.compute import vm_states
 from novalite.db import instances as db_instances
-
-RULE = 'os_compute_api:server-metadata:%s'
 
 _CHANGE_STATES = (vm_states.ACTIVE, vm_states.PAUSED, vm_states.SUSPENDED, vm_states.STOPPED)
 

@@ -9,11 +9,10 @@ import jsonschema
 
 from novalite import exception
 from novalite.api import microversion, servers, validation, wsgi
+from novalite.api.policies.server_tags import ROOT as RULE
 from novalite.api.schemas import server_tags as schemas
 from novalite.compute import vm_states
 from novalite.db import tags as db_tags
-
-RULE = 'os_compute_api:os-server-tags:%s'
 
 _CHANGE_STATES = (vm_states.ACTIVE, vm_states.PAUSED, vm_states.SUSPENDED, vm_states.STOPPED,
                   'shelved', 'shelved_offloaded')

@@ -13,6 +13,7 @@ import hashlib
 
 from novalite import servicegroup
 from novalite.api import microversion, policy, wsgi
+from novalite.api.policies import servers as rules
 from novalite.compute import api as compute_api
 from novalite.compute import vm_states
 from novalite.db import actions, services
@@ -59,7 +60,7 @@ class ServerView:
         ctx = wsgi.context(req)
         self.links = wsgi.Links(req)
         self.is_admin = ctx.is_admin
-        self.extended = policy.check(ctx, policy.EXTENDED_ATTRIBUTES)
+        self.extended = policy.check(ctx, rules.EXTENDED_ATTRIBUTES)
         self.v23 = microversion.is_supported(req, '2.3')
         self.v29 = microversion.is_supported(req, '2.9')
         self.v219 = microversion.is_supported(req, '2.19')
@@ -67,7 +68,7 @@ class ServerView:
         # {uuid: tags} of the servers of the page being rendered (2.26).
         self._tags = {}
         self.host_status = (microversion.is_supported(req, '2.16')
-                            and policy.check(ctx, policy.SERVERS_HOST_STATUS))
+                            and policy.check(ctx, rules.HOST_STATUS))
 
     @property
     def shows_extended_v23(self):

@@ -10,6 +10,7 @@ from oslo_utils import uuidutils
 
 from novalite import exception
 from novalite.api import microversion, policy, server_view, validation, wsgi
+from novalite.api.policies import servers as rules
 from novalite.api.schemas import servers as schemas
 from novalite.compute import api as compute_api
 from novalite.compute import create as compute_create
@@ -19,14 +20,14 @@ from novalite.conf import CONF
 COMPUTE = compute_api.API()
 
 
-def _all_projects(ctx, params):
+def _all_projects(ctx, params, detail):
     """Whether ``all_tenants`` asks for every project; checks the policy that allows it."""
     if 'all_tenants' not in params:
         return False
     if params['all_tenants'] != '' and not wsgi.parse_bool(params['all_tenants'],
                                                            'all_tenants'):
         return False
-    policy.authorize(ctx, policy.SERVERS_ALL_TENANTS)
+    policy.authorize(ctx, rules.DETAIL_ALL_TENANTS if detail else rules.INDEX_ALL_TENANTS)
     return True
 
 
@@ -55,12 +56,12 @@ def _columns(detail, view):
 
 def _list(req, detail):
     ctx = wsgi.context(req)
-    policy.authorize(ctx, policy.SERVERS % ('detail' if detail else 'index'))
+    policy.authorize(ctx, rules.DETAIL if detail else rules.INDEX)
     params = validation.query(req, schemas.list_query)
     sort_key, sort_dir = _sort(params)
     limit, marker = wsgi.limit_and_marker(params)
     view = server_view.ServerView(req)
-    found = COMPUTE.get_all(ctx, _search_opts(req, params), _all_projects(ctx, params),
+    found = COMPUTE.get_all(ctx, _search_opts(req, params), _all_projects(ctx, params, detail),
                             limit=limit, marker=marker, sort_key=sort_key, sort_dir=sort_dir,
                             columns=_columns(detail, view))
     items = view.detail_list(found) if detail else [view.basic(i) for i in found]
@@ -85,12 +86,12 @@ def get_instance(req, server_id, rule, read_deleted=False):
 
 
 def show(req, server_id):
-    instance = get_instance(req, server_id, policy.SERVERS % 'show')
+    instance = get_instance(req, server_id, rules.SHOW)
     return wsgi.json_response({'server': server_view.ServerView(req).show(instance)})
 
 
 def ips(req, server_id):
-    instance = get_instance(req, server_id, policy.SERVERS % 'ips')
+    instance = get_instance(req, server_id, rules.IPS)
     return wsgi.json_response({'addresses': server_view.addresses(instance['network_info'])})
 
 
@@ -162,9 +163,9 @@ def create(req):
     ctx = wsgi.context(req)
     body = validation.load_body(req)
     server = body['server']
-    policy.authorize(ctx, policy.SERVERS % 'create')
+    policy.authorize(ctx, rules.CREATE)
     if ':' in (server.get('availability_zone') or ''):
-        policy.authorize(ctx, policy.SERVERS_FORCED_HOST)
+        policy.authorize(ctx, rules.FORCED_HOST)
     request = _create_request(req, body)
     created, reservation_id = COMPUTE.create(ctx, request)
     if wsgi.parse_bool(server.get('return_reservation_id', False), 'return_reservation_id'):
@@ -184,7 +185,7 @@ def create(req):
 @validation.body(schemas.update, '2.0', '2.18')
 @validation.body(schemas.update_v219, '2.19')
 def update(req, server_id):
-    instance = get_instance(req, server_id, policy.SERVERS % 'update')
+    instance = get_instance(req, server_id, rules.UPDATE)
     changes = validation.load_body(req)['server']
     values = {}
     if 'name' in changes:
@@ -205,6 +206,6 @@ def update(req, server_id):
 
 
 def delete(req, server_id):
-    instance = get_instance(req, server_id, policy.SERVERS % 'delete')
+    instance = get_instance(req, server_id, rules.DELETE)
     COMPUTE.delete(wsgi.context(req), instance)
     return wsgi.empty_response(204)

@@ -8,6 +8,7 @@ as Nova does (``nova-compute``): they are novalite's (``novalite-compute``).
 
 from novalite import exception, servicegroup
 from novalite.api import microversion, policy, validation, wsgi
+from novalite.api.policies import services as rules
 from novalite.api.schemas import services as schemas
 from novalite.compute import api as compute_api
 from novalite.conf import CONF
@@ -35,7 +36,7 @@ def _view(req, service, zones):
     return view
 
 
-@policy.require(policy.SERVICES)
+@policy.require(rules.LIST)
 def index(req):
     binary = req.GET.get('binary')
     found = db_services.service_get_all(binary=_binary(binary) if binary else None,
@@ -80,7 +81,7 @@ def _force_down(body):
 _UPDATES = {'enable': _enable, 'disable': _disable, 'disable-log-reason': _disable_log_reason}
 
 
-@policy.require(policy.SERVICES)
+@policy.require(rules.UPDATE)
 @validation.body(schemas.update, '2.0', '2.10')
 @validation.body(schemas.update_v211, '2.11')
 def update(req, service_id):
@@ -92,7 +93,7 @@ def update(req, service_id):
     return wsgi.json_response({'service': updates[service_id](validation.load_body(req))})
 
 
-@policy.require(policy.SERVICES)
+@policy.require(rules.DELETE)
 def delete(req, service_id):
     try:
         service = db_services.service_get(int(service_id))

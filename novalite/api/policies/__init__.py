@@ -1,0 +1,36 @@
+"""The API's policy rules with their defaults, one module per resource, as in Nova.
+
+Each module defines its rule names as constants (what handlers check) and
+``rules``, the defaults registered with the enforcer and written into
+``etc/novalite/policy.yaml.sample``. A new resource adds its module to
+:data:`_MODULES`.
+"""
+
+import itertools
+
+from novalite.api.policies import (
+    admin,
+    aggregates,
+    availability_zones,
+    base,
+    flavors,
+    hypervisors,
+    instance_actions,
+    keypairs,
+    limits,
+    server_actions,
+    server_groups,
+    server_metadata,
+    server_tags,
+    servers,
+    services,
+)
+
+_MODULES = (base, servers, server_actions, server_metadata, server_tags, instance_actions,
+            server_groups, flavors, keypairs, limits, availability_zones, aggregates,
+            hypervisors, services, admin)
+
+
+def list_rules():
+    """Every rule default, for the enforcer and ``oslopolicy-sample-generator``."""
+    return list(itertools.chain.from_iterable(module.rules for module in _MODULES))
