@@ -31,19 +31,34 @@ def _all_projects(ctx, params, detail):
     return True
 
 
+_LIST_QUERIES = (('2.75', schemas.list_query_v275), ('2.73', schemas.list_query_v273),
+                 ('2.66', schemas.list_query_v266), ('2.26', schemas.list_query_v226),
+                 ('2.1', schemas.list_query))
+
+
+def _list_query(req):
+    """The query parameters this microversion knows; Nova drops the others before 2.75."""
+    schema = next(schema for version, schema in _LIST_QUERIES
+                  if microversion.is_supported(req, version))
+    params = validation.query(req, schema)
+    return {key: value for key, value in params.items() if key in schema['properties']}
+
+
 def _search_opts(req, params):
     """The listing's filters as the compute read path takes them."""
     opts = dict(params, status=req.GET.getall('status'))
     image = params.get('image') or params.get('image_ref')
     opts['image'] = wsgi.id_from_ref(image) if image else None
-    if params.get('deleted'):
-        opts['deleted'] = wsgi.parse_bool(params['deleted'], 'deleted')
+    for flag in ('deleted', 'locked'):
+        if params.get(flag):
+            opts[flag] = wsgi.parse_bool(params[flag], flag)
     return opts
 
 
-def _sort(params):
+def _sort(req, params):
     sort_key = params.get('sort_key') or 'created_at'
-    if sort_key in schemas.IGNORED_SORT_KEYS:
+    real_keys = {'locked'} if microversion.is_supported(req, '2.73') else set()
+    if sort_key in schemas.IGNORED_SORT_KEYS and sort_key not in real_keys:
         sort_key = 'created_at'
     return sort_key, params.get('sort_dir') or 'desc'
 
@@ -57,8 +72,8 @@ def _columns(detail, view):
 def _list(req, detail):
     ctx = wsgi.context(req)
     policy.authorize(ctx, rules.DETAIL if detail else rules.INDEX)
-    params = validation.query(req, schemas.list_query)
-    sort_key, sort_dir = _sort(params)
+    params = _list_query(req)
+    sort_key, sort_dir = _sort(req, params)
     limit, marker = wsgi.limit_and_marker(params)
     view = server_view.ServerView(req)
     found = COMPUTE.get_all(ctx, _search_opts(req, params), _all_projects(ctx, params, detail),

@@ -6,6 +6,8 @@ are dropped, an unknown status or flavor gives an empty list, ``DELETED``
 (admins only) and ``changes-since`` also return deleted servers.
 """
 
+import re
+
 from oslo_utils import timeutils
 
 from novalite import exception
@@ -18,11 +20,23 @@ _STATUS_VM_STATES = {
     'DELETED': vm_states.DELETED, 'REBOOT': vm_states.ACTIVE, 'HARD_REBOOT': vm_states.ACTIVE,
 }
 _STATUS_TASK_STATES = {'REBOOT': vm_states.REBOOTING, 'HARD_REBOOT': vm_states.REBOOTING_HARD}
-_ADMIN_FILTERS = {'host': 'host', 'node': 'node', 'user_id': 'user_id',
-                  'availability_zone': 'availability_zone', 'project_id': 'project_id',
+# Query parameter -> column whose value must equal the parameter's.
+_EXACT_FILTERS = {'host': 'host', 'user_id': 'user_id', 'project_id': 'project_id',
                   'tenant_id': 'project_id', 'vm_state': 'vm_state',
-                  'task_state': 'task_state', 'uuid': 'uuids'}
-_PLAIN_FILTERS = {'name': 'name', 'reservation_id': 'reservation_id', 'image': 'image_ref'}
+                  'task_state': 'task_state', 'uuid': 'uuids', 'image': 'image_ref'}
+# Query parameter -> column it searches as a regular expression, as Nova does.
+_REGEX_FILTERS = {'name': 'display_name', 'display_name': 'display_name',
+                  'description': 'display_description',
+                  'display_description': 'display_description',
+                  'reservation_id': 'reservation_id', 'node': 'node',
+                  'availability_zone': 'availability_zone', 'key_name': 'key_name',
+                  'hostname': 'hostname', 'kernel_id': 'kernel_id', 'ramdisk_id': 'ramdisk_id',
+                  'access_ip_v4': 'access_ip_v4', 'access_ip_v6': 'access_ip_v6'}
+_TAG_FILTERS = {'tags': 'tags', 'tags-any': 'tags_any', 'not-tags': 'not_tags',
+                'not-tags-any': 'not_tags_any'}
+# What a non-admin may filter on; Nova drops the rest of their filters.
+_USER_FILTERS = {'name', 'reservation_id', 'image', 'flavor', 'status', 'changes-since',
+                 'changes-before', 'locked', *_TAG_FILTERS}
 _ADMIN_SORT_KEYS = ('host', 'node')
 
 
@@ -78,20 +92,50 @@ def get_all(context, search_opts, all_projects=False, limit=None, marker=None,
 
 def _filters(context, opts, all_projects):
     """DB filters for a listing. :raises _NoMatch: nothing can match."""
-    filters = {key: opts[param] for param, key in _PLAIN_FILTERS.items() if opts.get(param)}
+    opts = {key: value for key, value in opts.items()
+            if value not in (None, '', []) and (context.is_admin or key in _USER_FILTERS)}
+    if not all_projects:
+        # Without all_tenants a project filter is ignored, as in Nova.
+        opts.pop('project_id', None)
+        opts.pop('tenant_id', None)
+    filters = {key: [opts[param]] if key == 'uuids' else opts[param]
+               for param, key in _EXACT_FILTERS.items() if param in opts}
+    filters['regex'] = {column: _regex(param, opts[param])
+                        for param, column in _REGEX_FILTERS.items() if param in opts}
+    filters['tags'] = {key: opts[param].split(',')
+                       for param, key in _TAG_FILTERS.items() if param in opts}
     project = project_scope(context, all_projects)
     if project is not None:
         filters['project_id'] = project
     _status_filter(context, opts.get('status') or [], filters)
-    if opts.get('flavor'):
+    _time_filters(opts, filters)
+    if 'flavor' in opts:
         filters['flavor_id'] = _flavor_id(opts['flavor'])
-    if opts.get('changes-since'):
-        filters['changes_since'] = timeutils.normalize_time(
-            timeutils.parse_isotime(opts['changes-since']))
-        filters['deleted'] = None
-    if context.is_admin:
-        _admin_filters(opts, all_projects, filters)
+    if 'locked' in opts:
+        filters['locked'] = opts['locked']
+    if opts.get('deleted') is True:
+        filters['deleted'] = True
     return filters
+
+
+def _regex(param, pattern):
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise exception.Invalid(f"Invalid regular expression in {param}: {exc}") from None
+    return pattern
+
+
+def _time_filters(opts, filters):
+    for param in ('changes-since', 'changes-before'):
+        if param in opts:
+            filters[param.replace('-', '_')] = timeutils.normalize_time(
+                timeutils.parse_isotime(opts[param]))
+            filters['deleted'] = None
+    since, before = filters.get('changes_since'), filters.get('changes_before')
+    if since and before and before < since:
+        raise exception.Invalid(
+            "The value of changes-since must be less than or equal to changes-before.")
 
 
 def _status_filter(context, statuses, filters):
@@ -114,12 +158,3 @@ def _flavor_id(flavorid):
         return flavors.flavor_get_by_flavorid(flavorid, read_deleted=True)['id']
     except exception.FlavorNotFound:
         raise _NoMatch() from None
-
-
-def _admin_filters(opts, all_projects, filters):
-    for param, key in _ADMIN_FILTERS.items():
-        # Without all_tenants a project filter is ignored, as in Nova.
-        if opts.get(param) and (all_projects or key != 'project_id'):
-            filters[key] = [opts[param]] if key == 'uuids' else opts[param]
-    if opts.get('deleted') and opts['deleted'] is True:
-        filters['deleted'] = True

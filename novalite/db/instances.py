@@ -219,10 +219,14 @@ def instance_get_all(filters=None, limit=None, marker=None, sort_key='created_at
     """Instances matching ``filters``, paged by ``marker`` (an instance uuid).
 
     Filters: ``project_id``, ``user_id``, ``host``, ``node``, ``vm_state``
-    (value or list), ``task_state``, ``name`` (substring of display_name),
-    ``image_ref``, ``flavor_id`` (instance_type_id), ``reservation_id``,
-    ``availability_zone``, ``uuids`` (list), ``changes_since`` (datetime),
-    ``deleted`` (True: only deleted, False: only live, None: both).
+    (value or list), ``task_state``, ``image_ref``, ``flavor_id``
+    (instance_type_id), ``reservation_id``, ``availability_zone``, ``locked``,
+    ``uuids`` (list), ``regex`` (``{column: pattern}``, each a regular
+    expression searched in the column, as Nova matches ``name`` and the other
+    regex filters), ``tags`` (the keyword arguments of
+    :func:`novalite.db.tags.instance_tag_criteria`), ``changes_since`` and
+    ``changes_before`` (datetimes), ``deleted`` (True: only deleted, False:
+    only live, None: both).
 
     :raises InstanceNotFound: the marker is not an instance in the result set.
     """
@@ -252,7 +256,7 @@ def _page(session, statement, filters, limit, marker, sort_key, sort_dir):
 _EQUALITY_FILTERS = {'project_id': 'project_id', 'user_id': 'user_id', 'host': 'host',
                      'node': 'node', 'task_state': 'task_state', 'image_ref': 'image_ref',
                      'flavor_id': 'instance_type_id', 'reservation_id': 'reservation_id',
-                     'availability_zone': 'availability_zone'}
+                     'availability_zone': 'availability_zone', 'locked': 'locked'}
 
 
 def _apply_filters(statement, filters):
@@ -269,9 +273,10 @@ def _apply_filters(statement, filters):
         states = filters['vm_state']
         states = states if isinstance(states, (list, tuple)) else [states]
         statement = statement.where(columns.vm_state.in_(states))
-    if filters.get('name'):
-        statement = statement.where(
-            columns.display_name.contains(filters['name'], autoescape=True))
+    for column, pattern in (filters.get('regex') or {}).items():
+        statement = statement.where(columns[column].regexp_match(pattern))
+    if filters.get('tags'):
+        statement = statement.where(*tags.instance_tag_criteria(columns.uuid, **filters['tags']))
     if filters.get('uuids') is not None:
         statement = statement.where(columns.uuid.in_(filters['uuids']))
     if filters.get('changes_since') is not None:
@@ -281,6 +286,9 @@ def _apply_filters(statement, filters):
         since = filters['changes_since'].replace(microsecond=0)
         statement = statement.where(
             sa.func.coalesce(columns.updated_at, columns.created_at) >= since)
+    if filters.get('changes_before') is not None:
+        statement = statement.where(
+            sa.func.coalesce(columns.updated_at, columns.created_at) <= filters['changes_before'])
     return statement
 
 

@@ -66,3 +66,10 @@ def mariadb_url(tmp_path):
     url, drop = make_database('mariadb', tmp_path)
     yield url
     drop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/integration is an integration test, marked or not."""
+    for item in items:
+        if '/tests/integration/' in str(item.path):
+            item.add_marker(pytest.mark.integration)

@@ -31,3 +31,14 @@ def test_a_change_just_after_changes_since_is_listed(backend):
     since = changed_at.replace(microsecond=300000)
     listed = instances.instance_get_all_for_listing({'changes_since': since}, columns='basic')
     assert [server['uuid'] for server in listed] == [server_uuid]
+
+
+def test_name_filter_is_a_regular_expression_on_every_database(backend):
+    for name in ('web-1', 'web-2', 'db-web'):
+        instances.instances_create([{
+            'uuid': str(uuid.uuid4()), 'project_id': 'p', 'user_id': 'u', 'flavor': FLAVOR,
+            'memory_mb': 64, 'vcpus': 1, 'root_gb': 1, 'ephemeral_gb': 0,
+            'vm_state': 'active', 'display_name': name}])
+    listed = instances.instance_get_all_for_listing({'regex': {'display_name': '^web-[0-9]$'}},
+                                                    columns='detail')
+    assert sorted(server['display_name'] for server in listed) == ['web-1', 'web-2']

@@ -190,11 +190,20 @@ IGNORED_SORT_KEYS = ['architecture', 'cell_name', 'cleaned', 'default_ephemeral_
                      'shutdown_terminate', 'user_data', 'vcpus', 'vm_mode',
                      'auto_disk_config', 'locked_by', 'root_device_name']
 
+_QUERY_PARAMS = [
+    'user_id', 'project_id', 'tenant_id', 'launch_index', 'image_ref', 'image', 'kernel_id',
+    'ramdisk_id', 'hostname', 'key_name', 'power_state', 'vm_state', 'task_state', 'host',
+    'node', 'flavor', 'reservation_id', 'launched_at', 'terminated_at', 'availability_zone',
+    'name', 'display_name', 'description', 'display_description', 'locked_by', 'uuid',
+    'root_device_name', 'config_drive', 'access_ip_v4', 'access_ip_v6', 'auto_disk_config',
+    'progress', 'all_tenants', 'soft_deleted', 'deleted', 'status', 'ip', 'ip6',
+    'created_at', 'marker']
+
 list_query = {
     'type': 'object',
     'properties': {
+        **{param: types.query_param for param in _QUERY_PARAMS},
         'limit': types.non_negative_integer,
-        'marker': {'type': 'string'},
         'sort_key': {'type': 'string', 'enum': SORT_KEYS + IGNORED_SORT_KEYS},
         'sort_dir': {'type': 'string', 'enum': ['asc', 'desc']},
         'changes-since': {'type': 'string', 'format': 'date-time'},
@@ -202,3 +211,22 @@ list_query = {
     # Unknown filters are dropped, as Nova does before 2.75.
     'additionalProperties': True,
 }
+
+list_query_v226 = copy.deepcopy(list_query)
+list_query_v226['properties'].update(
+    {tag_filter: types.query_param
+     for tag_filter in ('tags', 'tags-any', 'not-tags', 'not-tags-any')})
+
+list_query_v266 = copy.deepcopy(list_query_v226)
+list_query_v266['properties']['changes-before'] = {'type': 'string', 'format': 'date-time'}
+
+list_query_v273 = copy.deepcopy(list_query_v266)
+list_query_v273['properties']['locked'] = types.query_param
+list_query_v273['properties']['sort_key']['enum'] = sorted(
+    set(SORT_KEYS + IGNORED_SORT_KEYS) | {'locked'})
+
+# From 2.75 an unknown filter or an ignored sort key is a 400.
+list_query_v275 = copy.deepcopy(list_query_v273)
+list_query_v275['additionalProperties'] = False
+list_query_v275['properties']['sort_key']['enum'] = sorted(
+    set(SORT_KEYS) | {'locked', 'auto_disk_config', 'locked_by', 'root_device_name'})
