@@ -2,6 +2,7 @@
 
 import eventlet
 import pytest
+import webob
 from eventlet.green.http import client as http_client
 
 from novalite import exception
@@ -62,12 +63,21 @@ def test_missing_paste_file_is_an_error(conf):
         api_app.find_paste_config(conf)
 
 
-def test_keystone_strategy_loads_authtoken_only_when_chosen(conf):
+def _servers_without_a_token(conf):
+    return webob.Request.blank('/v2.1/servers').get_response(api_app.load_app(conf))
+
+
+def test_keystone_strategy_puts_authtoken_in_front_of_the_api(conf):
+    from keystonemiddleware import auth_token  # noqa: F401 - registers its options
     conf.set_override('auth_strategy', 'keystone', group='api')
-    try:
-        import keystonemiddleware  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError):
-            api_app.load_app(conf)
-    else:
-        assert api_app.load_app(conf) is not None
+    conf.set_override('www_authenticate_uri', 'http://127.0.0.1:5000/v3',
+                      group='keystone_authtoken')
+    resp = _servers_without_a_token(conf)
+    assert resp.status_int == 401
+    assert 'WWW-Authenticate' in resp.headers
+
+
+def test_noauth2_strategy_answers_with_its_token_handshake_instead(conf):
+    resp = _servers_without_a_token(conf)
+    assert resp.status_int == 204
+    assert resp.headers['X-Auth-Token'] == 'admin:admin'
