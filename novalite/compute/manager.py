@@ -10,7 +10,7 @@ from oslo_concurrency import lockutils
 from oslo_log import log as logging
 from oslo_service import periodic_task
 
-from novalite import concurrency, exception
+from novalite import concurrency, exception, objects
 from novalite.compute import build, events, resource_tracker, vm_states
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.conf import CONF
@@ -35,7 +35,7 @@ _POWER_ACTIONS = {
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -70,7 +70,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             try:
                 instance = self.conductor.instance_get(context, uuid)
             except exception.InstanceNotFound:
-                instance = {'uuid': uuid, 'name': 'instance-' + uuid}
+                instance = objects.Instance(uuid=uuid)
             if instance.get('host') not in (None, self.host):
                 continue
             LOG.warning('Destroying guest %s, which no live instance on this host owns', uuid)

@@ -27,7 +27,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
-from novalite import concurrency, exception
+from novalite import concurrency, exception, objects
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.compute import vm_states
 from novalite.conf import CONF
@@ -38,7 +38,7 @@ LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    target = messaging.Target(namespace='compute_task', version='1.1')
+    target = messaging.Target(namespace='compute_task', version='1.2')
 
     def __init__(self):
         self.scheduler = scheduler_rpcapi.SchedulerAPI()
@@ -131,8 +131,9 @@ class ComputeTaskManager:
             properties = copy.deepcopy(filter_properties)
             properties['retry']['hosts'].append([host, node])
             # Not read back: the compute host's first step returns it fresh.
-            instance = dict(instance, host=host, node=node, launched_on=host,
-                            availability_zone=selection['availability_zone'])
+            instance = objects.Instance.coerce(instance)
+            instance.update({'host': host, 'node': node, 'launched_on': host,
+                             'availability_zone': selection['availability_zone']})
             self.compute.build_and_run_instance(context, host, instance, node, spec,
                                                properties, alternates)
 

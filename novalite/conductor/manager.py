@@ -9,7 +9,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_service import periodic_task
 
-from novalite import exception
+from novalite import exception, objects
 from novalite.conductor import build
 from novalite.conf import CONF
 from novalite.db import actions, claims, instances, services
@@ -23,8 +23,19 @@ def _under_request(context, action_event):
     return action_event and dict(action_event, request_id=context.request_id)
 
 
+def _answer(instance, object_versions):
+    """An instance read for a caller: a dict, or an Instance at the caller's versions.
+
+    ``object_versions`` (1.3) is the caller's ``{object name: version}``; a
+    caller that sends none is older and takes dicts.
+    """
+    if instance is None or object_versions is None:
+        return instance
+    return objects.base.primitive_at(objects.Instance.from_dict(instance), object_versions)
+
+
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.3')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -52,23 +63,23 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         claims.heal_node(node['id'])
         return services.compute_node_get(node['id'])
 
-    def instance_get(self, context, instance_uuid):
-        return instances.instance_get(instance_uuid)
+    def instance_get(self, context, instance_uuid, object_versions=None):
+        return _answer(instances.instance_get(instance_uuid), object_versions)
 
-    def instance_get_all_by_host(self, context, host):
-        return instances.instance_get_all_by_host(host)
+    def instance_get_all_by_host(self, context, host, object_versions=None):
+        return [_answer(instance, object_versions)
+                for instance in instances.instance_get_all_by_host(host)]
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.UnexpectedTaskStateError)
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
                         expected_vm_state=None, expected_host=None, action_event=None,
-                        read_back=True):
-        return instances.instance_update(instance_uuid, values,
-                                         expected_task_state=expected_task_state,
-                                         expected_vm_state=expected_vm_state,
-                                         expected_host=expected_host,
-                                         action_event=_under_request(context, action_event),
-                                         read_back=read_back)
+                        read_back=True, object_versions=None):
+        return _answer(instances.instance_update(
+            instance_uuid, values, expected_task_state=expected_task_state,
+            expected_vm_state=expected_vm_state, expected_host=expected_host,
+            action_event=_under_request(context, action_event), read_back=read_back),
+            object_versions)
 
     def instance_destroy(self, context, instance_uuid, action_event=None):
         """Delete an instance for good: its claims, its addresses, then the row."""

@@ -15,27 +15,53 @@ ConductorAPI version history:
   same transaction; instance_destroy returns nothing.
 * 1.2 - instance_update takes read_back; False answers None instead of the
   instance.
+* 1.3 - instance_get, instance_get_all_by_host and instance_update take
+  object_versions, the caller's ``{object name: version}``, and answer
+  Instance objects at those versions instead of dicts.
 
 ComputeTaskAPI version history:
 
 * 1.0 - Initial version: build_instances.
 * 1.1 - Added schedule_and_build_instances.
+* 1.2 - Instances are Instance objects, request_spec a RequestSpec and
+  host_lists lists of Selections.
 """
 
-from novalite import rpc
+from novalite import objects, rpc
 from novalite.conf import CONF
 
 TOPIC = 'conductor'
 
+# The object versions each RPC version's readers know (see rpc.get_client).
+TASK_OBJECT_HISTORY = {
+    '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
+}
+
+
+def _instance(answer):
+    """An answered instance as an Instance: older conductors answer a dict."""
+    return None if answer is None else objects.Instance.coerce(answer)
+
 
 class ConductorAPI:
-    VERSION = '1.2'
+    VERSION = '1.3'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
 
     def _call(self, context, method, **kwargs):
-        return self.client.prepare().call(context, method, **kwargs)
+        return self.client.prepare(version='1.0').call(context, method, **kwargs)
+
+    def _read(self, context, method, **kwargs):
+        """Call a method that answers instances; they come back as this code's objects.
+
+        A 1.3 conductor answers them at the object versions this code
+        knows; an older one answers dicts.
+        """
+        if self.client.can_send_version('1.3'):
+            return self.client.prepare(version='1.3').call(
+                context, method, object_versions=objects.base.manifest(), **kwargs)
+        return self._call(context, method, **kwargs)
 
     def service_join(self, context, host, binary, topic):
         return self._call(context, 'service_join', host=host, binary=binary, topic=topic)
@@ -48,10 +74,13 @@ class ConductorAPI:
                           resources=resources)
 
     def instance_get(self, context, instance_uuid):
-        return self._call(context, 'instance_get', instance_uuid=instance_uuid)
+        """:returns: the Instance. :raises InstanceNotFound:"""
+        return _instance(self._read(context, 'instance_get', instance_uuid=instance_uuid))
 
     def instance_get_all_by_host(self, context, host):
-        return self._call(context, 'instance_get_all_by_host', host=host)
+        """:returns: the host's live Instances."""
+        return [_instance(instance) for instance in
+                self._read(context, 'instance_get_all_by_host', host=host)]
 
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
                         expected_vm_state=None, expected_host=None, action_event=None,
@@ -66,11 +95,15 @@ class ConductorAPI:
         kwargs = {'instance_uuid': instance_uuid, 'values': values,
                   'expected_task_state': expected_task_state,
                   'expected_vm_state': expected_vm_state, 'expected_host': expected_host}
+        if self.client.can_send_version('1.3'):
+            return _instance(self._read(context, 'instance_update', action_event=action_event,
+                                        read_back=read_back, **kwargs))
         if not read_back and self.client.can_send_version('1.2'):
             return self.client.prepare(version='1.2').call(
                 context, 'instance_update', action_event=action_event, read_back=False,
                 **kwargs)
-        return self._call_with_event(context, 'instance_update', action_event, **kwargs)
+        return _instance(self._call_with_event(context, 'instance_update', action_event,
+                                               **kwargs))
 
     def instance_destroy(self, context, instance_uuid, action_event=None):
         """Delete an instance for good. ``action_event``: see :meth:`_call_with_event`."""
@@ -112,15 +145,16 @@ class ConductorAPI:
         may take at once, and must not overtake the start (it would find no
         event to end, or deadlock with the start's insert on the action).
         """
-        self.client.prepare().call(context, 'action_event_start', instance_uuid=instance_uuid,
-                                   request_id=request_id, event=event, host=host)
+        self.client.prepare(version='1.0').call(
+            context, 'action_event_start', instance_uuid=instance_uuid, request_id=request_id,
+            event=event, host=host)
 
     def action_event_finish(self, context, instance_uuid, request_id, event, host, result,
                             traceback=None):
         """Record the end (``Success`` or ``Error``) of a step; a cast."""
-        self.client.prepare().cast(context, 'action_event_finish',
-                                   instance_uuid=instance_uuid, request_id=request_id,
-                                   event=event, host=host, result=result, traceback=traceback)
+        self.client.prepare(version='1.0').cast(
+            context, 'action_event_finish', instance_uuid=instance_uuid, request_id=request_id,
+            event=event, host=host, result=result, traceback=traceback)
 
     def network_allocate(self, context, instance_uuid, host):
         return self._call(context, 'network_allocate', instance_uuid=instance_uuid, host=host)
@@ -134,11 +168,22 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
-                                     namespace='compute_task')
+                                     namespace='compute_task',
+                                     object_history=TASK_OBJECT_HISTORY)
+
+    def _payloads(self, instances, request_spec, host_lists=None):
+        """The arguments as objects for 1.2, or as dicts for an older conductor."""
+        if not self.client.can_send_version('1.2'):
+            return tuple(objects.base.to_legacy(value)
+                         for value in (list(instances), request_spec, host_lists))
+        return ([objects.Instance.coerce(instance) for instance in instances],
+                objects.RequestSpec.coerce(request_spec),
+                host_lists and [[objects.Selection.coerce(selection) for selection in hosts]
+                                for hosts in host_lists])
 
     def schedule_and_build_instances(self, context, instances, request_spec):
         """Schedule and build new ``instances``; returns once they are placed.
@@ -150,21 +195,25 @@ class ComputeTaskAPI:
         if not self.client.can_send_version('1.1'):
             self.build_instances(context, instances, request_spec)
             return
-        cctxt = self.client.prepare(version='1.1',
+        version = '1.2' if self.client.can_send_version('1.2') else '1.1'
+        instances, request_spec, _host_lists = self._payloads(instances, request_spec)
+        cctxt = self.client.prepare(version=version,
                                     timeout=CONF.conductor.placement_wait_timeout)
         cctxt.call(context, 'schedule_and_build_instances', instances=instances,
                    request_spec=request_spec)
 
     def build_instances(self, context, instances, request_spec, filter_properties=None,
                         host_lists=None):
-        """Schedule and build ``instances`` (dicts); a cast.
+        """Schedule and build ``instances``; a cast.
 
         ``filter_properties`` carries the ``retry`` record (``num_attempts``,
         ``hosts`` tried) when a compute host asks for a reschedule, and
         ``host_lists`` the alternates the scheduler returned, one list per
         instance.
         """
-        self.client.prepare().cast(context, 'build_instances', instances=instances,
-                                   request_spec=request_spec,
-                                   filter_properties=filter_properties or {},
-                                   host_lists=host_lists)
+        version = '1.2' if self.client.can_send_version('1.2') else '1.0'
+        instances, request_spec, host_lists = self._payloads(instances, request_spec,
+                                                             host_lists)
+        self.client.prepare(version=version).cast(
+            context, 'build_instances', instances=instances, request_spec=request_spec,
+            filter_properties=filter_properties or {}, host_lists=host_lists)

@@ -10,7 +10,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_service import periodic_task
 
-from novalite import exception, service
+from novalite import exception, objects, service
 from novalite.conf import CONF
 from novalite.scheduler import selection
 
@@ -31,7 +31,7 @@ class SchedulerManager(service.Manager, periodic_task.PeriodicTasks):
         unknown weigher.
     """
 
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, host=None, conf=CONF):
         super().__init__(conf)
@@ -48,9 +48,6 @@ class SchedulerManager(service.Manager, periodic_task.PeriodicTasks):
             # reach the database yet should still start.
             LOG.exception('Could not load host states at start')
 
-    def periodic_tasks(self, context, raise_on_error=False):
-        return self.run_periodic_tasks(context, raise_on_error=raise_on_error)
-
     @periodic_task.periodic_task(spacing=REFRESH_SPACING, run_immediately=True)
     def _refresh_host_states(self, context):
         # Takes the full reload (due every host_state_refresh_interval) and
@@ -60,6 +57,14 @@ class SchedulerManager(service.Manager, periodic_task.PeriodicTasks):
     @messaging.expected_exceptions(exception.NoValidHost)
     def select_destinations(self, context, request_spec, instance_uuids=None,
                             return_alternates=True):
-        """See :meth:`novalite.scheduler.rpcapi.SchedulerAPI.select_destinations`."""
-        return self.driver.select_destinations(context, request_spec, instance_uuids,
-                                               return_alternates)
+        """See :meth:`novalite.scheduler.rpcapi.SchedulerAPI.select_destinations`.
+
+        A caller that sent a RequestSpec (1.1) takes Selections; an older
+        one sent a dict and takes dicts.
+        """
+        host_lists = self.driver.select_destinations(context, request_spec, instance_uuids,
+                                                     return_alternates)
+        if not isinstance(request_spec, objects.RequestSpec):
+            return host_lists
+        return [[objects.Selection.from_dict(selection) for selection in hosts]
+                for hosts in host_lists]

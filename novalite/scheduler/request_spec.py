@@ -1,6 +1,8 @@
 """The request spec as the scheduler reads it, and the resources a flavor claims.
 
-The conductor sends a request spec as a plain dict::
+The conductor sends a request spec as a
+:class:`novalite.objects.RequestSpec` (a conductor capped at scheduler RPC
+1.0 sends it as a plain dict) with these fields::
 
     {'project_id', 'user_id',
      'flavor': {'flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb',
@@ -11,7 +13,7 @@ The conductor sends a request spec as a plain dict::
      'num_instances': N, 'instance_uuids': [...],
      'ignore_hosts': [...], 'force_hosts': [...], 'force_nodes': [...]}
 
-:class:`RequestSpec` wraps it once per request for the filters and weighers.
+:class:`RequestSpec` wraps either once per request for the filters and weighers.
 """
 
 import math

@@ -1,6 +1,8 @@
 """The virt driver interface: what a hypervisor must do for the compute manager.
 
-A driver works on *instance dicts* as the conductor returns them: ``uuid``,
+A driver works on instances as the conductor returns them,
+:class:`novalite.objects.Instance` (read like dicts; a plain dict from a
+sender capped at compute RPC 1.0): ``uuid``,
 ``name`` (the hypervisor-side name, ``instance-<uuid>``), ``hostname``,
 ``display_name``, ``vcpus``, ``memory_mb``, ``root_gb``, ``ephemeral_gb``,
 ``swap``, ``flavor`` (dict), ``image_ref``, ``kernel_id``, ``ramdisk_id``,

@@ -43,5 +43,5 @@ def test_periodic_task_refreshes_host_states(db):
     manager = scheduler_manager.SchedulerManager('sched1')
     manager.init_host(context.get_admin_context())
     add_host('late')
-    manager.periodic_tasks(context.get_admin_context())
+    manager.run_periodic_tasks(context.get_admin_context())
     assert [state.host for state in manager.driver.host_manager._states.values()] == ['late']

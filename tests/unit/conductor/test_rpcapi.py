@@ -40,6 +40,7 @@ def _messages(conf, send, cap=None):
     api = rpcapi.ConductorAPI()
     call_context = type(api.client.prepare())
     sent = mock.Mock()
+    sent.call.return_value = None
     with mock.patch.object(call_context, 'call', sent.call), \
             mock.patch.object(call_context, 'cast', sent.cast):
         send(api, context.get_admin_context())
@@ -94,8 +95,14 @@ def _update_call(conf, cap=None):
 
 def test_an_update_whose_result_is_unused_asks_for_no_read_back(conf):
     version, kwargs = _update_call(conf)
-    assert version == '1.2' and kwargs['read_back'] is False
+    assert version == '1.3' and kwargs['read_back'] is False
     assert kwargs['action_event'] == _START
+
+
+def test_a_conductor_capped_at_1_2_is_asked_for_no_read_back_at_1_2(conf):
+    version, kwargs = _update_call(conf, cap='1.2')
+    assert version == '1.2' and kwargs['read_back'] is False
+    assert 'object_versions' not in kwargs
 
 
 def test_a_conductor_capped_at_1_1_reads_the_instance_back_anyway(conf):

@@ -1,0 +1,15 @@
+"""The versioned payloads that cross RPC between novalite's services.
+
+One module per object. Importing this package registers them all; each is
+then ``novalite.objects.<Name>`` (the newest version this code knows).
+Shapes that coming issues add (migrations, block device mappings) get a
+module and an import here the same way.
+"""
+
+
+def register_all():
+    # Imported for their registration side effect.
+    from novalite.objects import flavor, instance, request_spec, selection  # noqa: F401
+
+
+register_all()

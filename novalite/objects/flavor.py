@@ -1,0 +1,28 @@
+"""The flavor snapshot an instance and a request spec carry."""
+
+from novalite.objects import base, fields
+
+
+@base.NovaliteObjectRegistry.register
+class Flavor(base.NovaliteObject):
+    """The flavor a server was created with, copied when it was created.
+
+    Version history:
+
+    * 1.0 - Initial version (the snapshot ``compute.api`` takes).
+    """
+
+    VERSION = '1.0'
+
+    fields = {
+        'id': fields.IntegerField(nullable=True),
+        'flavorid': fields.StringField(nullable=True),
+        'name': fields.StringField(nullable=True),
+        'memory_mb': fields.IntegerField(),
+        'vcpus': fields.IntegerField(),
+        'root_gb': fields.IntegerField(nullable=True),
+        'ephemeral_gb': fields.IntegerField(nullable=True),
+        'swap': fields.IntegerField(nullable=True),
+        'rxtx_factor': fields.FloatField(nullable=True),
+        'extra_specs': fields.DictOfNullableStringsField(nullable=True),
+    }

@@ -1,0 +1,39 @@
+"""What a build asks of the scheduler: the servers, their flavor and image, where."""
+
+from novalite.objects import base, fields
+
+
+@base.NovaliteObjectRegistry.register
+class RequestSpec(base.NovaliteObject):
+    """One scheduling request, as ``compute.api`` writes it and the scheduler reads it.
+
+    See :mod:`novalite.scheduler.request_spec` for how each field is read.
+
+    Version history:
+
+    * 1.0 - Initial version.
+    """
+
+    VERSION = '1.0'
+
+    fields = {
+        'project_id': fields.StringField(nullable=True),
+        'user_id': fields.StringField(nullable=True),
+        'flavor': fields.ObjectField('Flavor'),
+        # The image service's record of the image (Glance's wire format).
+        'image': fields.JsonField(),
+        'availability_zone': fields.StringField(nullable=True),
+        # Nova's hints: lists of strings for some, a string or a list for others.
+        'scheduler_hints': fields.JsonField(),
+        'num_instances': fields.IntegerField(),
+        'instance_uuids': fields.ListOfStringsField(),
+        'ignore_hosts': fields.ListOfStringsField(),
+        'force_hosts': fields.ListOfStringsField(),
+        'force_nodes': fields.ListOfStringsField(),
+        # 'none', 'auto' or a list of {'uuid', 'fixed_ip', 'port'}.
+        'requested_networks': fields.JsonField(nullable=True),
+        'security_groups': fields.ListOfStringsField(),
+        # Given to the build's config drive; never stored with the spec.
+        'admin_password': fields.SensitiveStringField(nullable=True),
+    }
+

@@ -1,0 +1,31 @@
+"""Payloads as the services pass them: an instance dict, a flavor snapshot."""
+
+FLAVOR = {'id': 1, 'flavorid': '1', 'name': 'small', 'memory_mb': 512, 'vcpus': 1,
+          'root_gb': 1, 'ephemeral_gb': 0, 'swap': 0, 'rxtx_factor': 1.0,
+          'extra_specs': {'hw:cpu_policy': 'shared'}}
+UUID = '7d3c1a2e-6f4b-4f7e-9a51-2b8e0c1d9f00'
+VIF = {'id': 'port-1', 'address': 'fa:16:3e:00:00:01', 'devname': 'tapport-1',
+       'bridge': 'br100', 'network': {'label': 'private', 'cidr': '10.0.0.0/24',
+                                      'gateway': '10.0.0.1', 'dns': [], 'mtu': 1500},
+       'ips': [{'address': '10.0.0.5', 'version': 4}]}
+
+
+def instance_dict(**values):
+    """An instance dict as the conductor reads it, with ``values`` changed."""
+    instance = {
+        'id': 5, 'uuid': UUID, 'project_id': 'p1', 'user_id': 'u1', 'display_name': 'web',
+        'display_description': None, 'hostname': 'web', 'host': 'compute1',
+        'node': 'compute1', 'launched_on': 'compute1', 'image_ref': 'img-1',
+        'kernel_id': None, 'ramdisk_id': None, 'flavor': dict(FLAVOR),
+        'instance_type_id': 1, 'memory_mb': 512, 'vcpus': 1, 'root_gb': 1,
+        'ephemeral_gb': 0, 'swap': 0, 'vm_state': 'building', 'task_state': 'spawning',
+        'power_state': 0, 'availability_zone': 'nova', 'config_drive': '',
+        'key_name': None, 'key_data': None, 'user_data': None,
+        'system_metadata': {'image_disk_format': 'raw'}, 'reservation_id': 'r-1',
+        'launch_index': 0, 'access_ip_v4': None, 'access_ip_v6': None, 'locked': False,
+        'progress': 0, 'launched_at': None, 'terminated_at': None,
+        'metadata': {'role': 'web'}, 'network_info': [VIF],
+        'created_at': '2026-12-02T07:00:00', 'updated_at': None, 'deleted_at': None,
+        'deleted': 0, 'name': 'instance-' + UUID}
+    instance.update(values)
+    return instance

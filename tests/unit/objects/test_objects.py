@@ -1,0 +1,107 @@
+"""The versioned payloads: their declared fields, their wire form, their backports."""
+
+import datetime
+
+import pytest
+from oslo_versionedobjects import fixture as ovo_fixture
+
+from novalite import objects, rpc
+from novalite.db import models
+from tests.unit.objects.payloads import FLAVOR, UUID, instance_dict
+
+# The fingerprints of every object's fields at its version: a change to an
+# object's fields without a version bump fails here.
+FINGERPRINTS = {
+    'Flavor': '1.0-de1e4331f1fc39236c75695cd883948b',
+    'Instance': '1.1-bb24cdedd180abac58da09e65f55d0d3',
+    'RequestSpec': '1.0-de91a05441bb81238cb2718bf5e0046e',
+    'Selection': '1.0-78242b96537359a4023fe5902ae6e33d',
+}
+
+
+def _wire(entity, object_versions=None):
+    """``entity`` as a reader gets it, after the JSON the wire carries."""
+    serializer = rpc.RequestContextSerializer(object_versions)
+    return serializer.deserialize_entity(None, serializer.serialize_entity(None, entity))
+
+
+def test_every_object_field_change_comes_with_a_version_bump():
+    checker = ovo_fixture.ObjectVersionChecker(
+        objects.base.NovaliteObjectRegistry.obj_classes())
+    expected, actual = checker.test_hashes(FINGERPRINTS)
+    assert expected == actual
+
+
+def test_an_instance_declares_every_column_services_pass_around():
+    columns = {column.key for column in models.Instance.__table__.columns}
+    as_passed = columns - {'request_spec', 'user_metadata'} | {'metadata'}
+    assert set(objects.Instance.fields) == as_passed
+
+
+def test_an_instance_crosses_the_wire_as_the_same_instance():
+    instance = _wire(objects.Instance.from_dict(instance_dict()))
+    assert isinstance(instance, objects.Instance)
+    assert instance.to_dict() == instance_dict()
+
+
+def test_an_instance_reads_like_the_dict_it_replaces():
+    instance = objects.Instance.from_dict(instance_dict(host=None))
+    assert instance['name'] == 'instance-' + UUID
+    assert instance.get('host') is None and instance['flavor']['memory_mb'] == 512
+    assert dict(instance, host='compute2')['host'] == 'compute2'
+
+
+def test_an_unset_field_reads_as_missing_and_an_unknown_one_is_an_error():
+    instance = objects.Instance(uuid=UUID)
+    assert instance.get('host') is None and instance.get('locked', False) is False
+    with pytest.raises(AttributeError):
+        instance.get('hots')
+
+
+def test_timestamps_read_back_as_naive_utc_datetimes():
+    instance = _wire(objects.Instance.from_dict(instance_dict()))
+    assert instance.created_at == datetime.datetime(2026, 12, 2, 7, 0)
+
+
+def test_a_reader_of_instance_1_0_gets_no_network_info():
+    primitive = objects.base.primitive_at(objects.Instance.from_dict(instance_dict()),
+                                          {'Instance': '1.0', 'Flavor': '1.0'})
+    assert primitive['novalite_object.version'] == '1.0'
+    assert 'network_info' not in primitive['novalite_object.data']
+    assert primitive['novalite_object.data']['uuid'] == UUID
+
+
+def test_a_reader_newer_than_this_code_gets_its_newest_version():
+    primitive = objects.base.primitive_at(objects.Instance.from_dict(instance_dict()),
+                                          {'Instance': '1.9'})
+    assert primitive['novalite_object.version'] == objects.Instance.VERSION
+
+
+def test_a_client_capped_below_the_newest_sends_the_objects_that_version_knew():
+    history = {'1.1': {'Instance': '1.0'}, '1.3': {'Instance': '1.1'}}
+    assert rpc.object_versions_at(history, '1.2') == {'Instance': '1.0'}
+    assert rpc.object_versions_at(history, '1.3') == {'Instance': '1.1'}
+    assert rpc.object_versions_at(history, None) is None
+
+
+def test_a_serializer_for_an_old_reader_backports_the_objects_it_sends():
+    instance = _wire(objects.Instance.from_dict(instance_dict()), {'Instance': '1.0'})
+    assert instance.VERSION == '1.0' and not instance.obj_attr_is_set('network_info')
+
+
+def test_a_request_spec_crosses_with_its_flavor_an_object_and_its_password():
+    spec = _wire(objects.RequestSpec.from_dict({
+        'project_id': 'p1', 'flavor': dict(FLAVOR), 'image': {'id': 'img-1'},
+        'num_instances': 1, 'instance_uuids': [UUID], 'admin_password': 'secret'}))
+    assert isinstance(spec.flavor, objects.Flavor) and spec['flavor']['vcpus'] == 1
+    assert spec.admin_password == 'secret'
+
+
+def test_a_pre_objects_reader_gets_plain_dicts():
+    selection = objects.Selection(host='h', nodename='n', compute_node_id=1,
+                                  availability_zone=None, resources={'vcpus': 1},
+                                  claimed=True)
+    legacy = objects.base.to_legacy([selection])
+    assert legacy == [{'host': 'h', 'nodename': 'n', 'compute_node_id': 1,
+                       'availability_zone': None, 'resources': {'vcpus': 1},
+                       'claimed': True}]

@@ -1,0 +1,138 @@
+"""Each RPC client against its server's version, and what it sends under caps."""
+
+from unittest import mock
+
+import pytest
+
+from novalite import context, objects
+from novalite.compute import manager as compute_manager
+from novalite.compute import rpcapi as compute_rpcapi
+from novalite.conductor import build as conductor_build
+from novalite.conductor import manager as conductor_manager
+from novalite.conductor import rpcapi as conductor_rpcapi
+from novalite.scheduler import manager as scheduler_manager
+from novalite.scheduler import rpcapi as scheduler_rpcapi
+from tests.unit.objects.payloads import FLAVOR, UUID, instance_dict
+
+SELECTION = {'host': 'compute1', 'nodename': 'compute1', 'compute_node_id': 1,
+             'availability_zone': 'nova', 'resources': {'vcpus': 1}, 'claimed': True}
+
+
+@pytest.mark.parametrize('client, server', [
+    (compute_rpcapi.ComputeAPI, compute_manager.ComputeManager),
+    (conductor_rpcapi.ConductorAPI, conductor_manager.ConductorManager),
+    (conductor_rpcapi.ComputeTaskAPI, conductor_build.ComputeTaskManager),
+    (scheduler_rpcapi.SchedulerAPI, scheduler_manager.SchedulerManager),
+])
+def test_each_client_speaks_the_version_its_server_serves(client, server):
+    assert client.VERSION == server.target.version
+
+
+def _sent(conf, group, cap, make, send, answer=None):
+    """``(version, method, kwargs)`` of each message ``send(api, context)`` sends."""
+    conf.set_override(group, cap, group='upgrade_levels')
+    api = make()
+    call_context = type(api.client.prepare())
+    sent = []
+
+    def record(cctxt, ctxt, method, **kwargs):
+        sent.append((cctxt.target.version, method, kwargs))
+        return answer
+
+    with mock.patch.object(call_context, 'call', autospec=True, side_effect=record), \
+            mock.patch.object(call_context, 'cast', autospec=True, side_effect=record):
+        result = send(api, context.get_admin_context())
+    return sent, result
+
+
+def _stop(api, ctxt):
+    api.stop_instance(ctxt, instance_dict())
+
+
+def test_a_compute_is_sent_an_instance_object_at_1_1(conf):
+    [(version, method, kwargs)], _ = _sent(conf, 'compute', None,
+                                           compute_rpcapi.ComputeAPI, _stop)
+    assert (version, method) == ('1.1', 'stop_instance')
+    assert isinstance(kwargs['instance'], objects.Instance)
+
+
+def test_a_compute_capped_at_1_0_is_sent_the_plain_dict(conf):
+    [(version, _method, kwargs)], _ = _sent(conf, 'compute', '1.0',
+                                            compute_rpcapi.ComputeAPI, _stop)
+    assert version == '1.0' and kwargs['instance'] == instance_dict()
+
+
+def test_a_compute_capped_at_1_0_is_sent_a_build_of_plain_dicts(conf):
+    def build(api, ctxt):
+        api.build_and_run_instance(ctxt, 'compute1', instance_dict(), 'compute1',
+                                   {'flavor': dict(FLAVOR), 'num_instances': 1}, {},
+                                   [SELECTION])
+    [(version, _method, kwargs)], _ = _sent(conf, 'compute', '1.0',
+                                            compute_rpcapi.ComputeAPI, build)
+    assert version == '1.0' and kwargs['host_list'] == [SELECTION]
+    assert kwargs['request_spec'] == {'flavor': FLAVOR, 'num_instances': 1}
+
+
+def _select(api, ctxt):
+    return api.select_destinations(ctxt, {'flavor': dict(FLAVOR), 'num_instances': 1},
+                                   [UUID])
+
+
+def test_a_scheduler_is_sent_a_request_spec_object_at_1_1(conf):
+    [(version, _method, kwargs)], _ = _sent(conf, 'scheduler', None,
+                                            scheduler_rpcapi.SchedulerAPI, _select, [[]])
+    assert version == '1.1' and isinstance(kwargs['request_spec'], objects.RequestSpec)
+
+
+def test_a_scheduler_capped_at_1_0_answers_dicts_read_as_selections(conf):
+    [(version, _method, kwargs)], host_lists = _sent(
+        conf, 'scheduler', '1.0', scheduler_rpcapi.SchedulerAPI, _select, [[SELECTION]])
+    assert version == '1.0' and isinstance(kwargs['request_spec'], dict)
+    assert isinstance(host_lists[0][0], objects.Selection)
+    assert host_lists[0][0]['host'] == 'compute1'
+
+
+def _get(api, ctxt):
+    return api.instance_get(ctxt, UUID)
+
+
+def test_an_instance_read_tells_the_conductor_which_objects_this_code_knows(conf):
+    [(version, _method, kwargs)], _ = _sent(
+        conf, 'conductor', None, conductor_rpcapi.ConductorAPI, _get,
+        objects.Instance.from_dict(instance_dict()))
+    assert version == '1.3' and kwargs['object_versions']['Instance'] == '1.1'
+
+
+def test_an_instance_from_a_conductor_capped_at_1_2_is_read_as_an_object(conf):
+    [(version, _method, kwargs)], instance = _sent(
+        conf, 'conductor', '1.2', conductor_rpcapi.ConductorAPI, _get, instance_dict())
+    assert version == '1.0' and 'object_versions' not in kwargs
+    assert isinstance(instance, objects.Instance) and instance.uuid == UUID
+
+
+def _hand_over(api, ctxt):
+    api.schedule_and_build_instances(ctxt, [instance_dict()], {'flavor': dict(FLAVOR)})
+
+
+@pytest.mark.parametrize('cap, version, kind', [
+    (None, '1.2', objects.Instance), ('1.1', '1.1', dict)])
+def test_new_builds_go_as_objects_or_to_an_older_conductor_as_dicts(conf, cap, version, kind):
+    [(sent_version, _method, kwargs)], _ = _sent(
+        conf, 'conductor', cap, conductor_rpcapi.ComputeTaskAPI, _hand_over)
+    assert sent_version == version and isinstance(kwargs['instances'][0], kind)
+
+
+def test_the_conductor_answers_an_old_reader_the_instance_it_knows(monkeypatch):
+    monkeypatch.setattr(conductor_manager.instances, 'instance_get',
+                        lambda uuid: instance_dict())
+    answer = conductor_manager.ConductorManager.instance_get(
+        None, None, UUID, object_versions={'Instance': '1.0', 'Flavor': '1.0'})
+    assert answer['novalite_object.version'] == '1.0'
+    assert 'network_info' not in answer['novalite_object.data']
+
+
+def test_the_conductor_answers_a_pre_objects_caller_a_dict(monkeypatch):
+    monkeypatch.setattr(conductor_manager.instances, 'instance_get',
+                        lambda uuid: instance_dict())
+    assert conductor_manager.ConductorManager.instance_get(None, None, UUID) == \
+        instance_dict()
