@@ -2,19 +2,6 @@
 
 from oslo_versionedobjects import fields
 
-# The library's types, re-exported so object modules import fields from one place.
-BooleanField = fields.BooleanField
-DateTimeField = fields.DateTimeField
-DictOfIntegersField = fields.DictOfIntegersField
-DictOfNullableStringsField = fields.DictOfNullableStringsField
-FloatField = fields.FloatField
-IntegerField = fields.IntegerField
-ListOfStringsField = fields.ListOfStringsField
-ObjectField = fields.ObjectField
-SensitiveStringField = fields.SensitiveStringField
-StringField = fields.StringField
-UUIDField = fields.UUIDField
-
 
 class Json(fields.FieldType):
     """A JSON document whose inner shape another interface owns and versions.

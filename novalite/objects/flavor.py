@@ -1,6 +1,8 @@
 """The flavor snapshot an instance and a request spec carry."""
 
-from novalite.objects import base, fields
+from oslo_versionedobjects import fields
+
+from novalite.objects import base
 
 
 @base.NovaliteObjectRegistry.register

@@ -1,8 +1,10 @@
 """The instance every service passes around: one row of ``instances``."""
 
 from oslo_utils import versionutils
+from oslo_versionedobjects import fields
 
-from novalite.objects import base, fields
+from novalite.objects import base
+from novalite.objects.fields import JsonField
 
 _STRING_COLUMNS = (
     'project_id', 'user_id', 'display_name', 'display_description', 'hostname', 'host',
@@ -50,7 +52,7 @@ class Instance(base.NovaliteObject):
         'terminated_at': fields.DateTimeField(tzinfo_aware=False, nullable=True),
         'deleted_at': fields.DateTimeField(tzinfo_aware=False, nullable=True),
         'deleted': fields.IntegerField(),
-        'network_info': fields.JsonField(),
+        'network_info': JsonField(),
     }
 
     @property

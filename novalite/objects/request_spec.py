@@ -1,6 +1,9 @@
 """What a build asks of the scheduler: the servers, their flavor and image, where."""
 
-from novalite.objects import base, fields
+from oslo_versionedobjects import fields
+
+from novalite.objects import base
+from novalite.objects.fields import JsonField
 
 
 @base.NovaliteObjectRegistry.register
@@ -21,17 +24,17 @@ class RequestSpec(base.NovaliteObject):
         'user_id': fields.StringField(nullable=True),
         'flavor': fields.ObjectField('Flavor'),
         # The image service's record of the image (Glance's wire format).
-        'image': fields.JsonField(),
+        'image': JsonField(),
         'availability_zone': fields.StringField(nullable=True),
         # Nova's hints: lists of strings for some, a string or a list for others.
-        'scheduler_hints': fields.JsonField(),
+        'scheduler_hints': JsonField(),
         'num_instances': fields.IntegerField(),
         'instance_uuids': fields.ListOfStringsField(),
         'ignore_hosts': fields.ListOfStringsField(),
         'force_hosts': fields.ListOfStringsField(),
         'force_nodes': fields.ListOfStringsField(),
         # 'none', 'auto' or a list of {'uuid', 'fixed_ip', 'port'}.
-        'requested_networks': fields.JsonField(nullable=True),
+        'requested_networks': JsonField(nullable=True),
         'security_groups': fields.ListOfStringsField(),
         # Given to the build's config drive; never stored with the spec.
         'admin_password': fields.SensitiveStringField(nullable=True),

@@ -1,6 +1,8 @@
 """A compute node the scheduler chose (and maybe claimed) for one server."""
 
-from novalite.objects import base, fields
+from oslo_versionedobjects import fields
+
+from novalite.objects import base
 
 
 @base.NovaliteObjectRegistry.register
