@@ -13,10 +13,12 @@ import webob
 import webob.exc
 
 from novalite import context as novalite_context
+from novalite import exception
 from novalite.api import policy, request_id
 from novalite.conf import CONF
 
 CONTEXT_KEY = 'novalite.context'
+_MAX_ID = 255
 
 _IDENTITY_HEADERS = ('HTTP_X_USER_ID', 'HTTP_X_USER', 'HTTP_X_PROJECT_ID', 'HTTP_X_TENANT_ID',
                      'HTTP_X_TENANT', 'HTTP_X_ROLES', 'HTTP_X_ROLE', 'HTTP_X_IDENTITY_STATUS')
@@ -44,6 +46,10 @@ class NoAuth2:
             return res(environ, start_response)
         user, _sep, project = token.partition(':')
         project = project or user
+        if len(user) > _MAX_ID or len(project) > _MAX_ID:
+            # Ids are columns of 255 characters: refuse them here, not there.
+            raise exception.Invalid(
+                f"X-Auth-Token names a user or project longer than {_MAX_ID} characters")
         for key in _IDENTITY_HEADERS:
             req.environ.pop(key, None)
         req.environ.update({

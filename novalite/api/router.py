@@ -13,18 +13,13 @@ document at ``/``, each endpoint's own version document at ``/v2.1`` and
 the legacy endpoint, which speaks 2.0 and ignores version headers).
 """
 
-import time
-
 import routes as routes_lib
 import webob
 import webob.exc
-from oslo_log import log as logging
 
 from novalite import exception
 from novalite.api import auth, microversion
 from novalite.api import routes as api_routes
-
-LOG = logging.getLogger(__name__)
 
 # Project ids look like keystone's (hex) or noauth2's (any word); plain
 # routes are matched first, so a project id never shadows a collection.
@@ -43,7 +38,6 @@ class APIRouter:
                                 requirements={'project_id': _PROJECT_ID})
 
     def __call__(self, environ, start_response):
-        started = time.monotonic()
         req = webob.Request(environ)
         if self.legacy_v2:
             version = microversion.LEGACY_V2_VERSION
@@ -53,9 +47,6 @@ class APIRouter:
         response = self._dispatch(req)
         for name, value in microversion.version_headers(version):
             response.headers[name] = value
-        LOG.info('%s %s status: %s len: %s microversion: %s time: %.4f', req.method,
-                 req.path_qs, response.status_int, response.content_length, version,
-                 time.monotonic() - started)
         return response(environ, start_response)
 
     def _dispatch(self, req):

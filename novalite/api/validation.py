@@ -6,20 +6,27 @@ handler runs, so a rejected request changes nothing. Errors name the field:
 ``Invalid input for field/attribute flavorRef. Value: x. ...``.
 Like Nova's validator, ``minimum`` and ``maximum`` also apply to numeric
 strings, and the formats ``uuid``, ``base64``, ``date-time``, ``name`` and
-``description`` are checked.
+``description`` are checked. ``maxEncodedLength`` (novalite's keyword) bounds
+the bytes of a value's JSON encoding, for what a database column holds.
+
+Bodies are parsed once, with orjson, which refuses invalid UTF-8 and lone
+surrogates; what it returns is then checked for depth (``[api]
+max_json_depth``) and NUL characters, neither of which a handler or a
+database column can take.
 """
 
 import base64
 import binascii
 import functools
-import json
 import unicodedata
 
 import jsonschema
+import orjson
 from oslo_utils import timeutils, uuidutils
 
 from novalite import exception
 from novalite.api import microversion
+from novalite.conf import CONF
 
 BODY_KEY = 'novalite.body'
 
@@ -47,8 +54,10 @@ def _is_date_time(value):
     if not isinstance(value, str):
         return True
     try:
-        timeutils.parse_isotime(value)
-    except ValueError:
+        # Normalizing to UTC is what the handlers do next: a date near the
+        # ends of the calendar overflows there.
+        timeutils.normalize_time(timeutils.parse_isotime(value))
+    except (ValueError, OverflowError):
         return False
     return True
 
@@ -99,9 +108,17 @@ def _bounded(keyword):
     return check
 
 
+def _max_encoded_length(validator, limit, instance, schema):
+    size = len(orjson.dumps(instance))
+    if size > limit:
+        yield jsonschema.ValidationError(
+            f"is {size} bytes long as JSON, more than the {limit} it may have")
+
+
 _Validator = jsonschema.validators.extend(
     jsonschema.Draft4Validator,
-    {'minimum': _bounded('minimum'), 'maximum': _bounded('maximum')})
+    {'minimum': _bounded('minimum'), 'maximum': _bounded('maximum'),
+     'maxEncodedLength': _max_encoded_length})
 
 _FORMAT_MESSAGES = {
     'name': ("An invalid 'name' value was provided. The name must be: printable "
@@ -136,16 +153,53 @@ def validate(schema, instance):
         raise _error(error)
 
 
+def _check_parsed(document, max_depth):
+    """:raises Invalid: ``document`` nests deeper than ``max_depth`` or holds a NUL."""
+    # Iterative: a recursive walk would hit the recursion limit it guards.
+    pending = [(document, 1, ())]
+    while pending:
+        value, depth, path = pending.pop()
+        if isinstance(value, str):
+            if '\x00' in value:
+                raise exception.ValidationError(
+                    field='.'.join(map(str, path)) or 'body',
+                    detail="NUL characters are not allowed.")
+            continue
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > max_depth:
+            raise exception.Invalid(
+                f"Malformed request body: JSON nested deeper than {max_depth} levels")
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            pending.append((key, depth, path))
+            pending.append((item, depth + 1, (*path, key)))
+
+
+def _parse(raw):
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if 'depth' in str(exc):
+            raise exception.Invalid(
+                "Malformed request body: JSON nested deeper than "
+                f"{CONF.api.max_json_depth} levels") from None
+        raise exception.Invalid("Malformed request body") from None
+
+
 def load_body(req):
-    """The request's JSON body, parsed once. :raises Invalid: not JSON."""
+    """The request's JSON body, parsed once.
+
+    :raises Invalid: not JSON, not UTF-8, a lone surrogate, nested too deep or
+        a NUL character in a string.
+    """
     if BODY_KEY not in req.environ:
-        if not req.body:
-            req.environ[BODY_KEY] = None
-        else:
-            try:
-                req.environ[BODY_KEY] = json.loads(req.body)
-            except ValueError:
-                raise exception.Invalid("Malformed request body") from None
+        raw = req.body
+        document = None
+        if raw:
+            document = _parse(raw)
+            _check_parsed(document, CONF.api.max_json_depth)
+        req.environ[BODY_KEY] = document
     return req.environ[BODY_KEY]
 
 

@@ -86,6 +86,26 @@ one; the compute host injects it through the config drive.
                default=12,
                min=8,
                help="Length of the random administrator passwords the API generates."),
+    cfg.IntOpt('max_request_body_size',
+               default=114688,
+               min=1,
+               help="""
+Largest request body, in bytes, the API reads. A request announcing a
+larger ``Content-Length``, or a chunked body growing past it, is refused
+with 413 before any handler runs. The default is oslo.middleware's
+``sizelimit`` default (112 KiB), ample for a server create carrying the
+largest ``user_data`` (64 KiB of base64).
+"""),
+    cfg.IntOpt('max_json_depth',
+               default=32,
+               min=2,
+               max=1000,
+               help="""
+Deepest nesting of arrays and objects a JSON request body may have. A deeper
+body is refused with 400 before validation. No request of the Compute API
+needs more than a handful of levels; the bound keeps a hostile body from
+exhausting the parser's or the validator's recursion.
+"""),
 ]
 
 

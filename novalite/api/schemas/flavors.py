@@ -2,10 +2,8 @@
 
 from novalite.api.schemas import types
 
-_positive = {'type': ['integer', 'string'], 'pattern': '^[0-9]*$',
-             'minimum': 1, 'maximum': types.MAX_INT}
-_non_negative = {'type': ['integer', 'string'], 'pattern': '^[0-9]*$',
-                 'minimum': 0, 'maximum': types.MAX_INT}
+_positive = dict(types.positive_integer, maximum=types.MAX_INT)
+_non_negative = dict(types.non_negative_integer, maximum=types.MAX_INT)
 
 create = {
     'type': 'object',
@@ -26,7 +24,7 @@ create = {
                 'swap': _non_negative,
                 'rxtx_factor': {
                     'type': ['number', 'string'],
-                    'pattern': r'^[0-9]+(\.[0-9]+)?$',
+                    'pattern': r'^[0-9]+(\.[0-9]+)?$', 'maxLength': 64,
                     'minimum': 0, 'exclusiveMinimum': True,
                     'maximum': 3.40282e+38,
                 },
@@ -44,12 +42,13 @@ list_query = {
     'type': 'object',
     'properties': {
         'limit': types.non_negative_integer,
-        'marker': {'type': 'string'},
-        'is_public': {'type': 'string'},
-        'minRam': {'type': 'string'},
-        'minDisk': {'type': 'string'},
-        'sort_key': {'type': 'string'},
-        'sort_dir': {'type': 'string'},
+        'marker': types.marker,
+        'is_public': types.query_param,
+        # Non-integers get the handler's message, as in Nova.
+        'minRam': dict(types.query_param, maximum=types.MAX_INT),
+        'minDisk': dict(types.query_param, maximum=types.MAX_INT),
+        'sort_key': types.query_param,
+        'sort_dir': types.query_param,
     },
     'additionalProperties': True,
 }

@@ -6,10 +6,10 @@ list_query = {
     'type': 'object',
     'properties': {
         **types.pagination,
-        'name': {'type': 'string'},
-        'status': {'type': 'string'},
-        'minRam': {'type': 'string', 'pattern': '^[0-9]+$'},
-        'minDisk': {'type': 'string', 'pattern': '^[0-9]+$'},
+        'name': types.query_param,
+        'status': types.query_param,
+        'minRam': {'type': 'string', 'pattern': '^[0-9]+$', 'maxLength': 64},
+        'minDisk': {'type': 'string', 'pattern': '^[0-9]+$', 'maxLength': 64},
     },
     'additionalProperties': True,
 }

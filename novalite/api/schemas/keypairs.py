@@ -7,7 +7,8 @@ _keypair = {
     'properties': {
         'name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
                  'pattern': r'^[a-zA-Z0-9 _.@-]+$'},
-        'public_key': {'type': 'string', 'minLength': 1},
+        # A TEXT column, in characters of up to four bytes.
+        'public_key': {'type': 'string', 'minLength': 1, 'maxLength': 16383},
     },
     'required': ['name'],
     'additionalProperties': False,
@@ -21,4 +22,5 @@ create_v22['properties']['keypair']['properties']['type'] = {
     'type': 'string', 'enum': ['ssh', 'x509']}
 
 create_v210 = copy.deepcopy(create_v22)
-create_v210['properties']['keypair']['properties']['user_id'] = {'type': 'string'}
+create_v210['properties']['keypair']['properties']['user_id'] = {
+    'type': 'string', 'minLength': 1, 'maxLength': 255}

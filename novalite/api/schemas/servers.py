@@ -15,7 +15,7 @@ _network = {
     'properties': {
         'fixed_ip': types.ip_address,
         'port': {'oneOf': [{'type': 'string', 'format': 'uuid'}, {'type': 'null'}]},
-        'uuid': {'type': 'string'},
+        'uuid': {'type': 'string', 'maxLength': 255},
     },
     'additionalProperties': False,
 }
@@ -31,12 +31,12 @@ _block_device_mapping_v2 = {
         'guest_format': {'type': 'string', 'maxLength': 255},
         'device_type': {'type': 'string', 'maxLength': 255},
         'disk_bus': {'type': 'string', 'maxLength': 255},
-        'boot_index': {'type': ['integer', 'string', 'null'], 'pattern': '^-?[0-9]+$'},
+        'boot_index': {'type': ['integer', 'string', 'null'], 'pattern': '^-?[0-9]+$',
+                       'maxLength': 64},
         'device_name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
                         'pattern': '^[a-zA-Z0-9._/-]*$'},
         'delete_on_termination': types.boolean,
-        'volume_size': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$',
-                        'minimum': 1, 'maximum': types.MAX_INT},
+        'volume_size': dict(types.positive_integer, maximum=types.MAX_INT),
         'volume_id': types.uuid,
         'snapshot_id': types.uuid,
         'no_device': {},
@@ -51,13 +51,16 @@ _hints = {
         'different_host': {
             'oneOf': [types.uuid, {'type': 'array', 'items': types.uuid}],
         },
-        'same_host': {'type': ['string', 'array'], 'items': types.uuid},
-        'query': {'type': ['string', 'object']},
+        'same_host': {'type': ['string', 'array'], 'maxLength': 255, 'items': types.uuid},
+        'query': {'type': ['string', 'object'], 'maxLength': 8192},
         'build_near_host_ip': types.ip_address,
-        'cidr': {'type': 'string', 'pattern': '^/[0-9a-f.:]+$'},
+        'cidr': {'type': 'string', 'pattern': '^/[0-9a-f.:]+$', 'maxLength': 43},
     },
     # Nova lets unknown hints through for out-of-tree filters.
     'additionalProperties': True,
+    # They are kept in the request spec, one TEXT column with the flavor
+    # and the image's properties.
+    'maxEncodedLength': 16384,
 }
 
 create = {
@@ -67,7 +70,7 @@ create = {
             'type': 'object',
             'properties': {
                 'name': types.name,
-                'imageRef': {'type': 'string'},
+                'imageRef': {'type': 'string', 'maxLength': 255},
                 'flavorRef': types.flavor_ref,
                 'adminPass': types.admin_password,
                 'metadata': types.metadata,
@@ -87,6 +90,7 @@ create = {
                     'items': {
                         'type': 'object',
                         'properties': {'name': types.name},
+                        'required': ['name'],
                         'additionalProperties': False,
                     },
                 },
@@ -172,7 +176,7 @@ ACTIONS = {
     }, required=['type']),
     'os-getConsoleOutput': _action('os-getConsoleOutput', {
         'length': {'type': ['integer', 'string', 'null'], 'pattern': '^-?[0-9]+$',
-                   'minimum': -1},
+                   'maxLength': 64, 'minimum': -1},
     }),
 }
 
