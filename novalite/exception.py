@@ -216,3 +216,40 @@ class InvalidAggregateActionUpdate(Conflict):
 
 class MigrationNotFound(NotFound):
     msg_fmt = "Migration %(migration_id)s could not be found."
+
+
+# --- Volumes ------------------------------------------------------------------
+
+class VolumeNotFound(NotFound):
+    msg_fmt = "Volume %(volume_id)s could not be found."
+
+
+class VolumeAttachmentNotFound(NotFound):
+    msg_fmt = "Volume attachment %(attachment_id)s could not be found."
+
+
+class InvalidVolume(Invalid):
+    msg_fmt = "Invalid volume: %(reason)s"
+
+
+class VolumeLimitExceeded(NovaliteException):
+    msg_fmt = "VolumeLimitExceeded: %(reason)s"
+    code = 413
+
+
+class VolumeBackendError(NovaliteException):
+    msg_fmt = "The volume backend failed on volume %(volume_id)s: %(reason)s"
+
+
+class VolumeDeviceNotFound(NotFound):
+    msg_fmt = "Volume %(volume_id)s is not attached to server %(instance_uuid)s."
+
+
+class VolumeAttachFailed(NovaliteException):
+    msg_fmt = "Attaching volume %(volume_id)s to server %(instance_uuid)s failed: %(reason)s"
+
+
+class VolumeServiceError(NovaliteException):
+    """The Block Storage API answered with an error or not at all."""
+
+    msg_fmt = "Block Storage API error: %(reason)s"

@@ -1,8 +1,10 @@
-"""novalite-all-in-one: api, conductor, scheduler and a compute in one process.
+"""novalite-all-in-one: api, conductor, scheduler, a compute and a volume service in one process.
 
 The same managers and RPC APIs as the separate daemons, on oslo.messaging's
 in-process ``fake:/`` transport and SQLite under ``state_path``, for trying
-novalite and for functional tests. ``--demo`` registers a flavor and an
+novalite and for functional tests. Volumes use the ``fake`` volume driver
+unless configured otherwise, and the Block Storage API a free port unless
+``[volume] port`` is set. ``--demo`` registers a flavor and an
 image, boots a server through the REST API, prints it once ACTIVE and exits.
 """
 
@@ -28,11 +30,15 @@ def _set_defaults():
     CONF.set_default('port', 8774, group='api')
     CONF.set_default('listen', '127.0.0.1', group='api')
     CONF.set_default('log_dir', '$state_path')
+    CONF.set_default('volume_driver', 'fake', group='volume')
+    CONF.set_default('port', 0, group='volume')
+    CONF.set_default('listen', '127.0.0.1', group='volume')
 
 
 def build_services():
-    """The four services, in the order they must start."""
+    """The services, in the order they must start; the compute API last."""
     from novalite import service
+    from novalite.cmd import volume
     from novalite.cmd.api import APIService
     from novalite.compute import manager as compute_manager
     from novalite.conductor import manager as conductor_manager
@@ -48,6 +54,7 @@ def build_services():
         service.Service(CONF.host, 'novalite-compute', 'compute',
                         compute_manager.ComputeManager(CONF.host),
                         servicegroup.ConductorServiceGroup()),
+        *volume.build_services(advertise=True),
         APIService(),
     ]
 

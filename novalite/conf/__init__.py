@@ -20,10 +20,11 @@ from novalite.conf import (
     scheduler,
     service,
     upgrade_levels,
+    volume,
 )
 
 CONF = cfg.CONF
 
 for _module in (api, compute, conductor, database, fake, image, libvirt, network, scheduler,
-                service, upgrade_levels):
+                service, upgrade_levels, volume):
     _module.register_opts(CONF)

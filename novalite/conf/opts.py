@@ -14,10 +14,11 @@ from novalite.conf import (
     scheduler,
     service,
     upgrade_levels,
+    volume,
 )
 
 _MODULES = (service, compute, conductor, api, database, scheduler, fake, image, libvirt, network,
-            upgrade_levels)
+            upgrade_levels, volume)
 
 
 def list_opts():

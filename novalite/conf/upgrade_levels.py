@@ -13,6 +13,8 @@ an older compute cannot handle. Unset means the newest this code knows.
                help="Highest RPC API version sent to conductor services. Unset means the newest."),
     cfg.StrOpt('scheduler',
                help="Highest RPC API version sent to scheduler services. Unset means the newest."),
+    cfg.StrOpt('volume',
+               help="Highest RPC API version sent to volume services. Unset means the newest."),
 ]
 
 

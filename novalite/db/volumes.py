@@ -1,0 +1,220 @@
+"""Volumes and volume attachments: the volume service's tables.
+
+Only the Block Storage API and the volume service read these; compute hosts
+reach volumes through the API (:mod:`novalite.volume.cinder`). A state change
+is one conditional UPDATE (``expected_status``), so that two requests racing
+for one volume cannot both win: the loser gets InvalidVolume (a 400).
+"""
+
+import json
+import uuid
+
+import sqlalchemy as sa
+
+from novalite import exception
+from novalite.db import engine, models
+from novalite.db.models import utcnow
+
+_VOLUME = models.Volume
+_ATTACHMENT = models.VolumeAttachment
+_JSON_COLUMNS = {'volume_metadata': '{}', 'connector': None, 'connection_info': None}
+
+
+def _decode(row):
+    values = row.as_dict()
+    for key, empty in _JSON_COLUMNS.items():
+        if key in values:
+            text = values[key]
+            values[key] = json.loads(text) if text else (json.loads(empty) if empty else None)
+    return values
+
+
+def _encode(values):
+    return {key: json.dumps(value) if key in _JSON_COLUMNS and value is not None else value
+            for key, value in values.items()}
+
+
+# --- volumes -----------------------------------------------------------------
+
+def volume_create(values):
+    values = dict(values, uuid=values.get('uuid') or str(uuid.uuid4()))
+    with engine.writer() as session:
+        row = _VOLUME(**_encode(values))
+        session.add(row)
+        session.flush()
+        return _decode(row)
+
+
+def _live_volume(session, volume_id):
+    row = session.query(_VOLUME).filter_by(uuid=volume_id, deleted=0).one_or_none()
+    if row is None:
+        raise exception.VolumeNotFound(volume_id=volume_id)
+    return row
+
+
+def volume_get(volume_id):
+    """:raises VolumeNotFound:"""
+    with engine.reader() as session:
+        return _decode(_live_volume(session, volume_id))
+
+
+def volume_get_all(filters=None, limit=None, marker=None, sort_key='created_at',
+                   sort_dir='desc'):
+    """Live volumes matching ``filters`` (column: value), newest first by default.
+
+    :raises VolumeNotFound: ``marker`` names no volume.
+    """
+    with engine.reader() as session:
+        query = session.query(_VOLUME).filter_by(deleted=0)
+        for key, value in (filters or {}).items():
+            query = query.filter(getattr(_VOLUME, key) == value)
+        column = getattr(_VOLUME, sort_key)
+        order = column.desc() if sort_dir == 'desc' else column.asc()
+        query = query.order_by(order, _VOLUME.id.desc() if sort_dir == 'desc'
+                               else _VOLUME.id.asc())
+        if marker:
+            start = _live_volume(session, marker)
+            beyond = (column < getattr(start, sort_key)) if sort_dir == 'desc' \
+                else (column > getattr(start, sort_key))
+            same = sa.and_(column == getattr(start, sort_key),
+                           (_VOLUME.id < start.id) if sort_dir == 'desc'
+                           else (_VOLUME.id > start.id))
+            query = query.filter(sa.or_(beyond, same))
+        if limit:
+            query = query.limit(limit)
+        return [_decode(row) for row in query]
+
+
+def volume_usage(project_id):
+    """``(volumes, gigabytes)`` the project's live volumes hold."""
+    with engine.reader() as session:
+        count, size = session.query(sa.func.count(_VOLUME.id), sa.func.sum(_VOLUME.size)) \
+            .filter_by(project_id=project_id, deleted=0).one()
+        return count, int(size or 0)
+
+
+@engine.retry_on_deadlock
+def volume_update(volume_id, values, expected_status=None):
+    """Update a volume, only from ``expected_status`` (a list) if given; returns it.
+
+    :raises VolumeNotFound:
+    :raises InvalidVolume: its status is not one of ``expected_status``.
+    """
+    with engine.writer() as session:
+        query = session.query(_VOLUME).filter_by(uuid=volume_id, deleted=0)
+        if expected_status is not None:
+            query = query.filter(_VOLUME.status.in_(expected_status))
+        if not query.update(_encode(values), synchronize_session=False):
+            current = _live_volume(session, volume_id)
+            raise exception.InvalidVolume(
+                reason=f"volume {volume_id} is {current.status}, not "
+                       f"{' or '.join(expected_status)}")
+        return _decode(_live_volume(session, volume_id))
+
+
+def volume_destroy(volume_id):
+    """Soft-delete a volume. :raises VolumeNotFound:"""
+    with engine.writer() as session:
+        row = _live_volume(session, volume_id)
+        row.deleted, row.deleted_at, row.status = row.id, utcnow(), 'deleted'
+
+
+# --- attachments ---------------------------------------------------------------
+
+def _live_attachment(session, attachment_id):
+    row = session.query(_ATTACHMENT).filter_by(uuid=attachment_id, deleted=0).one_or_none()
+    if row is None:
+        raise exception.VolumeAttachmentNotFound(attachment_id=attachment_id)
+    return row
+
+
+@engine.retry_on_deadlock
+def attachment_create(volume_id, instance_uuid, volume_status, attachment_values):
+    """Reserve an available volume for a server: the volume's new status and the row.
+
+    One transaction: the volume moves from ``available`` to ``volume_status``
+    only if it is available, so a second attach of the same volume fails.
+
+    :raises VolumeNotFound:
+    :raises InvalidVolume: the volume is not available (in use, reserved...).
+    """
+    with engine.writer() as session:
+        updated = session.query(_VOLUME).filter_by(uuid=volume_id, deleted=0,
+                                                   status='available') \
+            .update({'status': volume_status}, synchronize_session=False)
+        if not updated:
+            current = _live_volume(session, volume_id)
+            raise exception.InvalidVolume(
+                reason=f"volume {volume_id} status must be available to reserve, but the "
+                       f"status is {current.status}")
+        row = _ATTACHMENT(**_encode(dict(attachment_values, uuid=str(uuid.uuid4()),
+                                         volume_uuid=volume_id,
+                                         instance_uuid=instance_uuid)))
+        session.add(row)
+        session.flush()
+        return _decode(row)
+
+
+def attachment_get(attachment_id):
+    """:raises VolumeAttachmentNotFound:"""
+    with engine.reader() as session:
+        return _decode(_live_attachment(session, attachment_id))
+
+
+def attachment_get_all(filters=None):
+    with engine.reader() as session:
+        query = session.query(_ATTACHMENT).filter_by(deleted=0)
+        for key, value in (filters or {}).items():
+            query = query.filter(getattr(_ATTACHMENT, key) == value)
+        return [_decode(row) for row in query.order_by(_ATTACHMENT.id)]
+
+
+def attachments_by_volume(volume_ids):
+    """``{volume_id: [attachment]}`` of the given volumes' live attachments."""
+    found = {volume_id: [] for volume_id in volume_ids}
+    if not volume_ids:
+        return found
+    with engine.reader() as session:
+        rows = session.query(_ATTACHMENT).filter(_ATTACHMENT.volume_uuid.in_(volume_ids),
+                                                 _ATTACHMENT.deleted == 0)
+        for row in rows.order_by(_ATTACHMENT.id):
+            found[row.volume_uuid].append(_decode(row))
+    return found
+
+
+@engine.retry_on_deadlock
+def attachment_update(attachment_id, values, volume_values=None):
+    """Update an attachment and, in the same transaction, its volume; returns it.
+
+    :raises VolumeAttachmentNotFound:
+    """
+    with engine.writer() as session:
+        row = _live_attachment(session, attachment_id)
+        for key, value in _encode(values).items():
+            setattr(row, key, value)
+        if volume_values:
+            session.query(_VOLUME).filter_by(uuid=row.volume_uuid, deleted=0) \
+                .update(_encode(volume_values), synchronize_session=False)
+        session.flush()
+        return _decode(row)
+
+
+@engine.retry_on_deadlock
+def attachment_destroy(attachment_id):
+    """Delete an attachment; its volume is available again unless attached elsewhere.
+
+    Returns the deleted attachment. :raises VolumeAttachmentNotFound:
+    """
+    with engine.writer() as session:
+        row = _live_attachment(session, attachment_id)
+        row.deleted, row.deleted_at = row.id, utcnow()
+        row.attach_status, row.detach_time = 'detached', utcnow()
+        session.flush()
+        others = session.query(_ATTACHMENT).filter_by(volume_uuid=row.volume_uuid,
+                                                      deleted=0).count()
+        if not others:
+            session.query(_VOLUME).filter_by(uuid=row.volume_uuid, deleted=0) \
+                .filter(_VOLUME.status.in_(('reserved', 'attaching', 'in-use', 'detaching'))) \
+                .update({'status': 'available', 'attach_status': 'detached'},
+                        synchronize_session=False)
+        return _decode(row)

@@ -1,0 +1,1 @@
+"""The volume service: iSCSI volumes for servers, and its Block Storage API v3."""

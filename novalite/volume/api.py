@@ -1,0 +1,244 @@
+"""The volume API: what the Block Storage API's handlers call.
+
+It runs in the volume service's WSGI app and reads and writes the volume
+tables directly. Every check a user can fail happens before the first write;
+the state a request announces (creating, deleting, extending, reserved...)
+is persisted before the slow step is cast to the storage host.
+"""
+
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from novalite import exception
+from novalite.conf import CONF
+from novalite.db import volumes as db
+from novalite.image import local as local_image
+from novalite.volume import drivers
+from novalite.volume import rpcapi as volume_rpcapi
+
+LOG = logging.getLogger(__name__)
+
+VOLUME_BINARY = 'novalite-volume'
+# The id of the one volume type (fixed, so clients may remember it).
+DEFAULT_TYPE_ID = '5f3a9ce0-8b2f-4b3c-9d5e-0a1b2c3d4e5f'
+DELETABLE = ('available', 'error', 'error_restoring', 'error_extending', 'error_managing')
+STATUSES = ('creating', 'available', 'reserved', 'attaching', 'in-use', 'detaching',
+            'extending', 'deleting', 'error', 'error_deleting', 'error_extending')
+ATTACH_STATUSES = ('attached', 'detached', 'attaching', 'detaching', 'reserved')
+_DELETABLE_MESSAGE = ("Volume status must be available or error or error_restoring or "
+                      "error_extending or error_managing and must not be migrating, "
+                      "attached, belong to a group, have snapshots or be disassociated "
+                      "from snapshots after volume transfer.")
+
+
+class API:
+    def __init__(self):
+        self._rpcapi = None
+
+    @property
+    def rpcapi(self):
+        # Made on first use: loading the WSGI app needs no transport.
+        if self._rpcapi is None:
+            self._rpcapi = volume_rpcapi.VolumeAPI()
+        return self._rpcapi
+
+    # --- volumes -------------------------------------------------------------
+
+    def get(self, context, volume_id):
+        """:raises VolumeNotFound: no such volume, or another project's."""
+        volume = db.volume_get(volume_id)
+        if not context.is_admin and volume['project_id'] != context.project_id:
+            raise exception.VolumeNotFound(volume_id=volume_id)
+        return volume
+
+    def create(self, context, size, name=None, description=None, image_id=None,
+               availability_zone=None, metadata=None, volume_type=None):
+        """Record a volume in ``creating`` and cast its creation to the storage host.
+
+        :raises Invalid: a bad size, zone, type or image; nothing was created.
+        :raises VolumeLimitExceeded: the project's quota would be exceeded.
+        """
+        image = self._check_image(image_id)
+        if size is None and image is not None:
+            size = max(1, -(-int(image.get('size') or 0) // 1024 ** 3))
+        size = self._check_size(size)
+        self._check_quota(context, size)
+        zone = availability_zone or CONF.volume.storage_availability_zone
+        if zone != CONF.volume.storage_availability_zone:
+            raise exception.Invalid(f"Availability zone '{zone}' is invalid.")
+        if volume_type not in (None, CONF.volume.default_volume_type, DEFAULT_TYPE_ID):
+            raise exception.NotFound(f"Volume type with name {volume_type} could not be found.")
+        volume = db.volume_create({
+            'project_id': context.project_id, 'user_id': context.user_id,
+            'host': CONF.host, 'size': size, 'status': 'creating',
+            'attach_status': 'detached', 'display_name': name,
+            'display_description': description, 'availability_zone': zone,
+            'volume_type': CONF.volume.default_volume_type, 'image_id': image_id,
+            'bootable': False, 'volume_metadata': dict(metadata or {})})
+        self.rpcapi.create_volume(context, volume, image_id=image_id)
+        return volume
+
+    @staticmethod
+    def _check_size(size):
+        try:
+            size = int(size)
+        except (TypeError, ValueError):
+            raise exception.Invalid(f"Invalid input received: Volume size '{size}' must be "
+                                    f"an integer and greater than 0.") from None
+        if size <= 0:
+            raise exception.Invalid(f"Invalid input received: Volume size '{size}' must be "
+                                    f"an integer and greater than 0.")
+        return size
+
+    @staticmethod
+    def _check_image(image_id):
+        if not image_id:
+            return None
+        try:
+            image = local_image.get_image_service().show(image_id)
+        except exception.ImageNotFound:
+            raise exception.Invalid(f"Invalid image identifier or unable to access "
+                                    f"requested image {image_id}.") from None
+        if image.get('status') != 'active':
+            raise exception.Invalid(f"Image {image_id} is not active.")
+        return image
+
+    @staticmethod
+    def _check_quota(context, size):
+        count, gigabytes = db.volume_usage(context.project_id)
+        if 0 <= CONF.volume.quota_volumes < count + 1:
+            raise exception.VolumeLimitExceeded(
+                reason=f"Maximum number of volumes allowed ({CONF.volume.quota_volumes}) "
+                       f"exceeded for quota 'volumes'.")
+        if 0 <= CONF.volume.quota_gigabytes < gigabytes + size:
+            raise exception.VolumeLimitExceeded(
+                reason=f"Requested volume or snapshot exceeds allowed gigabytes quota. "
+                       f"Requested {size}G, quota is {CONF.volume.quota_gigabytes}G and "
+                       f"{gigabytes}G has been consumed.")
+
+    def delete(self, context, volume):
+        """Persist ``deleting`` and cast the removal of export and storage.
+
+        :raises InvalidVolume: the volume is attached or busy (400).
+        """
+        if volume['status'] == 'deleting':
+            return
+        if db.attachments_by_volume([volume['uuid']])[volume['uuid']]:
+            raise exception.InvalidVolume(reason=_DELETABLE_MESSAGE)
+        try:
+            volume = db.volume_update(volume['uuid'], {'status': 'deleting'},
+                                      expected_status=list(DELETABLE))
+        except exception.InvalidVolume:
+            raise exception.InvalidVolume(reason=_DELETABLE_MESSAGE) from None
+        self.rpcapi.delete_volume(context, volume)
+
+    def update(self, context, volume, values):
+        return db.volume_update(volume['uuid'], values)
+
+    def extend(self, context, volume, new_size):
+        """Persist ``extending`` and cast the growth to the storage host.
+
+        :raises InvalidVolume: not available (novalite extends detached volumes only),
+            or ``new_size`` not larger.
+        """
+        new_size = self._check_size(new_size)
+        if new_size <= volume['size']:
+            raise exception.InvalidVolume(
+                reason=f"New size for extend must be greater than current size. "
+                       f"(current: {volume['size']}, extended: {new_size}).")
+        if volume['status'] != 'available':
+            raise exception.InvalidVolume(
+                reason=f"Volume status must be 'available' to extend, but current status "
+                       f"is: {volume['status']}.")
+        self._check_quota_growth(context, new_size - volume['size'])
+        volume = db.volume_update(volume['uuid'], {'status': 'extending'},
+                                  expected_status=['available'])
+        self.rpcapi.extend_volume(context, volume, new_size)
+
+    @staticmethod
+    def _check_quota_growth(context, growth):
+        _count, gigabytes = db.volume_usage(context.project_id)
+        if 0 <= CONF.volume.quota_gigabytes < gigabytes + growth:
+            raise exception.VolumeLimitExceeded(
+                reason=f"Requested volume or snapshot exceeds allowed gigabytes quota. "
+                       f"Requested {growth}G, quota is {CONF.volume.quota_gigabytes}G and "
+                       f"{gigabytes}G has been consumed.")
+
+    @staticmethod
+    def reset_status(context, volume, status=None, attach_status=None):
+        """An administrator's override of the recorded state; storage is not touched.
+
+        :raises Invalid: an unknown status.
+        """
+        values = {}
+        if status is not None:
+            if status not in STATUSES:
+                raise exception.Invalid(f"Must specify a valid status: {status}")
+            values['status'] = status
+        if attach_status is not None:
+            if attach_status not in ATTACH_STATUSES:
+                raise exception.Invalid(f"Must specify a valid attach status: {attach_status}")
+            values['attach_status'] = attach_status
+        if not values:
+            raise exception.Invalid("Must specify 'status' or 'attach_status' to update.")
+        return db.volume_update(volume['uuid'], values)
+
+    # --- attachments ---------------------------------------------------------
+
+    def attachment_create(self, context, volume, instance_uuid, connector=None, mode='rw'):
+        """Reserve the volume for a server; with a connector, also hand out connection_info.
+
+        :raises InvalidVolume: the volume is not available (attached elsewhere,
+            reserved, creating...): novalite has no multiattach.
+        """
+        if mode not in ('rw', 'ro'):
+            raise exception.Invalid(f"Invalid attach mode {mode}")
+        attachment = db.attachment_create(
+            volume['uuid'], instance_uuid, 'attaching' if connector else 'reserved',
+            {'attach_status': 'reserved', 'attach_mode': mode})
+        if connector:
+            attachment = self.attachment_update(context, attachment, connector)
+        return attachment
+
+    def attachment_update(self, context, attachment, connector):
+        """Record the host's connector and return the attachment with connection_info.
+
+        :raises InvalidVolume: the volume has no export (not created yet, or failed).
+        """
+        if not isinstance(connector, dict) or not connector:
+            raise exception.Invalid("Invalid input received: connector is required")
+        volume = db.volume_get(attachment['volume_uuid'])
+        if not volume.get('provider_location'):
+            raise exception.InvalidVolume(
+                reason=f"volume {volume['uuid']} is {volume['status']} and has no export")
+        info = dict(drivers.connection_info(volume), attachment_id=attachment['uuid'])
+        return db.attachment_update(
+            attachment['uuid'],
+            {'connector': connector, 'connection_info': info, 'attach_status': 'attaching',
+             'attached_host': connector.get('host'),
+             'mountpoint': connector.get('mountpoint')},
+            volume_values={'status': 'attaching', 'attach_status': 'attaching'})
+
+    @staticmethod
+    def attachment_complete(context, attachment):
+        """The compute host attached the disk: the volume is in-use."""
+        return db.attachment_update(
+            attachment['uuid'], {'attach_status': 'attached',
+                                 'attach_time': timeutils.utcnow()},
+            volume_values={'status': 'in-use', 'attach_status': 'attached'})
+
+    @staticmethod
+    def attachment_delete(context, attachment):
+        """Forget an attachment; the volume is available once it has none left."""
+        db.attachment_destroy(attachment['uuid'])
+        return db.attachment_get_all({'volume_uuid': attachment['volume_uuid']})
+
+    def attachment_get(self, context, attachment_id):
+        """:raises VolumeAttachmentNotFound: no such attachment, or another project's."""
+        attachment = db.attachment_get(attachment_id)
+        try:
+            self.get(context, attachment['volume_uuid'])
+        except exception.VolumeNotFound:
+            raise exception.VolumeAttachmentNotFound(attachment_id=attachment_id) from None
+        return attachment
+

@@ -1,0 +1,102 @@
+"""Server side of the volume service: owns the storage and targets of one storage host.
+
+The API persists the state a request announces (creating, deleting,
+extending) before casting here; each method does the slow step and persists
+the end state. :meth:`VolumeManager.init_host` re-exports the host's volumes
+(tgtd keeps nothing across restarts) and settles what a crash interrupted:
+a volume left ``creating`` goes to ``error``, one left ``deleting`` is deleted.
+"""
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from novalite import exception
+from novalite.conf import CONF
+from novalite.db import volumes as db
+from novalite.image import local as local_image
+from novalite.service import Manager
+from novalite.volume import drivers
+
+LOG = logging.getLogger(__name__)
+
+_EXPORTED = ('available', 'reserved', 'attaching', 'in-use', 'detaching', 'extending')
+
+
+class VolumeManager(Manager):
+    target = messaging.Target(version='1.0')
+
+    def __init__(self, host=None, driver=None):
+        self.host = host or CONF.host
+        self.driver = driver or drivers.load_driver(CONF.volume.volume_driver, CONF)
+
+    def init_host(self, context):
+        for volume in db.volume_get_all({'host': self.host}):
+            self._recover(context, volume)
+
+    def _recover(self, context, volume):
+        status = volume['status']
+        try:
+            if status == 'creating':
+                LOG.warning("Volume %s was being created when this host stopped",
+                            volume['uuid'])
+                self._fail(volume['uuid'])
+            elif status == 'deleting':
+                self.delete_volume(context, volume['uuid'])
+            elif status == 'extending':
+                db.volume_update(volume['uuid'], {'status': 'error_extending'})
+            elif status in _EXPORTED and volume['provider_auth']:
+                self.driver.ensure_export(volume)
+        except Exception:
+            LOG.exception("Could not recover volume %s (%s)", volume['uuid'], status)
+
+    def _fail(self, volume_id, status='error'):
+        try:
+            db.volume_update(volume_id, {'status': status})
+        except exception.VolumeNotFound:
+            pass
+
+    def create_volume(self, context, volume_id, image_id=None):
+        volume = db.volume_get(volume_id)
+        try:
+            if image_id:
+                images = local_image.get_image_service()
+                self.driver.create_volume_from_image(volume, images, images.show(image_id))
+            else:
+                self.driver.create_volume(volume)
+            export = self.driver.create_export(volume)
+        except Exception:
+            LOG.exception("Creating volume %s failed", volume_id)
+            self.driver.delete_volume(volume)
+            self._fail(volume_id)
+            return
+        db.volume_update(volume_id, dict(export, status='available', bootable=bool(image_id),
+                                         launched_at=timeutils.utcnow()),
+                         expected_status=['creating'])
+        LOG.info("Volume %s created (%d GiB)", volume_id, volume['size'])
+
+    def delete_volume(self, context, volume_id):
+        try:
+            volume = db.volume_get(volume_id)
+        except exception.VolumeNotFound:
+            return
+        try:
+            self.driver.remove_export(volume)
+            self.driver.delete_volume(volume)
+        except Exception:
+            LOG.exception("Deleting volume %s failed", volume_id)
+            self._fail(volume_id, 'error_deleting')
+            return
+        db.volume_destroy(volume_id)
+        LOG.info("Volume %s deleted", volume_id)
+
+    def extend_volume(self, context, volume_id, new_size):
+        volume = db.volume_get(volume_id)
+        try:
+            self.driver.extend_volume(volume, new_size)
+        except Exception:
+            LOG.exception("Extending volume %s failed", volume_id)
+            self._fail(volume_id, 'error_extending')
+            return
+        db.volume_update(volume_id, {'status': 'available', 'size': new_size},
+                         expected_status=['extending'])

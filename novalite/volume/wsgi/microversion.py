@@ -1,0 +1,44 @@
+"""Block Storage API microversions: ``OpenStack-API-Version: volume 3.x``.
+
+No header means 3.0, ``latest`` the maximum; handlers of newer resources
+are wrapped in :func:`require_version`.
+"""
+
+from novalite import exception
+from novalite.api.microversion import APIVersion
+
+SERVICE_TYPE = 'volume'
+HEADER = 'OpenStack-API-Version'
+ENVIRON_KEY = 'novalite.volume_api_version'
+MIN_VERSION = APIVersion(3, 0)
+# 3.44: attachment_complete, which Nova's cinder client needs.
+MAX_VERSION = APIVersion(3, 44)
+
+
+def negotiate(headers):
+    """The version a request gets. :raises VersionNotAcceptable: out of range (406)."""
+    text = None
+    for item in (headers.get(HEADER) or '').split(','):
+        service, _sep, version = item.strip().partition(' ')
+        if service.lower() == SERVICE_TYPE and version.strip():
+            text = version.strip()
+    if text is None:
+        return MIN_VERSION
+    if text.lower() == 'latest':
+        return MAX_VERSION
+    version = APIVersion.parse(text)
+    if not MIN_VERSION <= version <= MAX_VERSION:
+        raise exception.VersionNotAcceptable(version=text, min=MIN_VERSION, max=MAX_VERSION)
+    return version
+
+
+def require_version(min_version):
+    """Decorator: the resource exists from ``min_version`` on (404 before)."""
+    def decorator(handler):
+        def wrapper(req, *args, **kwargs):
+            if req.environ[ENVIRON_KEY] < APIVersion.parse(min_version):
+                raise exception.NotFound("The resource could not be found.")
+            return handler(req, *args, **kwargs)
+        wrapper.__name__ = handler.__name__
+        return wrapper
+    return decorator

@@ -1,0 +1,38 @@
+"""Volume types (one: the default) and the project's absolute limits."""
+
+from novalite import exception
+from novalite.conf import CONF
+from novalite.db import volumes as db
+from novalite.volume import api as volume_api
+from novalite.volume.wsgi import common
+
+
+def _default_type():
+    return {'id': volume_api.DEFAULT_TYPE_ID, 'name': CONF.volume.default_volume_type,
+            'description': 'Default Volume Type', 'is_public': True,
+            'os-volume-type-access:is_public': True, 'extra_specs': {},
+            'qos_specs_id': None}
+
+
+def index(req):
+    return common.json_response({'volume_types': [_default_type()]})
+
+
+def default(req):
+    return common.json_response({'volume_type': _default_type()})
+
+
+def show(req, type_id):
+    if type_id not in (volume_api.DEFAULT_TYPE_ID, CONF.volume.default_volume_type):
+        raise exception.NotFound(f"Volume type {type_id} could not be found.")
+    return common.json_response({'volume_type': _default_type()})
+
+
+def limits(req):
+    count, gigabytes = db.volume_usage(common.context(req).project_id)
+    return common.json_response({'limits': {'rate': [], 'absolute': {
+        'maxTotalVolumes': CONF.volume.quota_volumes,
+        'maxTotalVolumeGigabytes': CONF.volume.quota_gigabytes,
+        'maxTotalSnapshots': 0, 'maxTotalBackups': 0, 'maxTotalBackupGigabytes': 0,
+        'totalVolumesUsed': count, 'totalGigabytesUsed': gigabytes,
+        'totalSnapshotsUsed': 0, 'totalBackupsUsed': 0, 'totalBackupGigabytesUsed': 0}}})

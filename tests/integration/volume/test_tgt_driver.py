@@ -1,0 +1,122 @@
+"""The tgt volume driver against a real tgtd: files, targets, CHAP, extend, images.
+
+QEMU's own iSCSI initiator (``qemu-img``) logs in to the targets, as the
+guests' QEMU does after an attach.
+"""
+
+import json
+import os
+import subprocess
+import uuid
+
+import pytest
+
+from novalite.image import local as local_image
+from novalite.volume import drivers
+from novalite.volume.drivers import tgt
+from tests.integration import tgt as tgt_server
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope='module')
+def tgtd():
+    try:
+        server = tgt_server.TgtServer().start()
+    except tgt_server.TgtUnavailable as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def driver(conf, tgtd, tmp_path):
+    tgtd.configure(conf)
+    conf.set_override('volumes_dir', str(tmp_path / 'volumes'), group='volume')
+    return tgt.TgtDriver(conf)
+
+
+def _volume(size=1):
+    return {'uuid': str(uuid.uuid4()), 'size': size}
+
+
+def _url(info, password=None):
+    return (f"iscsi://{info['auth_username']}%{password or info['auth_password']}@"
+            f"{info['target_portal']}/{info['target_iqn']}/{info['target_lun']}")
+
+
+def _qemu_img(*args):
+    return subprocess.run(['qemu-img', *args], capture_output=True, text=True)
+
+
+def _exported(driver, volume):
+    volume.update(driver.create_export(volume))
+    return drivers.connection_info(volume)
+
+
+def test_new_volume_is_a_sparse_file_exported_with_chap(driver, conf):
+    volume = _volume()
+    driver.create_volume(volume)
+    info = _exported(driver, volume)
+    path = os.path.join(conf.volume.volumes_dir, volume['uuid'])
+    assert os.path.getsize(path) == 1024 ** 3 and os.stat(path).st_blocks == 0
+    found = _qemu_img('info', '--output', 'json', _url(info))
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)['virtual-size'] == 1024 ** 3
+
+
+def test_wrong_chap_password_cannot_log_in(driver):
+    volume = _volume()
+    driver.create_volume(volume)
+    info = _exported(driver, volume)
+    found = _qemu_img('info', _url(info, password='wrong-password'))
+    assert found.returncode != 0
+    assert 'Authentication failure' in found.stderr
+
+
+def test_delete_removes_target_account_and_file(driver, tgtd, conf):
+    volume = _volume()
+    driver.create_volume(volume)
+    info = _exported(driver, volume)
+    driver.remove_export(volume)
+    driver.delete_volume(volume)
+    assert info['target_iqn'] not in tgtd.targets()
+    assert not os.path.exists(os.path.join(conf.volume.volumes_dir, volume['uuid']))
+
+
+def test_extend_grows_what_the_initiator_sees(driver):
+    volume = _volume()
+    driver.create_volume(volume)
+    info = _exported(driver, volume)
+    driver.extend_volume(volume, 2)
+    found = _qemu_img('info', '--output', 'json', _url(info))
+    assert json.loads(found.stdout)['virtual-size'] == 2 * 1024 ** 3
+
+
+def test_ensure_export_recreates_a_target_tgtd_forgot(driver, tgtd):
+    volume = _volume()
+    driver.create_volume(volume)
+    info = _exported(driver, volume)
+    tid = [line.split()[1].rstrip(':') for line in tgtd.targets().splitlines()
+           if info['target_iqn'] in line][0]
+    tgtd._tgtadm('--lld', 'iscsi', '--mode', 'target', '--op', 'delete', '--tid', tid)
+    driver.ensure_export(volume)
+    assert _qemu_img('info', _url(info)).returncode == 0
+
+
+def test_volume_from_image_carries_the_images_data(driver, conf, tmp_path):
+    conf.set_override('images_path', str(tmp_path / 'images'), group='image')
+    raw = tmp_path / 'disk.raw'
+    raw.write_bytes(b'NOVALITE-IMAGE' + b'\0' * (1024 * 1024 - 14))
+    qcow2 = tmp_path / 'disk.qcow2'
+    subprocess.run(['qemu-img', 'convert', '-O', 'qcow2', str(raw), str(qcow2)], check=True)
+    images = local_image.get_image_service(conf)
+    image = images.create('img', str(qcow2), disk_format='qcow2')
+    volume = _volume()
+    driver.create_volume_from_image(volume, images, image)
+    info = _exported(driver, volume)
+    out = tmp_path / 'back.raw'
+    copied = _qemu_img('dd', '-f', 'raw', '-O', 'raw', 'bs=512', 'count=1', f'if={_url(info)}',
+                       f'of={out}')
+    assert copied.returncode == 0, copied.stderr
+    assert out.read_bytes()[:14] == b'NOVALITE-IMAGE'
