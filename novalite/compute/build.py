@@ -7,6 +7,8 @@ instance deleted mid-build is left to the delete that is already queued
 behind the instance's lock.
 """
 
+import base64
+
 from oslo_concurrency import lockutils
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -23,6 +25,12 @@ LOG = logging.getLogger(__name__)
 _GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
 _BUILD_STEPS = (vm_states.NETWORKING,)
 _BUILD_EVENT = 'compute__do_build_and_run_instance'
+
+
+def _injected_files(spec):
+    """``[(path, bytes)]``: the create's personality files (base64 over RPC)."""
+    return [(item['path'], base64.b64decode(item['contents']))
+            for item in spec.get('injected_files') or ()]
 
 
 def destroy_quietly(driver, conductor, context, instance):
@@ -86,8 +94,9 @@ class Builder:
         instance = self._step(context, instance, vm_states.SPAWNING, previous, event)
         image_meta = self.images.show(instance['image_ref'])
         try:
-            self.driver.spawn(context, instance, image_meta, [], spec.get('admin_password'),
-                              network_info)
+            self.driver.spawn(context, instance, image_meta,
+                              _injected_files(spec),
+                              spec.get('admin_password'), network_info)
         except exception.ImageUnacceptable as exc:
             # A bad image is bad on every host: rescheduling would only hide why.
             raise exception.BuildAbortException(instance_uuid=instance['uuid'],

@@ -14,7 +14,7 @@ import uuid
 import oslo_messaging as messaging
 from oslo_log import log as logging
 
-from novalite.compute import create_checks, vm_states
+from novalite.compute import create_checks, create_extras, vm_states
 from novalite.conf import CONF
 from novalite.db import instances
 
@@ -47,8 +47,11 @@ def create(context, request, image_service, compute_task_api):
     :raises Invalid: a check failed; nothing was created.
     """
     resolved = create_checks.check(context, request, image_service)
+    group = create_extras.check_group(context, request.scheduler_hints.get('group'))
+    create_extras.check_tags(request.tags)
     reservation_id = 'r-' + ''.join(secrets.choice(_RESERVATION_SYMBOLS) for _ in range(8))
     spec = _request_spec(context, request, resolved)
+    spec['instance_group'] = group
     common = _common_values(context, request, resolved, reservation_id)
     values = [_instance_values(common, request.name, index, request.max_count)
               for index in range(request.max_count)]
@@ -58,8 +61,11 @@ def create(context, request, image_service, compute_task_api):
     created = instances.instances_create(values, action={
         'action': 'create', 'request_id': context.request_id,
         'user_id': context.user_id, 'project_id': context.project_id})
+    create_extras.record(created, group, request.tags)
+    # Like the password, injected files go to the build only, never stored.
     _start_build(context, compute_task_api, created,
-                 dict(spec, admin_password=request.admin_password))
+                 dict(spec, admin_password=request.admin_password,
+                      injected_files=request.personality))
     return created, reservation_id
 
 

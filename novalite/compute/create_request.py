@@ -20,6 +20,9 @@ class CreateRequest:
     :param requested_networks: ``'auto'``, ``'none'``, a list of
         ``{'uuid', 'fixed_ip', 'port'}`` dicts, or None (the default network).
     :param auto_disk_config: None to take the image's ``auto_disk_config``.
+    :param tags: tags every server gets (2.52).
+    :param personality: ``[{'path', 'contents' (base64)}]`` written into the
+        config drive (before 2.57).
     """
 
     flavor_id: str
@@ -40,3 +43,5 @@ class CreateRequest:
     access_ip_v6: str | None = None
     auto_disk_config: bool | None = None
     security_groups: list = dataclasses.field(default_factory=lambda: ['default'])
+    tags: list = dataclasses.field(default_factory=list)
+    personality: list = dataclasses.field(default_factory=list)

@@ -150,7 +150,9 @@ class ComputeTaskManager:
         for index, alternate in enumerate(alternates):
             if (alternate['host'], alternate['nodename']) in tried:
                 continue
-            if claims.claim(uuid, alternate['compute_node_id'], alternate['resources']):
+            # The group's hard policy holds for a retry too.
+            if claims.claim(uuid, alternate['compute_node_id'], alternate['resources'],
+                            request_spec.get('instance_group')):
                 retry['num_attempts'] += 1
                 self._build_on(context, [(instance, alternate, alternates[index + 1:])],
                                request_spec, filter_properties)

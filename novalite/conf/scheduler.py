@@ -5,7 +5,8 @@ from oslo_config import cfg
 scheduler_opts = [
     cfg.ListOpt('enabled_filters',
                 default=['ComputeFilter', 'AvailabilityZoneFilter', 'ResourceFilter',
-                         'ImagePropertiesFilter', 'DifferentHostFilter', 'SameHostFilter'],
+                         'ImagePropertiesFilter', 'DifferentHostFilter', 'SameHostFilter',
+                         'ServerGroupAntiAffinityFilter', 'ServerGroupAffinityFilter'],
                 help="""
 Filters a host must pass, in this order, to be considered for a server. A
 host that fails one filter is not shown to the next, so cheap and selective
@@ -24,6 +25,11 @@ Possible values: names of classes of ``novalite.scheduler.filters``:
   ``img_hv_requested_version``.
 * ``DifferentHostFilter`` / ``SameHostFilter``: the ``different_host`` /
   ``same_host`` scheduler hints (lists of server UUIDs).
+* ``ServerGroupAntiAffinityFilter`` / ``ServerGroupAffinityFilter``: the
+  hard policy of the server group named by the ``group`` hint: fewer than
+  ``max_server_per_host`` (default 1) members on the host, or only the host
+  of the members. The database claim re-checks it, so without these filters
+  a request still never breaks a policy, but may fail where another host fits.
 
 or the dotted path of an out-of-tree class (``package.module.ClassName``)
 deriving from ``novalite.scheduler.filters.BaseHostFilter``. An unknown name
@@ -32,7 +38,9 @@ stops the scheduler at start.
 Related options: ``weighers``.
 """),
     cfg.ListOpt('weighers',
-                default=['RAMWeigher', 'DiskWeigher', 'CPUWeigher', 'NumInstancesWeigher'],
+                default=['RAMWeigher', 'DiskWeigher', 'CPUWeigher', 'NumInstancesWeigher',
+                         'ServerGroupSoftAffinityWeigher',
+                         'ServerGroupSoftAntiAffinityWeigher'],
                 help="""
 Weighers that rank the hosts left after filtering. Each weigher's raw values
 (for instance the free RAM of every host) are normalized to 0..1 across the
@@ -41,7 +49,10 @@ highest sum wins. A weigher whose multiplier is 0 costs nothing.
 
 Possible values: ``RAMWeigher``, ``DiskWeigher``, ``CPUWeigher`` (free RAM,
 disk, vCPUs left under the allocation ratios), ``NumInstancesWeigher``
-(servers on the node), or the dotted path of a class deriving from
+(servers on the node), ``ServerGroupSoftAffinityWeigher`` /
+``ServerGroupSoftAntiAffinityWeigher`` (more / fewer members of the
+request's ``soft-affinity`` / ``soft-anti-affinity`` server group on the
+host), or the dotted path of a class deriving from
 ``novalite.scheduler.weights.BaseHostWeigher``. An unknown name stops the
 scheduler at start.
 
@@ -68,6 +79,18 @@ Multiplier of the NumInstancesWeigher. Positive prefers nodes with more
 servers, negative nodes with fewer; 0 ignores the count. Counts are reloaded
 every ``host_state_refresh_interval`` seconds and kept current in between for
 the servers this scheduler worker places.
+"""),
+    cfg.FloatOpt('soft_affinity_weight_multiplier', default=1.0, min=0.0,
+                 help="""
+Multiplier of the ServerGroupSoftAffinityWeigher: how strongly a server of a
+``soft-affinity`` group is drawn to the hosts already running members of its
+group, against the other weighers. 0 ignores the policy.
+"""),
+    cfg.FloatOpt('soft_anti_affinity_weight_multiplier', default=1.0, min=0.0,
+                 help="""
+Multiplier of the ServerGroupSoftAntiAffinityWeigher: how strongly a server
+of a ``soft-anti-affinity`` group is kept away from the hosts running members
+of its group, against the other weighers. 0 ignores the policy.
 """),
     cfg.IntOpt('host_subset_size', default=1, min=1,
                help="""

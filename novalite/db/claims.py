@@ -15,7 +15,7 @@ Limits, as Nova computes them:
 
 import sqlalchemy as sa
 
-from novalite.db import engine, models
+from novalite.db import engine, models, server_groups
 
 _NODE = models.ComputeNode
 _ALLOC = models.Allocation
@@ -54,15 +54,20 @@ def _add_usage(session, node_id, resources, sign, only_if_it_fits=False):
     return session.execute(statement, params).rowcount == 1
 
 
-def claim(consumer_id, node_id, resources):
+def claim(consumer_id, node_id, resources, group=None):
     """Claim ``resources`` (``vcpus``, ``memory_mb``, ``disk_gb``) on a node.
 
     Idempotent for a consumer that already holds an allocation on the node.
-    Returns True if the claim holds, False if the node lacks room (or is gone).
+    ``group``: the server group (``uuid``, ``policy``, ``rules``) the consumer
+    is a member of; a claim that would break its hard policy is refused.
+    Returns True if the claim holds, False if the node lacks room (or is gone)
+    or the group's policy forbids it.
     """
     with engine.writer() as session:
         if session.execute(_HELD, {'consumer': consumer_id, 'node': node_id}).first():
             return True
+        if not server_groups.claim_respects_policy(session, group, node_id, consumer_id):
+            return False
         if not _add_usage(session, node_id, resources, +1, only_if_it_fits=True):
             return False
         session.execute(_INSERT_ALLOCATION, {

@@ -11,7 +11,8 @@ The conductor sends a request spec as a
      'availability_zone': 'zone' | 'zone:host' | 'zone:host:node' | None,
      'scheduler_hints': {'different_host': [uuid, ...], ...},
      'num_instances': N, 'instance_uuids': [...],
-     'ignore_hosts': [...], 'force_hosts': [...], 'force_nodes': [...]}
+     'ignore_hosts': [...], 'force_hosts': [...], 'force_nodes': [...],
+     'instance_group': {'uuid', 'policy', 'rules'} | None}
 
 :class:`RequestSpec` wraps either once per request for the filters and weighers.
 """
@@ -72,6 +73,10 @@ class RequestSpec:
         self.instance_uuids = _as_list(instance_uuids or spec.get('instance_uuids'))
         self.num_instances = len(self.instance_uuids) or int(spec.get('num_instances') or 1)
         self.resources = resources_from_flavor(self.flavor)
+        # The server group the servers join (the ``group`` hint), and the
+        # hosts picked so far for this request's servers, in order.
+        self.instance_group = spec.get('instance_group') or None
+        self.picked_hosts = []
         self.now = now or timeutils.utcnow()
         # Filters keep what they computed once for the whole request here
         # (hosts of the servers a hint names, parsed image requirements).

@@ -117,6 +117,7 @@ class FilterScheduler:
                              spec.num_instances, uuid, results.reason())
                     raise exception.NoValidHost(reason=results.reason())
                 picks.append((uuid, state))
+                spec.picked_hosts.append(state.host)
         except BaseException:
             self._undo(picks, spec)
             raise
@@ -166,10 +167,22 @@ class FilterScheduler:
         return True
 
     def _recheck(self, candidates, changed, lost, spec, results):
-        """Candidates for the next server: only the last pick's node has changed."""
+        """Candidates for the next server: only the last pick's node has changed.
+
+        Except for the filters whose answer a pick changes for every host
+        (server groups): those run over all the candidates again.
+        """
         keep = self._passes(changed, spec, results)
-        return [state for state in candidates
+        kept = [state for state in candidates
                 if state.node_id not in lost and (keep or state is not changed)]
+        if spec.force_hosts or spec.force_nodes:
+            return kept
+        for host_filter in self.filters:
+            if host_filter.recheck_all_after_pick and kept:
+                passed = host_filter.filter_all(kept, spec)
+                results.record(host_filter.name, len(kept), len(kept) - len(passed))
+                kept = passed
+        return kept
 
     def _claim(self, uuid, weighed, lost, spec, results):
         """The claimed node among the best of ``weighed`` (its state consumed), or None."""
@@ -184,7 +197,7 @@ class FilterScheduler:
             if not subset:
                 return None
             state = subset[0] if len(subset) == 1 else self._random.choice(subset)
-            if self._consume_and_claim(uuid, state, spec.resources):
+            if self._consume_and_claim(uuid, state, spec.resources, spec.instance_group):
                 LOG.debug('Claimed %s on %s/%s', uuid, state.host, state.nodename)
                 return state
             LOG.debug('Claim of %s on %s/%s lost a race; picking again', uuid, state.host,
@@ -194,13 +207,13 @@ class FilterScheduler:
         return None
 
     @staticmethod
-    def _consume_and_claim(uuid, state, resources):
+    def _consume_and_claim(uuid, state, resources, group=None):
         # Counted before the claim goes to the database, so that the requests
         # this worker weighs meanwhile see the pick and spread.
         state.begin_claim(resources)
         claimed = False
         try:
-            claimed = uuid is None or claims.claim(uuid, state.node_id, resources)
+            claimed = uuid is None or claims.claim(uuid, state.node_id, resources, group)
         finally:
             state.end_claim(resources, claimed)
         return claimed

@@ -1,9 +1,8 @@
 """Schemas of the servers resource: create, update, actions and list queries.
 
-They follow Nova's ``nova/api/openstack/compute/schemas/servers.py`` up to
-microversion 2.37, minus what novalite does not implement (personality
-files, legacy block device mappings), which is rejected as an unexpected
-property rather than silently ignored.
+They follow Nova's ``nova/api/openstack/compute/schemas/servers.py``, minus
+what novalite does not implement (legacy block device mappings), which is
+rejected as an unexpected property rather than silently ignored.
 """
 
 import copy
@@ -63,6 +62,20 @@ _hints = {
     'maxEncodedLength': 16384,
 }
 
+_personality = {
+    'type': 'array',
+    'items': {
+        'type': 'object',
+        'properties': {
+            'path': {'type': 'string'},
+            'contents': {'type': 'string', 'format': 'base64'},
+        },
+        'additionalProperties': False,
+    },
+}
+
+_device_tag = {'type': 'string', 'maxLength': 60, 'pattern': '^[^,/]*$'}
+
 create = {
     'type': 'object',
     'properties': {
@@ -95,6 +108,7 @@ create = {
                     },
                 },
                 'user_data': {'type': 'string', 'format': 'base64', 'maxLength': 65535},
+                'personality': _personality,
             },
             'required': ['name', 'flavorRef'],
             'additionalProperties': False,
@@ -130,6 +144,25 @@ create_v237['properties']['server']['properties']['networks'] = {
     'oneOf': [{'type': 'array', 'items': _network_v237},
               {'type': 'string', 'enum': ['none', 'auto']}],
 }
+
+# 2.42: device tags on networks and block devices again.
+create_v242 = copy.deepcopy(create_v237)
+create_v242['properties']['server']['properties']['networks']['oneOf'][0]['items'][
+    'properties']['tag'] = _device_tag
+create_v242['properties']['server']['properties']['block_device_mapping_v2']['items'][
+    'properties']['tag'] = _device_tag
+
+# 2.52: tags at create.
+create_v252 = copy.deepcopy(create_v242)
+create_v252['properties']['server']['properties']['tags'] = {
+    'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'maxLength': 60,
+                               'pattern': '^[^,/]*$'},
+    'maxItems': 50,
+}
+
+# 2.57: no more personality files.
+create_v257 = copy.deepcopy(create_v252)
+del create_v257['properties']['server']['properties']['personality']
 
 update = {
     'type': 'object',

@@ -15,11 +15,19 @@ _MODULES = (
     'novalite.scheduler.filters.resource_filter',
     'novalite.scheduler.filters.image_props_filter',
     'novalite.scheduler.filters.affinity_filter',
+    'novalite.scheduler.filters.server_group_filter',
 )
 
 
 class BaseHostFilter:
-    """Base class of host filters; subclasses implement :meth:`host_passes`."""
+    """Base class of host filters; subclasses implement :meth:`host_passes`.
+
+    ``recheck_all_after_pick``: a server placed by the request changes the
+    filter's answer for other hosts too (server group policies), so every
+    candidate is filtered again before the next server of a multi-create.
+    """
+
+    recheck_all_after_pick = False
 
     @property
     def name(self):

@@ -14,6 +14,7 @@ from novalite.scheduler import loading
 _MODULES = (
     'novalite.scheduler.weights.resources',
     'novalite.scheduler.weights.num_instances',
+    'novalite.scheduler.weights.affinity',
 )
 
 

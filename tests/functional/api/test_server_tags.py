@@ -93,3 +93,19 @@ def test_deleted_server_loses_its_tags(api226, server):
     api226.put(_path(server, 'blue'))
     instances.instance_destroy(server['uuid'])
     assert tags.tags_get(server['uuid']) == []
+
+
+def test_listing_filters_by_tags_from_2_26(api226, api, db):
+    red = make_instance(display_name='red')
+    blue = make_instance(display_name='blue')
+    api226.put(_path(red, 'red'))
+    api226.put(_path(blue), {'tags': ['blue', 'sky']})
+
+    def names(query, client=api226):
+        return sorted(s['name'] for s in client.get(f'/servers?{query}').json['servers'])
+    assert names('tags=red') == ['red']
+    assert names('tags=blue,sky') == ['blue']
+    assert names('tags-any=red,sky') == ['blue', 'red']
+    assert names('not-tags=blue,sky') == ['red']
+    assert names('not-tags-any=red') == ['blue']
+    assert names('tags=red', client=api) == ['blue', 'red']

@@ -127,7 +127,14 @@ def test_missing_flavor_ref_is_named(api, flavor, image):
 
 
 def test_unsupported_property_is_rejected(api, flavor, image):
-    resp = api.post('/servers', boot_body(image, personality=[]))
+    resp = api.post('/servers', boot_body(image, block_device_mapping=[]))
+    assert resp.status_int == 400
+    assert "'block_device_mapping' was unexpected" in resp.json['badRequest']['message']
+
+
+def test_personality_is_refused_from_2_57(api, flavor, image, beyond_max):
+    body = boot_body(image, networks='auto', personality=[])
+    resp = api.at('2.57').post('/servers', body)
     assert resp.status_int == 400
     assert "'personality' was unexpected" in resp.json['badRequest']['message']
 
@@ -222,10 +229,13 @@ def test_scheduler_hints_reach_the_request_spec_as_lists(api, flavor, image):
     assert hints == {'different_host': [other]}
 
 
-def test_server_group_hint_is_refused(api, flavor, image):
+def test_unknown_server_group_hint_is_a_bad_request(api, flavor, image):
     body = boot_body(image)
     body['OS-SCH-HNT:scheduler_hints'] = {'group': '8a5f0cd2-58a0-4f4e-a8a3-2b0a9fb1b4b1'}
-    assert api.post('/servers', body).status_int == 400
+    resp = api.post('/servers', body)
+    assert resp.status_int == 400
+    assert 'could not be found' in resp.json['badRequest']['message']
+    assert _all() == []
 
 
 def test_config_drive_is_recorded_as_nova_does(api, flavor, image):
@@ -299,4 +309,22 @@ def test_volume_block_device_mapping_is_refused(api, flavor, image):
         'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0,
         'uuid': '8a5f0cd2-58a0-4f4e-a8a3-2b0a9fb1b4b1'}])
     assert api.post('/servers', body).status_int == 400
+    assert _all() == []
+
+
+def test_personality_below_2_57_goes_to_the_build_not_the_database(api, flavor, image,
+                                                                    monkeypatch):
+    from novalite.conductor import rpcapi as conductor_rpcapi
+    sent = []
+    monkeypatch.setattr(conductor_rpcapi.ComputeTaskAPI, 'schedule_and_build_instances',
+                        lambda self, ctx, created, spec: sent.append(spec))
+    files = [{'path': '/etc/motd', 'contents': 'aGk='}]
+    server_id = api.post('/servers', boot_body(image, personality=files)).json['server']['id']
+    assert sent[0]['injected_files'] == files
+    assert 'injected_files' not in db_instances.request_spec_get(server_id)
+
+
+def test_personality_contents_must_be_base64(api, flavor, image):
+    files = [{'path': '/etc/motd', 'contents': '%%%'}]
+    assert api.post('/servers', boot_body(image, personality=files)).status_int == 400
     assert _all() == []
