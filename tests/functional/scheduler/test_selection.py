@@ -82,9 +82,9 @@ def test_lost_claim_race_picks_the_next_best_host(scheduler, monkeypatch):
     second = add_host('second', memory_mb=4096)
     real_claim, attempts = claims.claim, []
 
-    def claim_losing_first(consumer, node_id, resources):
+    def claim_losing_first(consumer, node_id, resources, group=None):
         attempts.append(node_id)
-        return len(attempts) > 1 and real_claim(consumer, node_id, resources)
+        return len(attempts) > 1 and real_claim(consumer, node_id, resources, group)
 
     monkeypatch.setattr(claims, 'claim', claim_losing_first)
     uuid = new_uuid()
