@@ -142,10 +142,7 @@ def _requested_networks(server):
 
 
 def _scheduler_hints(body):
-    hints = body.get('os:scheduler_hints') or body.get('OS-SCH-HNT:scheduler_hints') or {}
-    if hints.get('group'):
-        raise exception.Invalid("Server groups are not supported")
-    return hints
+    return body.get('os:scheduler_hints') or body.get('OS-SCH-HNT:scheduler_hints') or {}
 
 
 def _create_request(req, body):
@@ -166,14 +163,18 @@ def _create_request(req, body):
         access_ip_v4=server.get('accessIPv4'), access_ip_v6=server.get('accessIPv6'),
         auto_disk_config=None if disk_config is None else disk_config == 'AUTO',
         security_groups=[group['name'] for group in server.get('security_groups') or []]
-        or ['default'])
+        or ['default'],
+        tags=server.get('tags') or [], personality=server.get('personality') or [])
 
 
 @validation.body(schemas.create, '2.0', '2.18')
 @validation.body(schemas.create_v219, '2.19', '2.31')
 @validation.body(schemas.create_v232, '2.32', '2.32')
 @validation.body(schemas.create_v233, '2.33', '2.36')
-@validation.body(schemas.create_v237, '2.37')
+@validation.body(schemas.create_v237, '2.37', '2.41')
+@validation.body(schemas.create_v242, '2.42', '2.51')
+@validation.body(schemas.create_v252, '2.52', '2.56')
+@validation.body(schemas.create_v257, '2.57')
 def create(req):
     ctx = wsgi.context(req)
     body = validation.load_body(req)
