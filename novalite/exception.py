@@ -253,3 +253,15 @@ class VolumeServiceError(NovaliteException):
     """The Block Storage API answered with an error or not at all."""
 
     msg_fmt = "Block Storage API error: %(reason)s"
+
+
+# --- image service and consoles ---------------------------------------------
+
+class ImageTooLarge(NovaliteException):
+    msg_fmt = "Image exceeds the storage quota: more than %(size_cap)s bytes"
+    code = 413
+
+
+class ImageServiceUnavailable(NovaliteException):
+    msg_fmt = "The image service at %(url)s cannot be reached: %(reason)s"
+    code = 503

@@ -7,7 +7,7 @@ routes answer 404 and clients talk to the image service directly.
 from novalite import exception
 from novalite.api import microversion, validation, wsgi
 from novalite.api.schemas import images as schemas
-from novalite.image import local as local_image
+from novalite.image import client as image_client
 
 _PROXY_MAX = '2.35'
 _STATUS = {'active': 'ACTIVE', 'queued': 'SAVING', 'saving': 'SAVING', 'deleted': 'DELETED',
@@ -50,7 +50,7 @@ def _matches(image, params):
 def _list(req, detail):
     params = validation.query(req, schemas.list_query)
     limit, marker = wsgi.limit_and_marker(params)
-    found = [image for image in local_image.get_image_service().list()
+    found = [image for image in image_client.get_image_service().list(wsgi.context(req))
              if _matches(image, params)]
     if marker is not None:
         ids = [image['id'] for image in found]
@@ -74,5 +74,5 @@ def detail(req):
 
 @microversion.supported(max_version=_PROXY_MAX)
 def show(req, image_id):
-    image = local_image.get_image_service().show(image_id)
+    image = image_client.get_image_service().show(image_id, wsgi.context(req))
     return wsgi.json_response({'image': _view(wsgi.Links(req), image, detail=True)})

@@ -14,7 +14,7 @@ from novalite.compute import actions, create, create_checks, delete, instance_li
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.db import instances
-from novalite.image import local as local_image
+from novalite.image import client as image_client
 
 COMPUTE_BINARY = delete.COMPUTE_BINARY
 
@@ -22,7 +22,8 @@ COMPUTE_BINARY = delete.COMPUTE_BINARY
 class API:
     """Server operations on behalf of a request context.
 
-    :param image_service: where images are resolved (default: the local one).
+    :param image_service: where images are resolved (default: the configured one,
+        see :mod:`novalite.image.client`).
     """
 
     def __init__(self, image_service=None):
@@ -34,7 +35,7 @@ class API:
     @property
     def image_service(self):
         # Not cached: the images path comes from the config, which may change.
-        return self._image_service or local_image.get_image_service()
+        return self._image_service or image_client.get_image_service()
 
     @property
     def compute_task_api(self):

@@ -17,7 +17,7 @@ from novalite import concurrency, exception
 from novalite.compute import events, vm_states
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.conf import CONF
-from novalite.image import local as image_service
+from novalite.image import client as image_client
 from novalite.virt import power_state
 
 LOG = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class Builder:
         self.conductor = conductor
         self.tracker = tracker
         self.compute_task = conductor_rpcapi.ComputeTaskAPI()
-        self.images = image_service.get_image_service()
+        self.images = image_client.get_image_service()
         self.tasks = tasks
         self._slots = concurrency.Semaphore(CONF.compute.max_concurrent_builds)
 

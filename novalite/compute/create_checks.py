@@ -30,7 +30,7 @@ def check(context, request, image_service):
     """
     check_counts(request.min_count, request.max_count)
     flavor = resolve_flavor(request.flavor_id)
-    image = resolve_image(image_service, request.image_id, flavor)
+    image = resolve_image(context, image_service, request.image_id, flavor)
     key_data = key_data_of(context, request.key_name)
     zone = check_zone(request.availability_zone)
     check_networks(request.requested_networks)
@@ -56,11 +56,12 @@ def resolve_flavor(flavor_id):
     return flavor
 
 
-def resolve_image(image_service, image_id, flavor):
+def resolve_image(context, image_service, image_id, flavor):
     if not image_id:
         raise exception.Invalid("Missing imageRef attribute")
     try:
-        image = image_service.show(image_id)
+        # As the caller: a user boots only images it may see.
+        image = image_service.show(image_id, context)
     except exception.ImageNotFound:
         raise exception.Invalid("Can not find requested image") from None
     if image.get('status') != 'active':

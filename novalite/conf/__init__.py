@@ -14,6 +14,7 @@ from novalite.conf import (
     conductor,
     database,
     fake,
+    glance,
     image,
     libvirt,
     network,
@@ -25,6 +26,6 @@ from novalite.conf import (
 
 CONF = cfg.CONF
 
-for _module in (api, compute, conductor, database, fake, image, libvirt, network, scheduler,
+for _module in (api, compute, conductor, database, fake, glance, image, libvirt, network, scheduler,
                 service, upgrade_levels, volume):
     _module.register_opts(CONF)

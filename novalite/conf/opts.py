@@ -8,6 +8,7 @@ from novalite.conf import (
     conductor,
     database,
     fake,
+    glance,
     image,
     libvirt,
     network,
@@ -17,8 +18,8 @@ from novalite.conf import (
     volume,
 )
 
-_MODULES = (service, compute, conductor, api, database, scheduler, fake, image, libvirt, network,
-            upgrade_levels, volume)
+_MODULES = (service, compute, conductor, api, database, scheduler, fake, glance, image, libvirt,
+            network, upgrade_levels, volume)
 
 
 def list_opts():

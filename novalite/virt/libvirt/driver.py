@@ -15,7 +15,7 @@ import shutil
 from oslo_log import log as logging
 
 from novalite import exception
-from novalite.image import local as local_image
+from novalite.image import client as image_client
 from novalite.virt import driver, power_state
 from novalite.virt.libvirt import (
     config,
@@ -52,7 +52,7 @@ class LibvirtDriver(driver.ComputeDriver):
     @property
     def image_cache(self):
         if self._image_cache is None:
-            service = self._image_service or local_image.get_image_service(self.conf)
+            service = self._image_service or image_client.get_image_service(self.conf)
             self._image_cache = imagecache.ImageCache(self.conf.instances_path, service,
                                                       self.conf)
         return self._image_cache
