@@ -2,20 +2,28 @@
 
 A :class:`Service` joins the ``services`` table, serves its manager over RPC
 on ``topic`` (shared queue) and ``topic.host`` (its own), heartbeats every
-``report_interval`` and runs the manager's periodic tasks. On stop (SIGTERM
+``report_interval`` and runs the manager's periodic tasks. It waits at start
+for the peer it joins through (the database, or the conductor for compute
+hosts), saying so in its log, so daemons may start in any order. On stop (SIGTERM
 through oslo.service's launcher) it stops taking new messages first, then
 waits for the in-flight ones, bounded by ``graceful_shutdown_timeout``.
 """
 
 import gc
 
+import oslo_messaging as messaging
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_service import service
 
-from novalite import context, rpc
+from novalite import concurrency, context, rpc
 from novalite.conf import CONF
 
 LOG = logging.getLogger(__name__)
+
+# What a peer that is not up yet (or restarting) looks like from here.
+_PEER_ABSENT = (messaging.MessagingTimeout, messaging.MessageDeliveryFailure,
+                db_exc.DBConnectionError)
 
 
 class Service(service.Service):
@@ -30,7 +38,7 @@ class Service(service.Service):
     def start(self):
         ctxt = context.get_admin_context()
         LOG.info('Starting %s on %s', self.binary, self.host)
-        self.service_ref = self.servicegroup.join(ctxt, self.host, self.binary, self.topic)
+        self.service_ref = self._join(ctxt)
         self.manager.init_host(ctxt)
         endpoints = [self.manager, *self.manager.additional_endpoints]
         self.rpcserver = rpc.get_server(self.topic, self.host, endpoints)
@@ -42,6 +50,20 @@ class Service(service.Service):
         self.tg.add_timer(CONF.report_interval, self._heartbeat, CONF.report_interval)
         self.tg.add_dynamic_timer(self._run_periodic_tasks, initial_delay=None,
                                   periodic_interval_max=CONF.periodic_interval)
+
+    def _join(self, ctxt):
+        """Join the services table, waiting as long as it takes for the peer to answer."""
+        delay = 1
+        while True:
+            try:
+                return self.servicegroup.join(ctxt, self.host, self.binary, self.topic)
+            except _PEER_ABSENT as exc:
+                LOG.warning('%s on %s is waiting for %s (%s: %s); trying again in %s s',
+                            self.binary, self.host, self.servicegroup.peer,
+                            type(exc).__name__, str(exc).splitlines()[0] if str(exc) else '',
+                            delay)
+                concurrency.sleep(delay)
+                delay = min(delay * 2, CONF.report_interval)
 
     def _heartbeat(self):
         try:

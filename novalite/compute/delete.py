@@ -1,9 +1,16 @@
-"""Deleting a server: on its compute host when a live one owns it, else here.
+"""Deleting a server: it wins over whatever else the server is doing.
 
-A server that never reached a host, or whose host is down, is deleted
-locally: its claim and addresses are released and its row destroyed in the
-API. Otherwise ``task_state=deleting`` is persisted before the cast, so a
-compute host that dies mid-way finishes the delete when it starts again.
+The API first moves the server to task_state ``deleting`` from whatever
+state it is in, with a conditional UPDATE retried against the state it
+finds. From then on nothing else moves it: the conductor places only
+servers still ``scheduling``, and a compute host's build and actions step
+only from the state they left, so they stop at their next step. The server
+is then deleted here when no live compute host owns it (its claim and
+addresses are freed; a host that was only thought down destroys the guest
+when its reaper finds it unowned), or on its host, which destroys the guest
+and frees the rest under the instance's lock, once any build or action in
+flight there has stopped. ``deleting`` is persisted before the cast, so a
+host that dies mid-way finishes the delete when it starts again.
 """
 
 from oslo_log import log as logging
@@ -18,21 +25,26 @@ LOG = logging.getLogger(__name__)
 
 COMPUTE_BINARY = 'novalite-compute'
 
+# The state can move under a delete only a few times (a build's or an
+# action's remaining steps); each attempt reads it afresh.
+_MARK_ATTEMPTS = 10
+
 
 def delete(context, compute_rpcapi, instance):
-    """Delete ``instance``. A second delete while one is in progress does nothing.
+    """Delete ``instance`` whatever its state.
+
+    A second delete of a server being deleted on a live host does nothing
+    more; on a down host it finishes the delete here.
 
     :raises InstanceIsLocked: locked, and the caller is not an admin.
+    :raises InstanceNotFound: it was deleted meanwhile.
     """
-    if instance['task_state'] == vm_states.DELETING:
-        return
     actions.check_lock(context, instance)
     actions.record(context, instance, 'delete')
+    instance, already = mark_deleting(instance['uuid'])
     if not instance['host'] or not host_is_up(instance['host']):
-        _local_delete(context, instance)
-        return
-    instance = _mark_deleting(instance)
-    if instance is not None:
+        local_delete(context, instance)
+    elif not already:
         compute_rpcapi.terminate_instance(context, instance)
 
 
@@ -41,23 +53,41 @@ def host_is_up(host):
     return bool(found) and servicegroup.is_up(found[0])
 
 
-def _mark_deleting(instance):
-    """Persist ``deleting`` over whatever task the server runs; None if already deleting."""
-    try:
-        return instances.instance_update(instance['uuid'], {'task_state': vm_states.DELETING},
-                                         expected_task_state=[instance['task_state']])
-    except exception.UnexpectedTaskStateError:
-        current = instances.instance_get(instance['uuid'])
+def mark_deleting(instance_uuid):
+    """Move an instance to task_state ``deleting`` from the state it is in.
+
+    Returns ``(instance, already)``: the instance as marked, and whether a
+    delete had marked it before.
+
+    :raises InstanceNotFound:
+    """
+    for _attempt in range(_MARK_ATTEMPTS):
+        current = instances.instance_get(instance_uuid)
         if current['task_state'] == vm_states.DELETING:
-            return None
-        return instances.instance_update(current['uuid'], {'task_state': vm_states.DELETING},
-                                         expected_task_state=[current['task_state']])
+            return current, True
+        try:
+            return instances.instance_update(
+                instance_uuid, {'task_state': vm_states.DELETING},
+                expected_task_state=[current['task_state']],
+                expected_vm_state=[current['vm_state']]), False
+        except exception.UnexpectedTaskStateError:
+            LOG.debug('Instance %s moved while being marked for deletion; reading it again',
+                      instance_uuid)
+    raise exception.InstanceInvalidState(method='delete', instance_uuid=instance_uuid,
+                                         attr='task_state', state=current['task_state'])
 
 
-def _local_delete(context, instance):
+def local_delete(context, instance):
+    """Delete an instance no live compute host owns: claim, addresses, row, action."""
     instance_uuid = instance['uuid']
     LOG.info("Deleting instance %s locally: no live compute host owns it", instance_uuid)
     claims.release(instance_uuid)
     network_api.deallocate_for_instance(context, instance_uuid)
-    instances.instance_destroy(instance_uuid)
-    db_actions.action_finish(instance_uuid, context.request_id)
+    try:
+        instances.instance_destroy(instance_uuid)
+    except exception.InstanceNotFound:
+        return
+    try:
+        db_actions.action_finish(instance_uuid, context.request_id)
+    except exception.InstanceActionNotFound:
+        LOG.debug('No action %s on %s to finish', context.request_id, instance_uuid)

@@ -8,6 +8,11 @@ conductor frees the failed claim and claims the next alternate, asking the
 scheduler again once the alternates are exhausted, up to
 ``[scheduler] max_attempts``.
 
+A build that finds no host while compute hosts have just gone down waits for
+them to heartbeat again and tries once more: a broker restart lapses the
+heartbeats of hosts that are fine, and the builds queued during it would
+otherwise all fail.
+
 Builds are scheduled in arrival order, at most
 ``[conductor] max_concurrent_schedules`` at once, in a pool of their own: a
 burst of new builds never holds up the compute hosts' calls to the conductor,
@@ -27,11 +32,11 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
-from novalite import concurrency, exception, objects
+from novalite import concurrency, exception, objects, servicegroup
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.compute import vm_states
 from novalite.conf import CONF
-from novalite.db import actions, claims, instances
+from novalite.db import actions, claims, instances, services
 from novalite.scheduler import rpcapi as scheduler_rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -99,6 +104,9 @@ class ComputeTaskManager:
             host_lists = self.scheduler.select_destinations(context, spec, uuids,
                                                             return_alternates=True)
         except exception.NoValidHost as exc:
+            if self._retry_once_computes_beat(context, instance_list, request_spec,
+                                              filter_properties):
+                return
             LOG.info('No valid host for %s: %s', uuids, exc.format_message())
             for instance in instance_list:
                 self._set_error(context, instance['uuid'], exc)
@@ -107,6 +115,32 @@ class ComputeTaskManager:
                                  for instance, hosts in zip(instance_list, host_lists,
                                                             strict=True)],
                        spec, filter_properties)
+
+    def _retry_once_computes_beat(self, context, instance_list, request_spec,
+                                  filter_properties):
+        """Schedule again, outside the slot, once lapsed compute hosts beat; or not at all.
+
+        Returns whether it will.
+        """
+        lapsed = _lapsed_computes()
+        if filter_properties.get('waited_for_computes') or not lapsed:
+            return False
+        LOG.warning('No valid host for %s while compute hosts %s are down; scheduling again '
+                    'once they heartbeat', [i['uuid'] for i in instance_list], sorted(lapsed))
+        filter_properties['waited_for_computes'] = True
+        filter_properties['retry']['num_attempts'] -= 1
+        self.tasks.spawn_n(self._build_once_up, lapsed, context, instance_list, request_spec,
+                           filter_properties)
+        return True
+
+    def _build_once_up(self, lapsed, context, instance_list, request_spec, filter_properties):
+        # One heartbeat round at a time, for as long as a host may take to
+        # be seen down: a host that has not beaten by then is really gone.
+        for _round in range(max(1, CONF.service_down_time // CONF.report_interval)):
+            concurrency.sleep(CONF.report_interval)
+            if _lapsed_computes() != lapsed:
+                break
+        self._build_with_slot(context, instance_list, request_spec, filter_properties, None)
 
     def _build_on(self, context, choices, spec, filter_properties):
         """Record each instance's host, then cast its build there with its alternates.
@@ -183,6 +217,13 @@ class ComputeTaskManager:
                 LOG.info('Instance %s was deleted before its build was recovered', uuid)
                 continue
             self._schedule_and_build(context, [instance], spec, {})
+
+
+def _lapsed_computes():
+    """Compute hosts whose heartbeats lapsed lately (see :func:`servicegroup.has_lapsed`)."""
+    now = timeutils.utcnow()
+    return {service['host'] for service in services.service_get_all(binary='novalite-compute')
+            if servicegroup.has_lapsed(service, now)}
 
 
 def _request_spec_from(instance):

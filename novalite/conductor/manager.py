@@ -1,7 +1,9 @@
 """Server side of the conductor: the database proxy compute hosts call.
 
 Compute hosts hold no database credentials; every row they read or write goes
-through these methods. The build orchestration lives in
+through these methods. Each is one unit of work run again whole if the
+database connection drops under it, so that a database restart delays a
+compute host's step instead of failing its build. The build orchestration lives in
 :mod:`novalite.conductor.build` and is served beside this endpoint.
 """
 
@@ -12,7 +14,7 @@ from oslo_service import periodic_task
 from novalite import exception, objects
 from novalite.conductor import build
 from novalite.conf import CONF
-from novalite.db import actions, claims, instances, services
+from novalite.db import actions, claims, engine, instances, services
 from novalite.network import api as network_api
 from novalite.service import Manager
 
@@ -52,26 +54,32 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
     def _recover_lost_builds(self, context):
         self.compute_task_mgr.recover_lost_builds(context)
 
+    @engine.retry_on_disconnect
     def service_join(self, context, host, binary, topic):
         return services.service_get_or_create(host, binary, topic)
 
+    @engine.retry_on_disconnect
     def service_heartbeat(self, context, service_id):
         return services.service_heartbeat(service_id)
 
+    @engine.retry_on_disconnect
     def compute_node_report(self, context, host, nodename, resources):
         node = services.compute_node_report(host, nodename, resources)
         claims.heal_node(node['id'])
         return services.compute_node_get(node['id'])
 
+    @engine.retry_on_disconnect
     def instance_get(self, context, instance_uuid, object_versions=None):
         return _answer(instances.instance_get(instance_uuid), object_versions)
 
+    @engine.retry_on_disconnect
     def instance_get_all_by_host(self, context, host, object_versions=None):
         return [_answer(instance, object_versions)
                 for instance in instances.instance_get_all_by_host(host)]
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.UnexpectedTaskStateError)
+    @engine.retry_on_disconnect
     def instance_update(self, context, instance_uuid, values, expected_task_state=None,
                         expected_vm_state=None, expected_host=None, action_event=None,
                         read_back=True, object_versions=None):
@@ -81,22 +89,26 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
             action_event=_under_request(context, action_event), read_back=read_back),
             object_versions)
 
+    @engine.retry_on_disconnect
     def instance_destroy(self, context, instance_uuid, action_event=None):
         """Delete an instance for good: its claims, its addresses, then the row."""
         claims.release(instance_uuid)
         network_api.deallocate_for_instance(context, instance_uuid)
         instances.instance_destroy(instance_uuid, _under_request(context, action_event))
 
+    @engine.retry_on_disconnect
     def instance_fault_create(self, context, instance_uuid, code, message, details=None,
                               host=None):
         return actions.fault_create(instance_uuid, code, message, details, host)
 
+    @engine.retry_on_disconnect
     def action_event_start(self, context, instance_uuid, request_id, event, host):
         try:
             actions.event_start(instance_uuid, request_id, event, host)
         except exception.InstanceActionNotFound:
             LOG.debug('No action %s on %s to record %s under', request_id, instance_uuid, event)
 
+    @engine.retry_on_disconnect
     def action_event_finish(self, context, instance_uuid, request_id, event, host, result,
                             traceback=None):
         try:
@@ -105,11 +117,14 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         except exception.InstanceActionNotFound:
             LOG.debug('No action %s on %s to record %s under', request_id, instance_uuid, event)
 
+    @engine.retry_on_disconnect
     def network_allocate(self, context, instance_uuid, host):
         return network_api.allocate_for_instance(context, instance_uuid, host)
 
+    @engine.retry_on_disconnect
     def network_deallocate(self, context, instance_uuid):
         network_api.deallocate_for_instance(context, instance_uuid)
 
+    @engine.retry_on_disconnect
     def network_get(self, context, instance_uuid):
         return network_api.get_network_info(instance_uuid)

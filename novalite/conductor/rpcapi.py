@@ -49,8 +49,9 @@ class ConductorAPI:
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
 
-    def _call(self, context, method, **kwargs):
-        return self.client.prepare(version='1.0').call(context, method, **kwargs)
+    def _call(self, context, method, timeout=None, **kwargs):
+        return self.client.prepare(version='1.0', timeout=timeout).call(context, method,
+                                                                         **kwargs)
 
     def _read(self, context, method, **kwargs):
         """Call a method that answers instances; they come back as this code's objects.
@@ -63,11 +64,17 @@ class ConductorAPI:
                 context, method, object_versions=objects.base.manifest(), **kwargs)
         return self._call(context, method, **kwargs)
 
-    def service_join(self, context, host, binary, topic):
-        return self._call(context, 'service_join', host=host, binary=binary, topic=topic)
+    def service_join(self, context, host, binary, topic, timeout=None):
+        """The service's row, created on first join.
 
-    def service_heartbeat(self, context, service_id):
-        return self._call(context, 'service_heartbeat', service_id=service_id)
+        ``timeout`` (seconds, default ``rpc_response_timeout``) bounds the wait
+        for an answer, here and in :meth:`service_heartbeat`.
+        """
+        return self._call(context, 'service_join', timeout=timeout, host=host, binary=binary,
+                          topic=topic)
+
+    def service_heartbeat(self, context, service_id, timeout=None):
+        return self._call(context, 'service_heartbeat', timeout=timeout, service_id=service_id)
 
     def compute_node_report(self, context, host, nodename, resources):
         return self._call(context, 'compute_node_report', host=host, nodename=nodename,

@@ -1,17 +1,27 @@
 """Engine and transactions: oslo.db's enginefacade configured from ``[database]``.
 
 Every DB API function opens its transaction with :func:`writer` or
-:func:`reader`; transactions never span an RPC call.
+:func:`reader`; transactions never span an RPC call. A transaction that
+cannot get a connection (the database restarts, or is not up yet) waits for
+it with backoff rather than failing: nothing was done yet, so waiting is
+always safe, and an outage shorter than ``[database] db_max_retries`` rounds
+of backoff costs the callers time, not errors.
 """
 
 import contextlib
+import functools
+import sys
+import time
 
 from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
+from oslo_log import log as logging
 from sqlalchemy import event
 
 from novalite.conf import CONF
 
+LOG = logging.getLogger(__name__)
 
 @enginefacade.transaction_context_provider
 class _Transaction:
@@ -99,16 +109,68 @@ retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=T
                                               jitter=True)
 
 
+def retry_on_disconnect(function):
+    """Run ``function`` again if the database connection drops under it.
+
+    For units of work that are safe to repeat whole (the conductor's proxy
+    calls, a create in one transaction): the few transactions in flight when
+    the database goes away fail mid-way, and are rolled back. Backoff as
+    ``[database] db_retry_interval``, ``db_max_retry_interval`` and
+    ``db_max_retries`` say, read when called.
+    """
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        database = CONF.database
+        retry = oslo_db_api.wrap_db_retry(
+            retry_interval=database.db_retry_interval, max_retries=database.db_max_retries,
+            inc_retry_interval=database.db_inc_retry_interval,
+            max_retry_interval=database.db_max_retry_interval, retry_on_disconnect=True)
+        return retry(function)(*args, **kwargs)
+    return wrapper
+
+
+def _backoff():
+    """Seconds to sleep between attempts to reach the database; then give up."""
+    database = CONF.database
+    delay = database.db_retry_interval
+    for _attempt in range(database.db_max_retries):
+        yield delay
+        if database.db_inc_retry_interval:
+            delay = min(delay * 2, database.db_max_retry_interval)
+
+
+def _begin(mode, execution_options=None):
+    """Enter a transaction of ``mode`` holding a live connection; returns (stack, session).
+
+    :raises DBConnectionError: the database stayed unreachable through every
+        round of backoff.
+    """
+    for delay in [*_backoff(), None]:
+        stack = contextlib.ExitStack()
+        session = stack.enter_context(mode.using(_Transaction()))
+        try:
+            session.connection(execution_options=execution_options)
+            return stack, session
+        except db_exc.DBConnectionError as exc:
+            stack.__exit__(*sys.exc_info())
+            if delay is None:
+                raise
+            LOG.warning('Waiting for the database (%s); trying again in %s s',
+                        str(exc.inner_exception or exc).splitlines()[0], delay)
+            time.sleep(delay)
+
+
 @contextlib.contextmanager
 def writer():
-    with _current().writer.using(_Transaction()) as session:
-        session.connection(execution_options={_BEGIN_MODE: 'IMMEDIATE'})
+    stack, session = _begin(_current().writer, {_BEGIN_MODE: 'IMMEDIATE'})
+    with stack:
         yield session
 
 
 @contextlib.contextmanager
 def reader():
-    with _current().reader.using(_Transaction()) as session:
+    stack, session = _begin(_current().reader)
+    with stack:
         yield session
 
 

@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from oslo_utils import timeutils
 
 from novalite import concurrency, context, exception
 from novalite.conductor import build, manager
-from novalite.db import instances
+from novalite.db import instances, services
 
 
 class _Scheduler:
@@ -165,3 +166,33 @@ def test_a_placed_server_is_in_its_hosts_zone(db, conf):
     assert (placed['host'], placed['node'], placed['availability_zone']) == \
         ('host1', 'node1', 'az1')
     assert manager.compute.builds[0]['availability_zone'] == 'az1'
+
+
+def _compute_service(last_beat_seconds_ago):
+    service = services.service_get_or_create('compute1', 'novalite-compute', 'compute')
+    beat = timeutils.utcnow() - datetime.timedelta(seconds=last_beat_seconds_ago)
+    return services.service_update(service['id'], {'last_seen_up': beat})
+
+
+def test_a_build_finding_no_host_while_computes_lapsed_tries_again_once_they_beat(db, conf):
+    # A broker restart lapses the heartbeats of hosts that are fine (issue 14).
+    conf.set_override('report_interval', 1)
+    conf.set_override('service_down_time', 2)
+    service = _compute_service(3)
+    manager = build.ComputeTaskManager()
+    manager.scheduler = _Scheduler(exception.NoValidHost(reason='ComputeFilter removed 1'))
+    manager.build_instances(context.get_admin_context(), [{'uuid': 'queued'}], {'flavor': {}})
+    concurrency.sleep(0.5)
+    services.service_heartbeat(service['id'])
+    manager.tasks.waitall()
+    assert manager.scheduler.asked == ['queued', 'queued']
+
+
+def test_a_build_finding_no_host_with_computes_up_or_long_gone_fails_at_once(db, conf):
+    conf.set_override('service_down_time', 2)
+    _compute_service(3600)
+    manager = build.ComputeTaskManager()
+    manager.scheduler = _Scheduler(exception.NoValidHost(reason='full'))
+    manager.build_instances(context.get_admin_context(), [{'uuid': 'queued'}], {'flavor': {}})
+    manager.tasks.waitall()
+    assert manager.scheduler.asked == ['queued']
