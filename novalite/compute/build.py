@@ -22,7 +22,9 @@ from novalite.virt import power_state
 
 LOG = logging.getLogger(__name__)
 
-_GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
+# What a conditional update raises when another request deleted the
+# instance or moved it on from the state the step expected.
+GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
 _BUILD_STEPS = (vm_states.NETWORKING,)
 _BUILD_EVENT = 'compute__do_build_and_run_instance'
 
@@ -118,7 +120,7 @@ class Builder:
                 context, instance['uuid'], dict(values, task_state=task_state),
                 expected_task_state=expected, expected_host=self.host,
                 action_event=action_event, read_back=read_back)
-        except _GONE:
+        except GONE:
             raise _NotOurs() from None
 
     def _destroy_quietly(self, context, instance):
@@ -135,20 +137,13 @@ class Builder:
             instance = self.conductor.instance_update(
                 context, uuid, {'task_state': vm_states.SCHEDULING, 'host': None, 'node': None},
                 expected_task_state=[vm_states.SPAWNING, *_BUILD_STEPS])
-        except _GONE:
+        except GONE:
             return
         self.compute_task.build_instances(context, [instance], spec, filter_properties,
                                           host_lists=[host_list])
 
     def _fault(self, context, uuid, exc):
-        message = exc.format_message() if isinstance(exc, exception.NovaliteException) \
-            else str(exc)
-        try:
-            self.conductor.instance_fault_create(context, uuid, getattr(exc, 'code', 500),
-                                                 message or type(exc).__name__,
-                                                 type(exc).__name__, self.host)
-        except exception.InstanceNotFound:
-            pass
+        events.record_fault(self.conductor, context, uuid, exc, self.host)
 
     def _abort(self, context, instance, exc):
         """Fail a build no host can do, leaving nothing held: guest, address, claim.

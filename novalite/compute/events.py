@@ -1,7 +1,9 @@
-"""Instance action events recorded around each step a compute host takes."""
+"""What a compute host records of its steps: action events around them, faults of failures."""
 
 import contextlib
 import traceback
+
+from novalite import exception
 
 
 def started(event, host):
@@ -44,3 +46,22 @@ def action_event(conductor, context, instance_uuid, event, host):
     with error_event(conductor, context, instance_uuid, event, host):
         yield
     conductor.action_event_finish(context, instance_uuid, request_id, event, host, 'Success')
+
+
+def record_fault(conductor, context, instance_uuid, exc, host):
+    """Record ``exc`` as the instance's fault; False if the instance is gone.
+
+    The fault says what the user can act on: a novalite exception's message
+    and code, any other's text with 500, and the exception's class.
+    """
+    if isinstance(exc, exception.NovaliteException):
+        message = exc.format_message()
+    else:
+        message = str(exc)
+    try:
+        conductor.instance_fault_create(context, instance_uuid, getattr(exc, 'code', 500),
+                                        message or type(exc).__name__, type(exc).__name__,
+                                        host)
+    except exception.InstanceNotFound:
+        return False
+    return True

@@ -20,7 +20,6 @@ from novalite.virt import power_state
 
 LOG = logging.getLogger(__name__)
 
-_GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
 _TERMINATE_EVENT = 'compute_terminate_instance'
 
 # (action, task_state while running, driver call, vm_state after, power_state after)
@@ -150,57 +149,50 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     def reboot_instance(self, context, instance, reboot_type):
         task_state = vm_states.REBOOTING_HARD if reboot_type == 'HARD' else vm_states.REBOOTING
-        self._run_locked(context, instance, 'compute_reboot_instance', task_state,
-                         lambda: self.driver.reboot(context, instance,
-                                                    self._network_info(context, instance),
-                                                    reboot_type),
-                         {'vm_state': vm_states.ACTIVE, 'power_state': power_state.RUNNING})
+        self._spawn_action(context, instance, 'compute_reboot_instance', task_state,
+                           {'vm_state': vm_states.ACTIVE, 'power_state': power_state.RUNNING},
+                           self.driver.reboot, reboot_type)
 
     def _power_action(self, context, instance, action):
         task_state, method, vm_state, power = _POWER_ACTIONS[action]
-        call = getattr(self.driver, method)
-        if method == 'power_off':
-            run = lambda: call(instance, CONF.compute.shutdown_timeout)  # noqa: E731
-        elif method in ('power_on', 'resume'):
-            run = lambda: call(context, instance,  # noqa: E731
-                               self._network_info(context, instance))
-        elif method == 'suspend':
-            run = lambda: call(context, instance)  # noqa: E731
-        else:
-            run = lambda: call(instance)  # noqa: E731
-        self._run_locked(context, instance, f'compute_{action}_instance', task_state, run,
-                         {'vm_state': vm_state, 'power_state': power})
+        self._spawn_action(context, instance, f'compute_{action}_instance', task_state,
+                           {'vm_state': vm_state, 'power_state': power},
+                           getattr(self.driver, method))
 
     def _network_info(self, context, instance):
+        """The instance's vifs: the cache it carries (Instance 1.1), else the conductor's."""
+        if 'network_info' in instance:
+            return instance['network_info']
         return self.conductor.network_get(context, instance['uuid'])
 
-    def _run_locked(self, context, instance, event, task_state, run, final_values):
-        self.tasks.spawn_n(self._run_action, context, instance, event, task_state, run,
-                            final_values)
+    def _spawn_action(self, context, instance, event, task_state, final_values, driver_call,
+                      *args):
+        """Run ``driver_call(context, instance, network_info, *args)`` in the task pool.
 
-    def _run_action(self, context, instance, event, task_state, run, final_values):
+        It runs under the instance's lock as action ``event``; then the
+        instance takes ``final_values`` if it is still in ``task_state``.
+        """
+        self.tasks.spawn_n(self._run_action, context, instance, event, task_state,
+                           final_values, driver_call, args)
+
+    def _run_action(self, context, instance, event, task_state, final_values, driver_call,
+                    args):
         uuid = instance['uuid']
         with lockutils.lock(uuid):
             try:
                 with events.action_event(self.conductor, context, uuid, event, self.host):
-                    run()
+                    driver_call(context, instance, self._network_info(context, instance),
+                                *args)
             except Exception as exc:
                 LOG.exception('%s of instance %s failed', event, uuid)
-                self._fail_action(context, instance, exc)
+                if events.record_fault(self.conductor, context, uuid, exc, self.host):
+                    self._sync_instance(context, instance, clear_task_state=True)
                 return
             try:
                 self.conductor.instance_update(context, uuid, dict(final_values, task_state=None),
                                                expected_task_state=task_state, read_back=False)
-            except _GONE:
+            except build.GONE:
                 LOG.info('Instance %s changed during %s', uuid, event)
-
-    def _fail_action(self, context, instance, exc):
-        try:
-            self.conductor.instance_fault_create(context, instance['uuid'], 500, str(exc),
-                                                 type(exc).__name__, self.host)
-        except exception.InstanceNotFound:
-            return
-        self._sync_instance(context, instance, clear_task_state=True)
 
     def get_console_output(self, context, instance, tail_length=None):
         output = self.driver.get_console_output(context, instance)
@@ -247,7 +239,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         try:
             self.conductor.instance_update(context, instance['uuid'], values,
                                            expected_task_state=expected, read_back=False)
-        except _GONE:
+        except build.GONE:
             LOG.debug('Instance %s changed while syncing its power state', instance['uuid'])
 
     @periodic_task.periodic_task(spacing=CONF.compute.sync_power_state_interval,

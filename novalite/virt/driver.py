@@ -34,17 +34,16 @@ _DRIVERS = {
 }
 
 
-def load_driver(name, virtapi=None):
+def load_driver(name):
     """Instantiate the driver called ``name`` (``[DEFAULT] compute_driver``)."""
     module_name, _, class_name = _DRIVERS[name].rpartition('.')
-    return getattr(importlib.import_module(module_name), class_name)(virtapi)
+    return getattr(importlib.import_module(module_name), class_name)()
 
 
 class ComputeDriver(abc.ABC):
     """Base class of virt drivers."""
 
-    def __init__(self, virtapi=None):
-        self.virtapi = virtapi
+    def __init__(self):
         self._event_callback = None
 
     # Host
@@ -89,24 +88,27 @@ class ComputeDriver(abc.ABC):
     def reboot(self, context, instance, network_info, reboot_type):
         """Reboot: ``SOFT`` asks the guest (falling back to hard), ``HARD`` resets."""
 
+    # Power: every method takes (context, instance, network_info), so that the
+    # compute manager drives them all the same way.
     @abc.abstractmethod
-    def power_off(self, instance, timeout=0, retry_interval=0):
-        """Stop the guest, cleanly within ``timeout`` seconds if given."""
+    def power_off(self, context, instance, network_info, timeout=None):
+        """Stop the guest: cleanly within ``timeout`` seconds (default ``[compute]
+        shutdown_timeout``; 0 does not wait), then forcibly."""
 
     @abc.abstractmethod
-    def power_on(self, context, instance, network_info, block_device_info=None):
+    def power_on(self, context, instance, network_info):
         """Start a stopped guest."""
 
-    def pause(self, instance):
+    def pause(self, context, instance, network_info):
         raise NotImplementedError()
 
-    def unpause(self, instance):
+    def unpause(self, context, instance, network_info):
         raise NotImplementedError()
 
-    def suspend(self, context, instance):
+    def suspend(self, context, instance, network_info):
         raise NotImplementedError()
 
-    def resume(self, context, instance, network_info, block_device_info=None):
+    def resume(self, context, instance, network_info):
         raise NotImplementedError()
 
     @abc.abstractmethod

@@ -18,8 +18,8 @@ from novalite.virt import driver, power_state
 
 
 class FakeDriver(driver.ComputeDriver):
-    def __init__(self, virtapi=None):
-        super().__init__(virtapi)
+    def __init__(self):
+        super().__init__()
         self.host = None
         self.guests = {}
 
@@ -118,22 +118,22 @@ class FakeDriver(driver.ComputeDriver):
     def reboot(self, context, instance, network_info, reboot_type):
         self._set_state(instance, power_state.RUNNING)
 
-    def power_off(self, instance, timeout=0, retry_interval=0):
+    def power_off(self, context, instance, network_info, timeout=None):
         self._set_state(instance, power_state.SHUTDOWN)
 
-    def power_on(self, context, instance, network_info, block_device_info=None):
+    def power_on(self, context, instance, network_info):
         self._set_state(instance, power_state.RUNNING)
 
-    def pause(self, instance):
+    def pause(self, context, instance, network_info):
         self._set_state(instance, power_state.PAUSED)
 
-    def unpause(self, instance):
+    def unpause(self, context, instance, network_info):
         self._set_state(instance, power_state.RUNNING)
 
-    def suspend(self, context, instance):
+    def suspend(self, context, instance, network_info):
         self._set_state(instance, power_state.SUSPENDED)
 
-    def resume(self, context, instance, network_info, block_device_info=None):
+    def resume(self, context, instance, network_info):
         self._set_state(instance, power_state.RUNNING)
 
     def get_info(self, instance):

@@ -36,11 +36,11 @@ _RUNNING = {power_state.RUNNING}
 class LibvirtDriver(driver.ComputeDriver):
     """:class:`novalite.virt.driver.ComputeDriver` on libvirt."""
 
-    def __init__(self, virtapi=None, conf=None, image_service=None):
+    def __init__(self, conf=None, image_service=None):
         """:param conf: the config to read (default: ``novalite.conf.CONF``).
         :param image_service: where images come from (default: the local one).
         """
-        super().__init__(virtapi)
+        super().__init__()
         if conf is None:
             from novalite.conf import CONF as conf
         self.conf = conf
@@ -203,28 +203,31 @@ class LibvirtDriver(driver.ComputeDriver):
             old.undefine()
         self._start(instance, network_info)
 
-    def power_off(self, instance, timeout=0, retry_interval=0):
-        """Stop the guest: cleanly within ``timeout`` s if given, then hard."""
+    def power_off(self, context, instance, network_info, timeout=None):
+        """Stop the guest: cleanly within ``timeout`` s (default ``[compute]
+        shutdown_timeout``), then hard."""
+        if timeout is None:
+            timeout = self.conf.compute.shutdown_timeout
         current = self._guest(instance)
-        if timeout and current.shutdown_cleanly(timeout, retry_interval):
+        if timeout and current.shutdown_cleanly(timeout):
             return
         current.destroy()
 
-    def power_on(self, context, instance, network_info, block_device_info=None):
+    def power_on(self, context, instance, network_info):
         """Start a stopped guest from a fresh definition (as Nova does)."""
         self._hard_reboot(instance, network_info)
 
-    def pause(self, instance):
+    def pause(self, context, instance, network_info):
         self._guest(instance).pause()
 
-    def unpause(self, instance):
+    def unpause(self, context, instance, network_info):
         self._guest(instance).unpause()
 
-    def suspend(self, context, instance):
+    def suspend(self, context, instance, network_info):
         """Save the guest's memory to disk and stop it (libvirt managed save)."""
         self._guest(instance).managed_save()
 
-    def resume(self, context, instance, network_info, block_device_info=None):
+    def resume(self, context, instance, network_info):
         """Restore a suspended guest; one without a saved image is started afresh."""
         current = self._guest(instance)
         if not current.has_managed_save():

@@ -140,7 +140,7 @@ def test_restart_destroys_guests_that_no_live_instance_owns(compute, ctx):
 
 def test_power_sync_marks_an_active_instance_whose_guest_stopped_as_stopped(compute, ctx):
     instance = _build(compute, ctx, _instance(ctx))
-    compute.driver.power_off(instance)
+    compute.driver.power_off(ctx, instance, [], timeout=0)
     compute._sync_power_states(context.get_admin_context())
 
     synced = instances.instance_get(instance['uuid'])
@@ -176,3 +176,29 @@ def test_unacceptable_image_aborts_the_build_without_rescheduling(compute, ctx):
     compute.builder.compute_task.build_instances.assert_not_called()
     fault = actions.faults_get_latest([built['uuid']])[built['uuid']]
     assert 'it has a backing file' in fault['message']
+
+
+def test_a_failed_power_action_leaves_a_fault_with_the_errors_own_message_and_code(
+        compute, ctx):
+    instance = _build(compute, ctx, _instance(ctx))
+    instances.instance_update(instance['uuid'], {'task_state': 'pausing'})
+    gone = exception.InstanceNotFound(instance_id=instance['uuid'])
+    with mock.patch.object(compute.driver, 'pause', side_effect=gone):
+        compute.pause_instance(ctx, instance)
+        compute.tasks.waitall()
+    fault = actions.faults_get_latest([instance['uuid']])[instance['uuid']]
+    assert (fault['code'], fault['message'], fault['details']) == (
+        404, gone.format_message(), 'InstanceNotFound')
+    assert instances.instance_get(instance['uuid'])['task_state'] is None
+
+
+def test_a_power_action_hands_the_driver_the_vifs_the_instance_carries(compute, ctx):
+    instance = _build(compute, ctx, _instance(ctx))
+    vifs = [{'id': 'port-1', 'address': 'fa:16:3e:00:00:01'}]
+    instances.instance_update(instance['uuid'], {'task_state': 'pausing'})
+    with mock.patch.object(compute.driver, 'pause') as pause, \
+            mock.patch.object(compute.conductor, 'network_get') as network_get:
+        compute.pause_instance(ctx, dict(instance, network_info=vifs))
+        compute.tasks.waitall()
+    pause.assert_called_once_with(ctx, mock.ANY, vifs)
+    network_get.assert_not_called()

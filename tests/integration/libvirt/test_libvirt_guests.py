@@ -51,12 +51,12 @@ def test_lifecycle_operations_reach_the_expected_states(driver, guest_images, ha
     instance, network_info = spawn(driver, guest_images['kernel'])
     wait_console(driver, instance, 'NOVALITE-GUEST ready')
 
-    driver.pause(instance)
+    driver.pause(None, instance, network_info)
     assert state(driver, instance) == power_state.PAUSED
-    driver.unpause(instance)
+    driver.unpause(None, instance, network_info)
     assert state(driver, instance) == power_state.RUNNING
 
-    driver.suspend(None, instance)
+    driver.suspend(None, instance, network_info)
     assert state(driver, instance) == power_state.SUSPENDED
     assert not domain(harness, instance).isActive()
     driver.resume(None, instance, network_info)
@@ -78,7 +78,7 @@ def test_lifecycle_operations_reach_the_expected_states(driver, guest_images, ha
     assert domain(harness, instance).ID() != before
     wait_console(driver, instance, 'NOVALITE-GUEST ready')
 
-    driver.power_off(instance, timeout=30)
+    driver.power_off(None, instance, network_info, timeout=30)
     assert state(driver, instance) == power_state.SHUTDOWN
     assert 'NOVALITE-GUEST acpi=poweroff' in driver.get_console_output(None, instance)
     driver.power_on(None, instance, network_info)

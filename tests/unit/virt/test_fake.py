@@ -15,7 +15,7 @@ def _driver():
 def test_guests_and_their_power_state_outlive_the_driver(conf):
     first = _driver()
     first.spawn(None, INSTANCE, {}, [], None, [])
-    first.power_off(INSTANCE)
+    first.power_off(None, INSTANCE, [])
     restarted = _driver()
     assert restarted.list_instance_uuids() == ['guest-1']
     assert restarted.get_info(INSTANCE).state == power_state.SHUTDOWN

@@ -127,7 +127,7 @@ def test_destroy_is_idempotent_and_removes_everything(drv, raw_image, lv_conf):
 
 def test_power_off_and_on(drv, raw_image):
     instance = spawn(drv, raw_image)
-    drv.power_off(instance, timeout=5)
+    drv.power_off(None, instance, [], timeout=5)
     assert state(drv, instance) == power_state.SHUTDOWN
     drv.power_on(None, instance, [])
     assert state(drv, instance) == power_state.RUNNING
@@ -135,15 +135,15 @@ def test_power_off_and_on(drv, raw_image):
 
 def test_pause_and_unpause(drv, raw_image):
     instance = spawn(drv, raw_image)
-    drv.pause(instance)
+    drv.pause(None, instance, [])
     assert state(drv, instance) == power_state.PAUSED
-    drv.unpause(instance)
+    drv.unpause(None, instance, [])
     assert state(drv, instance) == power_state.RUNNING
 
 
 def test_suspend_is_a_managed_save_and_resume_restores(drv, raw_image):
     instance = spawn(drv, raw_image)
-    drv.suspend(None, instance)
+    drv.suspend(None, instance, [])
     assert state(drv, instance) == power_state.SUSPENDED
     drv.resume(None, instance, [])
     assert state(drv, instance) == power_state.RUNNING
@@ -185,7 +185,7 @@ def test_available_resource_reports_hypervisor_facts(drv, lv_conf):
 def test_available_resource_counts_running_instance_guests(drv, raw_image, lv_conf):
     assert drv.get_available_resource(lv_conf.host)['running_vms'] == 0
     running, stopped = spawn(drv, raw_image), spawn(drv, raw_image)
-    drv.power_off(stopped)
+    drv.power_off(None, stopped, [], timeout=0)
     assert drv.get_available_resource(lv_conf.host)['running_vms'] == 1
     assert running['uuid'] in drv.list_instance_uuids()
 
@@ -201,7 +201,7 @@ def test_lifecycle_events_reach_the_registered_listener(drv, raw_image):
 
     drv.register_event_listener(listener)
     instance = spawn(drv, raw_image)
-    drv.pause(instance)
+    drv.pause(None, instance, [])
     assert paused.wait(10)
     assert (instance['uuid'], power_state.PAUSED) in seen
 
