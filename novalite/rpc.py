@@ -95,6 +95,11 @@ def object_versions_at(history, version_cap):
     return history[newest]
 
 
+def newest_sendable(client, versions):
+    """The first of ``versions`` (newest first) ``client``'s cap allows, or None."""
+    return next((version for version in versions if client.can_send_version(version)), None)
+
+
 class RequestContextSerializer(messaging.Serializer):
     def __init__(self, object_versions=None):
         self._objects = ObjectSerializer(object_versions)

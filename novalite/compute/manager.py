@@ -34,7 +34,7 @@ _POWER_ACTIONS = {
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)

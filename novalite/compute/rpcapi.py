@@ -10,6 +10,8 @@ Version history:
   Instances, request specs and selections are plain dicts.
 * 1.1 - Instances are Instance objects; build_and_run_instance's
   request_spec is a RequestSpec and host_list a list of Selections.
+* 1.2 - build_and_run_instance's RequestSpec 1.1 carries the server group
+  and the personality files.
 """
 
 from novalite import objects, rpc
@@ -20,72 +22,76 @@ TOPIC = 'compute'
 # The object versions each RPC version's readers know (see rpc.get_client).
 OBJECT_HISTORY = {
     '1.1': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
+    '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
                                      object_history=OBJECT_HISTORY)
 
-    def _send(self, context, host, version, method, kind='cast', **kwargs):
-        """Send ``method`` to ``host`` at ``version`` (1.1), or at 1.0 to a capped compute.
+    def _send(self, context, host, versions, method, kind='cast', **kwargs):
+        """Send ``method`` to ``host`` at the first of ``versions`` the cap allows.
 
-        ``kwargs`` carry the payloads as objects; 1.0 takes them as plain dicts.
+        ``kwargs`` carry the payloads as objects, which the serializer sends
+        at the versions the cap knew (``OBJECT_HISTORY``); a compute capped
+        below all of ``versions`` gets 1.0 and plain dicts.
         """
-        if not self.client.can_send_version(version):
+        version = rpc.newest_sendable(self.client, versions)
+        if version is None:
             version = '1.0'
             kwargs = {key: objects.base.to_legacy(value) for key, value in kwargs.items()}
         cctxt = self.client.prepare(server=host, version=version)
         return getattr(cctxt, kind)(context, method, **kwargs)
 
-    def _cast(self, context, host, method, version, **kwargs):
-        self._send(context, host, version, method, **kwargs)
+    def _cast(self, context, host, method, versions, **kwargs):
+        self._send(context, host, versions, method, **kwargs)
 
     def build_and_run_instance(self, context, host, instance, node, request_spec,
                                filter_properties, host_list):
         """Build ``instance`` on ``node`` of ``host``; ``host_list`` are its alternates."""
-        self._cast(context, host, 'build_and_run_instance', '1.1',
+        self._cast(context, host, 'build_and_run_instance', ('1.2', '1.1'),
                    instance=objects.Instance.coerce(instance), node=node,
                    request_spec=objects.RequestSpec.coerce(request_spec),
                    filter_properties=filter_properties,
                    host_list=[objects.Selection.coerce(selection) for selection in host_list])
 
     def terminate_instance(self, context, instance):
-        self._cast(context, instance['host'], 'terminate_instance', '1.1',
+        self._cast(context, instance['host'], 'terminate_instance', ('1.1',),
                    instance=objects.Instance.coerce(instance))
 
     def start_instance(self, context, instance):
-        self._cast(context, instance['host'], 'start_instance', '1.1',
+        self._cast(context, instance['host'], 'start_instance', ('1.1',),
                    instance=objects.Instance.coerce(instance))
 
     def stop_instance(self, context, instance):
-        self._cast(context, instance['host'], 'stop_instance', '1.1',
+        self._cast(context, instance['host'], 'stop_instance', ('1.1',),
                    instance=objects.Instance.coerce(instance))
 
     def reboot_instance(self, context, instance, reboot_type):
-        self._cast(context, instance['host'], 'reboot_instance', '1.1',
+        self._cast(context, instance['host'], 'reboot_instance', ('1.1',),
                    instance=objects.Instance.coerce(instance), reboot_type=reboot_type)
 
     def pause_instance(self, context, instance):
-        self._cast(context, instance['host'], 'pause_instance', '1.1',
+        self._cast(context, instance['host'], 'pause_instance', ('1.1',),
                    instance=objects.Instance.coerce(instance))
 
     def unpause_instance(self, context, instance):
-        self._cast(context, instance['host'], 'unpause_instance', '1.1',
+        self._cast(context, instance['host'], 'unpause_instance', ('1.1',),
                    instance=objects.Instance.coerce(instance))
 
     def suspend_instance(self, context, instance):
-        self._cast(context, instance['host'], 'suspend_instance', '1.1',
+        self._cast(context, instance['host'], 'suspend_instance', ('1.1',),
                    instance=objects.Instance.coerce(instance))
 
     def resume_instance(self, context, instance):
-        self._cast(context, instance['host'], 'resume_instance', '1.1',
+        self._cast(context, instance['host'], 'resume_instance', ('1.1',),
                    instance=objects.Instance.coerce(instance))
 
     def get_console_output(self, context, instance, tail_length=None):
-        return self._send(context, instance['host'], '1.1', 'get_console_output',
+        return self._send(context, instance['host'], ('1.1',), 'get_console_output',
                           kind='call', instance=objects.Instance.coerce(instance),
                           tail_length=tail_length)

@@ -43,7 +43,7 @@ LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    target = messaging.Target(namespace='compute_task', version='1.2')
+    target = messaging.Target(namespace='compute_task', version='1.3')
 
     def __init__(self):
         self.scheduler = scheduler_rpcapi.SchedulerAPI()

@@ -25,6 +25,7 @@ ComputeTaskAPI version history:
 * 1.1 - Added schedule_and_build_instances.
 * 1.2 - Instances are Instance objects, request_spec a RequestSpec and
   host_lists lists of Selections.
+* 1.3 - RequestSpec 1.1: the server group and the personality files.
 """
 
 from novalite import objects, rpc
@@ -35,6 +36,7 @@ TOPIC = 'conductor'
 # The object versions each RPC version's readers know (see rpc.get_client).
 TASK_OBJECT_HISTORY = {
     '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
+    '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
 }
 
 
@@ -175,7 +177,7 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    VERSION = '1.2'
+    VERSION = '1.3'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
@@ -183,7 +185,7 @@ class ComputeTaskAPI:
                                      object_history=TASK_OBJECT_HISTORY)
 
     def _payloads(self, instances, request_spec, host_lists=None):
-        """The arguments as objects for 1.2, or as dicts for an older conductor."""
+        """The arguments as objects from 1.2, or as dicts for an older conductor."""
         if not self.client.can_send_version('1.2'):
             return tuple(objects.base.to_legacy(value)
                          for value in (list(instances), request_spec, host_lists))
@@ -202,7 +204,7 @@ class ComputeTaskAPI:
         if not self.client.can_send_version('1.1'):
             self.build_instances(context, instances, request_spec)
             return
-        version = '1.2' if self.client.can_send_version('1.2') else '1.1'
+        version = rpc.newest_sendable(self.client, ('1.3', '1.2', '1.1'))
         instances, request_spec, _host_lists = self._payloads(instances, request_spec)
         cctxt = self.client.prepare(version=version,
                                     timeout=CONF.conductor.placement_wait_timeout)
@@ -218,7 +220,7 @@ class ComputeTaskAPI:
         ``host_lists`` the alternates the scheduler returned, one list per
         instance.
         """
-        version = '1.2' if self.client.can_send_version('1.2') else '1.0'
+        version = rpc.newest_sendable(self.client, ('1.3', '1.2')) or '1.0'
         instances, request_spec, host_lists = self._payloads(instances, request_spec,
                                                              host_lists)
         self.client.prepare(version=version).cast(

@@ -1,5 +1,6 @@
 """What a build asks of the scheduler: the servers, their flavor and image, where."""
 
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from novalite.objects import base
@@ -15,9 +16,10 @@ class RequestSpec(base.NovaliteObject):
     Version history:
 
     * 1.0 - Initial version.
+    * 1.1 - Added instance_group and injected_files.
     """
 
-    VERSION = '1.0'
+    VERSION = '1.1'
 
     fields = {
         'project_id': fields.StringField(nullable=True),
@@ -38,5 +40,16 @@ class RequestSpec(base.NovaliteObject):
         'security_groups': fields.ListOfStringsField(),
         # Given to the build's config drive; never stored with the spec.
         'admin_password': fields.SensitiveStringField(nullable=True),
+        # The server group the servers join: {'uuid', 'policy', 'rules'}.
+        'instance_group': JsonField(nullable=True),
+        # Personality files for the config drive, [{'path', 'contents' (base64)}];
+        # like the password, never stored with the spec.
+        'injected_files': fields.ListOfDictOfNullableStringsField(nullable=True),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop('instance_group', None)
+            primitive.pop('injected_files', None)
 

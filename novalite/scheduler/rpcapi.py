@@ -7,6 +7,7 @@ Version history:
 
 * 1.0 - Initial version: select_destinations.
 * 1.1 - select_destinations takes a RequestSpec and answers Selections.
+* 1.2 - RequestSpec 1.1: the server group (and personality files).
 """
 
 from novalite import objects, rpc
@@ -17,11 +18,12 @@ TOPIC = 'scheduler'
 # The object versions each RPC version's readers know (see rpc.get_client).
 OBJECT_HISTORY = {
     '1.1': {'RequestSpec': '1.0', 'Flavor': '1.0'},
+    '1.2': {'RequestSpec': '1.1', 'Flavor': '1.0'},
 }
 
 
 class SchedulerAPI:
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.scheduler,
@@ -45,8 +47,10 @@ class SchedulerAPI:
         :raises oslo_messaging.MessagingTimeout: no scheduler answered within
             ``[DEFAULT] rpc_response_timeout``.
         """
-        if self.client.can_send_version('1.1'):
-            cctxt = self.client.prepare(version='1.1')
+        objects_version = rpc.newest_sendable(self.client, ('1.2', '1.1'))
+        if objects_version:
+            # At 1.1 the serializer backports the spec to RequestSpec 1.0.
+            cctxt = self.client.prepare(version=objects_version)
             request_spec = objects.RequestSpec.coerce(request_spec)
         else:
             cctxt = self.client.prepare(version='1.0')

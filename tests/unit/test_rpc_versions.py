@@ -73,15 +73,31 @@ def test_a_compute_capped_at_1_0_is_sent_a_build_of_plain_dicts(conf):
     assert kwargs['request_spec'] == {'flavor': FLAVOR, 'num_instances': 1}
 
 
+def test_a_compute_capped_at_1_1_is_sent_the_request_spec_1_1_knew(conf):
+    def build(api, ctxt):
+        api.build_and_run_instance(ctxt, 'compute1', instance_dict(), 'compute1',
+                                   {'flavor': dict(FLAVOR), 'instance_group': {'uuid': UUID}},
+                                   {}, [SELECTION])
+    conf.set_override('compute', '1.1', group='upgrade_levels')
+    api = compute_rpcapi.ComputeAPI()
+    with mock.patch.object(type(api.client.prepare()), 'cast', autospec=True) as cast:
+        build(api, context.get_admin_context())
+    sender = cast.call_args.args[0]
+    spec = sender.serializer.serialize_entity(None, cast.call_args.kwargs['request_spec'])
+    assert sender.target.version == '1.1'
+    assert spec['novalite_object.version'] == '1.0'
+    assert 'instance_group' not in spec['novalite_object.data']
+
+
 def _select(api, ctxt):
     return api.select_destinations(ctxt, {'flavor': dict(FLAVOR), 'num_instances': 1},
                                    [UUID])
 
 
-def test_a_scheduler_is_sent_a_request_spec_object_at_1_1(conf):
+def test_a_scheduler_is_sent_a_request_spec_object_at_1_2(conf):
     [(version, _method, kwargs)], _ = _sent(conf, 'scheduler', None,
                                             scheduler_rpcapi.SchedulerAPI, _select, [[]])
-    assert version == '1.1' and isinstance(kwargs['request_spec'], objects.RequestSpec)
+    assert version == '1.2' and isinstance(kwargs['request_spec'], objects.RequestSpec)
 
 
 def test_a_scheduler_capped_at_1_0_answers_dicts_read_as_selections(conf):
@@ -115,7 +131,7 @@ def _hand_over(api, ctxt):
 
 
 @pytest.mark.parametrize('cap, version, kind', [
-    (None, '1.2', objects.Instance), ('1.1', '1.1', dict)])
+    (None, '1.3', objects.Instance), ('1.2', '1.2', objects.Instance), ('1.1', '1.1', dict)])
 def test_new_builds_go_as_objects_or_to_an_older_conductor_as_dicts(conf, cap, version, kind):
     [(sent_version, _method, kwargs)], _ = _sent(
         conf, 'conductor', cap, conductor_rpcapi.ComputeTaskAPI, _hand_over)

@@ -14,7 +14,7 @@ from tests.unit.objects.payloads import FLAVOR, UUID, instance_dict
 FINGERPRINTS = {
     'Flavor': '1.0-de1e4331f1fc39236c75695cd883948b',
     'Instance': '1.1-bb24cdedd180abac58da09e65f55d0d3',
-    'RequestSpec': '1.0-de91a05441bb81238cb2718bf5e0046e',
+    'RequestSpec': '1.1-89d18c0213c5724c19b5590570dc8d50',
     'Selection': '1.0-78242b96537359a4023fe5902ae6e33d',
 }
 
@@ -105,3 +105,12 @@ def test_a_pre_objects_reader_gets_plain_dicts():
     assert legacy == [{'host': 'h', 'nodename': 'n', 'compute_node_id': 1,
                        'availability_zone': None, 'resources': {'vcpus': 1},
                        'claimed': True}]
+
+
+def test_a_reader_of_request_spec_1_0_gets_no_group_and_no_files():
+    spec = objects.RequestSpec.from_dict({
+        'flavor': dict(FLAVOR), 'instance_group': {'uuid': UUID, 'policy': 'anti-affinity'},
+        'injected_files': [{'path': '/etc/motd', 'contents': 'aGk='}]})
+    data = objects.base.primitive_at(spec, {'RequestSpec': '1.0'})['novalite_object.data']
+    assert 'instance_group' not in data and 'injected_files' not in data
+    assert data['flavor']['novalite_object.data']['vcpus'] == 1
