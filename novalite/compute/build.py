@@ -48,7 +48,7 @@ class _NotOurs(Exception):
 
 
 class Builder:
-    def __init__(self, host, driver, conductor, tracker, tasks):
+    def __init__(self, host, driver, conductor, tracker, tasks, in_flight):
         self.host = host
         self.driver = driver
         self.conductor = conductor
@@ -56,6 +56,7 @@ class Builder:
         self.compute_task = conductor_rpcapi.ComputeTaskAPI()
         self.images = image_client.get_image_service()
         self.tasks = tasks
+        self.in_flight = in_flight
         self._slots = concurrency.Semaphore(CONF.compute.max_concurrent_builds)
 
     def submit(self, context, instance, node, request_spec, filter_properties, host_list):
@@ -64,7 +65,9 @@ class Builder:
                             filter_properties, host_list)
 
     def _build_with_slot(self, context, instance, node, spec, filter_properties, host_list):
-        with self._slots, lockutils.lock(instance['uuid']):
+        # In flight from the moment it waits for a slot: the reaper leaves it be.
+        with self.in_flight.track(instance['uuid']), self._slots, \
+                lockutils.lock(instance['uuid']):
             self._build(context, instance, node, spec, filter_properties, host_list)
         self.tracker.report_soon(context)
 

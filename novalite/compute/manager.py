@@ -11,7 +11,7 @@ from oslo_log import log as logging
 from oslo_service import periodic_task
 
 from novalite import concurrency, exception, objects
-from novalite.compute import build, events, resource_tracker, vm_states
+from novalite.compute import build, events, reaper, resource_tracker, vm_states
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.conf import CONF
 from novalite.service import Manager
@@ -45,13 +45,16 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         # Every operation runs in this pool, outside the RPC dispatch, so that
         # a graceful stop can wait for the ones in flight.
         self.tasks = concurrency.GreenPool()
+        self.in_flight = reaper.InFlight()
         self.builder = build.Builder(self.host, self.driver, self.conductor, self.tracker,
-                                     self.tasks)
+                                     self.tasks, self.in_flight)
+        self.reaper = reaper.Reaper(self)
         # Spacings from config, read now rather than when the module was imported.
         self._periodic_spacing = dict(
             self._periodic_spacing,
             _sync_power_states=abs(CONF.compute.sync_power_state_interval),
-            _report_resources=CONF.compute.resource_report_interval)
+            _report_resources=CONF.compute.resource_report_interval,
+            _reap_task_states=CONF.reap_interval)
 
     # Start and stop
 
@@ -61,9 +64,9 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         known = self.conductor.instance_get_all_by_host(context, self.host)
         for instance in known:
             self._recover(context, instance)
-        self._reap_unknown_guests(context, {instance['uuid'] for instance in known})
+        self.reap_unknown_guests(context, {instance['uuid'] for instance in known})
 
-    def _reap_unknown_guests(self, context, known_uuids):
+    def reap_unknown_guests(self, context, known_uuids):
         """Destroy guests the database does not place on this host (deleted while we were down)."""
         for uuid in set(self.driver.list_instance_uuids()) - known_uuids:
             try:
@@ -80,7 +83,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         uuid = instance['uuid']
         if instance['task_state'] == vm_states.DELETING:
             LOG.info('Completing the delete of instance %s', uuid)
-            self._terminate(context, instance)
+            self.terminate(context, instance)
         elif instance['vm_state'] == vm_states.BUILDING:
             LOG.warning('Instance %s was building when this host stopped', uuid)
             self._destroy_quietly(context, instance)
@@ -88,7 +91,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
                 instance_uuid=uuid, reason='the compute host restarted during the build'))
         elif instance['task_state'] is not None:
             LOG.info('Clearing task_state %s of instance %s', instance['task_state'], uuid)
-            self._sync_instance(context, instance, clear_task_state=True)
+            self.sync_instance(context, instance, clear_task_state=True)
 
     def post_start_hook(self, context):
         self.tracker.report(context)
@@ -106,11 +109,11 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
                             host_list)
 
     def terminate_instance(self, context, instance):
-        self.tasks.spawn_n(self._terminate, context, instance)
+        self.tasks.spawn_n(self.terminate, context, instance)
 
-    def _terminate(self, context, instance):
+    def terminate(self, context, instance):
         uuid = instance['uuid']
-        with lockutils.lock(uuid):
+        with self.in_flight.track(uuid), lockutils.lock(uuid):
             try:
                 self.conductor.action_event_start(context, uuid, context.request_id,
                                                   _TERMINATE_EVENT, self.host)
@@ -178,7 +181,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     def _run_action(self, context, instance, event, task_state, final_values, driver_call,
                     args):
         uuid = instance['uuid']
-        with lockutils.lock(uuid):
+        with self.in_flight.track(uuid), lockutils.lock(uuid):
             try:
                 with events.action_event(self.conductor, context, uuid, event, self.host):
                     driver_call(context, instance, self._network_info(context, instance),
@@ -186,7 +189,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             except Exception as exc:
                 LOG.exception('%s of instance %s failed', event, uuid)
                 if events.record_fault(self.conductor, context, uuid, exc, self.host):
-                    self._sync_instance(context, instance, clear_task_state=True)
+                    self.sync_instance(context, instance, clear_task_state=True)
                 return
             try:
                 self.conductor.instance_update(context, uuid, dict(final_values, task_state=None),
@@ -214,9 +217,9 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         except exception.InstanceNotFound:
             return
         if instance['host'] == self.host:
-            self._sync_instance(ctxt, instance, observed=state)
+            self.sync_instance(ctxt, instance, observed=state)
 
-    def _sync_instance(self, context, instance, observed=None, clear_task_state=False):
+    def sync_instance(self, context, instance, observed=None, clear_task_state=False):
         """Bring the DB's power_state (and a stopped guest's vm_state) to the hypervisor's."""
         if observed is None:
             try:
@@ -249,7 +252,11 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             return
         for instance in self.conductor.instance_get_all_by_host(context, self.host):
             if instance['task_state'] is None and instance['vm_state'] != vm_states.BUILDING:
-                self._sync_instance(context, instance)
+                self.sync_instance(context, instance)
+
+    @periodic_task.periodic_task(spacing=30, run_immediately=False)
+    def _reap_task_states(self, context):
+        self.reaper.reap(context)
 
     @periodic_task.periodic_task(spacing=CONF.compute.resource_report_interval)
     def _report_resources(self, context):

@@ -12,7 +12,7 @@ from oslo_log import log as logging
 from oslo_service import periodic_task
 
 from novalite import exception, objects
-from novalite.conductor import build
+from novalite.conductor import build, reaper
 from novalite.conf import CONF
 from novalite.db import actions, claims, engine, instances, services
 from novalite.network import api as network_api
@@ -44,6 +44,9 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         self.host = host
         self.compute_task_mgr = build.ComputeTaskManager()
         self.additional_endpoints = [self.compute_task_mgr]
+        # Read now, not when the module was imported.
+        self._periodic_spacing = dict(self._periodic_spacing,
+                                      _reap_task_states=CONF.reap_interval)
 
     def cleanup_host(self):
         # Queued builds are scheduled before the conductor goes, within
@@ -53,6 +56,10 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
     @periodic_task.periodic_task(spacing=10, run_immediately=True)
     def _recover_lost_builds(self, context):
         self.compute_task_mgr.recover_lost_builds(context)
+
+    @periodic_task.periodic_task(spacing=30, run_immediately=True)
+    def _reap_task_states(self, context):
+        reaper.reap(context)
 
     @engine.retry_on_disconnect
     def service_join(self, context, host, binary, topic):

@@ -41,6 +41,42 @@ A service whose last heartbeat is older than this many seconds is reported
                default=10,
                min=1,
                help="Seconds between two runs of a service's periodic task loop."),
+    cfg.DictOpt('task_state_deadlines',
+                default={'scheduling': '600', 'networking': '600', 'spawning': '1800',
+                         'deleting': '600', 'default': '900'},
+                help="""
+Seconds an instance may stay in each task_state, as ``state:seconds`` pairs;
+``default`` covers the states not listed (power actions, reboots, and those
+features add).
+
+A step past its deadline has stalled: the reaper of the service that owns it
+(the conductor for ``scheduling`` and for instances whose compute host is
+down, the compute host for its own) ends it. A build goes to ERROR, a delete
+is finished, any other task is cleared back to the instance's stable state;
+each with an instance fault naming the step that timed out.
+
+Related options: ``task_state_grace``, ``reap_interval``,
+``[conductor] build_recovery_timeout`` (which schedules a lost build again
+well before ``scheduling`` times out).
+"""),
+    cfg.IntOpt('task_state_grace',
+               default=60,
+               min=1,
+               help="""
+Seconds a compute host lets one of its instances stand in a task_state with
+no operation of its own in flight before it takes the task for lost (a
+message or a persistence call lost to a broker or database outage) and
+settles it: it finishes a build whose guest runs, hands back to the
+conductor one that has no guest, completes a delete, and clears any other
+task with a fault. Longer than a cast from the API takes to arrive.
+"""),
+    cfg.IntOpt('reap_interval',
+               default=30,
+               min=1,
+               help="""
+Seconds between two runs of the reapers that enforce ``task_state_deadlines``
+and ``task_state_grace``.
+"""),
 ]
 
 

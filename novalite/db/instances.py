@@ -339,6 +339,15 @@ def instance_take_stale_builds(task_state, older_than):
         return list(_fetch_many(session, taken).values()) if taken else []
 
 
+def instance_get_unchanged_tasks(older_than):
+    """Live instances in some task_state that have not changed since ``older_than``."""
+    statement = sa.select(*_INSTANCE_COLUMNS).where(
+        _TABLE.c.deleted == 0, _TABLE.c.task_state.is_not(None),
+        sa.func.coalesce(_TABLE.c.updated_at, _TABLE.c.created_at) < older_than)
+    with engine.reader() as session:
+        return [_as_instance(row) for row in session.execute(statement).mappings()]
+
+
 def request_spec_get(instance_uuid):
     """The request spec an instance was created with (``{}`` if none was kept).
 
