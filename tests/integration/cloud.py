@@ -52,9 +52,11 @@ def _ini(sections):
 
 class Cloud:
     def __init__(self, workdir, db_url, computes=3, schedulers=1, options=None,
-                 compute_options=None, compute_prefix=()):
+                 compute_options=None, compute_prefix=(), transport_url=None):
         """:param compute_prefix: command words put before ``novalite-compute``,
             e.g. ``['ip', 'netns', 'exec', NS]`` to run computes in a namespace.
+        :param transport_url: a broker of the test's own (default: a fresh
+            vhost on the shared RabbitMQ).
         """
         self.workdir = str(workdir)
         self.db_url = db_url
@@ -64,7 +66,8 @@ class Cloud:
         self.compute_options = compute_options or {}
         self.compute_prefix = list(compute_prefix)
         self.port = free_port()
-        self.vhost = rabbit_vhost()
+        self.vhost = None if transport_url else rabbit_vhost()
+        self.transport_url = transport_url or f'{RABBIT}/{self.vhost}'
         self.procs = {}
         os.makedirs(os.path.join(self.workdir, 'logs'), exist_ok=True)
         self.client = novalite_client.Client(f'http://127.0.0.1:{self.port}/v2.1',
@@ -72,7 +75,7 @@ class Cloud:
 
     def _sections(self, host):
         sections = {
-            'DEFAULT': {'transport_url': f'{RABBIT}/{self.vhost}', 'host': host,
+            'DEFAULT': {'transport_url': self.transport_url, 'host': host,
                         'state_path': self.workdir, 'report_interval': 1,
                         'service_down_time': 15, 'periodic_interval': 1, 'debug': 'False'},
             'api': {'listen': '127.0.0.1', 'port': self.port},
@@ -149,7 +152,8 @@ class Cloud:
         others = [name for name in self.procs if name not in self.compute_hosts]
         for group in (computes, others):
             self._terminate([self.procs[name][0] for name in group])
-        delete_vhost(self.vhost)
+        if self.vhost:
+            delete_vhost(self.vhost)
 
     @staticmethod
     def _terminate(procs):
