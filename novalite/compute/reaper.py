@@ -27,7 +27,6 @@ from novalite.virt import power_state
 
 LOG = logging.getLogger(__name__)
 
-_GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
 # Task states that end in ERROR when they time out; others clear.
 _FAIL_ON_TIMEOUT = (vm_states.NETWORKING, vm_states.SPAWNING, vm_states.DELETING)
 
@@ -131,7 +130,7 @@ class Reaper:
             self.conductor.instance_update(
                 context, instance['uuid'], values, expected_task_state=instance['task_state'],
                 expected_host=self.host, read_back=False)
-        except _GONE:
+        except build.GONE:
             LOG.info('Instance %s moved on meanwhile; leaving it', instance['uuid'])
 
     def _fault(self, context, uuid, message, details):
