@@ -194,3 +194,33 @@ _delete_during_build.deleted = set()
 ])
 def test_a_fault_during_a_boot_burst_leaves_nothing_stuck_lost_or_phantom(cloud, kind, fault):
     _run_trial(cloud, kind, fault)
+
+
+def test_daemons_started_before_their_peers_wait_for_them_and_then_serve(cloud):
+    # The conductor and compute1 go down, and the database with them; then
+    # they come back in the wrong order: compute first, then the conductor,
+    # then the database.
+    seen = {name: len(cloud.log(name)) for name in ('conductor', 'compute1')}
+
+    def says(name, text):
+        return text in cloud.log(name)[seen[name]:]
+
+    cloud.kill('conductor')
+    cloud.kill('compute1')
+    cloud.mariadb.kill()
+    cloud.restart('compute1')
+    cloud.wait_for(lambda: says('compute1', 'is waiting for the conductor'),
+                   'compute1 to say it waits for the conductor', timeout=60)
+    cloud.restart('conductor')
+    cloud.wait_for(lambda: says('conductor', 'Waiting for the database'),
+                   'the conductor to say it waits for the database', timeout=60)
+    cloud.mariadb.start()
+    for name in ('conductor', 'compute1'):
+        assert cloud.procs[name][0].poll() is None, f'{name} exited'
+    cloud.wait_for(lambda: all(h['state'] == 'up'
+                               for h in cloud.client.hypervisors.list(detailed=True)),
+                   'both compute hosts up', timeout=90)
+    server = cloud.client.servers.create('late-peers', cloud.image_id, '1', networks='none')
+    cloud.wait_for(lambda: cloud.client.servers.get(server['id'])['status'] == 'ACTIVE',
+                   'the server ACTIVE', timeout=90)
+    _delete_all(cloud)
