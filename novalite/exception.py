@@ -265,3 +265,11 @@ class ImageTooLarge(NovaliteException):
 class ImageServiceUnavailable(NovaliteException):
     msg_fmt = "The image service at %(url)s cannot be reached: %(reason)s"
     code = 503
+
+
+class InvalidToken(NotFound):
+    msg_fmt = "The token '%(token)s' is invalid or has expired"
+
+
+class ConsoleTypeUnavailable(Invalid):
+    msg_fmt = "Unavailable console type %(console_type)s."

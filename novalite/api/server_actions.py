@@ -7,9 +7,11 @@ checks the server's state (409 when the action cannot start from it).
 """
 
 from novalite import exception
-from novalite.api import servers, validation, wsgi
+from novalite.api import microversion, remote_consoles, servers, validation, wsgi
+from novalite.api.policies import remote_consoles as console_rules
 from novalite.api.policies import server_actions as action_rules
 from novalite.api.policies import servers as server_rules
+from novalite.api.schemas import remote_consoles as console_schemas
 from novalite.api.schemas import servers as schemas
 
 
@@ -51,7 +53,14 @@ _ACTIONS = {
     'unlock': (action_rules.UNLOCK, _locking(False)),
     'reboot': (server_rules.REBOOT, _reboot),
     'os-getConsoleOutput': (action_rules.CONSOLE_OUTPUT, _console_output),
+    'os-getVNCConsole': (console_rules.REMOTE_CONSOLES, remote_consoles.legacy_action(
+        'os-getVNCConsole', console_schemas.GET_VNC_CONSOLE)),
+    'os-getSerialConsole': (console_rules.REMOTE_CONSOLES, remote_consoles.legacy_action(
+        'os-getSerialConsole', console_schemas.GET_SERIAL_CONSOLE)),
 }
+
+# Actions that exist only up to a microversion (Nova answers 404 after it).
+_MAX_VERSIONS = {'os-getVNCConsole': '2.5', 'os-getSerialConsole': '2.5'}
 
 
 def dispatch(req, server_id):
@@ -63,7 +72,10 @@ def dispatch(req, server_id):
     name = next(iter(body))
     if name not in _ACTIONS:
         raise exception.Invalid(f"There is no such action: {name}")
+    if not microversion.is_supported(req, '2.0', _MAX_VERSIONS.get(name)):
+        raise exception.NotFound("The resource could not be found.")
     rule, run = _ACTIONS[name]
-    validation.validate(schemas.ACTIONS[name], body)
+    if name in schemas.ACTIONS:
+        validation.validate(schemas.ACTIONS[name], body)
     instance = servers.get_instance(req, server_id, rule)
     return run(wsgi.context(req), instance, body)

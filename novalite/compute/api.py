@@ -10,7 +10,7 @@ image service and hands each job to the module that owns it: reads to
 """
 
 from novalite import exception
-from novalite.compute import actions, create, create_checks, delete, instance_list
+from novalite.compute import actions, consoles, create, create_checks, delete, instance_list
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.db import instances
@@ -90,3 +90,8 @@ class API:
             raise exception.InstanceNotReady(instance_id=instance['uuid'])
         return self.compute_rpcapi.get_console_output(context, instance,
                                                       tail_length=tail_length)
+
+    def get_console(self, context, instance, console_type):
+        """``{'type', 'url'}`` of a new ``novnc`` or ``serial`` console (see
+        :mod:`novalite.compute.consoles`)."""
+        return consoles.get_console(context, self.compute_rpcapi, instance, console_type)

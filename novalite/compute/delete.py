@@ -18,7 +18,7 @@ from oslo_log import log as logging
 from novalite import exception, servicegroup
 from novalite.compute import actions, vm_states
 from novalite.db import actions as db_actions
-from novalite.db import claims, instances, services
+from novalite.db import claims, console_auth_tokens, instances, services
 from novalite.network import api as network_api
 
 LOG = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ def delete(context, compute_rpcapi, instance):
     """
     actions.check_lock(context, instance)
     actions.record(context, instance, 'delete')
+    # A deleted guest's console port may soon be another guest's.
+    console_auth_tokens.tokens_destroy_for_instance(instance['uuid'])
     instance, already = mark_deleting(instance['uuid'])
     if not instance['host'] or not host_is_up(instance['host']):
         local_delete(context, instance)

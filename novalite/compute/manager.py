@@ -34,7 +34,7 @@ _POWER_ACTIONS = {
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.3')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -196,6 +196,16 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
                                                expected_task_state=task_state, read_back=False)
             except build.GONE:
                 LOG.info('Instance %s changed during %s', uuid, event)
+
+    @messaging.expected_exceptions(exception.ConsoleTypeUnavailable,
+                                   exception.InstanceNotFound)
+    def get_vnc_console(self, context, instance):
+        return self.driver.get_vnc_console(context, instance)._asdict()
+
+    @messaging.expected_exceptions(exception.ConsoleTypeUnavailable,
+                                   exception.InstanceNotFound)
+    def get_serial_console(self, context, instance):
+        return self.driver.get_serial_console(context, instance)._asdict()
 
     def get_console_output(self, context, instance, tail_length=None):
         output = self.driver.get_console_output(context, instance)

@@ -12,9 +12,10 @@ Version history:
   request_spec is a RequestSpec and host_list a list of Selections.
 * 1.2 - build_and_run_instance's RequestSpec 1.1 carries the server group
   and the personality files.
+* 1.3 - get_vnc_console, get_serial_console: where a console proxy connects.
 """
 
-from novalite import objects, rpc
+from novalite import exception, objects, rpc
 from novalite.conf import CONF
 
 TOPIC = 'compute'
@@ -23,11 +24,12 @@ TOPIC = 'compute'
 OBJECT_HISTORY = {
     '1.1': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
     '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
+    '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.2'
+    VERSION = '1.3'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -95,3 +97,15 @@ class ComputeAPI:
         return self._send(context, instance['host'], ('1.1',), 'get_console_output',
                           kind='call', instance=objects.Instance.coerce(instance),
                           tail_length=tail_length)
+
+    def get_console_endpoint(self, context, instance, console_type):
+        """``{'host', 'port'}`` of the instance's ``novnc`` or ``serial`` console.
+
+        :raises ConsoleTypeUnavailable: the host is capped below 1.3 (it has
+            no consoles to give) or the guest has no such console.
+        """
+        if not self.client.can_send_version('1.3'):
+            raise exception.ConsoleTypeUnavailable(console_type=console_type)
+        method = 'get_vnc_console' if console_type == 'novnc' else 'get_serial_console'
+        cctxt = self.client.prepare(server=instance['host'], version='1.3')
+        return cctxt.call(context, method, instance=objects.Instance.coerce(instance))

@@ -12,6 +12,7 @@ from novalite.conf import (
     api,
     compute,
     conductor,
+    console,
     database,
     fake,
     glance,
@@ -26,6 +27,6 @@ from novalite.conf import (
 
 CONF = cfg.CONF
 
-for _module in (api, compute, conductor, database, fake, glance, image, libvirt, network, scheduler,
-                service, upgrade_levels, volume):
+for _module in (api, compute, conductor, console, database, fake, glance, image, libvirt,
+                network, scheduler, service, upgrade_levels, volume):
     _module.register_opts(CONF)

@@ -6,6 +6,7 @@ from novalite.conf import (
     api,
     compute,
     conductor,
+    console,
     database,
     fake,
     glance,
@@ -18,8 +19,8 @@ from novalite.conf import (
     volume,
 )
 
-_MODULES = (service, compute, conductor, api, database, scheduler, fake, glance, image, libvirt,
-            network, upgrade_levels, volume)
+_MODULES = (service, compute, conductor, console, api, database, scheduler, fake, glance, image,
+            libvirt, network, upgrade_levels, volume)
 
 
 def list_opts():

@@ -496,3 +496,27 @@ class BlockDeviceMapping(Base, TimestampMixin, SoftDeleteMixin):
     delete_on_termination = Column(Boolean, nullable=False, default=False)
     connection_info = Column(Text)
     tag = Column(String(255))
+
+
+class ConsoleAuthToken(Base, TimestampMixin):
+    """A console URL's token: which host and port it opens, until when.
+
+    Only the token's sha256 is stored, as in Nova, so a database dump opens
+    no console; ``expires`` is a UNIX time the proxies compare with theirs.
+    """
+
+    __tablename__ = 'console_auth_tokens'
+    __table_args__ = (
+        Index('console_auth_tokens_instance_uuid_idx', 'instance_uuid'),
+        Index('console_auth_tokens_token_hash_instance_uuid_idx', 'token_hash',
+              'instance_uuid'),
+    )
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(255), nullable=False, unique=True)
+    console_type = Column(String(255), nullable=False)
+    host = Column(String(255), nullable=False)
+    port = Column(Integer, nullable=False)
+    internal_access_path = Column(String(255))
+    instance_uuid = Column(String(36), nullable=False)
+    access_url_base = Column(String(255))
+    expires = Column(Integer, nullable=False)

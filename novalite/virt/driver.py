@@ -27,6 +27,8 @@ import collections
 import importlib
 
 InstanceInfo = collections.namedtuple('InstanceInfo', ['state'])
+ConsoleEndpoint = collections.namedtuple('ConsoleEndpoint', ['host', 'port'])
+ConsoleEndpoint.__doc__ = "Where a console proxy connects for a guest's VNC or serial console."
 
 _DRIVERS = {
     'fake': 'novalite.virt.fake.FakeDriver',
@@ -117,6 +119,20 @@ class ComputeDriver(abc.ABC):
 
     def get_console_output(self, context, instance):
         """The guest's serial console output as text."""
+        raise NotImplementedError()
+
+    def get_vnc_console(self, context, instance):
+        """:class:`ConsoleEndpoint` of the guest's VNC server.
+
+        :raises ConsoleTypeUnavailable: the guest has no VNC display.
+        """
+        raise NotImplementedError()
+
+    def get_serial_console(self, context, instance):
+        """:class:`ConsoleEndpoint` of the guest's first serial port (raw TCP).
+
+        :raises ConsoleTypeUnavailable: serial consoles are not enabled.
+        """
         raise NotImplementedError()
 
     def manage_image_cache(self, context, all_instances):

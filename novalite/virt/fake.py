@@ -141,3 +141,18 @@ class FakeDriver(driver.ComputeDriver):
 
     def get_console_output(self, context, instance):
         return '\n'.join(self._guest(instance)['console']) + '\n'
+
+    # Fake guests have no display or serial server: the endpoints name the
+    # ports a real guest of this host would have, for the API and proxies' tests.
+    def get_vnc_console(self, context, instance):
+        self._guest(instance)
+        if not CONF.vnc.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type='novnc')
+        return driver.ConsoleEndpoint(CONF.vnc.server_proxyclient_address, 5900)
+
+    def get_serial_console(self, context, instance):
+        self._guest(instance)
+        if not CONF.serial_console.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type='serial')
+        port = int(CONF.serial_console.port_range.split(':')[0])
+        return driver.ConsoleEndpoint(CONF.serial_console.proxyclient_address, port)

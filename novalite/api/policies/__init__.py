@@ -18,6 +18,7 @@ from novalite.api.policies import (
     instance_actions,
     keypairs,
     limits,
+    remote_consoles,
     server_actions,
     server_groups,
     server_metadata,
@@ -28,7 +29,7 @@ from novalite.api.policies import (
 
 _MODULES = (base, servers, server_actions, server_metadata, server_tags, instance_actions,
             server_groups, flavors, keypairs, limits, availability_zones, aggregates,
-            hypervisors, services, admin)
+            hypervisors, services, admin, remote_consoles)
 
 
 def list_rules():

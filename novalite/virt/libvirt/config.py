@@ -2,8 +2,9 @@
 
 The layout is fixed by what works on QEMU's ``pc`` machine: ACPI on (clean
 shutdown, PCI hot-plug), virtio disks and NICs, the config drive as a
-read-only IDE cdrom (the Debian cloud kernel has no AHCI), and the serial
-console written to a file that ``get_console_output`` reads.
+read-only IDE cdrom (the Debian cloud kernel has no AHCI), the serial
+console written to a file that ``get_console_output`` reads (and served on
+TCP for the serial proxy when asked), and a VNC display when asked.
 """
 
 import collections
@@ -70,13 +71,29 @@ def _interface(devices, vif):
         _sub(element, 'mtu', size=mtu)
 
 
-def _console(devices, console_log):
-    serial = _sub(devices, 'serial', type='file')
-    _sub(serial, 'source', path=console_log)
+def _console(devices, console_log, serial_tcp=None):
+    if serial_tcp is None:
+        serial = _sub(devices, 'serial', type='file')
+        _sub(serial, 'source', path=console_log)
+    else:
+        # A TCP server the serial proxy connects to; the log keeps
+        # get_console_output working as with a file.
+        serial = _sub(devices, 'serial', type='tcp')
+        _sub(serial, 'source', mode='bind', host=serial_tcp[0], service=serial_tcp[1])
+        _sub(serial, 'protocol', type='raw')
+        _sub(serial, 'log', file=console_log, append='on')
     _sub(serial, 'target', port=0)
 
 
-def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None):
+def _graphics(devices, vnc_listen):
+    """A VNC display on ``vnc_listen`` (port chosen by libvirt) and a VGA card to show."""
+    _sub(devices, 'graphics', type='vnc', listen=vnc_listen, autoport='yes')
+    video = _sub(devices, 'video')
+    _sub(video, 'model', type='vga')
+
+
+def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
+               vnc_listen=None, serial_tcp=None):
     """The domain XML (a string) of ``instance``.
 
     :param virt_type: ``kvm`` or ``qemu`` (``[libvirt] virt_type``).
@@ -85,6 +102,9 @@ def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None)
         host tap is the vif's ``devname``.
     :param console_log: file the serial console writes to.
     :param boot: :class:`Boot` for direct kernel boot, None to boot the first disk.
+    :param vnc_listen: address of a VNC display, None for none.
+    :param serial_tcp: ``(host, port)`` to serve the serial port on, None to
+        write it to ``console_log`` only.
     """
     domain = ET.Element('domain', type=virt_type)
     _sub(domain, 'name', instance['name'])
@@ -107,7 +127,9 @@ def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None)
         _disk(devices, disk)
     for vif in network_info:
         _interface(devices, vif)
-    _console(devices, console_log)
+    _console(devices, console_log, serial_tcp)
+    if vnc_listen is not None:
+        _graphics(devices, vnc_listen)
     _sub(devices, 'memballoon', model='virtio')
     ET.indent(domain)
     return ET.tostring(domain, encoding='unicode')

@@ -20,6 +20,7 @@ from novalite.virt import driver, power_state
 from novalite.virt.libvirt import (
     config,
     configdrive,
+    console,
     guest,
     host,
     imagebackend,
@@ -108,7 +109,9 @@ class LibvirtDriver(driver.ComputeDriver):
         disks, boot = self._layout(instance, image_meta)
         console_log = os.path.join(self._instance_dir(instance), imagebackend.CONSOLE_LOG)
         return config.domain_xml(instance, self.conf.libvirt.virt_type, disks,
-                                 network_info or [], console_log, boot)
+                                 network_info or [], console_log, boot,
+                                 vnc_listen=console.vnc_listen(self.conf),
+                                 serial_tcp=console.serial_tcp(self.conf))
 
     def _plug_vifs(self, network_info):
         for item in network_info or []:
@@ -250,6 +253,18 @@ class LibvirtDriver(driver.ComputeDriver):
                 return f.read().decode('utf-8', errors='replace')
         except FileNotFoundError:
             return ''
+
+    def get_vnc_console(self, context, instance):
+        return self._console_endpoint(instance, 'novnc')
+
+    def get_serial_console(self, context, instance):
+        return self._console_endpoint(instance, 'serial')
+
+    def _console_endpoint(self, instance, console_type):
+        domain = self._host.lookup(instance['name'])
+        if domain is None:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        return console.endpoint(domain.XMLDesc(0), console_type, self.conf)
 
     def manage_image_cache(self, context, all_instances):
         removed = self.image_cache.manage(all_instances)

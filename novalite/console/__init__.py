@@ -1,0 +1,1 @@
+"""The console proxies: WebSocket front doors to the compute hosts' consoles."""
