@@ -58,16 +58,21 @@ def private(tmp_path_factory):
         mariadb.destroy()
 
 
-@pytest.fixture(scope='module')
-def cloud(private, tmp_path_factory):
-    rabbit, mariadb = private
+def make_cloud(workdir, rabbit, mariadb, options, computes=2):
+    """A started cloud on the private broker and database, with a flavor and an image."""
     name = 'novalite_' + uuid.uuid4().hex[:8]
-    cloud = Cloud(tmp_path_factory.mktemp('faults'), mariadb.create_database(name),
-                  computes=2, options=OPTIONS, transport_url=rabbit.url)
+    cloud = Cloud(workdir, mariadb.create_database(name), computes=computes, options=options,
+                  transport_url=rabbit.url)
     cloud.start()
     cloud.client.flavors.create(name='small', ram=256, vcpus=1, disk=1, id='1')
     cloud.image_id = cloud.create_image()
     cloud.rabbit, cloud.mariadb, cloud.db_name = rabbit, mariadb, name
+    return cloud
+
+
+@pytest.fixture(scope='module')
+def cloud(private, tmp_path_factory):
+    cloud = make_cloud(tmp_path_factory.mktemp('faults'), *private, OPTIONS)
     yield cloud
     cloud.stop()
 
@@ -81,15 +86,15 @@ def _create(cloud, name):
         return ('refused', exc.status) if exc.status else ('unanswered', None)
 
 
-def _burst(cloud, prefix, fault):
-    """Boot BURST servers, running ``fault`` at a random point; returns {name: outcome}."""
-    names = [f'{prefix}-{n}' for n in range(BURST)]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=BURST + 1) as pool:
+def _burst(cloud, prefix, fault, burst):
+    """Boot ``burst`` servers, running ``fault`` at a random point; returns {name: outcome}."""
+    names = [f'{prefix}-{n}' for n in range(burst)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=burst + 1) as pool:
         creates = {}
         for name in names:
             creates[name] = pool.submit(_create, cloud, name)
             time.sleep(random.uniform(0.1, 0.5))
-            if name == names[BURST // 2]:
+            if name == names[burst // 2]:
                 injected = pool.submit(fault, cloud, dict(creates))
         injected.result(timeout=180)
         return {name: future.result(timeout=180) for name, future in creates.items()}
@@ -116,12 +121,13 @@ def _claims_and_placed(cloud):
     return claimed, placed
 
 
-def _run_trial(cloud, kind, fault):
-    outcomes = _burst(cloud, kind, fault)
+def run_trial(cloud, kind, fault, burst=BURST, settle_timeout=SETTLE_TIMEOUT):
+    """Boot a burst with ``fault`` in it, check what it left, delete everything."""
+    outcomes = _burst(cloud, kind, fault, burst)
     started = time.monotonic()
     try:
         cloud.wait_for(lambda: _settled(cloud), f'servers to settle after {kind}',
-                       timeout=SETTLE_TIMEOUT, interval=1)
+                       timeout=settle_timeout, interval=1)
     except AssertionError as exc:
         states = [(s['name'], s['status'], s['OS-EXT-STS:task_state'],
                    s['OS-EXT-SRV-ATTR:host']) for s in _servers(cloud)]
@@ -135,7 +141,7 @@ def _run_trial(cloud, kind, fault):
     claimed, placed = _claims_and_placed(cloud)
     statuses = [s['status'] for s in servers.values()]
     print(f'\n[fault trial] {kind}: {len(accepted)} accepted, {len(refused)} refused, '
-          f'{BURST - len(accepted) - len(refused)} unanswered; '
+          f'{burst - len(accepted) - len(refused)} unanswered; '
           f'{statuses.count("ACTIVE")} ACTIVE, {statuses.count("ERROR")} ERROR, '
           f'{len(deleted_by_trial)} deleted; settled in {time.monotonic() - started:.0f} s; '
           f'lost {len(lost)}, phantom {len(phantom)}, claims {len(claimed)} / placed '
@@ -164,12 +170,11 @@ def _kill_and_restart(name):
     return fault
 
 
-def _restart_broker(cloud, creates):
-    cloud.rabbit.restart()
-
-
-def _restart_database(cloud, creates):
-    cloud.mariadb.restart(down_seconds=3)
+def restarting(service, down_seconds):
+    """A fault that kills ``cloud.<service>`` (rabbit or mariadb) and starts it again."""
+    def fault(cloud, creates):
+        getattr(cloud, service).restart(down_seconds=down_seconds)
+    return fault
 
 
 def _delete_during_build(cloud, creates):
@@ -188,12 +193,12 @@ _delete_during_build.deleted = set()
     ('kill-conductor', _kill_and_restart('conductor')),
     ('kill-scheduler', _kill_and_restart('scheduler1')),
     ('kill-compute', _kill_and_restart('compute1')),
-    ('restart-broker', _restart_broker),
-    ('restart-database', _restart_database),
+    ('restart-broker', restarting('rabbit', 0)),
+    ('restart-database', restarting('mariadb', 3)),
     ('delete-during-build', _delete_during_build),
 ])
 def test_a_fault_during_a_boot_burst_leaves_nothing_stuck_lost_or_phantom(cloud, kind, fault):
-    _run_trial(cloud, kind, fault)
+    run_trial(cloud, kind, fault)
 
 
 def test_daemons_started_before_their_peers_wait_for_them_and_then_serve(cloud):
