@@ -140,7 +140,10 @@ class ComputeTaskManager:
             concurrency.sleep(CONF.report_interval)
             if _lapsed_computes() != lapsed:
                 break
-        self._build_with_slot(context, instance_list, request_spec, filter_properties, None)
+        # Lost-build recovery may have scheduled some meanwhile.
+        waiting = [instance for instance in instance_list if _unplaced(instance['uuid'])]
+        if waiting:
+            self._build_with_slot(context, waiting, request_spec, filter_properties, None)
 
     def _build_on(self, context, choices, spec, filter_properties):
         """Record each instance's host, then cast its build there with its alternates.
@@ -158,8 +161,7 @@ class ComputeTaskManager:
         for instance, selection, alternates in choices:
             uuid = instance['uuid']
             if uuid not in placed:
-                LOG.info('Instance %s was deleted while scheduling; freeing its claim', uuid)
-                claims.release(uuid)
+                _free_unplaced_claim(uuid, selection)
                 continue
             host, node = selection['host'], selection['nodename']
             properties = copy.deepcopy(filter_properties)
@@ -217,6 +219,33 @@ class ComputeTaskManager:
                 LOG.info('Instance %s was deleted before its build was recovered', uuid)
                 continue
             self._schedule_and_build(context, [instance], spec, {})
+
+
+def _unplaced(instance_uuid):
+    try:
+        instance = instances.instance_get(instance_uuid)
+    except exception.InstanceNotFound:
+        return False
+    return instance['task_state'] == vm_states.SCHEDULING and not instance['host']
+
+
+def _free_unplaced_claim(instance_uuid, selection):
+    """Free the claim of a placement that did not happen, unless the instance holds it.
+
+    The instance was deleted, or another scheduling of it (lost-build
+    recovery) placed it first: on the same node, the claim is the one that
+    placement holds, as claims are one per instance and node.
+    """
+    try:
+        instance = instances.instance_get(instance_uuid)
+    except exception.InstanceNotFound:
+        LOG.info('Instance %s was deleted while scheduling; freeing its claim', instance_uuid)
+        claims.release(instance_uuid)
+        return
+    if instance['node'] != selection['nodename']:
+        LOG.info('Instance %s was placed elsewhere meanwhile; freeing its claim on %s',
+                 instance_uuid, selection['nodename'])
+        claims.release(instance_uuid, selection['compute_node_id'])
 
 
 def _lapsed_computes():

@@ -146,9 +146,12 @@ def run_trial(cloud, kind, fault, burst=BURST, settle_timeout=SETTLE_TIMEOUT):
           f'{len(deleted_by_trial)} deleted; settled in {time.monotonic() - started:.0f} s; '
           f'lost {len(lost)}, phantom {len(phantom)}, claims {len(claimed)} / placed '
           f'{len(placed)}')
-    assert not lost and not phantom
-    assert claimed == placed
-    _delete_all(cloud)
+    try:
+        assert not lost and not phantom
+        assert claimed == placed
+    finally:
+        # The next trial starts from an empty cloud, whatever this one left.
+        _delete_all(cloud)
 
 
 def _delete_all(cloud):

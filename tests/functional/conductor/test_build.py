@@ -7,7 +7,7 @@ from oslo_utils import timeutils
 
 from novalite import concurrency, context, exception
 from novalite.conductor import build, manager
-from novalite.db import instances, services
+from novalite.db import claims, instances, services
 
 
 class _Scheduler:
@@ -181,7 +181,8 @@ def test_a_build_finding_no_host_while_computes_lapsed_tries_again_once_they_bea
     service = _compute_service(3)
     manager = build.ComputeTaskManager()
     manager.scheduler = _Scheduler(exception.NoValidHost(reason='ComputeFilter removed 1'))
-    manager.build_instances(context.get_admin_context(), [{'uuid': 'queued'}], {'flavor': {}})
+    queued = _stale_build('queued')
+    manager.build_instances(context.get_admin_context(), [queued], {'flavor': {}})
     concurrency.sleep(0.5)
     services.service_heartbeat(service['id'])
     manager.tasks.waitall()
@@ -196,3 +197,36 @@ def test_a_build_finding_no_host_with_computes_up_or_long_gone_fails_at_once(db,
     manager.build_instances(context.get_admin_context(), [{'uuid': 'queued'}], {'flavor': {}})
     manager.tasks.waitall()
     assert manager.scheduler.asked == ['queued']
+
+
+def _node(host):
+    services.service_get_or_create(host, 'novalite-compute', 'compute')
+    return services.compute_node_report(host, host, {
+        'hypervisor_type': 'fake', 'availability_zone': 'nova', 'vcpus': 4,
+        'memory_mb': 4096, 'local_gb': 40})
+
+
+def _selection(node):
+    return {'host': node['host'], 'nodename': node['hypervisor_hostname'],
+            'compute_node_id': node['id'], 'availability_zone': 'nova'}
+
+
+def test_a_second_scheduling_of_a_server_placed_meanwhile_keeps_its_claim(db, conf):
+    # Lost-build recovery scheduled it while the first scheduling waited for
+    # heartbeats (a broker restart): the latecomer frees only its own claim.
+    first, second = _node('host1'), _node('host2')
+    built = _stale_build('placed-twice')
+    uuid = built['uuid']
+    resources = {'vcpus': 1, 'memory_mb': 64, 'disk_gb': 1}
+    claims.claim(uuid, first['id'], resources)
+    instances.instance_update(uuid, {'host': 'host1', 'node': 'host1', 'task_state': None,
+                                     'vm_state': 'active'})
+    manager = build.ComputeTaskManager()
+    manager.compute = _Computes()
+    for node in (first, second):
+        claims.claim(uuid, node['id'], resources)
+        manager._build_on(context.get_admin_context(), [(built, _selection(node), [])],
+                          {}, {'retry': {'num_attempts': 1, 'hosts': []}})
+    assert [a['compute_node_id'] for a in claims.allocations_get_by_consumer(uuid)] == \
+        [first['id']]
+    assert manager.compute.builds == []
