@@ -51,8 +51,9 @@ def test_a_build_scheduling_past_its_deadline_goes_to_error_and_frees_its_claim(
     node = _compute_host('host1')
     instance = _instance()
     claims.claim(instance['uuid'], node['id'], {'vcpus': 1, 'memory_mb': 512, 'disk_gb': 1})
-    assert _reap_after(599) == []
-    assert _reap_after(2) == [instance['uuid']]
+    # Margins wide enough for a busy machine's seconds between the steps.
+    assert _reap_after(570) == []
+    assert _reap_after(60) == [instance['uuid']]
     found = instances.instance_get(instance['uuid'])
     assert (found['vm_state'], found['task_state']) == ('error', None)
     assert 'scheduling timed out' in _fault(instance['uuid'])
