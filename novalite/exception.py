@@ -214,6 +214,19 @@ class InvalidAggregateActionUpdate(Conflict):
     msg_fmt = "Cannot update aggregate %(aggregate_id)s. Reason: %(reason)s."
 
 
+class MigrationAborted(NovaliteException):
+    msg_fmt = "The live migration of instance %(instance_uuid)s was aborted."
+
+
+class MigrationPreCheckError(Invalid):
+    msg_fmt = "Migration pre-check error: %(reason)s"
+
+
+class InstanceMigrationNotInProgress(Invalid):
+    msg_fmt = ("Instance %(instance_uuid)s has no %(migration_type)s in progress "
+               "(migration %(migration_id)s).")
+
+
 class MigrationNotFound(NotFound):
     msg_fmt = "Migration %(migration_id)s could not be found."
 

@@ -10,9 +10,11 @@ from novalite import exception
 from novalite.api import microversion, remote_consoles, servers, validation, wsgi
 from novalite.api.policies import remote_consoles as console_rules
 from novalite.api.policies import server_actions as action_rules
+from novalite.api.policies import server_moves as move_rules
 from novalite.api.policies import servers as server_rules
 from novalite.api.schemas import remote_consoles as console_schemas
 from novalite.api.schemas import servers as schemas
+from novalite.compute import move_actions
 
 
 def _transition(name):
@@ -41,6 +43,54 @@ def _console_output(ctx, instance, body):
     return wsgi.json_response({'output': output})
 
 
+def _resize(ctx, instance, body, req):
+    move_actions.resize(ctx, servers.COMPUTE.compute_task_api, instance,
+                        wsgi.id_from_ref(body['resize']['flavorRef']))
+    return wsgi.empty_response(202)
+
+
+def _migrate(ctx, instance, body, req):
+    host = (body['migrate'] or {}).get('host')
+    if host is not None and not microversion.is_supported(req, '2.56'):
+        raise exception.Invalid("Additional properties are not allowed ('host' was "
+                                "unexpected)")
+    move_actions.migrate(ctx, servers.COMPUTE.compute_task_api, instance, host)
+    return wsgi.empty_response(202)
+
+
+def _confirm_resize(ctx, instance, body, req):
+    move_actions.confirm_resize(ctx, servers.COMPUTE.compute_rpcapi, instance)
+    return wsgi.empty_response(204)
+
+
+def _revert_resize(ctx, instance, body, req):
+    move_actions.revert_resize(ctx, servers.COMPUTE.compute_rpcapi, instance)
+    return wsgi.empty_response(202)
+
+
+def _live_options(req, options):
+    """``block_migration`` (None for auto) and ``force`` as this microversion takes them."""
+    auto = options['block_migration'] == 'auto'
+    since_225 = microversion.is_supported(req, '2.25')
+    if auto and not since_225 or 'disk_over_commit' in options and since_225:
+        raise exception.Invalid("Invalid input for field/attribute block_migration or "
+                                "disk_over_commit at this microversion.")
+    if 'force' in options and not (microversion.is_supported(req, '2.30')
+                                   and not microversion.is_supported(req, '2.68')):
+        raise exception.Invalid("Additional properties are not allowed ('force' was "
+                                "unexpected)")
+    block = None if auto else wsgi.parse_bool(options['block_migration'], 'block_migration')
+    return block, wsgi.parse_bool(options.get('force', False), 'force')
+
+
+def _live_migrate(ctx, instance, body, req):
+    options = body['os-migrateLive']
+    block_migration, force = _live_options(req, options)
+    move_actions.live_migrate(ctx, servers.COMPUTE.compute_task_api, instance,
+                              options.get('host'), block_migration, force)
+    return wsgi.empty_response(202)
+
+
 # action -> (policy rule, runner)
 _ACTIONS = {
     'os-start': (server_rules.START, _transition('start')),
@@ -58,6 +108,14 @@ _ACTIONS = {
     'os-getSerialConsole': (console_rules.REMOTE_CONSOLES, remote_consoles.legacy_action(
         'os-getSerialConsole', console_schemas.GET_SERIAL_CONSOLE)),
 }
+# Actions whose runner also reads the request (its microversion).
+_MOVES = {
+    'resize': (move_rules.RESIZE, _resize),
+    'migrate': (move_rules.MIGRATE, _migrate),
+    'confirmResize': (move_rules.CONFIRM_RESIZE, _confirm_resize),
+    'revertResize': (move_rules.REVERT_RESIZE, _revert_resize),
+    'os-migrateLive': (move_rules.MIGRATE_LIVE, _live_migrate),
+}
 
 # Actions that exist only up to a microversion (Nova answers 404 after it).
 _MAX_VERSIONS = {'os-getVNCConsole': '2.5', 'os-getSerialConsole': '2.5'}
@@ -70,12 +128,14 @@ def dispatch(req, server_id):
     if len(body) != 1:
         raise exception.Invalid("Malformed request body: too many body keys")
     name = next(iter(body))
-    if name not in _ACTIONS:
+    if name not in _ACTIONS and name not in _MOVES:
         raise exception.Invalid(f"There is no such action: {name}")
     if not microversion.is_supported(req, '2.0', _MAX_VERSIONS.get(name)):
         raise exception.NotFound("The resource could not be found.")
-    rule, run = _ACTIONS[name]
+    rule, run = _ACTIONS.get(name) or _MOVES[name]
     if name in schemas.ACTIONS:
         validation.validate(schemas.ACTIONS[name], body)
     instance = servers.get_instance(req, server_id, rule)
+    if name in _MOVES:
+        return run(wsgi.context(req), instance, body, req)
     return run(wsgi.context(req), instance, body)

@@ -26,14 +26,15 @@ from novalite.cli.commands import (
     hypervisors,
     images,
     instance_actions,
+    migrations,
     servers,
     services,
     versions,
 )
 from novalite.cli.exceptions import ClientError
 
-COMMAND_MODULES = [servers, instance_actions, flavors, services, hypervisors, images,
-                   versions]
+COMMAND_MODULES = [servers, migrations, instance_actions, flavors, services, hypervisors,
+                   images, versions]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -69,7 +69,8 @@ def create(context, request, image_service, compute_task_api):
     return created, reservation_id
 
 
-def _flavor_snapshot(flavor):
+def flavor_snapshot(flavor):
+    """The flavor as an instance and its request spec keep it."""
     return {key: flavor.get(key) for key in _FLAVOR_KEYS}
 
 
@@ -90,7 +91,7 @@ def _scheduler_hints(hints):
 
 def _request_spec(context, request, resolved):
     return {'project_id': context.project_id, 'user_id': context.user_id,
-            'flavor': _flavor_snapshot(resolved.flavor), 'image': resolved.image,
+            'flavor': flavor_snapshot(resolved.flavor), 'image': resolved.image,
             'availability_zone': request.availability_zone or None,
             'scheduler_hints': _scheduler_hints(request.scheduler_hints),
             'num_instances': request.max_count, 'ignore_hosts': [], 'instance_uuids': [],
@@ -116,7 +117,7 @@ def _common_values(context, request, resolved, reservation_id):
         'project_id': context.project_id, 'user_id': context.user_id,
         'image_ref': image['id'], 'kernel_id': properties.get('kernel_id'),
         'ramdisk_id': properties.get('ramdisk_id'),
-        'flavor': _flavor_snapshot(flavor), 'instance_type_id': flavor['id'],
+        'flavor': flavor_snapshot(flavor), 'instance_type_id': flavor['id'],
         'memory_mb': flavor['memory_mb'], 'vcpus': flavor['vcpus'],
         'root_gb': flavor['root_gb'], 'ephemeral_gb': flavor['ephemeral_gb'],
         'swap': flavor['swap'], 'vm_state': vm_states.BUILDING,

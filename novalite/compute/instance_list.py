@@ -18,8 +18,12 @@ _STATUS_VM_STATES = {
     'ACTIVE': vm_states.ACTIVE, 'BUILD': vm_states.BUILDING, 'SHUTOFF': vm_states.STOPPED,
     'PAUSED': vm_states.PAUSED, 'SUSPENDED': vm_states.SUSPENDED, 'ERROR': vm_states.ERROR,
     'DELETED': vm_states.DELETED, 'REBOOT': vm_states.ACTIVE, 'HARD_REBOOT': vm_states.ACTIVE,
+    'VERIFY_RESIZE': vm_states.RESIZED, 'MIGRATING': vm_states.ACTIVE,
+    'REVERT_RESIZE': vm_states.RESIZED,
 }
-_STATUS_TASK_STATES = {'REBOOT': vm_states.REBOOTING, 'HARD_REBOOT': vm_states.REBOOTING_HARD}
+_STATUS_TASK_STATES = {'REBOOT': vm_states.REBOOTING, 'HARD_REBOOT': vm_states.REBOOTING_HARD,
+                       'MIGRATING': vm_states.MIGRATING,
+                       'REVERT_RESIZE': vm_states.RESIZE_REVERTING}
 # Query parameter -> column whose value must equal the parameter's.
 _EXACT_FILTERS = {'host': 'host', 'user_id': 'user_id', 'project_id': 'project_id',
                   'tenant_id': 'project_id', 'vm_state': 'vm_state',

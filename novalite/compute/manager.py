@@ -11,7 +11,8 @@ from oslo_log import log as logging
 from oslo_service import periodic_task
 
 from novalite import concurrency, exception, objects
-from novalite.compute import build, events, reaper, resource_tracker, vm_states
+from novalite.compute import build, events, moves, reaper, resource_tracker, vm_states
+from novalite.compute import rpcapi as compute_rpcapi
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.conf import CONF
 from novalite.service import Manager
@@ -34,7 +35,7 @@ _POWER_ACTIONS = {
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -49,6 +50,8 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.builder = build.Builder(self.host, self.driver, self.conductor, self.tracker,
                                      self.tasks, self.in_flight)
         self.reaper = reaper.Reaper(self)
+        self.mover = moves.Mover(self.host, self.driver, self.conductor,
+                                 compute_rpcapi.ComputeAPI(), self.tasks)
         # Spacings from config, read now rather than when the module was imported.
         self._periodic_spacing = dict(
             self._periodic_spacing,
@@ -213,6 +216,44 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             return output
         lines = output.splitlines()
         return '\n'.join(lines[-tail_length:] if tail_length else [])
+
+    # Moves (see novalite.compute.moves)
+
+    def resize_instance(self, context, instance, migration, flavor):
+        self.mover.submit(self.mover.resize_instance, context, instance, migration, flavor)
+
+    def finish_resize(self, context, instance, migration, flavor, disk_info):
+        self.mover.submit(self.mover.finish_resize, context, instance, migration, flavor,
+                          disk_info)
+        self.tracker.report_soon(context)
+
+    def confirm_resize(self, context, instance, migration):
+        self.mover.submit(self.mover.confirm_resize, context, instance, migration)
+        self.tracker.report_soon(context)
+
+    def revert_resize(self, context, instance, migration):
+        self.mover.submit(self.mover.revert_resize, context, instance, migration)
+        self.tracker.report_soon(context)
+
+    def finish_revert_resize(self, context, instance, migration):
+        self.mover.submit(self.mover.finish_revert_resize, context, instance, migration)
+
+    def pre_live_migration(self, context, instance, migration):
+        self.mover.pre_live_migration(context, instance, migration)
+
+    def live_migration(self, context, instance, migration, block_migration):
+        self.mover.submit(self.mover.live_migration, context, instance, migration,
+                          block_migration)
+
+    def post_live_migration_at_destination(self, context, instance):
+        self.tasks.spawn_n(self.mover.post_live_migration_at_destination, context, instance)
+        self.tracker.report_soon(context)
+
+    def live_migration_abort(self, context, instance, migration_id):
+        self.driver.live_migration_abort(instance)
+
+    def live_migration_force_complete(self, context, instance):
+        self.driver.live_migration_force_complete(instance)
 
     # Power-state sync
 

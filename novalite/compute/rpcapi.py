@@ -13,6 +13,10 @@ Version history:
 * 1.2 - build_and_run_instance's RequestSpec 1.1 carries the server group
   and the personality files.
 * 1.3 - get_vnc_console, get_serial_console: where a console proxy connects.
+* 1.4 - Moves: resize_instance, finish_resize, confirm_resize, revert_resize,
+  finish_revert_resize, pre_live_migration, live_migration,
+  post_live_migration_at_destination, live_migration_abort,
+  live_migration_force_complete.
 """
 
 from novalite import exception, objects, rpc
@@ -25,11 +29,13 @@ OBJECT_HISTORY = {
     '1.1': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
     '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
     '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
+    '1.4': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.3'
+    VERSION = '1.4'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -109,3 +115,55 @@ class ComputeAPI:
         method = 'get_vnc_console' if console_type == 'novnc' else 'get_serial_console'
         cctxt = self.client.prepare(server=instance['host'], version='1.3')
         return cctxt.call(context, method, instance=objects.Instance.coerce(instance))
+
+    # Moves (1.4): each goes to the host that runs its step. A compute capped
+    # below 1.4 cannot move servers; oslo.messaging refuses the send.
+
+    def _move(self, context, host, method, kind='cast', instance=None, migration=None,
+              flavor=None, **kwargs):
+        payloads = {'instance': objects.Instance.coerce(instance)}
+        if migration is not None:
+            payloads['migration'] = objects.Migration.coerce(migration)
+        if flavor is not None:
+            payloads['flavor'] = objects.Flavor.coerce(flavor)
+        cctxt = self.client.prepare(server=host, version='1.4')
+        return getattr(cctxt, kind)(context, method, **payloads, **kwargs)
+
+    def resize_instance(self, context, instance, migration, flavor):
+        self._move(context, instance['host'], 'resize_instance', instance=instance,
+                   migration=migration, flavor=flavor)
+
+    def finish_resize(self, context, host, instance, migration, flavor, disk_info):
+        self._move(context, host, 'finish_resize', instance=instance, migration=migration,
+                   flavor=flavor, disk_info=disk_info)
+
+    def confirm_resize(self, context, host, instance, migration):
+        self._move(context, host, 'confirm_resize', instance=instance, migration=migration)
+
+    def revert_resize(self, context, instance, migration):
+        self._move(context, instance['host'], 'revert_resize', instance=instance,
+                   migration=migration)
+
+    def finish_revert_resize(self, context, host, instance, migration):
+        self._move(context, host, 'finish_revert_resize', instance=instance,
+                   migration=migration)
+
+    def pre_live_migration(self, context, host, instance, migration):
+        """The destination's preparation; a call, done before the source starts."""
+        self._move(context, host, 'pre_live_migration', kind='call', instance=instance,
+                   migration=migration)
+
+    def live_migration(self, context, instance, migration, block_migration):
+        self._move(context, instance['host'], 'live_migration', instance=instance,
+                   migration=migration, block_migration=block_migration)
+
+    def post_live_migration_at_destination(self, context, host, instance):
+        self._move(context, host, 'post_live_migration_at_destination', instance=instance)
+
+    def live_migration_abort(self, context, instance, migration_id):
+        self._move(context, instance['host'], 'live_migration_abort', instance=instance,
+                   migration_id=migration_id)
+
+    def live_migration_force_complete(self, context, instance):
+        self._move(context, instance['host'], 'live_migration_force_complete',
+                   instance=instance)

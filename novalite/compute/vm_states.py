@@ -7,6 +7,7 @@ PAUSED = 'paused'
 SUSPENDED = 'suspended'
 ERROR = 'error'
 DELETED = 'deleted'
+RESIZED = 'resized'
 
 SCHEDULING = 'scheduling'
 NETWORKING = 'networking'
@@ -20,6 +21,13 @@ PAUSING = 'pausing'
 UNPAUSING = 'unpausing'
 SUSPENDING = 'suspending'
 RESUMING = 'resuming'
+RESIZE_PREP = 'resize_prep'
+RESIZE_MIGRATING = 'resize_migrating'
+RESIZE_MIGRATED = 'resize_migrated'
+RESIZE_FINISH = 'resize_finish'
+RESIZE_REVERTING = 'resize_reverting'
+RESIZE_CONFIRMING = 'resize_confirming'
+MIGRATING = 'migrating'
 
 _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE',
@@ -29,16 +37,24 @@ _STATUS_BY_VM_STATE = {
     SUSPENDED: 'SUSPENDED',
     ERROR: 'ERROR',
     DELETED: 'DELETED',
+    RESIZED: 'VERIFY_RESIZE',
 }
 
+_RESIZING = {RESIZE_PREP: 'RESIZE', RESIZE_MIGRATING: 'RESIZE', RESIZE_MIGRATED: 'RESIZE',
+             RESIZE_FINISH: 'RESIZE'}
+
+# vm_state -> {task_state: status} where a task shows instead of the vm_state's status.
 _STATUS_BY_TASK_STATE = {
-    REBOOTING: 'REBOOT',
-    REBOOTING_HARD: 'HARD_REBOOT',
+    ACTIVE: {REBOOTING: 'REBOOT', REBOOTING_HARD: 'HARD_REBOOT', MIGRATING: 'MIGRATING',
+             **_RESIZING},
+    STOPPED: _RESIZING,
+    RESIZED: {RESIZE_REVERTING: 'REVERT_RESIZE'},
 }
 
 
 def status(vm_state, task_state):
     """The API status string Nova shows for a (vm_state, task_state) pair."""
-    if vm_state == ACTIVE and task_state in _STATUS_BY_TASK_STATE:
-        return _STATUS_BY_TASK_STATE[task_state]
+    by_task = _STATUS_BY_TASK_STATE.get(vm_state, {})
+    if task_state in by_task:
+        return by_task[task_state]
     return _STATUS_BY_VM_STATE.get(vm_state, 'UNKNOWN')

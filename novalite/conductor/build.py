@@ -35,20 +35,23 @@ from oslo_utils import timeutils
 from novalite import concurrency, exception, objects, servicegroup
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.compute import vm_states
+from novalite.conductor import migrate
 from novalite.conf import CONF
 from novalite.db import actions, claims, instances, services
 from novalite.scheduler import rpcapi as scheduler_rpcapi
+from novalite.scheduler.request_spec import from_instance as spec_from_instance
 
 LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    target = messaging.Target(namespace='compute_task', version='1.3')
+    target = messaging.Target(namespace='compute_task', version='1.4')
 
     def __init__(self):
         self.scheduler = scheduler_rpcapi.SchedulerAPI()
         self.compute = compute_rpcapi.ComputeAPI()
         self.tasks = concurrency.GreenPool()
+        self.moves = migrate.MoveTask(self.scheduler, self.compute)
         self._slots = concurrency.Semaphore(CONF.conductor.max_concurrent_schedules)
         self._callers_waiting = 0
 
@@ -67,6 +70,22 @@ class ComputeTaskManager:
                 scheduled.wait()
         finally:
             self._callers_waiting -= 1
+
+    def migrate_server(self, context, instance, flavor, host=None):
+        self.tasks.spawn_n(self._move, self.moves.migrate_server, context, instance, flavor,
+                           host)
+
+    def live_migrate_instance(self, context, instance, host=None, block_migration=None,
+                              force=False):
+        self.tasks.spawn_n(self._move, self.moves.live_migrate_instance, context, instance,
+                           host, block_migration, force)
+
+    @staticmethod
+    def _move(start, context, instance, *args):
+        try:
+            start(context, instance, *args)
+        except Exception:
+            LOG.exception('Starting the move of %s failed', instance['uuid'])
 
     def build_instances(self, context, instances, request_spec, filter_properties=None,
                         host_lists=None):
@@ -214,7 +233,7 @@ class ComputeTaskManager:
             LOG.warning('Build of instance %s was lost; scheduling it again', uuid)
             claims.release(uuid)
             try:
-                spec = instances.request_spec_get(uuid) or _request_spec_from(instance)
+                spec = instances.request_spec_get(uuid) or spec_from_instance(instance)
             except exception.InstanceNotFound:
                 LOG.info('Instance %s was deleted before its build was recovered', uuid)
                 continue
@@ -253,14 +272,3 @@ def _lapsed_computes():
     now = timeutils.utcnow()
     return {service['host'] for service in services.service_get_all(binary='novalite-compute')
             if servicegroup.has_lapsed(service, now)}
-
-
-def _request_spec_from(instance):
-    """A request spec rebuilt from the instance alone (hints are not recoverable)."""
-    image = {'id': instance['image_ref'], 'properties': {
-        key[len('image_'):]: value for key, value in instance['system_metadata'].items()
-        if key.startswith('image_')}}
-    return {'project_id': instance['project_id'], 'user_id': instance['user_id'],
-            'flavor': instance['flavor'], 'image': image,
-            'availability_zone': instance['availability_zone'], 'scheduler_hints': {},
-            'num_instances': 1, 'ignore_hosts': [], 'force_hosts': [], 'force_nodes': []}

@@ -14,7 +14,7 @@ from oslo_service import periodic_task
 from novalite import exception, objects
 from novalite.conductor import build, reaper
 from novalite.conf import CONF
-from novalite.db import actions, claims, engine, instances, services
+from novalite.db import actions, claims, engine, instances, server_migrations, services
 from novalite.network import api as network_api
 from novalite.service import Manager
 
@@ -37,7 +37,7 @@ def _answer(instance, object_versions):
 
 
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -135,3 +135,10 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
     @engine.retry_on_disconnect
     def network_get(self, context, instance_uuid):
         return network_api.get_network_info(instance_uuid)
+
+    def migration_update(self, context, migration_uuid, values, expected_status=None):
+        return server_migrations.migration_update(migration_uuid, values,
+                                                  expected_status=expected_status)
+
+    def migration_settle_claims(self, context, migration_uuid, kept):
+        server_migrations.settle_claims(migration_uuid, kept)

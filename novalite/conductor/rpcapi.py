@@ -18,6 +18,7 @@ ConductorAPI version history:
 * 1.3 - instance_get, instance_get_all_by_host and instance_update take
   object_versions, the caller's ``{object name: version}``, and answer
   Instance objects at those versions instead of dicts.
+* 1.4 - Added migration_update and migration_settle_claims (moves).
 
 ComputeTaskAPI version history:
 
@@ -26,6 +27,7 @@ ComputeTaskAPI version history:
 * 1.2 - Instances are Instance objects, request_spec a RequestSpec and
   host_lists lists of Selections.
 * 1.3 - RequestSpec 1.1: the server group and the personality files.
+* 1.4 - Added migrate_server and live_migrate_instance.
 """
 
 from novalite import objects, rpc
@@ -37,6 +39,7 @@ TOPIC = 'conductor'
 TASK_OBJECT_HISTORY = {
     '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
     '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
+    '1.4': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
 }
 
 
@@ -46,7 +49,7 @@ def _instance(answer):
 
 
 class ConductorAPI:
-    VERSION = '1.3'
+    VERSION = '1.4'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
@@ -176,8 +179,20 @@ class ConductorAPI:
         return self._call(context, 'network_get', instance_uuid=instance_uuid)
 
 
+    def migration_update(self, context, migration_uuid, values, expected_status=None):
+        """Update a migration record; returns it (1.4)."""
+        return objects.Migration.coerce(self.client.prepare(version='1.4').call(
+            context, 'migration_update', migration_uuid=migration_uuid, values=values,
+            expected_status=expected_status))
+
+    def migration_settle_claims(self, context, migration_uuid, kept):
+        """End a move's double claim, keeping ``source`` or ``destination`` (1.4)."""
+        self.client.prepare(version='1.4').call(
+            context, 'migration_settle_claims', migration_uuid=migration_uuid, kept=kept)
+
+
 class ComputeTaskAPI:
-    VERSION = '1.3'
+    VERSION = '1.4'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
@@ -226,3 +241,17 @@ class ComputeTaskAPI:
         self.client.prepare(version=version).cast(
             context, 'build_instances', instances=instances, request_spec=request_spec,
             filter_properties=filter_properties or {}, host_lists=host_lists)
+
+    def migrate_server(self, context, instance, flavor, host=None):
+        """Resize ``instance`` to ``flavor`` or cold-migrate it (same flavor); a cast (1.4)."""
+        self.client.prepare(version='1.4').cast(
+            context, 'migrate_server', instance=objects.Instance.coerce(instance),
+            flavor=objects.Flavor.coerce(flavor), host=host)
+
+    def live_migrate_instance(self, context, instance, host=None, block_migration=None,
+                              force=False):
+        """Live-migrate ``instance`` to ``host`` or a scheduled host; a cast (1.4)."""
+        self.client.prepare(version='1.4').cast(
+            context, 'live_migrate_instance', instance=objects.Instance.coerce(instance),
+            host=host,
+            block_migration=block_migration, force=force)

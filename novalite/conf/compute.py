@@ -27,6 +27,12 @@ request names none.
     cfg.StrOpt('my_ip',
                default='127.0.0.1',
                help="IP address of this host on the management network."),
+    cfg.BoolOpt('allow_resize_to_same_host',
+                default=False,
+                help="""
+Let a resize land on the server's own host when the scheduler picks it.
+Useful on a single-host cloud; a cold migration always changes host.
+"""),
 ]
 
 compute_group_opts = [

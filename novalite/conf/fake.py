@@ -22,6 +22,12 @@ spawns never fail.
 """),
     cfg.FloatOpt('spawn_seconds', default=0.0, min=0.0,
                  help="Seconds a fake spawn takes, to widen windows in crash tests."),
+    cfg.IntOpt('live_migration_memory_mb', default=512, min=1,
+               help="Guest memory a fake live migration copies, in MiB: the totals its "
+                    "progress reports show."),
+    cfg.FloatOpt('live_migration_step_seconds', default=0.2, min=0.0,
+                 help="Seconds each tenth of a fake live migration takes; it can be "
+                      "aborted or forced to complete between steps."),
 ]
 
 

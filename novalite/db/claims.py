@@ -44,6 +44,9 @@ _ADD_USAGE_IF_IT_FITS = _ADD_USAGE.where(
 _HELD = sa.select(_ALLOCS.c.id).where(_ALLOCS.c.consumer_id == sa.bindparam('consumer'),
                                       _ALLOCS.c.compute_node_id == sa.bindparam('node'))
 _INSERT_ALLOCATION = sa.insert(_ALLOCS)
+# Statuses a migration record never leaves (see novalite.db.server_migrations).
+FINAL_MOVE_STATUSES = ('confirmed', 'reverted', 'completed', 'cancelled', 'failed', 'error',
+                        'done')
 
 
 def _add_usage(session, node_id, resources, sign, only_if_it_fits=False):
@@ -84,6 +87,22 @@ def release(consumer_id, node_id=None):
         return _release(session, consumer_id, node_id)
 
 
+def release_in(session, consumer_id, node_id=None):
+    """:func:`release` inside the caller's transaction."""
+    return _release(session, consumer_id, node_id)
+
+
+def consumer_holds_any(session, consumer_id):
+    return session.execute(sa.select(_ALLOCS.c.id).where(
+        _ALLOCS.c.consumer_id == consumer_id)).first() is not None
+
+
+def move_consumer(session, from_consumer, to_consumer):
+    """Give ``from_consumer``'s allocations to ``to_consumer``; usage is unchanged."""
+    session.execute(sa.update(_ALLOCS).where(_ALLOCS.c.consumer_id == from_consumer)
+                    .values(consumer_id=to_consumer))
+
+
 def _release(session, consumer_id, node_id=None):
     query = sa.select(_ALLOCS.c.id, _ALLOCS.c.compute_node_id, _ALLOCS.c.vcpus,
                       _ALLOCS.c.memory_mb, _ALLOCS.c.disk_gb).where(
@@ -120,14 +139,16 @@ def heal_node(node_id):
     node with no task (a build aborted for good). Returns the consumer ids
     released.
     """
-    inst = models.Instance
+    inst, move = models.Instance, models.Migration
     with engine.writer() as session:
         node = session.get(_NODE, node_id)
         if node is None:
             return []
         rows = session.execute(
-            sa.select(_ALLOC.consumer_id, inst.deleted, inst.node, inst.host, inst.task_state)
+            sa.select(_ALLOC.consumer_id, inst.deleted, inst.node, inst.host, inst.task_state,
+                      move.status.label('move_status'))
             .outerjoin(inst, inst.uuid == _ALLOC.consumer_id)
+            .outerjoin(move, move.uuid == _ALLOC.consumer_id)
             .where(_ALLOC.compute_node_id == node_id)).all()
         leaked = [row.consumer_id for row in rows if _is_leak(row, node)]
         for consumer in leaked:
@@ -136,6 +157,9 @@ def heal_node(node_id):
 
 
 def _is_leak(row, node):
+    if row.move_status is not None:
+        # A move's source claim, held by its migration record until it ends.
+        return row.move_status in FINAL_MOVE_STATUSES
     if row.deleted is None or row.deleted != 0:
         return True
     if row.node is None and row.task_state is None:

@@ -9,7 +9,13 @@ module and an import here the same way.
 
 def register_all():
     # Imported for their registration side effect.
-    from novalite.objects import flavor, instance, request_spec, selection  # noqa: F401
+    from novalite.objects import (  # noqa: F401
+        flavor,
+        instance,
+        migration,
+        request_spec,
+        selection,
+    )
 
 
 register_all()

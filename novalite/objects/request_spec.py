@@ -17,9 +17,10 @@ class RequestSpec(base.NovaliteObject):
 
     * 1.0 - Initial version.
     * 1.1 - Added instance_group and injected_files.
+    * 1.2 - Added requested_host (a move to a named host that must pass the filters).
     """
 
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     fields = {
         'project_id': fields.StringField(nullable=True),
@@ -35,6 +36,9 @@ class RequestSpec(base.NovaliteObject):
         'ignore_hosts': fields.ListOfStringsField(),
         'force_hosts': fields.ListOfStringsField(),
         'force_nodes': fields.ListOfStringsField(),
+        # A move to a named host that must still pass the filters (Nova's
+        # requested_destination); forced hosts skip them.
+        'requested_host': fields.StringField(nullable=True),
         # 'none', 'auto' or a list of {'uuid', 'fixed_ip', 'port'}.
         'requested_networks': JsonField(nullable=True),
         'security_groups': fields.ListOfStringsField(),
@@ -52,4 +56,5 @@ class RequestSpec(base.NovaliteObject):
         if versionutils.convert_version_to_tuple(target_version) < (1, 1):
             primitive.pop('instance_group', None)
             primitive.pop('injected_files', None)
-
+        if versionutils.convert_version_to_tuple(target_version) < (1, 2):
+            primitive.pop('requested_host', None)

@@ -31,7 +31,7 @@ class SchedulerManager(service.Manager, periodic_task.PeriodicTasks):
         unknown weigher.
     """
 
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.3')
 
     def __init__(self, host=None, conf=CONF):
         super().__init__(conf)

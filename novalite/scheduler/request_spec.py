@@ -69,6 +69,9 @@ class RequestSpec:
         self.ignore_hosts = set(_as_list(spec.get('ignore_hosts')))
         self.force_hosts = set(_as_list(spec.get('force_hosts')))
         self.force_nodes = set(_as_list(spec.get('force_nodes')))
+        # A move to a named host (Nova's requested_destination): only that
+        # host, and unlike a forced one it must still pass the filters.
+        self.requested_host = spec.get('requested_host')
         self.availability_zone = self._parse_zone(spec.get('availability_zone'))
         self.instance_uuids = _as_list(instance_uuids or spec.get('instance_uuids'))
         self.num_instances = len(self.instance_uuids) or int(spec.get('num_instances') or 1)
@@ -105,3 +108,14 @@ class RequestSpec:
         except KeyError:
             value = self.cache[key] = compute()
             return value
+
+
+def from_instance(instance):
+    """A request spec rebuilt from the instance alone (hints are not recoverable)."""
+    image = {'id': instance['image_ref'], 'properties': {
+        key[len('image_'):]: value for key, value in instance['system_metadata'].items()
+        if key.startswith('image_')}}
+    return {'project_id': instance['project_id'], 'user_id': instance['user_id'],
+            'flavor': instance['flavor'], 'image': image,
+            'availability_zone': instance['availability_zone'], 'scheduler_hints': {},
+            'num_instances': 1, 'ignore_hosts': [], 'force_hosts': [], 'force_nodes': []}

@@ -8,6 +8,7 @@ Version history:
 * 1.0 - Initial version: select_destinations.
 * 1.1 - select_destinations takes a RequestSpec and answers Selections.
 * 1.2 - RequestSpec 1.1: the server group (and personality files).
+* 1.3 - RequestSpec 1.2 (requested_host, for moves to a named host).
 """
 
 from novalite import objects, rpc
@@ -19,11 +20,12 @@ TOPIC = 'scheduler'
 OBJECT_HISTORY = {
     '1.1': {'RequestSpec': '1.0', 'Flavor': '1.0'},
     '1.2': {'RequestSpec': '1.1', 'Flavor': '1.0'},
+    '1.3': {'RequestSpec': '1.2', 'Flavor': '1.0'},
 }
 
 
 class SchedulerAPI:
-    VERSION = '1.2'
+    VERSION = '1.3'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.scheduler,
@@ -47,7 +49,7 @@ class SchedulerAPI:
         :raises oslo_messaging.MessagingTimeout: no scheduler answered within
             ``[DEFAULT] rpc_response_timeout``.
         """
-        objects_version = rpc.newest_sendable(self.client, ('1.2', '1.1'))
+        objects_version = rpc.newest_sendable(self.client, ('1.3', '1.2', '1.1'))
         if objects_version:
             # At 1.1 the serializer backports the spec to RequestSpec 1.0.
             cctxt = self.client.prepare(version=objects_version)

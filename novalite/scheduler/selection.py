@@ -138,6 +138,10 @@ class FilterScheduler:
                     and (not spec.force_nodes or state.nodename in spec.force_nodes)]
             results.not_forced = len(states) - len(kept)
             states = kept
+        if spec.requested_host:
+            kept = [state for state in states if state.host == spec.requested_host]
+            results.not_forced = len(states) - len(kept)
+            states = kept
         return states
 
     def _filter(self, states, spec, results):

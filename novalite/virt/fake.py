@@ -156,3 +156,55 @@ class FakeDriver(driver.ComputeDriver):
             raise exception.ConsoleTypeUnavailable(console_type='serial')
         port = int(CONF.serial_console.port_range.split(':')[0])
         return driver.ConsoleEndpoint(CONF.serial_console.proxyclient_address, port)
+
+    # Moves. Each host keeps its own guests: a guest "moves" by being
+    # recorded on the destination and dropped from the source.
+    def migrate_disk_and_power_off(self, context, instance, dest_host, flavor, network_info):
+        self._set_state(instance, power_state.SHUTDOWN)
+        return {'from_host': self.host}
+
+    def finish_migration(self, context, migration, instance, disk_info, network_info,
+                         power_on=True):
+        self._receive(instance, power_state.RUNNING if power_on else power_state.SHUTDOWN)
+
+    def confirm_migration(self, context, migration, instance, network_info):
+        self.destroy(context, instance, network_info)
+
+    def finish_revert_migration(self, context, instance, network_info, power_on=True):
+        self._set_state(instance, power_state.RUNNING if power_on else power_state.SHUTDOWN)
+
+    def live_migration(self, context, instance, dest_host, report_progress, block_migration):
+        """Copies ``[fake] live_migration_memory_mb`` in ten steps of
+        ``[fake] live_migration_step_seconds``, reporting each."""
+        guest = self._guest(instance)
+        # An abort may come before the copy starts (while the destination prepares).
+        guest.setdefault('migration', 'running')
+        total = CONF.fake.live_migration_memory_mb * 1024 * 1024
+        for step in range(1, 11):
+            if guest.get('migration') == 'abort':
+                guest.pop('migration')
+                raise exception.MigrationAborted(instance_uuid=instance['uuid'])
+            if guest.get('migration') != 'force':
+                concurrency.sleep(CONF.fake.live_migration_step_seconds)
+            done = total * step // 10
+            report_progress({'memory_total': total, 'memory_processed': done,
+                             'memory_remaining': total - done, 'disk_total': 0,
+                             'disk_processed': 0, 'disk_remaining': 0})
+        self.destroy(context, instance, None)
+
+    def live_migration_abort(self, instance):
+        self._guest(instance)['migration'] = 'abort'
+
+    def live_migration_force_complete(self, instance):
+        self._guest(instance)['migration'] = 'force'
+
+    def post_live_migration_at_destination(self, context, instance, network_info):
+        self._receive(instance, power_state.RUNNING)
+
+    def _receive(self, instance, state):
+        guest = {'node': instance['node'], 'vcpus': instance['vcpus'],
+                 'memory_mb': instance['memory_mb'],
+                 'disk_gb': instance['root_gb'] + instance['ephemeral_gb'],
+                 'state': state, 'console': [f"{instance['hostname']} login:"]}
+        self.guests[instance['uuid']] = guest
+        self._save(instance['uuid'])

@@ -22,14 +22,15 @@ from novalite.api.policies import (
     server_actions,
     server_groups,
     server_metadata,
+    server_moves,
     server_tags,
     servers,
     services,
 )
 
-_MODULES = (base, servers, server_actions, server_metadata, server_tags, instance_actions,
-            server_groups, flavors, keypairs, limits, availability_zones, aggregates,
-            hypervisors, services, admin, remote_consoles)
+_MODULES = (base, servers, server_actions, server_moves, server_metadata, server_tags,
+            instance_actions, server_groups, flavors, keypairs, limits, availability_zones,
+            aggregates, hypervisors, services, admin, remote_consoles)
 
 
 def list_rules():

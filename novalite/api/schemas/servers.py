@@ -195,7 +195,27 @@ def _action(name, properties=None, required=()):
             'additionalProperties': False}
 
 
+_NULLABLE_HOST = {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255}
+
 ACTIONS = {
+    'resize': _action('resize', {'flavorRef': types.flavor_ref,
+                                 'OS-DCF:diskConfig': types.disk_config},
+                      required=['flavorRef']),
+    'confirmResize': _action('confirmResize'),
+    'revertResize': _action('revertResize'),
+    # ``host`` from 2.56; ``null`` (no body) before.
+    'migrate': {'type': 'object', 'properties': {'migrate': {
+        'type': ['object', 'null'], 'properties': {'host': _NULLABLE_HOST},
+        'additionalProperties': False}}, 'required': ['migrate'],
+        'additionalProperties': False},
+    # block_migration 'auto' from 2.25, disk_over_commit before it, force 2.30-2.67:
+    # the handler checks which the request's microversion takes.
+    'os-migrateLive': _action('os-migrateLive', {
+        'host': _NULLABLE_HOST,
+        'block_migration': {'oneOf': [types.boolean, {'enum': ['auto']}]},
+        'disk_over_commit': types.boolean,
+        'force': types.boolean,
+    }, required=['host', 'block_migration']),
     'os-start': _action('os-start'),
     'os-stop': _action('os-stop'),
     'pause': _action('pause'),

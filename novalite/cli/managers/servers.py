@@ -130,6 +130,40 @@ class ServerManager(base.Manager):
     def resume(self, server_id):
         self._action(server_id, 'resume')
 
+    def resize(self, server_id, flavor_id):
+        self._action(server_id, 'resize', {'flavorRef': flavor_id})
+
+    def confirm_resize(self, server_id):
+        self._action(server_id, 'confirmResize')
+
+    def revert_resize(self, server_id):
+        self._action(server_id, 'revertResize')
+
+    def migrate(self, server_id, host=None):
+        """Cold-migrate; naming ``host`` needs microversion 2.56."""
+        if host is None:
+            self._action(server_id, 'migrate')
+        else:
+            self.client.post(f'/servers/{server_id}/action', {'migrate': {'host': host}},
+                             microversion='2.56')
+
+    def live_migrate(self, server_id, host=None, block_migration='auto'):
+        self.client.post(f'/servers/{server_id}/action', {'os-migrateLive': {
+            'host': host, 'block_migration': block_migration}}, microversion='2.25')
+
+    def migrations(self, server_id):
+        """The server's live migration under way, with its progress (2.23)."""
+        return self.client.get(f'/servers/{server_id}/migrations',
+                               microversion='2.23')['migrations']
+
+    def abort_migration(self, server_id, migration_id):
+        self.client.delete(f'/servers/{server_id}/migrations/{migration_id}',
+                           microversion='2.24')
+
+    def force_complete_migration(self, server_id, migration_id):
+        self.client.post(f'/servers/{server_id}/migrations/{migration_id}/action',
+                         {'force_complete': None}, microversion='2.22')
+
     def console_output(self, server_id, length=None):
         """The tail of the server's console log; ``length`` lines, or all."""
         info = {} if length is None else {'length': length}

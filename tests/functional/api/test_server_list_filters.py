@@ -5,18 +5,10 @@ import datetime
 import pytest
 import sqlalchemy as sa
 
-from novalite.api import microversion
 from novalite.db import engine, models
 from novalite.db import instances as db_instances
 from novalite.db import tags as db_tags
 from tests.functional.api.conftest import make_instance
-
-
-@pytest.fixture
-def newest_microversion(monkeypatch):
-    """Versions up to 2.75, where the filters below appear, are accepted."""
-    if microversion.MAX_VERSION < microversion.APIVersion(2, 75):
-        monkeypatch.setattr(microversion, 'MAX_VERSION', microversion.APIVersion(2, 75))
 
 
 @pytest.fixture
@@ -59,7 +51,7 @@ def test_tags_filter_is_ignored_before_2_26(api, servers):
     assert len(_names(api.at('2.25').get('/servers?tags=blue'))) == 4
 
 
-def test_changes_before_lists_servers_changed_until_then(api, servers, newest_microversion):
+def test_changes_before_lists_servers_changed_until_then(api, servers, beyond_max):
     table = models.Instance.__table__
     with engine.writer() as session:  # instance_update would stamp now
         session.execute(sa.update(table).where(table.c.uuid == servers['db-1']['uuid'])
@@ -69,20 +61,20 @@ def test_changes_before_lists_servers_changed_until_then(api, servers, newest_mi
 
 
 def test_changes_before_earlier_than_changes_since_is_a_bad_request(api, servers,
-                                                                     newest_microversion):
+                                                                     beyond_max):
     resp = api.at('2.66').get('/servers?changes-since=2021-01-01T00:00:00Z'
                               '&changes-before=2020-01-01T00:00:00Z')
     assert resp.status_int == 400
 
 
-def test_locked_filter_from_2_73(api, servers, newest_microversion):
+def test_locked_filter_from_2_73(api, servers, beyond_max):
     db_instances.instance_update(servers['web-2']['uuid'], {'locked': True})
     assert _names(api.at('2.73').get('/servers?locked=true')) == ['web-2']
     assert len(_names(api.at('2.72').get('/servers?locked=true'))) == 4
 
 
 def test_unknown_filter_is_dropped_before_2_75_and_refused_from_it(api, servers,
-                                                                    newest_microversion):
+                                                                    beyond_max):
     assert len(_names(api.at('2.74').get('/servers?colour=blue'))) == 4
     assert api.at('2.75').get('/servers?colour=blue').status_int == 400
 

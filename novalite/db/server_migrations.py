@@ -1,0 +1,110 @@
+"""Migration records: one row per move of a server (resize, cold or live migration).
+
+A record is written before the first slow step of a move and walks Nova's
+statuses: cold moves ``pre-migrating`` -> ``migrating`` -> ``post-migrating``
+-> ``finished`` -> ``confirming`` -> ``confirmed`` (or ``reverting`` ->
+``reverted``); live ones ``queued`` -> ``preparing`` -> ``running`` ->
+``completed`` (or ``cancelled``, ``failed``). ``error`` ends either. While a
+move is under way the source's claim is held with the record's uuid as its
+consumer, so the source and the destination are both accounted for.
+"""
+
+import uuid as uuid_lib
+
+import sqlalchemy as sa
+
+from novalite import exception
+from novalite.db import claims, engine, models
+
+_MIGRATION = models.Migration
+
+FINAL_STATUSES = claims.FINAL_MOVE_STATUSES
+
+
+def migration_create(instance, migration_type, dest_compute=None, dest_node=None,
+                     new_flavor_id=None, status=None):
+    """Record a move of ``instance`` from its host; returns the record as a dict.
+
+    :param migration_type: ``resize``, ``migration``, ``live-migration`` or
+        ``evacuation``.
+    """
+    live = migration_type == 'live-migration'
+    values = {
+        'uuid': str(uuid_lib.uuid4()), 'instance_uuid': instance['uuid'],
+        'source_compute': instance['host'], 'source_node': instance['node'],
+        'dest_compute': dest_compute, 'dest_node': dest_node, 'dest_host': None,
+        'old_instance_type_id': instance['instance_type_id'],
+        'new_instance_type_id': new_flavor_id or instance['instance_type_id'],
+        'status': status or ('queued' if live else 'pre-migrating'),
+        'migration_type': migration_type, 'user_id': instance['user_id'],
+        'project_id': instance['project_id']}
+    with engine.writer() as session:
+        row = _MIGRATION(**values)
+        session.add(row)
+        session.flush()
+        return row.as_dict()
+
+
+def migration_get(migration_id):
+    """A record by uuid or id. :raises MigrationNotFound:"""
+    column = _MIGRATION.id if str(migration_id).isdigit() else _MIGRATION.uuid
+    with engine.reader() as session:
+        row = session.execute(sa.select(_MIGRATION).where(
+            column == migration_id, _MIGRATION.deleted == 0)).scalar()
+        if row is None:
+            raise exception.MigrationNotFound(migration_id=migration_id)
+        return row.as_dict()
+
+
+def migration_get_in_progress(instance_uuid, migration_type=None):
+    """The instance's move under way (newest first), or None."""
+    statement = sa.select(_MIGRATION).where(
+        _MIGRATION.instance_uuid == instance_uuid, _MIGRATION.deleted == 0,
+        _MIGRATION.status.not_in(FINAL_STATUSES)).order_by(_MIGRATION.id.desc())
+    if migration_type is not None:
+        statement = statement.where(_MIGRATION.migration_type == migration_type)
+    with engine.reader() as session:
+        row = session.execute(statement).scalars().first()
+        return row.as_dict() if row is not None else None
+
+
+@engine.retry_on_deadlock
+def migration_update(migration_uuid, values, expected_status=None):
+    """Update a record; returns it.
+
+    :param expected_status: statuses the record must be in (a conditional
+        update, so two racing steps cannot both move it).
+    :raises MigrationNotFound: no such record, or not in ``expected_status``.
+    """
+    statement = sa.update(_MIGRATION.__table__).where(
+        _MIGRATION.uuid == migration_uuid).values(**values, updated_at=models.utcnow())
+    if expected_status is not None:
+        statement = statement.where(_MIGRATION.status.in_(expected_status))
+    with engine.writer() as session:
+        if session.execute(statement).rowcount != 1:
+            raise exception.MigrationNotFound(migration_id=migration_uuid)
+    return migration_get(migration_uuid)
+
+
+@engine.retry_on_deadlock
+def hold_source_claim(migration):
+    """Hand the instance's source claim to the migration: the destination claims anew."""
+    with engine.writer() as session:
+        claims.move_consumer(session, migration['instance_uuid'], migration['uuid'])
+
+
+@engine.retry_on_deadlock
+def settle_claims(migration_uuid, kept):
+    """End a move's double claim, keeping the ``source`` or the ``destination`` one.
+
+    Idempotent: once the record holds no claim there is nothing left to settle.
+    """
+    migration = migration_get(migration_uuid)
+    with engine.writer() as session:
+        if not claims.consumer_holds_any(session, migration_uuid):
+            return
+        if kept == 'destination':
+            claims.release_in(session, migration_uuid)
+            return
+        claims.release_in(session, migration['instance_uuid'])
+        claims.move_consumer(session, migration_uuid, migration['instance_uuid'])
