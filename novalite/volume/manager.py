@@ -9,6 +9,7 @@ a volume left ``creating`` goes to ``error``, one left ``deleting`` is deleted.
 
 import oslo_messaging as messaging
 from oslo_log import log as logging
+from oslo_service import periodic_task
 from oslo_utils import timeutils
 
 from novalite import exception
@@ -23,10 +24,12 @@ LOG = logging.getLogger(__name__)
 _EXPORTED = ('available', 'reserved', 'attaching', 'in-use', 'detaching', 'extending')
 
 
-class VolumeManager(Manager):
+class VolumeManager(periodic_task.PeriodicTasks, Manager):
     target = messaging.Target(version='1.0')
 
     def __init__(self, host=None, driver=None):
+        # The service runs every manager's periodic tasks; this one has none yet.
+        super().__init__(CONF)
         self.host = host or CONF.host
         self.driver = driver or drivers.load_driver(CONF.volume.volume_driver, CONF)
 

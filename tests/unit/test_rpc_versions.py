@@ -94,10 +94,10 @@ def _select(api, ctxt):
                                    [UUID])
 
 
-def test_a_scheduler_is_sent_a_request_spec_object_at_1_2(conf):
+def test_a_scheduler_is_sent_a_request_spec_object_at_1_3(conf):
     [(version, _method, kwargs)], _ = _sent(conf, 'scheduler', None,
                                             scheduler_rpcapi.SchedulerAPI, _select, [[]])
-    assert version == '1.2' and isinstance(kwargs['request_spec'], objects.RequestSpec)
+    assert version == '1.3' and isinstance(kwargs['request_spec'], objects.RequestSpec)
 
 
 def test_a_scheduler_capped_at_1_0_answers_dicts_read_as_selections(conf):

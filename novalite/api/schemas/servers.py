@@ -67,8 +67,10 @@ _personality = {
     'items': {
         'type': 'object',
         'properties': {
-            'path': {'type': 'string'},
-            'contents': {'type': 'string', 'format': 'base64'},
+            # Nova's default injected_file_path_length and, base64-encoded,
+            # injected_file_content_bytes (10 KiB).
+            'path': {'type': 'string', 'maxLength': 255},
+            'contents': {'type': 'string', 'format': 'base64', 'maxLength': 13656},
         },
         'additionalProperties': False,
     },

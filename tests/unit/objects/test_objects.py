@@ -14,7 +14,8 @@ from tests.unit.objects.payloads import FLAVOR, UUID, instance_dict
 FINGERPRINTS = {
     'Flavor': '1.0-de1e4331f1fc39236c75695cd883948b',
     'Instance': '1.1-bb24cdedd180abac58da09e65f55d0d3',
-    'RequestSpec': '1.1-89d18c0213c5724c19b5590570dc8d50',
+    'Migration': '1.0-023b459e8762c2c5aa38f67c98e8bf07',
+    'RequestSpec': '1.2-f3a584c5ef5aa8be63711445061bac37',
     'Selection': '1.0-78242b96537359a4023fe5902ae6e33d',
 }
 
