@@ -109,7 +109,8 @@ def test_live_migration_reports_growing_progress_and_ends_on_the_destination(clo
     moved = _wait(cloud, server['id'], 'ACTIVE')
     cloud.wait_for(lambda: _host(cloud.client.servers.get(server['id'])) != source,
                    'the server on the destination', timeout=30)
-    assert cloud.client.servers.migrations(server['id']) == []
+    cloud.wait_for(lambda: cloud.client.servers.migrations(server['id']) == [],
+                   'the migration completed', timeout=30)
     dest = _host(cloud.client.servers.get(server['id']))
     assert moved['status'] == 'ACTIVE' and dest == _other(cloud, source)
     _wait_usage(cloud, {source: (0, 0), dest: (1, 512)})
