@@ -139,25 +139,28 @@ class ComputeDriver(abc.ABC):
         """Periodic clean-up of cached base images no instance uses."""
 
     # Moves: cold migration and resize (source, then destination), live migration
+    def _cannot_move(self):
+        return NotImplementedError(f"The {type(self).__name__} cannot move servers yet.")
+
     def migrate_disk_and_power_off(self, context, instance, dest_host, flavor, network_info):
         """Source: stop the guest and make its disks available to ``dest_host``.
 
         :returns: ``disk_info``, what :meth:`finish_migration` needs to find them.
         """
-        raise NotImplementedError()
+        raise self._cannot_move()
 
     def finish_migration(self, context, migration, instance, disk_info, network_info,
                          power_on=True):
         """Destination: define the guest over the moved disks at the new flavor; start it."""
-        raise NotImplementedError()
+        raise self._cannot_move()
 
     def confirm_migration(self, context, migration, instance, network_info):
         """Source: remove what stayed behind once a move is confirmed."""
-        raise NotImplementedError()
+        raise self._cannot_move()
 
     def finish_revert_migration(self, context, instance, network_info, power_on=True):
         """Source: bring back the guest a reverted move left stopped here."""
-        raise NotImplementedError()
+        raise self._cannot_move()
 
     def live_migration(self, context, instance, dest_host, report_progress, block_migration):
         """Source: move the running guest to ``dest_host``; return once it runs there.
@@ -168,19 +171,19 @@ class ComputeDriver(abc.ABC):
         :raises MigrationAborted: :meth:`live_migration_abort` cancelled it; the
             guest still runs here.
         """
-        raise NotImplementedError()
+        raise self._cannot_move()
 
     def live_migration_abort(self, instance):
         """Cancel the running live migration of ``instance``."""
-        raise NotImplementedError()
+        raise self._cannot_move()
 
     def live_migration_force_complete(self, instance):
         """Make the running live migration of ``instance`` converge (pause the guest)."""
-        raise NotImplementedError()
+        raise self._cannot_move()
 
     def post_live_migration_at_destination(self, context, instance, network_info):
         """Destination: take ownership of the guest that just arrived."""
-        raise NotImplementedError()
+        raise self._cannot_move()
 
     # Events
     def register_event_listener(self, callback):
