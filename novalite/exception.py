@@ -210,8 +210,8 @@ class InvalidAggregateAction(Invalid):
     msg_fmt = "Unacceptable parameters for aggregate %(aggregate_id)s: %(reason)s"
 
 
-class InvalidAggregateActionUpdate(Conflict):
-    msg_fmt = "Cannot update aggregate %(aggregate_id)s. Reason: %(reason)s."
+class InvalidAggregateActionAdd(Conflict):
+    msg_fmt = "Cannot add host to aggregate %(aggregate_id)s. Reason: %(reason)s."
 
 
 class MigrationAborted(NovaliteException):

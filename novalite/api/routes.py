@@ -6,6 +6,7 @@ paths in this order. Every path is also served under ``/{project_id}``.
 """
 
 from novalite.api import (
+    aggregates,
     availability_zones,
     flavors,
     hypervisors,
@@ -54,6 +55,10 @@ ROUTES = (
                                    'DELETE': server_tags.delete_all}),
     ('/servers/{server_id}/tags/{tag}', {'GET': server_tags.show, 'PUT': server_tags.update,
                                          'DELETE': server_tags.delete}),
+    ('/os-aggregates', {'GET': aggregates.index, 'POST': aggregates.create}),
+    ('/os-aggregates/{aggregate_id}', {'GET': aggregates.show, 'PUT': aggregates.update,
+                                       'DELETE': aggregates.delete}),
+    ('/os-aggregates/{aggregate_id}/action', {'POST': aggregates.action}),
     ('/os-server-groups', {'GET': server_groups.index, 'POST': server_groups.create}),
     ('/os-server-groups/{group_id}', {'GET': server_groups.show,
                                       'DELETE': server_groups.delete}),

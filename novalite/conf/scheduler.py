@@ -16,7 +16,8 @@ Possible values: names of classes of ``novalite.scheduler.filters``:
 
 * ``ComputeFilter``: the host's compute service is up and not disabled.
 * ``AvailabilityZoneFilter``: the host is in the availability zone the
-  request names (any host when it names none).
+  request names (any host when it names none): its aggregate's
+  ``availability_zone``, else the zone its node reports.
 * ``ResourceFilter``: the flavor's RAM, disk (root + ephemeral + swap) and
   vCPUs fit in what the node has left, with the node's allocation ratios
   and reserved resources applied exactly as the database claim applies them.
@@ -25,6 +26,9 @@ Possible values: names of classes of ``novalite.scheduler.filters``:
   ``img_hv_requested_version``.
 * ``DifferentHostFilter`` / ``SameHostFilter``: the ``different_host`` /
   ``same_host`` scheduler hints (lists of server UUIDs).
+* ``AggregateInstanceExtraSpecsFilter`` (not on by default): the flavor's
+  ``aggregate_instance_extra_specs:KEY`` (and unscoped) extra specs match
+  the ``KEY`` metadata of one of the host's aggregates.
 * ``ServerGroupAntiAffinityFilter`` / ``ServerGroupAffinityFilter``: the
   hard policy of the server group named by the ``group`` hint: fewer than
   ``max_server_per_host`` (default 1) members on the host, or only the host

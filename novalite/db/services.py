@@ -6,7 +6,7 @@ import uuid
 import sqlalchemy as sa
 
 from novalite import exception
-from novalite.db import engine, models
+from novalite.db import aggregates, engine, models
 from novalite.db.models import utcnow
 
 # Listings read plain rows of the tables: API views read them on every request.
@@ -154,12 +154,19 @@ def compute_node_get_all(host=None):
 
 
 def zones_by_host(hosts=None):
-    """``{host: availability zone}`` of the live compute nodes (of ``hosts`` if given)."""
+    """``{host: availability zone}`` of the live compute nodes (of ``hosts`` if given).
+
+    A host in an aggregate with ``availability_zone`` metadata is in that
+    zone; others in the zone their node reports.
+    """
     statement = sa.select(_NODES.c.host, _NODES.c.availability_zone).where(_NODES.c.deleted == 0)
     if hosts is not None:
         statement = statement.where(_NODES.c.host.in_(sorted(hosts)))
     with engine.reader() as session:
-        return dict(session.execute(statement.order_by(_NODES.c.id)).all())
+        zones = dict(session.execute(statement.order_by(_NODES.c.id)).all())
+    overrides = aggregates.zones_by_host(hosts)
+    zones.update((host, zone) for host, zone in overrides.items() if host in zones)
+    return zones
 
 
 def compute_node_get(node_id):

@@ -23,6 +23,7 @@ from novalite.scheduler import filters as scheduler_filters
 from novalite.scheduler import host_manager as scheduler_host_manager
 from novalite.scheduler import request_spec as scheduler_request_spec
 from novalite.scheduler import weights as scheduler_weights
+from novalite.scheduler.filters import availability_zone_filter
 
 LOG = logging.getLogger(__name__)
 
@@ -61,10 +62,10 @@ class FilterResults:
         return ' '.join(parts)
 
 
-def _selection(state, resources, claimed):
+def _selection(state, spec, claimed):
     return {'host': state.host, 'nodename': state.nodename, 'compute_node_id': state.node_id,
-            'availability_zone': state.availability_zone, 'resources': dict(resources),
-            'claimed': claimed}
+            'availability_zone': availability_zone_filter.host_zone(state, spec),
+            'resources': dict(spec.resources), 'claimed': claimed}
 
 
 class FilterScheduler:
@@ -247,7 +248,7 @@ class FilterScheduler:
                     break
                 if state.host in used_hosts or state.node_id in lost:
                     continue
-                alternates.append(_selection(state, spec.resources, False))
+                alternates.append(_selection(state, spec, False))
                 used_hosts.add(state.host)
-        return [[_selection(state, spec.resources, uuid is not None), *alternates]
+        return [[_selection(state, spec, uuid is not None), *alternates]
                 for uuid, state in picks]

@@ -16,6 +16,7 @@ _MODULES = (
     'novalite.scheduler.filters.image_props_filter',
     'novalite.scheduler.filters.affinity_filter',
     'novalite.scheduler.filters.server_group_filter',
+    'novalite.scheduler.filters.aggregate_instance_extra_specs',
 )
 
 

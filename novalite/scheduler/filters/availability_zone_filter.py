@@ -1,6 +1,18 @@
-"""AvailabilityZoneFilter: only hosts in the availability zone the request names."""
+"""AvailabilityZoneFilter: only hosts in the availability zone the request names.
 
+A host's zone is that of its aggregate with ``availability_zone`` metadata,
+else the one its node reports: the aggregates' zones are read once per
+request.
+"""
+
+from novalite.db import aggregates
 from novalite.scheduler import filters
+
+
+def host_zone(state, spec):
+    """The availability zone of ``state``'s host as of this request."""
+    zones = spec.memo('aggregate_zones', aggregates.zones_by_host)
+    return zones.get(state.host, state.availability_zone)
 
 
 class AvailabilityZoneFilter(filters.BaseHostFilter):
@@ -8,10 +20,10 @@ class AvailabilityZoneFilter(filters.BaseHostFilter):
 
     def host_passes(self, host_state, spec):
         return not spec.availability_zone or \
-            host_state.availability_zone == spec.availability_zone
+            host_zone(host_state, spec) == spec.availability_zone
 
     def filter_all(self, host_states, spec):
         if not spec.availability_zone:
             return list(host_states)
         zone = spec.availability_zone
-        return [state for state in host_states if state.availability_zone == zone]
+        return [state for state in host_states if host_zone(state, spec) == zone]

@@ -56,7 +56,7 @@ def test_availability_zone_filter_passes_any_zone_when_none_requested():
     assert host_filter.filter_all(states, parse()) == states
 
 
-def test_availability_zone_filter_keeps_only_requested_zone():
+def test_availability_zone_filter_keeps_only_requested_zone(db):
     host_filter = availability_zone_filter.AvailabilityZoneFilter()
     in_a, in_b = make_state(availability_zone='a'), make_state(availability_zone='b')
     spec = parse(availability_zone='a')
