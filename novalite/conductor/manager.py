@@ -57,6 +57,14 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
     def _recover_lost_builds(self, context):
         self.compute_task_mgr.recover_lost_builds(context)
 
+    @periodic_task.periodic_task(spacing=60, run_immediately=True)
+    def _settle_abandoned_moves(self, context):
+        for migration_uuid in server_migrations.settle_abandoned(
+                CONF.conductor.abandoned_move_timeout):
+            LOG.warning('Migration %s was left mid-way by a host that stopped; it is now '
+                        'error and its server keeps the claim of the host it is on',
+                        migration_uuid)
+
     @periodic_task.periodic_task(spacing=30, run_immediately=True)
     def _reap_task_states(self, context):
         reaper.reap(context)

@@ -7,6 +7,15 @@ conductor_opts = [
                default=1,
                min=1,
                help="Conductor worker processes; more take more builds at once."),
+    cfg.IntOpt('abandoned_move_timeout',
+               default=300,
+               min=1,
+               help="""
+Seconds a migration record may stay in a running status while its server
+runs no task before a conductor takes the move for abandoned (a host died in
+the middle): the record becomes ``error`` and the server keeps only the claim
+of the host it is on.
+"""),
     cfg.IntOpt('build_recovery_timeout',
                default=120,
                min=1,

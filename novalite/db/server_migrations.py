@@ -9,6 +9,7 @@ move is under way the source's claim is held with the record's uuid as its
 consumer, so the source and the destination are both accounted for.
 """
 
+import datetime
 import uuid as uuid_lib
 
 import sqlalchemy as sa
@@ -19,6 +20,8 @@ from novalite.db import claims, engine, models
 _MIGRATION = models.Migration
 
 FINAL_STATUSES = claims.FINAL_MOVE_STATUSES
+# A cold move waiting for the user to confirm or revert: not in flight.
+_WAITING = ('finished',)
 
 
 def migration_create(instance, migration_type, dest_compute=None, dest_node=None,
@@ -108,3 +111,25 @@ def settle_claims(migration_uuid, kept):
             return
         claims.release_in(session, migration['instance_uuid'])
         claims.move_consumer(session, migration_uuid, migration['instance_uuid'])
+
+
+def settle_abandoned(older_than_seconds):
+    """End moves whose server no longer runs any task: a host died in the middle.
+
+    Such a record is ``error``; the server keeps the claim of the host it is
+    on and loses the other. Returns the uuids of the records ended.
+    """
+    cutoff = models.utcnow() - datetime.timedelta(seconds=older_than_seconds)
+    inst = models.Instance
+    statement = (sa.select(_MIGRATION.uuid, inst.host, _MIGRATION.dest_compute)
+                 .join(inst, inst.uuid == _MIGRATION.instance_uuid)
+                 .where(_MIGRATION.deleted == 0,
+                        _MIGRATION.status.not_in(FINAL_STATUSES + _WAITING),
+                        sa.func.coalesce(_MIGRATION.updated_at, _MIGRATION.created_at) < cutoff,
+                        inst.task_state.is_(None)))
+    with engine.reader() as session:
+        abandoned = session.execute(statement).all()
+    for migration_uuid, host, dest in abandoned:
+        settle_claims(migration_uuid, 'destination' if host == dest else 'source')
+        migration_update(migration_uuid, {'status': 'error'})
+    return [row.uuid for row in abandoned]
