@@ -155,6 +155,9 @@ def claim_respects_policy(session, group, node_id, consumer_id):
     session.execute(sa.update(_GROUPS).where(_GROUPS.c.uuid == group['uuid'])
                     .values(generation=_GROUPS.c.generation + 1))
     host = session.execute(sa.select(_NODES.c.host).where(_NODES.c.id == node_id)).scalar()
+    # A locking read: on MariaDB a plain SELECT would read the snapshot the
+    # transaction took before it waited for the group's row, and miss the
+    # claims committed meanwhile.
     hosts = session.execute(
         sa.select(_NODES.c.host)
         .select_from(_ALLOCS)
@@ -162,6 +165,7 @@ def claim_respects_policy(session, group, node_id, consumer_id):
         .join(_MEMBERS, _MEMBERS.c.instance_uuid == _ALLOCS.c.consumer_id)
         .join(_GROUPS, _GROUPS.c.id == _MEMBERS.c.group_id)
         .where(_GROUPS.c.uuid == group['uuid'], _ALLOCS.c.consumer_id != consumer_id)
+        .with_for_update(read=True)
     ).scalars().all()
     if group['policy'] == 'affinity':
         return all(other == host for other in hosts)
