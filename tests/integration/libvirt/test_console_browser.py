@@ -19,7 +19,7 @@ from novalite.compute import consoles
 from novalite.db import console_auth_tokens
 from tests.integration.cloud import Cloud, free_port
 from tests.integration.libvirt import browser
-from tests.integration.libvirt.conftest import spawn
+from tests.integration.libvirt.conftest import spawn, wait_console
 
 pytestmark = pytest.mark.integration
 
@@ -100,3 +100,17 @@ def test_novnc_in_chromium_shows_the_guests_console_and_an_expired_token_is_refu
     status = chromium.wait_for(browser.STATUS, lambda s: s and 'closed' in s, timeout=15)
     assert status == 'Something went wrong, connection is closed'
     assert chromium.evaluate(browser.LIT_PIXELS) == 0
+
+
+def test_serial_console_port_relays_the_guest_and_the_console_log_still_fills(
+        driver, guest_images, it_conf):
+    it_conf.set_override('enabled', True, group='serial_console')
+    instance, _network_info = spawn(driver, guest_images['kernel'], with_network=False)
+    endpoint = driver.get_serial_console(None, instance)
+    seen = b''
+    with socket.create_connection(endpoint, timeout=60) as sock:
+        deadline = time.monotonic() + 60
+        while b'NOVALITE-GUEST' not in seen and time.monotonic() < deadline:
+            seen += sock.recv(4096)
+    assert b'NOVALITE-GUEST' in seen
+    wait_console(driver, instance, 'NOVALITE-GUEST', timeout=30)
