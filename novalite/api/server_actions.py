@@ -91,6 +91,11 @@ def _live_migrate(ctx, instance, body, req):
     return wsgi.empty_response(202)
 
 
+def _crash_dump(ctx, instance, body):
+    servers.COMPUTE.trigger_crash_dump(ctx, instance)
+    return wsgi.empty_response(202)
+
+
 # action -> (policy rule, runner)
 _ACTIONS = {
     'os-start': (server_rules.START, _transition('start')),
@@ -103,6 +108,7 @@ _ACTIONS = {
     'unlock': (action_rules.UNLOCK, _locking(False)),
     'reboot': (server_rules.REBOOT, _reboot),
     'os-getConsoleOutput': (action_rules.CONSOLE_OUTPUT, _console_output),
+    'trigger_crash_dump': (action_rules.CRASH_DUMP, _crash_dump),
     'os-getVNCConsole': (console_rules.REMOTE_CONSOLES, remote_consoles.legacy_action(
         'os-getVNCConsole', console_schemas.GET_VNC_CONSOLE)),
     'os-getSerialConsole': (console_rules.REMOTE_CONSOLES, remote_consoles.legacy_action(
@@ -117,8 +123,9 @@ _MOVES = {
     'os-migrateLive': (move_rules.MIGRATE_LIVE, _live_migrate),
 }
 
-# Actions that exist only up to a microversion (Nova answers 404 after it).
-_MAX_VERSIONS = {'os-getVNCConsole': '2.5', 'os-getSerialConsole': '2.5'}
+# Actions that exist only in a range of microversions (Nova answers 404 outside).
+_VERSIONS = {'os-getVNCConsole': ('2.0', '2.5'), 'os-getSerialConsole': ('2.0', '2.5'),
+             'trigger_crash_dump': ('2.17', None)}
 
 
 def dispatch(req, server_id):
@@ -130,7 +137,7 @@ def dispatch(req, server_id):
     name = next(iter(body))
     if name not in _ACTIONS and name not in _MOVES:
         raise exception.Invalid(f"There is no such action: {name}")
-    if not microversion.is_supported(req, '2.0', _MAX_VERSIONS.get(name)):
+    if not microversion.is_supported(req, *_VERSIONS.get(name, ('2.0', None))):
         raise exception.NotFound("The resource could not be found.")
     rule, run = _ACTIONS.get(name) or _MOVES[name]
     if name in schemas.ACTIONS:

@@ -10,7 +10,15 @@ image service and hands each job to the module that owns it: reads to
 """
 
 from novalite import exception
-from novalite.compute import actions, consoles, create, create_checks, delete, instance_list
+from novalite.compute import (
+    actions,
+    consoles,
+    crash_dump,
+    create,
+    create_checks,
+    delete,
+    instance_list,
+)
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.db import instances
@@ -95,3 +103,7 @@ class API:
         """``{'type', 'url'}`` of a new ``novnc`` or ``serial`` console (see
         :mod:`novalite.compute.consoles`)."""
         return consoles.get_console(context, self.compute_rpcapi, instance, console_type)
+
+    def trigger_crash_dump(self, context, instance):
+        """Send the guest an NMI (see :mod:`novalite.compute.crash_dump`)."""
+        crash_dump.trigger(context, self.compute_rpcapi, instance)

@@ -17,6 +17,7 @@ Version history:
   finish_revert_resize, pre_live_migration, live_migration,
   post_live_migration_at_destination, live_migration_abort,
   live_migration_force_complete.
+* 1.5 - trigger_crash_dump.
 """
 
 from novalite import exception, objects, rpc
@@ -31,11 +32,13 @@ OBJECT_HISTORY = {
     '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
     '1.4': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
+    '1.5': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.4'
+    VERSION = '1.5'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -167,3 +170,12 @@ class ComputeAPI:
     def live_migration_force_complete(self, context, instance):
         self._move(context, instance['host'], 'live_migration_force_complete',
                    instance=instance)
+
+    def supports_crash_dump(self):
+        """Whether the computes may be sent trigger_crash_dump (not capped below 1.5)."""
+        return self.client.can_send_version('1.5')
+
+    def trigger_crash_dump(self, context, instance):
+        """Cast an NMI to the instance's guest (check :meth:`supports_crash_dump` first)."""
+        self._cast(context, instance['host'], 'trigger_crash_dump', ('1.5',),
+                   instance=objects.Instance.coerce(instance))

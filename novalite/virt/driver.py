@@ -121,6 +121,10 @@ class ComputeDriver(abc.ABC):
         """The guest's serial console output as text."""
         raise NotImplementedError()
 
+    def trigger_crash_dump(self, instance):
+        """Inject an NMI into the guest. :raises InstanceNotFound:"""
+        raise NotImplementedError()
+
     def get_vnc_console(self, context, instance):
         """:class:`ConsoleEndpoint` of the guest's VNC server.
 

@@ -142,6 +142,11 @@ class FakeDriver(driver.ComputeDriver):
     def get_console_output(self, context, instance):
         return '\n'.join(self._guest(instance)['console']) + '\n'
 
+    def trigger_crash_dump(self, instance):
+        guest = self._guest(instance)
+        guest['console'].append('NMI received')
+        self._save(instance['uuid'])
+
     # Fake guests have no display or serial server: the endpoints name the
     # ports a real guest of this host would have, for the API and proxies' tests.
     def get_vnc_console(self, context, instance):

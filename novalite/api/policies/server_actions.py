@@ -9,6 +9,7 @@ RESUME = 'os_compute_api:os-suspend-server:resume'
 LOCK = 'os_compute_api:os-lock-server:lock'
 UNLOCK = 'os_compute_api:os-lock-server:unlock'
 CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
+CRASH_DUMP = 'os_compute_api:servers:trigger_crash_dump'
 
 _ACTION = 'POST /servers/{server_id}/action (%s)'
 
@@ -25,4 +26,7 @@ rules = [
               _ACTION % 'unlock'),
     base.rule(CONSOLE_OUTPUT, base.PROJECT_MEMBER_OR_ADMIN, "Show the console output of a server",
               _ACTION % 'os-getConsoleOutput'),
+    base.rule(CRASH_DUMP, base.PROJECT_MEMBER_OR_ADMIN,
+              "Trigger a crash dump in a server (an NMI to the guest)",
+              _ACTION % 'trigger_crash_dump'),
 ]

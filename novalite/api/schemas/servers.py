@@ -225,6 +225,7 @@ ACTIONS = {
     'suspend': _action('suspend'),
     'resume': _action('resume'),
     'lock': _action('lock'),
+    'trigger_crash_dump': _action('trigger_crash_dump'),
     'unlock': _action('unlock'),
     'reboot': _action('reboot', {
         'type': {'type': 'string', 'enum': ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']},

@@ -254,6 +254,9 @@ class LibvirtDriver(driver.ComputeDriver):
         except FileNotFoundError:
             return ''
 
+    def trigger_crash_dump(self, instance):
+        self._guest(instance).inject_nmi()
+
     def get_vnc_console(self, context, instance):
         return self._console_endpoint(instance, 'novnc')
 

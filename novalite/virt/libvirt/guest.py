@@ -101,6 +101,9 @@ class Guest:
             LOG.debug("undefineFlags(%s) failed (%s); retrying without NVRAM", flags, exc)
             self._domain.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
 
+    def inject_nmi(self):
+        self._domain.injectNMI(0)
+
     def pause(self):
         self._domain.suspend()
 

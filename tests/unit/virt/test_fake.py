@@ -26,3 +26,14 @@ def test_a_destroyed_guest_stays_gone_after_a_restart(conf):
     first.spawn(None, INSTANCE, {}, [], None, [])
     first.destroy(None, INSTANCE, [])
     assert _driver().list_instance_uuids() == []
+
+
+def test_crash_dump_shows_on_the_fake_console(conf):
+    from novalite.virt import fake
+    drv = fake.FakeDriver()
+    drv.init_host('h1')
+    instance = {'uuid': 'u-nmi', 'hostname': 'vm', 'vcpus': 1, 'memory_mb': 1, 'root_gb': 0,
+                'ephemeral_gb': 0, 'node': 'h1'}
+    drv.spawn(None, instance, {}, [], None, [])
+    drv.trigger_crash_dump(instance)
+    assert drv.get_console_output(None, instance).splitlines()[-1] == 'NMI received'
