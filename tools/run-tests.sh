@@ -26,4 +26,7 @@ dpkg -s chromium >/dev/null 2>&1 || \
 .venv/bin/pip install -q -e '.[test,libvirt]'
 
 .venv/bin/ruff check novalite tests bench
-.venv/bin/python -m pytest -q -p no:cacheprovider tests "$@"
+# Unit and functional tests on both cores; the integration tests, which start
+# daemons, libvirtd and tgtd of their own, one at a time.
+.venv/bin/python -m pytest -q -p no:cacheprovider -m "not integration" -n 2 tests "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider -m integration tests "$@"
