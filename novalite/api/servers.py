@@ -6,6 +6,8 @@ API, where the listing filters' meaning and who sees which server live
 policy. Actions live in :mod:`novalite.api.server_actions`.
 """
 
+import ipaddress
+
 from oslo_utils import uuidutils
 
 from novalite import exception
@@ -141,6 +143,15 @@ def _requested_networks(server):
             for network in networks]
 
 
+def _ipv6(address):
+    """An IPv6 address in its compressed form, as Nova stores it.
+
+    The schema has checked it is one; a long spelling (leading zeros, an
+    embedded IPv4) would not fit the 39-character column.
+    """
+    return str(ipaddress.IPv6Address(address)) if address else address
+
+
 def _scheduler_hints(body):
     return body.get('os:scheduler_hints') or body.get('OS-SCH-HNT:scheduler_hints') or {}
 
@@ -160,7 +171,7 @@ def _create_request(req, body):
         admin_password=server.get('adminPass') or compute_create.generate_password(),
         description=server.get('description') if microversion.is_supported(req, '2.19')
         else server['name'],
-        access_ip_v4=server.get('accessIPv4'), access_ip_v6=server.get('accessIPv6'),
+        access_ip_v4=server.get('accessIPv4'), access_ip_v6=_ipv6(server.get('accessIPv6')),
         auto_disk_config=None if disk_config is None else disk_config == 'AUTO',
         security_groups=[group['name'] for group in server.get('security_groups') or []]
         or ['default'],
@@ -211,7 +222,7 @@ def update(req, server_id):
     if 'accessIPv4' in changes:
         values['access_ip_v4'] = changes['accessIPv4']
     if 'accessIPv6' in changes:
-        values['access_ip_v6'] = changes['accessIPv6']
+        values['access_ip_v6'] = _ipv6(changes['accessIPv6'])
     if 'OS-DCF:diskConfig' in changes:
         values['system_metadata'] = dict(
             instance['system_metadata'],

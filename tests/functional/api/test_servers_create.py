@@ -328,3 +328,14 @@ def test_personality_contents_must_be_base64(api, flavor, image):
     files = [{'path': '/etc/motd', 'contents': '%%%'}]
     assert api.post('/servers', boot_body(image, personality=files)).status_int == 400
     assert _all() == []
+
+
+def test_long_but_valid_access_ipv6_is_stored_compressed(api, admin, flavor, image):
+    body = boot_body(image, accessIPv6='0000:0000:0000:0000:0000:ffff:192.168.100.200')
+    resp = api.post('/servers', body)
+    assert resp.status_int == 202
+    shown = api.get(f"/servers/{resp.json['server']['id']}").json['server']
+    assert shown['accessIPv6'] == '::ffff:c0a8:64c8'
+    update = {'server': {'accessIPv6': '2001:0db8:0000:0000:0000:0000:0000:0001'}}
+    resp = api.put(f"/servers/{shown['id']}", update)
+    assert resp.json['server']['accessIPv6'] == '2001:db8::1'
