@@ -13,6 +13,10 @@ processes, as tests/integration does), then measures, for each N given:
 * the CPU milliseconds per server that each daemon, RabbitMQ and MariaDB
   spent during the single boots, the multi-create and the deletes.
 
+``--auth keystone`` runs the same behind a real Keystone (the integration
+tests' one): the API validates every token with keystonemiddleware, which
+caches a validated token in the process, as a deployment does.
+
     python bench/boot_bench.py --servers 50 200 --db mysql+pymysql://root@127.0.0.1/novalite_bench
 """
 
@@ -27,8 +31,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from novalite.cli import client as novalite_client  # noqa: E402
 from tests.integration.cloud import Cloud  # noqa: E402
 from tests.integration.conftest import make_database  # noqa: E402
+from tests.integration.keystone import server as keystone_server  # noqa: E402
 
 # Production heartbeat and periodic intervals, not the integration tests' fast ones.
 BIG_HOST = {'fake': {'vcpus': 1000, 'memory_mb': 4096000, 'local_gb': 100000},
@@ -205,11 +211,26 @@ def _cpu_line(label, cpu, count):
             + f'; total {sum(cpu.values()) * 1000 / count:.1f}')
 
 
-def run(db_url, count, concurrency, computes):
+def _behind_keystone(workdir, options):
+    """Start a Keystone; returns it and the admin token, and sets ``options`` to use it."""
+    keystone = keystone_server.Keystone(workdir).start()
+    keystone.service_user('novalite', 'bench-secret')
+    options['api'] = {'auth_strategy': 'keystone'}
+    options['keystone_authtoken'] = keystone.authtoken_options('novalite', 'bench-secret')
+    return keystone, keystone.token('admin', 'admin')
+
+
+def run(db_url, count, concurrency, computes, auth):
     with tempfile.TemporaryDirectory() as workdir:
         options = {key: dict(value) for key, value in BIG_HOST.items()}
-        cloud = Cloud(workdir, db_url, computes=computes, options=options).start()
+        keystone = None
+        cloud = Cloud(workdir, db_url, computes=computes, options=options)
+        if auth == 'keystone':
+            keystone, token = _behind_keystone(workdir, options)
+            cloud.client = novalite_client.Client(cloud.client.endpoint, token=token,
+                                                  timeout=60)
         try:
+            cloud.start()
             cloud.client.flavors.create('bench', 64, 1, 1, id='1')
             cloud.image_id = cloud.create_image()
             single_cpu, multi_cpu, delete_cpu = {}, {}, {}
@@ -221,7 +242,9 @@ def run(db_url, count, concurrency, computes):
             rss = rss_mib(cloud)
         finally:
             cloud.stop()
-    print(f'N={count}: single boots {rate:.1f} servers/s (requests accepted at '
+            if keystone:
+                keystone.stop()
+    print(f'N={count} ({auth}): single boots {rate:.1f} servers/s (requests accepted at '
           f'{accepted:.0f}/s), create->ACTIVE p50 {p50:.2f} s '
           f'p95 {p95:.2f} s; multi-create {multi_rate:.1f} servers/s; '
           f'GET /servers/detail ({2 * count} servers) p50 {detail[0] * 1000:.0f} ms '
@@ -240,12 +263,15 @@ def main():
     parser.add_argument('--concurrency', type=int, default=8)
     parser.add_argument('--computes', type=int, default=4)
     parser.add_argument('--db', choices=['sqlite', 'mariadb', 'postgresql'], default='mariadb')
+    parser.add_argument('--auth', choices=['noauth2', 'keystone'], default='noauth2',
+                        help='keystone: behind a real Keystone, tokens validated and cached '
+                             'by keystonemiddleware')
     args = parser.parse_args()
     for count in args.servers:
         with tempfile.TemporaryDirectory() as scratch:
             url, drop = make_database(args.db, scratch)
             try:
-                run(url, count, args.concurrency, args.computes)
+                run(url, count, args.concurrency, args.computes, args.auth)
             finally:
                 drop()
 

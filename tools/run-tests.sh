@@ -23,7 +23,9 @@ dpkg -s chromium >/dev/null 2>&1 || \
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[test,libvirt]'
+.venv/bin/pip install -q -e '.[test,libvirt,keystone,clients]'
+# Keystone for tests/integration/keystone is installed on first use into its own
+# virtualenv under ${NOVALITE_CACHE:-~/.cache/novalite}, and reused after that.
 
 .venv/bin/ruff check novalite tests bench
 # Unit and functional tests on both cores; the integration tests, which start

@@ -1,4 +1,4 @@
-"""novalite-manage: operator tasks that need the database or the image store."""
+"""novalite-manage: operator tasks on the database, the image store and Keystone's catalog."""
 
 import argparse
 import sys
@@ -47,10 +47,28 @@ def _image_delete(args):
     local.get_image_service().delete(args.image_id)
 
 
+def _keystone_register(args):
+    from novalite.cmd import keystone_register
+    keystone_register.register(args)
+
+
+def _add_keystone_register(commands):
+    register = commands.add_parser(
+        'keystone-register', help="create or update the compute service and its endpoints "
+                                  "in Keystone's catalog")
+    try:
+        from novalite.cmd import keystone_register
+        keystone_register.add_arguments(register)
+    except ImportError:
+        pass  # without keystoneauth1 the command reports what to install
+    register.set_defaults(func=_keystone_register)
+
+
 def _parser():
     parser = argparse.ArgumentParser(
         prog='novalite-manage',
-        description='Operator tasks: schema migrations and the local image store.')
+        description="Operator tasks: schema migrations, the local image store, Keystone's "
+                    "catalog.")
     parser.add_argument('--config-file', action='append', default=[], metavar='PATH',
                         help='config file to read, repeatable '
                              '(default: /etc/novalite/novalite.conf if it exists)')
@@ -80,6 +98,7 @@ def _parser():
     delete = commands.add_parser('image-delete', help='remove an image')
     delete.add_argument('image_id')
     delete.set_defaults(func=_image_delete)
+    _add_keystone_register(commands)
     return parser
 
 

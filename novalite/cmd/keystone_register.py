@@ -1,0 +1,79 @@
+"""``novalite-manage keystone-register``: put novalite in Keystone's service catalog.
+
+Creates (or updates, so running it again is safe) a ``compute`` service and
+its endpoints, one per interface, so that clients find the API through the
+catalog. It authenticates as an administrator the way the ``openstack``
+client does: ``--os-auth-url``, ``--os-username``... or the ``OS_*``
+environment variables. Needs keystoneauth1 (``pip install novalite[keystone]``).
+"""
+
+from novalite import exception
+
+SERVICE_TYPE = 'compute'
+INTERFACES = ('public', 'internal', 'admin')
+
+
+def add_arguments(parser):
+    """The command's options, keystoneauth's ``--os-*`` authentication options among them."""
+    from keystoneauth1 import loading
+    parser.add_argument('--public-url', required=True,
+                        help='the API as clients reach it, e.g. http://controller:8774/v2.1')
+    parser.add_argument('--internal-url', help='the API for other services (default: public)')
+    parser.add_argument('--admin-url', help='the API for administrators (default: public)')
+    parser.add_argument('--region', default='RegionOne', help='region of the endpoints')
+    parser.add_argument('--service-name', default='nova',
+                        help="the service's name in the catalog (default nova, which tools "
+                             "that look the compute service up by name expect)")
+    loading.register_session_argparse_arguments(parser)
+    loading.register_auth_argparse_arguments(parser, [], default='password')
+
+
+def _identity(args):
+    from keystoneauth1 import adapter, loading
+    auth = loading.load_auth_from_argparse_arguments(args)
+    session = loading.load_session_from_argparse_arguments(args, auth=auth)
+    return adapter.Adapter(session, service_type='identity', interface='public',
+                           version=(3, 0), raise_exc=True)
+
+
+def _service(identity, name):
+    found = [service for service in
+             identity.get('/services', params={'type': SERVICE_TYPE}).json()['services']
+             if service['name'] == name]
+    if found:
+        return found[0]
+    return identity.post('/services', json={'service': {
+        'type': SERVICE_TYPE, 'name': name, 'enabled': True,
+        'description': 'OpenStack Compute API (novalite)'}}).json()['service']
+
+
+def _endpoint(identity, service, interface, url, region):
+    found = identity.get('/endpoints', params={
+        'service_id': service['id'], 'interface': interface, 'region_id': region,
+    }).json()['endpoints']
+    if not found:
+        return identity.post('/endpoints', json={'endpoint': {
+            'service_id': service['id'], 'interface': interface, 'url': url,
+            'region_id': region, 'enabled': True}}).json()['endpoint']
+    if found[0]['url'] != url:
+        return identity.patch(f"/endpoints/{found[0]['id']}",
+                              json={'endpoint': {'url': url}}).json()['endpoint']
+    return found[0]
+
+
+def register(args):
+    """Create or update the service and its endpoints; prints what the catalog holds."""
+    try:
+        identity = _identity(args)
+        service = _service(identity, args.service_name)
+        urls = {'public': args.public_url, 'internal': args.internal_url or args.public_url,
+                'admin': args.admin_url or args.public_url}
+        for interface in INTERFACES:
+            endpoint = _endpoint(identity, service, interface, urls[interface], args.region)
+            print(f"{SERVICE_TYPE} {service['name']} {interface} {endpoint['url']}")
+    except ImportError:
+        raise exception.NovaliteException(
+            "keystone-register needs keystoneauth1: pip install 'novalite[keystone]'") from None
+    except Exception as exc:  # noqa: BLE001 - keystoneauth's errors say what failed
+        raise exception.NovaliteException(f"Keystone refused the registration: {exc}") \
+            from None

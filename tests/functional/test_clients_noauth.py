@@ -1,0 +1,101 @@
+"""The real clients against the all-in-one under noauth2: no Keystone, a token ``user:project``.
+
+keystoneauth's ``admin_token`` plugin sends the token as it is and takes the
+endpoint as given, so the ``openstack`` CLI, openstacksdk and novaclient
+reach the all-in-one as they would a Nova cloud; they discover its
+microversions from the version documents first, which need no token.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import openstack
+import pytest
+from keystoneauth1 import discover, session, token_endpoint
+from novaclient import client as nova_client
+
+from novalite.cli import client as novalite_client
+from tests.integration.cloud import Cloud, free_port
+
+BIN = os.path.dirname(sys.executable)
+TOKEN = 'demo:demo'
+
+
+@pytest.fixture(scope='module')
+def aio(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp('aio-clients')
+    port = free_port()
+    conf = workdir / 'novalite.conf'
+    conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n'
+                    f'[api]\nport = {port}\n[compute]\nreserved_host_memory_mb = 0\n')
+    proc = subprocess.Popen([os.path.join(BIN, 'novalite-all-in-one'), '--config-file',
+                             str(conf), '--log-file', str(workdir / 'aio.log')],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f'http://127.0.0.1:{port}'
+    admin = novalite_client.Client(url + '/v2.1', token='admin:admin')
+    Cloud.wait_for(lambda: admin.hypervisors.list(), 'the all-in-one to register its node')
+    done = subprocess.run([os.path.join(BIN, 'novalite-manage'), '--config-file', str(conf),
+                           'image-create', '--name', 'tiny', '--file', str(conf),
+                           '--disk-format', 'raw'], capture_output=True, text=True,
+                          check=True)
+    admin.flavors.create('small', 64, 1, 1, id='1')
+    yield {'url': url, 'image': done.stdout.strip()}
+    proc.terminate()
+    proc.wait(timeout=60)
+
+
+def _session(aio):
+    return session.Session(auth=token_endpoint.Token(aio['url'] + '/v2.1', TOKEN))
+
+
+@pytest.mark.parametrize('path, version, status', [
+    ('/', 'v2.1', 'CURRENT'), ('/v2.1', 'v2.1', 'CURRENT'), ('/v2', 'v2.0', 'SUPPORTED')])
+def test_keystoneauth_discovers_each_endpoint_without_a_token(aio, path, version, status):
+    found = {data['id']: data
+             for data in discover.get_version_data(session.Session(), aio['url'] + path)}
+    assert found[version]['status'] == status
+
+
+def test_openstack_cli_shows_and_deletes_a_server_and_lists_flavors(aio):
+    env = {key: value for key, value in os.environ.items() if not key.startswith('OS_')}
+    env.update({'OS_AUTH_TYPE': 'admin_token', 'OS_TOKEN': TOKEN,
+                'OS_ENDPOINT': aio['url'] + '/v2.1', 'OS_COMPUTE_API_VERSION': '2.37'})
+
+    def openstack_cli(*args):
+        done = subprocess.run([os.path.join(BIN, 'openstack'), *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if '-f' in args else None
+
+    sdk = openstack.connection.Connection(session=_session(aio), compute_api_version='2.37')
+    server = sdk.compute.create_server(name='cli-web', image_id=aio['image'], flavor_id='1',
+                                       networks='none')
+    sdk.compute.wait_for_server(server, wait=120)
+    assert openstack_cli('server', 'show', server.id, '-f', 'json')['status'] == 'ACTIVE'
+    assert [f['Name'] for f in openstack_cli('flavor', 'list', '-f', 'json')] == ['small']
+    openstack_cli('server', 'delete', '--wait', server.id)
+    # 'server list' is left out: with one endpoint for every service, its
+    # block-storage lookup finds the compute endpoint's version document.
+    assert sdk.compute.find_server(server.id) is None
+
+
+def test_openstacksdk_creates_lists_and_deletes_a_server(aio):
+    sdk = openstack.connection.Connection(session=_session(aio))
+    server = sdk.compute.create_server(name='sdk-web', image_id=aio['image'], flavor_id='1',
+                                       networks='none')
+    assert sdk.compute.wait_for_server(server, wait=120).status == 'ACTIVE'
+    assert server.id in [s.id for s in sdk.compute.servers()]
+    sdk.compute.delete_server(server)
+    sdk.compute.wait_for_delete(server, wait=120)
+
+
+def test_novaclient_creates_lists_and_deletes_a_server(aio):
+    nova = nova_client.Client('2.37', session=_session(aio))
+    server = nova.servers.create('nova-web', aio['image'], '1', nics='none')
+    Cloud.wait_for(lambda: nova.servers.get(server.id).status == 'ACTIVE', 'nova-web ACTIVE')
+    assert server.id in [s.id for s in nova.servers.list()]
+    nova.servers.delete(server)
+    Cloud.wait_for(lambda: server.id not in [s.id for s in nova.servers.list()],
+                   'nova-web gone')

@@ -1,0 +1,71 @@
+"""One Keystone and one novalite cloud behind it for every test of this package.
+
+Keystone (see :mod:`tests.integration.keystone.server`) gets two projects and
+a user per persona; novalite runs as separate daemons on RabbitMQ and
+MariaDB with ``[api] auth_strategy = keystone``, and is registered in the
+catalog with ``novalite-manage keystone-register``, as an operator would.
+"""
+
+import os
+import subprocess
+
+import pytest
+
+from novalite.cli import client as novalite_client
+from tests.integration.cloud import BIN, Cloud
+from tests.integration.conftest import make_database
+from tests.integration.keystone import server
+
+SERVICE_PASSWORD = 'novalite-secret'
+# user -> (project, role); Keystone's implied roles give each the roles below.
+PERSONAS = {
+    'alpha-manager': ('alpha', 'manager'),
+    'alpha-member': ('alpha', 'member'),
+    'alpha-reader': ('alpha', 'reader'),
+    'beta-member': ('beta', 'member'),
+}
+SMALL = {'name': 'small', 'ram': 64, 'vcpus': 1, 'disk': 1, 'id': '1'}
+
+
+@pytest.fixture(scope='session')
+def keystone(tmp_path_factory):
+    ks = server.Keystone(tmp_path_factory.mktemp('keystone')).start()
+    for user, (project, role) in PERSONAS.items():
+        ks.user(user, project, role)
+    ks.service_user('novalite', SERVICE_PASSWORD)
+    yield ks
+    ks.stop()
+
+
+def os_environ(keystone, user, project):
+    """The ``OS_*`` variables the ``openstack`` client reads, for ``user`` on ``project``."""
+    password = server.ADMIN_PASSWORD if user == 'admin' else server.PASSWORD
+    env = {key: value for key, value in os.environ.items() if not key.startswith('OS_')}
+    env.update({'OS_AUTH_URL': keystone.url, 'OS_AUTH_TYPE': 'password',
+                'OS_USERNAME': user, 'OS_PASSWORD': password, 'OS_PROJECT_NAME': project,
+                'OS_USER_DOMAIN_ID': 'default', 'OS_PROJECT_DOMAIN_ID': 'default',
+                'OS_REGION_NAME': server.REGION, 'OS_IDENTITY_API_VERSION': '3'})
+    return env
+
+
+@pytest.fixture(scope='session')
+def keystone_cloud(keystone, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp('cloud')
+    db_url, drop = make_database('mariadb', workdir)
+    cloud = Cloud(workdir, db_url, computes=1, options={
+        'api': {'auth_strategy': 'keystone'},
+        'keystone_authtoken': keystone.authtoken_options('novalite', SERVICE_PASSWORD)})
+    cloud.client = novalite_client.Client(cloud.client.endpoint, timeout=60,
+                                          token=keystone.token('admin', 'admin'))
+    try:
+        cloud.start()
+        subprocess.run(
+            [os.path.join(BIN, 'novalite-manage'), 'keystone-register',
+             '--public-url', f'http://127.0.0.1:{cloud.port}/v2.1'],
+            env=os_environ(keystone, 'admin', 'admin'), check=True, capture_output=True)
+        cloud.client.flavors.create(**SMALL)
+        cloud.image_id = cloud.create_image()
+        yield cloud
+    finally:
+        cloud.stop()
+        drop()
