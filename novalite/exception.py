@@ -290,3 +290,8 @@ class ConsoleTypeUnavailable(Invalid):
 
 class TriggerCrashDumpNotSupported(Invalid):
     msg_fmt = "Triggering crash dump is not supported"
+
+
+class InstanceDiagnosticsNotSupported(NovaliteException):
+    msg_fmt = "Unable to get diagnostics, functionality not implemented"
+    code = 501

@@ -8,6 +8,7 @@ paths in this order. Every path is also served under ``/{project_id}``.
 from novalite.api import (
     aggregates,
     availability_zones,
+    diagnostics,
     flavors,
     hypervisors,
     images,
@@ -37,6 +38,7 @@ ROUTES = (
     ('/servers/{server_id}/action', {'POST': server_actions.dispatch}),
     ('/servers/{server_id}/ips', {'GET': servers.ips}),
     ('/servers/{server_id}/remote-consoles', {'POST': remote_consoles.create}),
+    ('/servers/{server_id}/diagnostics', {'GET': diagnostics.show}),
     ('/os-console-auth-tokens/{console_token}', {'GET': remote_consoles.show_token}),
     ('/servers/{server_id}/migrations', {'GET': server_migrations.index}),
     ('/servers/{server_id}/migrations/{migration_id}', {'GET': server_migrations.show,

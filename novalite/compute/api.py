@@ -107,3 +107,7 @@ class API:
     def trigger_crash_dump(self, context, instance):
         """Send the guest an NMI (see :mod:`novalite.compute.crash_dump`)."""
         crash_dump.trigger(context, self.compute_rpcapi, instance)
+
+    def get_diagnostics(self, context, instance):
+        """The guest's diagnostics from its compute host (see the virt driver's)."""
+        return self.compute_rpcapi.get_instance_diagnostics(context, instance)

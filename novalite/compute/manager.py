@@ -35,7 +35,7 @@ _POWER_ACTIONS = {
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.5')
+    target = messaging.Target(version='1.6')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -217,6 +217,14 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             self.driver.trigger_crash_dump(instance)
         except Exception:
             LOG.exception("Could not send an NMI to instance %s", instance['uuid'])
+
+    @messaging.expected_exceptions(exception.InstanceDiagnosticsNotSupported,
+                                   exception.InstanceNotFound)
+    def get_instance_diagnostics(self, context, instance):
+        try:
+            return self.driver.get_instance_diagnostics(instance)
+        except NotImplementedError:
+            raise exception.InstanceDiagnosticsNotSupported() from None
 
     def get_console_output(self, context, instance, tail_length=None):
         output = self.driver.get_console_output(context, instance)

@@ -18,6 +18,7 @@ Version history:
   post_live_migration_at_destination, live_migration_abort,
   live_migration_force_complete.
 * 1.5 - trigger_crash_dump.
+* 1.6 - get_instance_diagnostics.
 """
 
 from novalite import exception, objects, rpc
@@ -34,11 +35,13 @@ OBJECT_HISTORY = {
             'Migration': '1.0'},
     '1.5': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
+    '1.6': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.5'
+    VERSION = '1.6'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -179,3 +182,15 @@ class ComputeAPI:
         """Cast an NMI to the instance's guest (check :meth:`supports_crash_dump` first)."""
         self._cast(context, instance['host'], 'trigger_crash_dump', ('1.5',),
                    instance=objects.Instance.coerce(instance))
+
+    def get_instance_diagnostics(self, context, instance):
+        """The guest's diagnostics (2.48 shape, with device names).
+
+        :raises InstanceDiagnosticsNotSupported: the host is capped below 1.6
+            or its driver has none.
+        """
+        if not self.client.can_send_version('1.6'):
+            raise exception.InstanceDiagnosticsNotSupported()
+        cctxt = self.client.prepare(server=instance['host'], version='1.6')
+        return cctxt.call(context, 'get_instance_diagnostics',
+                          instance=objects.Instance.coerce(instance))

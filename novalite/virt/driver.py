@@ -121,6 +121,11 @@ class ComputeDriver(abc.ABC):
         """The guest's serial console output as text."""
         raise NotImplementedError()
 
+    def get_instance_diagnostics(self, instance):
+        """The guest's diagnostics: the Compute API's 2.48 shape, each disk and NIC
+        with its device ``name`` too. :raises InstanceNotFound:"""
+        raise NotImplementedError()
+
     def trigger_crash_dump(self, instance):
         """Inject an NMI into the guest. :raises InstanceNotFound:"""
         raise NotImplementedError()

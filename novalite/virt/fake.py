@@ -142,6 +142,18 @@ class FakeDriver(driver.ComputeDriver):
     def get_console_output(self, context, instance):
         return '\n'.join(self._guest(instance)['console']) + '\n'
 
+    def get_instance_diagnostics(self, instance):
+        guest = self._guest(instance)
+        vcpus, memory_mb = int(instance['vcpus']), int(instance['memory_mb'])
+        return {'state': 'running' if guest['state'] == power_state.RUNNING else 'shutdown',
+                'driver': 'fake', 'hypervisor': 'fake', 'hypervisor_os': 'fake',
+                'uptime': None, 'config_drive': bool(instance.get('config_drive')),
+                'num_cpus': vcpus, 'num_nics': 0, 'num_disks': 0,
+                'cpu_details': [{'id': n, 'time': 0, 'utilisation': None}
+                                for n in range(vcpus)],
+                'nic_details': [], 'disk_details': [],
+                'memory_details': {'maximum': memory_mb, 'used': memory_mb}}
+
     def trigger_crash_dump(self, instance):
         guest = self._guest(instance)
         guest['console'].append('NMI received')

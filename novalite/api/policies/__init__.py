@@ -13,6 +13,7 @@ from novalite.api.policies import (
     aggregates,
     availability_zones,
     base,
+    diagnostics,
     flavors,
     hypervisors,
     instance_actions,
@@ -30,7 +31,8 @@ from novalite.api.policies import (
 
 _MODULES = (base, servers, server_actions, server_moves, server_metadata, server_tags,
             instance_actions, server_groups, flavors, keypairs, limits, availability_zones,
-            aggregates, hypervisors, services, admin, remote_consoles)
+            aggregates, hypervisors, services, admin, remote_consoles,
+            diagnostics)
 
 
 def list_rules():

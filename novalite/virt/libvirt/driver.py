@@ -21,6 +21,7 @@ from novalite.virt.libvirt import (
     config,
     configdrive,
     console,
+    diagnostics,
     guest,
     host,
     imagebackend,
@@ -253,6 +254,11 @@ class LibvirtDriver(driver.ComputeDriver):
                 return f.read().decode('utf-8', errors='replace')
         except FileNotFoundError:
             return ''
+
+    def get_instance_diagnostics(self, instance):
+        current = self._guest(instance)
+        return diagnostics.collect(self._host.lookup(instance['name']), current.power_state(),
+                                   self.conf.libvirt.virt_type, instance.get('config_drive'))
 
     def trigger_crash_dump(self, instance):
         self._guest(instance).inject_nmi()

@@ -1,4 +1,4 @@
-"""Asking a compute host for a console endpoint, across versions."""
+"""Asking a compute host for a console endpoint or diagnostics, across versions."""
 
 from unittest import mock
 
@@ -30,3 +30,9 @@ def test_console_endpoints_are_a_call_to_the_instances_host(conf, console_type, 
 def test_a_host_capped_below_1_3_has_no_consoles_to_give(conf):
     with pytest.raises(exception.ConsoleTypeUnavailable):
         _ask(conf, 'novnc', cap='1.2')
+
+
+def test_diagnostics_from_a_host_capped_below_1_6_are_not_supported(conf):
+    conf.set_override('compute', '1.5', group='upgrade_levels')
+    with pytest.raises(exception.InstanceDiagnosticsNotSupported):
+        rpcapi.ComputeAPI().get_instance_diagnostics(context.get_admin_context(), INSTANCE)

@@ -37,3 +37,15 @@ def test_crash_dump_shows_on_the_fake_console(conf):
     drv.spawn(None, instance, {}, [], None, [])
     drv.trigger_crash_dump(instance)
     assert drv.get_console_output(None, instance).splitlines()[-1] == 'NMI received'
+
+
+def test_fake_diagnostics_count_the_flavors_vcpus(conf):
+    from novalite.virt import fake
+    drv = fake.FakeDriver()
+    drv.init_host('h1')
+    instance = {'uuid': 'u-diag', 'hostname': 'vm', 'vcpus': 2, 'memory_mb': 64, 'root_gb': 0,
+                'ephemeral_gb': 0, 'node': 'h1'}
+    drv.spawn(None, instance, {}, [], None, [])
+    found = drv.get_instance_diagnostics(instance)
+    assert (found['state'], found['num_cpus']) == ('running', 2)
+    assert found['memory_details'] == {'maximum': 64, 'used': 64}
