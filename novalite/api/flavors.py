@@ -1,12 +1,16 @@
-"""Flavors: listed and shown to everyone, created and deleted by admins.
+"""Flavors: listed and shown to the projects that may use them, managed by admins.
 
-Microversions up to 2.37 change nothing here (the description is 2.55).
+A private flavor exists, for a non-admin, only if their project was given
+access to it (``os-flavor-access``): otherwise it is 404 to show and an
+invalid ``flavorRef`` to boot with, as in Nova. Microversions: 2.55 adds the
+description (on create, and ``PUT`` to change it), 2.61 the extra specs in
+the view, 2.75 a swap of 0 instead of ``""``.
 """
 
 import uuid
 
 from novalite import exception
-from novalite.api import policy, validation, wsgi
+from novalite.api import microversion, policy, validation, wsgi
 from novalite.api.policies import flavors as rules
 from novalite.api.schemas import flavors as schemas
 from novalite.db import flavors as db_flavors
@@ -15,21 +19,38 @@ _SORT_KEYS = ('flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb', 'ephemeral_gb
               'rxtx_factor', 'id', 'created_at', 'updated_at', 'is_public', 'disabled')
 
 
-def view(links, flavor, detail=True):
+def view(req, links, flavor, detail=True):
     flavorid = flavor['flavorid']
     body = {'id': flavorid, 'name': flavor['name'], 'links': links.resource('flavors', flavorid)}
-    if detail:
-        body.update({
-            'ram': flavor['memory_mb'],
-            'vcpus': flavor['vcpus'],
-            'disk': flavor['root_gb'],
-            'OS-FLV-EXT-DATA:ephemeral': flavor['ephemeral_gb'],
-            'swap': flavor['swap'] or '',
-            'rxtx_factor': flavor['rxtx_factor'],
-            'os-flavor-access:is_public': flavor['is_public'],
-            'OS-FLV-DISABLED:disabled': flavor['disabled'],
-        })
+    if microversion.is_supported(req, '2.55'):
+        body['description'] = flavor.get('description')
+    if not detail:
+        return body
+    swap_unset = 0 if microversion.is_supported(req, '2.75') else ''
+    body.update({
+        'ram': flavor['memory_mb'],
+        'vcpus': flavor['vcpus'],
+        'disk': flavor['root_gb'],
+        'OS-FLV-EXT-DATA:ephemeral': flavor['ephemeral_gb'],
+        'swap': flavor['swap'] or swap_unset,
+        'rxtx_factor': flavor['rxtx_factor'],
+        'os-flavor-access:is_public': flavor['is_public'],
+        'OS-FLV-DISABLED:disabled': flavor['disabled'],
+    })
+    if microversion.is_supported(req, '2.61'):
+        body['extra_specs'] = flavor.get('extra_specs') or {}
     return body
+
+
+def get_visible(ctx, flavor_id, read_deleted=False):
+    """The flavor if ``ctx`` may use it: admins see all, others public or granted ones.
+
+    :raises FlavorNotFound: no such flavor, or a private one the caller's
+        project has no access to (a non-admin never learns it exists).
+    """
+    project_id = None if ctx.is_admin else ctx.project_id
+    return db_flavors.flavor_get_by_flavorid(flavor_id, read_deleted=read_deleted,
+                                             project_id=project_id)
 
 
 def _is_public_filter(ctx, value):
@@ -62,16 +83,17 @@ def _list(req, detail):
     if sort_dir not in ('asc', 'desc'):
         raise exception.Invalid(f"Invalid sort_dir [{sort_dir}]")
     limit, marker = wsgi.limit_and_marker(params)
+    ctx = wsgi.context(req)
     try:
         found = db_flavors.flavor_get_all(
-            is_public=_is_public_filter(wsgi.context(req), params.get('is_public')),
+            is_public=_is_public_filter(ctx, params.get('is_public')), project_id=ctx.project_id,
             min_memory_mb=_int_filter(params, 'minRam'),
             min_root_gb=_int_filter(params, 'minDisk'),
             limit=limit, marker=marker, sort_key=sort_key, sort_dir=sort_dir)
     except exception.FlavorNotFound:
         raise exception.MarkerNotFound(marker=marker) from None
     links = wsgi.Links(req)
-    items = [view(links, flavor, detail) for flavor in found]
+    items = [view(req, links, flavor, detail) for flavor in found]
     return wsgi.collection_response(req, links, 'flavors', items, limit, detail)
 
 
@@ -84,13 +106,14 @@ def detail(req):
 
 
 def show(req, flavor_id):
-    # Deleted flavors stay visible by id, as in Nova: servers still refer to them.
-    flavor = db_flavors.flavor_get_by_flavorid(flavor_id, read_deleted=True)
-    return wsgi.json_response({'flavor': view(wsgi.Links(req), flavor)})
+    # Deleted flavors stay visible by id: servers still refer to them.
+    flavor = get_visible(wsgi.context(req), flavor_id, read_deleted=True)
+    return wsgi.json_response({'flavor': view(req, wsgi.Links(req), flavor)})
 
 
 @policy.require(rules.CREATE)
-@validation.body(schemas.create)
+@validation.body(schemas.create, '2.0', '2.54')
+@validation.body(schemas.create_v255, '2.55')
 def create(req):
     spec = validation.load_body(req)['flavor']
     flavorid = spec.get('id')
@@ -105,8 +128,18 @@ def create(req):
         'rxtx_factor': float(spec.get('rxtx_factor') or 1.0),
         'is_public': wsgi.parse_bool(spec.get('os-flavor-access:is_public', True),
                                      'os-flavor-access:is_public'),
+        'description': spec.get('description'),
     })
-    return wsgi.json_response({'flavor': view(wsgi.Links(req), flavor)})
+    return wsgi.json_response({'flavor': view(req, wsgi.Links(req), flavor)})
+
+
+@microversion.supported('2.55')
+@policy.require(rules.UPDATE)
+@validation.body(schemas.update_v255)
+def update(req, flavor_id):
+    description = validation.load_body(req)['flavor']['description']
+    flavor = db_flavors.flavor_update(flavor_id, {'description': description})
+    return wsgi.json_response({'flavor': view(req, wsgi.Links(req), flavor)})
 
 
 @policy.require(rules.DELETE)

@@ -29,7 +29,7 @@ def check(context, request, image_service):
     :raises Invalid: a bad count, flavor, image, key pair, zone or network.
     """
     check_counts(request.min_count, request.max_count)
-    flavor = resolve_flavor(request.flavor_id)
+    flavor = resolve_flavor(context, request.flavor_id)
     image = resolve_image(context, image_service, request.image_id, flavor)
     key_data = key_data_of(context, request.key_name)
     zone = check_zone(request.availability_zone)
@@ -46,9 +46,11 @@ def check_counts(min_count, max_count):
             f"max_count {max_count} exceeds the {limit} servers one request may create")
 
 
-def resolve_flavor(flavor_id):
+def resolve_flavor(context, flavor_id):
+    # Another project's private flavor is no flavor at all to this caller.
+    project_id = None if context.is_admin else context.project_id
     try:
-        flavor = flavors.flavor_get_by_flavorid(flavor_id)
+        flavor = flavors.flavor_get_by_flavorid(flavor_id, project_id=project_id)
     except exception.FlavorNotFound:
         raise exception.Invalid("Invalid flavorRef provided.") from None
     if flavor.get('disabled'):

@@ -19,6 +19,7 @@ from novalite.api.policies import (
     instance_actions,
     keypairs,
     limits,
+    quotas,
     remote_consoles,
     server_actions,
     server_groups,
@@ -27,12 +28,13 @@ from novalite.api.policies import (
     server_tags,
     servers,
     services,
+    simple_tenant_usage,
 )
 
 _MODULES = (base, servers, server_actions, server_moves, server_metadata, server_tags,
             instance_actions, server_groups, flavors, keypairs, limits, availability_zones,
-            aggregates, hypervisors, services, admin, remote_consoles,
-            diagnostics)
+            aggregates, hypervisors, services, admin, remote_consoles, diagnostics,
+            quotas, simple_tenant_usage)
 
 
 def list_rules():

@@ -1,5 +1,7 @@
 """Schemas of the flavors resource (Nova's flavor_manage and flavors schemas)."""
 
+import copy
+
 from novalite.api.schemas import types
 
 _positive = dict(types.positive_integer, maximum=types.MAX_INT)
@@ -31,6 +33,23 @@ create = {
                 'os-flavor-access:is_public': types.boolean,
             },
             'required': ['name', 'ram', 'vcpus', 'disk'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['flavor'],
+    'additionalProperties': False,
+}
+
+create_v255 = copy.deepcopy(create)
+create_v255['properties']['flavor']['properties']['description'] = types.flavor_description
+
+update_v255 = {
+    'type': 'object',
+    'properties': {
+        'flavor': {
+            'type': 'object',
+            'properties': {'description': types.flavor_description},
+            'required': ['description'],
             'additionalProperties': False,
         },
     },

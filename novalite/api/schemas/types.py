@@ -32,6 +32,9 @@ name = {'type': 'string', 'minLength': 1, 'maxLength': 255, 'format': 'name'}
 description = {'type': ['string', 'null'], 'minLength': 0, 'maxLength': 255,
                'format': 'description'}
 
+# A flavor's description is TEXT: Nova allows 65535 characters where servers allow 255.
+flavor_description = dict(description, maxLength=65535)
+
 uuid = {'type': 'string', 'format': 'uuid'}
 
 hostname = {'type': 'string', 'minLength': 1, 'maxLength': 255,
