@@ -133,6 +133,35 @@ class QuotaExceeded(Forbidden):
     msg_fmt = "Quota exceeded: %(reason)s"
 
 
+class OverQuota(QuotaExceeded):
+    msg_fmt = "Quota exceeded for resources: %(overs)s"
+
+
+class TooManyInstances(QuotaExceeded):
+    msg_fmt = ("Quota exceeded for %(overs)s: Requested %(req)s, but already used "
+               "%(used)s of %(allowed)s %(overs)s")
+
+
+class MetadataLimitExceeded(QuotaExceeded):
+    msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"
+
+
+class OnsetFileLimitExceeded(QuotaExceeded):
+    msg_fmt = "Personality file limit exceeded"
+
+
+class OnsetFilePathLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = "Personality file path exceeds maximum %(allowed)s"
+
+
+class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = "Personality file content exceeds maximum %(allowed)s"
+
+
+class KeypairLimitExceeded(QuotaExceeded):
+    msg_fmt = "Maximum number of key pairs exceeded"
+
+
 class VersionNotAcceptable(NovaliteException):
     msg_fmt = ("Version %(version)s is not supported by the API. "
                "Minimum is %(min)s and maximum is %(max)s.")

@@ -17,6 +17,8 @@ from novalite.api import (
     instance_actions,
     keypairs,
     limits,
+    quota_classes,
+    quota_sets,
     remote_consoles,
     server_actions,
     server_groups,
@@ -25,6 +27,7 @@ from novalite.api import (
     server_tags,
     servers,
     services,
+    simple_tenant_usage,
     versions,
 )
 
@@ -90,4 +93,12 @@ ROUTES = (
     ('/os-keypairs', {'GET': keypairs.index, 'POST': keypairs.create}),
     ('/os-keypairs/{keypair_name}', {'GET': keypairs.show, 'DELETE': keypairs.delete}),
     ('/limits', {'GET': limits.index}),
+    ('/os-quota-sets/{tenant_id}/defaults', {'GET': quota_sets.defaults}),
+    ('/os-quota-sets/{tenant_id}/detail', {'GET': quota_sets.detail}),
+    ('/os-quota-sets/{tenant_id}', {'GET': quota_sets.show, 'PUT': quota_sets.update,
+                                     'DELETE': quota_sets.delete}),
+    ('/os-simple-tenant-usage', {'GET': simple_tenant_usage.index}),
+    ('/os-simple-tenant-usage/{tenant_id}', {'GET': simple_tenant_usage.show}),
+    ('/os-quota-class-sets/{class_name}', {'GET': quota_classes.show,
+                                           'PUT': quota_classes.update}),
 )

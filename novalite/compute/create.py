@@ -6,6 +6,7 @@ conductor: if the hand-over fails the build stays queued or the conductor's
 lost-build recovery picks it up, so the request still succeeded.
 """
 
+import dataclasses
 import re
 import secrets
 import string
@@ -14,6 +15,7 @@ import uuid
 import oslo_messaging as messaging
 from oslo_log import log as logging
 
+from novalite import quota
 from novalite.compute import create_checks, create_extras, vm_states
 from novalite.conf import CONF
 from novalite.db import instances
@@ -45,10 +47,28 @@ def create(context, request, image_service, compute_task_api):
     :param request: a :class:`~novalite.compute.create_request.CreateRequest`.
     :returns: ``(instances, reservation_id)``.
     :raises Invalid: a check failed; nothing was created.
+    :raises QuotaExceeded: not even ``min_count`` servers fit the quota (403);
+        nothing was created.
     """
     resolved = create_checks.check(context, request, image_service)
     group = create_extras.check_group(context, request.scheduler_hints.get('group'))
     create_extras.check_tags(request.tags)
+    files = [(item['path'], item['contents']) for item in request.personality]
+    # Quota is held until the rows exist, so concurrent creates never overshoot it.
+    with quota.check_and_reserve(context, resolved.flavor, request.min_count,
+                                 request.max_count, request.metadata, files) as count:
+        request = dataclasses.replace(request, max_count=count)
+        created, reservation_id, spec = _write_rows(context, request, resolved, group)
+    create_extras.record(created, group, request.tags)
+    # Like the password, injected files go to the build only, never stored.
+    _start_build(context, compute_task_api, created,
+                 dict(spec, admin_password=request.admin_password,
+                      injected_files=request.personality))
+    return created, reservation_id
+
+
+def _write_rows(context, request, resolved, group):
+    """The instance rows and their ``create`` actions, in one transaction."""
     reservation_id = 'r-' + ''.join(secrets.choice(_RESERVATION_SYMBOLS) for _ in range(8))
     spec = _request_spec(context, request, resolved)
     spec['instance_group'] = group
@@ -61,12 +81,7 @@ def create(context, request, image_service, compute_task_api):
     created = instances.instances_create(values, action={
         'action': 'create', 'request_id': context.request_id,
         'user_id': context.user_id, 'project_id': context.project_id})
-    create_extras.record(created, group, request.tags)
-    # Like the password, injected files go to the build only, never stored.
-    _start_build(context, compute_task_api, created,
-                 dict(spec, admin_password=request.admin_password,
-                      injected_files=request.personality))
-    return created, reservation_id
+    return created, reservation_id, spec
 
 
 def flavor_snapshot(flavor):

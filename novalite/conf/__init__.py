@@ -19,6 +19,7 @@ from novalite.conf import (
     image,
     libvirt,
     network,
+    quota,
     scheduler,
     service,
     upgrade_levels,
@@ -28,5 +29,5 @@ from novalite.conf import (
 CONF = cfg.CONF
 
 for _module in (api, compute, conductor, console, database, fake, glance, image, libvirt,
-                network, scheduler, service, upgrade_levels, volume):
+                network, quota, scheduler, service, upgrade_levels, volume):
     _module.register_opts(CONF)

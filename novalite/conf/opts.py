@@ -13,6 +13,7 @@ from novalite.conf import (
     image,
     libvirt,
     network,
+    quota,
     scheduler,
     service,
     upgrade_levels,
@@ -20,7 +21,7 @@ from novalite.conf import (
 )
 
 _MODULES = (service, compute, conductor, console, api, database, scheduler, fake, glance, image,
-            libvirt, network, upgrade_levels, volume)
+            libvirt, network, quota, upgrade_levels, volume)
 
 
 def list_opts():

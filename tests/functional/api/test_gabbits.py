@@ -19,8 +19,6 @@ import re
 import pytest
 import yaml
 
-from novalite.api import microversion
-
 _HERE = pathlib.Path(__file__).parent / 'gabbits'
 _FILES = sorted(_HERE.glob('*.yaml'))
 _METHODS = ('GET', 'POST', 'PUT', 'DELETE')
@@ -75,16 +73,8 @@ def _run_step(api, step, names):
     names['response'] = body
 
 
-@pytest.fixture
-def every_microversion(monkeypatch):
-    """The resources here implement their behaviour up to 2.96, whatever the
-    endpoint advertises while other resources catch up."""
-    monkeypatch.setattr(microversion, 'MAX_VERSION',
-                        max(microversion.MAX_VERSION, microversion.APIVersion(2, 96)))
-
-
 @pytest.mark.parametrize('path', _FILES, ids=[path.stem for path in _FILES])
-def test_gabbit(path, request, api, every_microversion):
+def test_gabbit(path, request, api, beyond_max):
     story = yaml.safe_load(path.read_text())
     names = {'response': None}
     for fixture in story.get('fixtures', []):

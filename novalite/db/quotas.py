@@ -1,0 +1,188 @@
+"""Quota limits, usage counted from the resources themselves, and create reservations.
+
+Limits are rows of ``quota_classes`` (class ``default``), ``quotas`` (per
+project) and ``project_user_quotas`` (per user in a project). Usage is not
+stored: it is counted from live instance rows, as Nova counts it since Pike,
+plus the reservations of creates in flight.
+
+Atomicity: :func:`reserve_instances` and the key pair create take their
+owner's row of ``quota_locks`` with an UPDATE before they count, so creates
+of one project run their count-and-record one at a time across every API
+worker (a row lock on MariaDB and PostgreSQL, the database's write lock on
+SQLite), and each sees what the previous one recorded.
+"""
+
+import contextlib
+import datetime
+
+import sqlalchemy as sa
+from oslo_db import exception as db_exc
+
+from novalite.db import engine, models
+
+PROJECT = 'project'
+USER = 'user'
+
+_CLASS = models.QuotaClass.__table__
+_PROJECT_LIMIT = models.Quota.__table__
+_USER_LIMIT = models.ProjectUserQuota.__table__
+_LOCK = models.QuotaLock.__table__
+_RESERVATION = models.QuotaReservation.__table__
+_INSTANCE = models.Instance.__table__
+_INSTANCE_RESOURCES = ('instances', 'cores', 'ram')
+# Soft-deleted servers wait to be reclaimed or restored and count for nothing (Nova's rule).
+_SOFT_DELETED = 'soft-delete'
+
+
+def _limits(table, **owner):
+    query = sa.select(table.c.resource, table.c.hard_limit)
+    for column, value in owner.items():
+        query = query.where(table.c[column] == value)
+    with engine.reader() as session:
+        return dict(session.execute(query).all())
+
+
+def class_limits(class_name):
+    """``{resource: limit}`` set for a quota class."""
+    return _limits(_CLASS, class_name=class_name)
+
+
+def project_limits(project_id):
+    """``{resource: limit}`` set for a project."""
+    return _limits(_PROJECT_LIMIT, project_id=project_id)
+
+
+def user_limits(project_id, user_id):
+    """``{resource: limit}`` set for one user of a project."""
+    return _limits(_USER_LIMIT, project_id=project_id, user_id=user_id)
+
+
+def user_limit_sums(project_id, exclude_user=None):
+    """``{resource: sum of the limits set for the project's users}`` (other than one)."""
+    query = (sa.select(_USER_LIMIT.c.resource, sa.func.sum(_USER_LIMIT.c.hard_limit))
+             .where(_USER_LIMIT.c.project_id == project_id)
+             .group_by(_USER_LIMIT.c.resource))
+    if exclude_user is not None:
+        query = query.where(_USER_LIMIT.c.user_id != exclude_user)
+    with engine.reader() as session:
+        return {resource: int(total) for resource, total in session.execute(query).all()}
+
+
+def _upsert(session, table, owner, resource, limit):
+    match = [table.c[column] == value for column, value in owner.items()]
+    now = models.utcnow()
+    updated = session.execute(sa.update(table).where(*match, table.c.resource == resource)
+                              .values(hard_limit=limit, updated_at=now)).rowcount
+    if not updated:
+        session.execute(sa.insert(table).values(resource=resource, hard_limit=limit,
+                                                created_at=now, **owner))
+
+
+@engine.retry_on_deadlock
+def set_limits(values, project_id=None, user_id=None, class_name=None):
+    """Set ``{resource: limit}`` for a class, a project, or a user of a project."""
+    if class_name is not None:
+        table, owner = _CLASS, {'class_name': class_name}
+    elif user_id is not None:
+        table, owner = _USER_LIMIT, {'project_id': project_id, 'user_id': user_id}
+    else:
+        table, owner = _PROJECT_LIMIT, {'project_id': project_id}
+    with engine.writer() as session:
+        for resource, limit in values.items():
+            _upsert(session, table, owner, resource, limit)
+
+
+def destroy_limits(project_id, user_id=None):
+    """Forget a project's limits (and its users'), or one user's: defaults apply again."""
+    with engine.writer() as session:
+        users = sa.delete(_USER_LIMIT).where(_USER_LIMIT.c.project_id == project_id)
+        if user_id is not None:
+            session.execute(users.where(_USER_LIMIT.c.user_id == user_id))
+            return
+        session.execute(users)
+        session.execute(sa.delete(_PROJECT_LIMIT)
+                        .where(_PROJECT_LIMIT.c.project_id == project_id))
+
+
+def _ensure_lock_row(scope, owner):
+    with engine.reader() as session:
+        found = session.execute(sa.select(_LOCK.c.owner).where(
+            _LOCK.c.scope == scope, _LOCK.c.owner == owner)).first()
+    if found is not None:
+        return
+    try:
+        with engine.writer() as session:
+            session.execute(sa.insert(_LOCK).values(scope=scope, owner=owner))
+    except db_exc.DBDuplicateEntry:
+        pass  # another request made it first: the row is all we need
+
+
+@contextlib.contextmanager
+def locked(scope, owner):
+    """A write transaction that holds ``owner``'s quota lock (a project or a user).
+
+    Counts made in it see every create that held the lock before: the lock
+    is its first statement, so on MariaDB the snapshot its reads use is
+    taken once the lock is held. Server groups and other counted creates
+    count and insert inside one of these.
+    """
+    _ensure_lock_row(scope, owner)
+    with engine.writer() as session:
+        session.execute(sa.update(_LOCK).where(_LOCK.c.scope == scope, _LOCK.c.owner == owner)
+                        .values(updated_at=models.utcnow()))
+        yield session
+
+
+def _instance_usage(session, project_id, user_id, now):
+    """``{'project': {...}, 'user': {...}}`` of instances, cores and ram."""
+    live = sa.select(
+        _INSTANCE.c.user_id, sa.func.count().label('instances'),
+        sa.func.coalesce(sa.func.sum(_INSTANCE.c.vcpus), 0).label('cores'),
+        sa.func.coalesce(sa.func.sum(_INSTANCE.c.memory_mb), 0).label('ram'),
+    ).where(_INSTANCE.c.project_id == project_id, _INSTANCE.c.deleted == 0,
+            _INSTANCE.c.vm_state != _SOFT_DELETED).group_by(_INSTANCE.c.user_id)
+    held = sa.select(
+        _RESERVATION.c.user_id, sa.func.sum(_RESERVATION.c.instances),
+        sa.func.sum(_RESERVATION.c.cores), sa.func.sum(_RESERVATION.c.ram),
+    ).where(_RESERVATION.c.project_id == project_id,
+            _RESERVATION.c.expires_at > now).group_by(_RESERVATION.c.user_id)
+    usage = {'project': dict.fromkeys(_INSTANCE_RESOURCES, 0),
+             'user': dict.fromkeys(_INSTANCE_RESOURCES, 0)}
+    for row in [*session.execute(live).all(), *session.execute(held).all()]:
+        scopes = ('project', 'user') if row[0] == user_id else ('project',)
+        for scope in scopes:
+            for resource, value in zip(_INSTANCE_RESOURCES, row[1:], strict=True):
+                usage[scope][resource] += int(value or 0)
+    return usage
+
+
+def instance_usage(project_id, user_id=None):
+    """Instances, cores and ram a project (and one of its users) use, creates in flight
+    included: ``{'project': {...}, 'user': {...}}``."""
+    with engine.reader() as session:
+        return _instance_usage(session, project_id, user_id, models.utcnow())
+
+
+@engine.retry_on_deadlock
+def reserve_instances(project_id, user_id, decide, expire_seconds):
+    """Count the project's usage under its lock and hold what ``decide`` grants.
+
+    :param decide: ``decide(usage)`` -> ``{'instances', 'cores', 'ram'}`` to
+        hold, given :func:`instance_usage`'s shape; it raises to refuse.
+    :returns: ``(reservation id, what was held)``.
+    """
+    with locked(PROJECT, project_id) as session:
+        now = models.utcnow()
+        session.execute(sa.delete(_RESERVATION).where(_RESERVATION.c.project_id == project_id,
+                                                      _RESERVATION.c.expires_at <= now))
+        deltas = decide(_instance_usage(session, project_id, user_id, now))
+        result = session.execute(sa.insert(_RESERVATION).values(
+            project_id=project_id, user_id=user_id, created_at=now,
+            expires_at=now + datetime.timedelta(seconds=expire_seconds), **deltas))
+        return result.inserted_primary_key[0], deltas
+
+
+def release(reservation_id):
+    """Drop a reservation: its creates either wrote their rows or failed."""
+    with engine.writer() as session:
+        session.execute(sa.delete(_RESERVATION).where(_RESERVATION.c.id == reservation_id))
