@@ -13,10 +13,9 @@ A limit comes from, in increasing precedence: ``[quota]`` options, the
 
 Server creates call :func:`check_and_reserve`; it counts under the project's
 lock and holds what it grants until the rows exist, so concurrent creates in
-any number of API workers never exceed a limit. Resources owned elsewhere
-(server groups) register a counter with :func:`register_counter` for the
-views, and check their creates with :func:`check_deltas` inside
-:func:`novalite.db.quotas.locked`.
+any number of API workers never exceed a limit. Other counted creates
+(server groups, their members) count and insert inside
+:func:`novalite.db.quotas.locked` and refuse with :func:`check_deltas`.
 """
 
 from novalite import exception
@@ -31,14 +30,6 @@ ALL_RESOURCES = RESOURCES + LEGACY_NETWORK
 INJECTED_FILES = ('injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes')
 _OPTION = {'injected_file_path_bytes': 'injected_file_path_length'}
 DEFAULT_CLASS = 'default'
-
-# resource -> counter(project_id, user_id) -> int, for resources other modules own.
-_COUNTERS = {}
-
-
-def register_counter(resource, counter):
-    """Count ``resource`` with ``counter(project_id, user_id=None)`` in usage views."""
-    _COUNTERS[resource] = counter
 
 
 def _known(values):
@@ -80,9 +71,7 @@ def get_usages(project_id, user_id=None):
     counted = db_quotas.instance_usage(project_id, user_id)
     values = dict.fromkeys(ALL_RESOURCES, 0)
     values.update(counted['user' if user_id is not None else 'project'])
-    for resource, counter in _COUNTERS.items():
-        if resource != 'server_group_members':
-            values[resource] = counter(project_id, user_id)
+    values['server_groups'] = db_quotas.server_group_count(project_id, user_id)
     return values
 
 

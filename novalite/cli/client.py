@@ -28,7 +28,16 @@ from novalite.cli.exceptions import (  # noqa: F401 - re-exported for callers
     NoUniqueMatch,
     fault_message,
 )
-from novalite.cli.managers import flavors, hypervisors, images, servers, services, versions
+from novalite.cli.managers import (
+    flavors,
+    hypervisors,
+    images,
+    keypairs,
+    quotas,
+    servers,
+    services,
+    versions,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -91,6 +100,10 @@ class Client:
         self.hypervisors = hypervisors.HypervisorManager(self)
         self.images = images.ImageManager(self)
         self.versions = versions.VersionManager(self)
+        self.keypairs = keypairs.KeypairManager(self)
+        self.quotas = quotas.QuotaManager(self)
+        self.limits = quotas.LimitManager(self)
+        self.usage = quotas.UsageManager(self)
 
     def supports(self, version):
         """True if the requested microversion is at least ``version``."""

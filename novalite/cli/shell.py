@@ -26,7 +26,9 @@ from novalite.cli.commands import (
     hypervisors,
     images,
     instance_actions,
+    keypairs,
     migrations,
+    quotas,
     servers,
     services,
     versions,
@@ -34,7 +36,7 @@ from novalite.cli.commands import (
 from novalite.cli.exceptions import ClientError
 
 COMMAND_MODULES = [servers, migrations, instance_actions, flavors, services, hypervisors,
-                   images, versions]
+                   images, versions, keypairs, quotas]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -53,3 +53,8 @@ def print_dict(info, out=None, property_title='Property'):
     for key in sorted(info):
         table.add_row([key, format_value(info[key])])
     print(table.get_string(), file=out or sys.stdout)
+
+
+def print_json(value, out=None):
+    """Print ``value`` as indented JSON (``--format json``): what the API answered."""
+    print(json.dumps(value, indent=2, sort_keys=True), file=out or sys.stdout)

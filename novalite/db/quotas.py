@@ -29,6 +29,7 @@ _USER_LIMIT = models.ProjectUserQuota.__table__
 _LOCK = models.QuotaLock.__table__
 _RESERVATION = models.QuotaReservation.__table__
 _INSTANCE = models.Instance.__table__
+_GROUP = models.InstanceGroup.__table__
 _INSTANCE_RESOURCES = ('instances', 'cores', 'ram')
 # Soft-deleted servers wait to be reclaimed or restored and count for nothing (Nova's rule).
 _SOFT_DELETED = 'soft-delete'
@@ -161,6 +162,16 @@ def instance_usage(project_id, user_id=None):
     included: ``{'project': {...}, 'user': {...}}``."""
     with engine.reader() as session:
         return _instance_usage(session, project_id, user_id, models.utcnow())
+
+
+def server_group_count(project_id, user_id=None):
+    """Server groups a project (or one of its users) has."""
+    query = sa.select(sa.func.count()).select_from(_GROUP).where(
+        _GROUP.c.project_id == project_id)
+    if user_id is not None:
+        query = query.where(_GROUP.c.user_id == user_id)
+    with engine.reader() as session:
+        return session.execute(query).scalar()
 
 
 @engine.retry_on_deadlock

@@ -76,3 +76,9 @@ def seconds(text):
     if value <= 0:
         raise argparse.ArgumentTypeError(f"'{text}' must be more than 0")
     return value
+
+
+def add_format(parser):
+    """Give a listing or show command ``--format table|json``."""
+    parser.add_argument('--format', choices=('table', 'json'), default='table',
+                        help='Output format (default: table).')

@@ -53,3 +53,27 @@ class FlavorManager(base.Manager):
 
     def delete(self, flavor_id):
         self.client.delete(f'/flavors/{flavor_id}')
+
+    def get_keys(self, flavor_id):
+        return self.client.get(f'/flavors/{flavor_id}/os-extra_specs')['extra_specs']
+
+    def set_keys(self, flavor_id, specs):
+        """Add or replace extra specs (admin only); returns those sent."""
+        return self.client.post(f'/flavors/{flavor_id}/os-extra_specs',
+                                {'extra_specs': specs})['extra_specs']
+
+    def unset_key(self, flavor_id, key):
+        self.client.delete(f'/flavors/{flavor_id}/os-extra_specs/{key}')
+
+    def access_list(self, flavor_id):
+        """Projects given access to a private flavor (admin only)."""
+        return self.client.get(f'/flavors/{flavor_id}/os-flavor-access')['flavor_access']
+
+    def add_tenant_access(self, flavor_id, project_id):
+        return self.client.post(f'/flavors/{flavor_id}/action',
+                                {'addTenantAccess': {'tenant': project_id}})['flavor_access']
+
+    def remove_tenant_access(self, flavor_id, project_id):
+        return self.client.post(f'/flavors/{flavor_id}/action',
+                                {'removeTenantAccess': {'tenant': project_id}}
+                                )['flavor_access']
