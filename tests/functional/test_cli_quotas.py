@@ -38,7 +38,8 @@ def test_quota_update_by_a_member_fails_with_one_line(aio):  # noqa: F811
 def test_keypair_add_without_a_key_prints_the_generated_private_key(aio):  # noqa: F811
     done = _run('novalite', 'keypair-add', 'cli-gen', env=_member(aio))
     assert done.stdout.startswith('-----BEGIN RSA PRIVATE KEY-----')
-    listed = json.loads(_run('novalite', 'keypair-list', '--format', 'json', env=_member(aio)).stdout)
+    listed = json.loads(_run('novalite', 'keypair-list', '--format', 'json',
+                             env=_member(aio)).stdout)
     assert [k['name'] for k in listed] == ['cli-gen']
     assert listed[0]['public_key'].startswith('ssh-rsa ')
     _run('novalite', 'keypair-delete', 'cli-gen', env=_member(aio))
