@@ -123,3 +123,19 @@ def test_key_pairs_over_quota_are_forbidden(api, db):
     assert resp.status_int == 403
     assert resp.json['forbidden']['message'] == 'Maximum number of key pairs exceeded'
     assert [k['keypair']['name'] for k in api.get('/os-keypairs').json['keypairs']] == ['one']
+
+
+@pytest.mark.parametrize('limits, files, message', [
+    ({'injected_files': 1}, [('/a', 'YQ=='), ('/b', 'Yg==')], 'Personality file limit exceeded'),
+    ({'injected_file_path_bytes': 3}, [('/etc/motd', 'YQ==')],
+     'Personality file path exceeds maximum 3'),
+    ({'injected_file_content_bytes': 4}, [('/a', 'YWJjZGVm')],
+     'Personality file content exceeds maximum 4'),
+])
+def test_personality_over_its_quotas_is_forbidden(api, cloud, limits, files, message):
+    _set(**limits)
+    personality = [{'path': path, 'contents': contents} for path, contents in files]
+    resp = api.post('/servers', boot_body(cloud, personality=personality))
+    assert resp.status_int == 403
+    assert resp.json['forbidden']['message'] == message
+    assert _count(api) == 0
