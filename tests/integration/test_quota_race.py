@@ -9,6 +9,7 @@ Nova's 403, and no response promised a server that does not exist.
 import concurrent.futures
 import os
 import re
+import threading
 
 import pytest
 import requests
@@ -92,3 +93,36 @@ def test_racing_creates_through_two_api_processes_stop_exactly_at_the_quota(clou
         assert counts['min_count'] <= len(made['servers']) <= counts['max_count']
     usage = _call('GET', cloud.port, '/limits').json()['limits']['absolute']
     assert usage['totalInstancesUsed'] == QUOTA
+
+
+@pytest.mark.parametrize('kind', ['mariadb', 'postgresql'])
+def test_reservations_racing_from_many_connections_never_exceed_the_quota(conf, tmp_path,
+                                                                           kind):
+    """Sixteen creates released at once by a barrier, each on its own connection."""
+    from novalite import exception, quota
+    from novalite.db import engine, migration
+    from novalite.db import quotas as db_quotas
+    from tests.integration.conftest import make_database
+
+    url, drop = make_database(kind, tmp_path)
+    try:
+        engine.configure(url)
+        migration.db_sync()
+        db_quotas.set_limits({'instances': 10}, project_id='race')
+        context = type('Context', (), {'project_id': 'race', 'user_id': 'u'})()
+        barrier = threading.Barrier(16)
+
+        def reserve(_index):
+            barrier.wait()
+            try:
+                return quota.check_and_reserve(context, {'vcpus': 1, 'memory_mb': 64},
+                                               1, 3).count
+            except exception.TooManyInstances:
+                return 0
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            granted = list(pool.map(reserve, range(16)))
+        assert sum(granted) == 10
+        assert quota.get_usages('race')['instances'] == 10
+    finally:
+        engine.configure('sqlite://')
+        drop()

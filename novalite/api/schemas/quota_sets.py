@@ -7,8 +7,8 @@ from novalite.api.schemas import types
 from novalite.quota import ALL_RESOURCES, INJECTED_FILES, LEGACY_NETWORK
 
 # -1 is unlimited; the column holds a signed 32-bit integer.
-_limit = {'type': ['integer', 'string'], 'pattern': '^-?[0-9]+$', 'minimum': -1,
-          'maximum': types.MAX_INT}
+_limit = {'type': ['integer', 'string'], 'pattern': '^-?[0-9]+$', 'maxLength': 11,
+          'minimum': -1, 'maximum': types.MAX_INT}
 
 
 def _update(key, resources, force=False):

@@ -2,8 +2,8 @@
 
 from novalite.api.schemas import types
 
-_period = {'start': {'type': 'string'}, 'end': {'type': 'string'},
-           'detailed': {'type': 'string'}}
+_time = {'type': 'string', 'maxLength': 64}
+_period = {'start': _time, 'end': _time, 'detailed': {'type': 'string', 'maxLength': 8}}
 
 index_query = {'type': 'object', 'properties': dict(_period), 'additionalProperties': True}
 index_query_v240 = {'type': 'object', 'properties': dict(_period, **types.pagination),
