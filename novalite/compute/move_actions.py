@@ -25,7 +25,7 @@ def resize(context, task_api, instance, flavor_id):
     :raises Invalid: an unknown or disabled flavor, the same flavor, or a
         smaller root disk (disks never shrink).
     """
-    flavor = create_checks.resolve_flavor(flavor_id)
+    flavor = create_checks.resolve_flavor(context, flavor_id)
     current = instance['flavor']
     if flavor['flavorid'] == current.get('flavorid'):
         raise exception.Invalid("When resizing, instances must change flavor!")
