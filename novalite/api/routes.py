@@ -29,6 +29,7 @@ from novalite.api import (
     services,
     simple_tenant_usage,
     versions,
+    volume_attachments,
 )
 
 ROUTES = (
@@ -66,6 +67,11 @@ ROUTES = (
     ('/servers/{server_id}/metadata/{key}', {'GET': server_metadata.show,
                                              'PUT': server_metadata.update,
                                              'DELETE': server_metadata.delete}),
+    ('/servers/{server_id}/os-volume_attachments', {'GET': volume_attachments.index,
+                                                    'POST': volume_attachments.create}),
+    ('/servers/{server_id}/os-volume_attachments/{volume_id}', {
+        'GET': volume_attachments.show, 'PUT': volume_attachments.update,
+        'DELETE': volume_attachments.delete}),
     ('/servers/{server_id}/tags', {'GET': server_tags.index, 'PUT': server_tags.update_all,
                                    'DELETE': server_tags.delete_all}),
     ('/servers/{server_id}/tags/{tag}', {'GET': server_tags.show, 'PUT': server_tags.update,

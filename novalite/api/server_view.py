@@ -17,6 +17,7 @@ from novalite.api.policies import servers as rules
 from novalite.compute import api as compute_api
 from novalite.compute import vm_states
 from novalite.db import actions, services
+from novalite.db import block_device_mappings as db_bdms
 from novalite.db import tags as db_tags
 
 _FAULT_STATUSES = ('ERROR', 'DELETED')
@@ -67,6 +68,8 @@ class ServerView:
         self.v226 = microversion.is_supported(req, '2.26')
         # {uuid: tags} of the servers of the page being rendered (2.26).
         self._tags = {}
+        # {uuid: [volume mapping]} of the page's servers.
+        self._volumes = {}
         self.host_status = (microversion.is_supported(req, '2.16')
                             and policy.check(ctx, rules.HOST_STATUS))
 
@@ -130,6 +133,20 @@ class ServerView:
         found = db_tags.tags_get_for_instances(uuids)
         self._tags.update({uuid: found.get(uuid, []) for uuid in uuids})
 
+    def _volumes_attached(self, uuid):
+        attached = []
+        for bdm in self._volumes.get(uuid, ()):
+            item = {'id': bdm['volume_id']}
+            if self.v23:
+                item['delete_on_termination'] = bool(bdm['delete_on_termination'])
+            attached.append(item)
+        return attached
+
+    def _load_volumes(self, instances):
+        found = db_bdms.bdms_by_instances([instance['uuid'] for instance in instances])
+        self._volumes = {uuid: [bdm for bdm in mappings if bdm['volume_id']]
+                         for uuid, mappings in found.items()}
+
     def _fault(self, fault):
         body = {'code': fault['code'], 'message': fault['message'],
                 'created': wsgi.isotime(fault['created_at'])}
@@ -151,7 +168,7 @@ class ServerView:
             'OS-EXT-STS:vm_state': instance['vm_state'],
             'OS-EXT-STS:task_state': instance['task_state'],
             'OS-EXT-STS:power_state': instance['power_state'],
-            'os-extended-volumes:volumes_attached': [],
+            'os-extended-volumes:volumes_attached': self._volumes_attached(instance['uuid']),
         })
         if self.extended:
             self._extended_attributes(server, instance)
@@ -183,6 +200,7 @@ class ServerView:
         statuses = self._host_statuses(hosts)
         zones = self._zones(instances)
         self._load_tags(instances)
+        self._load_volumes(instances)
         return [self.full(instance, faults.get(instance['uuid']),
                           statuses.get(instance['host'], ''), zones.get(instance['host']))
                 for instance in instances]

@@ -16,10 +16,11 @@ host that dies mid-way finishes the delete when it starts again.
 from oslo_log import log as logging
 
 from novalite import exception, servicegroup
-from novalite.compute import actions, vm_states
+from novalite.compute import actions, vm_states, volumes
 from novalite.db import actions as db_actions
-from novalite.db import claims, console_auth_tokens, instances, services
+from novalite.db import block_device_mappings, claims, console_auth_tokens, instances, services
 from novalite.network import api as network_api
+from novalite.volume import cinder
 
 LOG = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def local_delete(context, instance):
     LOG.info("Deleting instance %s locally: no live compute host owns it", instance_uuid)
     claims.release(instance_uuid)
     network_api.deallocate_for_instance(context, instance_uuid)
+    _release_volumes(context, instance_uuid)
     try:
         instances.instance_destroy(instance_uuid)
     except exception.InstanceNotFound:
@@ -93,3 +95,13 @@ def local_delete(context, instance):
         db_actions.action_finish(instance_uuid, context.request_id)
     except exception.InstanceActionNotFound:
         LOG.debug('No action %s on %s to finish', context.request_id, instance_uuid)
+
+
+def _release_volumes(context, instance_uuid):
+    """Free a locally deleted server's volumes (its host is down or it never had one)."""
+    mappings = block_device_mappings.bdm_get_by_instance(instance_uuid)
+    if mappings:
+        volume_api = cinder.API()
+        for bdm in mappings:
+            volumes.release(volume_api, context, bdm)
+    block_device_mappings.bdm_destroy_by_instance(instance_uuid)

@@ -11,7 +11,15 @@ from oslo_log import log as logging
 from oslo_service import periodic_task
 
 from novalite import concurrency, exception, objects
-from novalite.compute import build, events, moves, reaper, resource_tracker, vm_states
+from novalite.compute import (
+    build,
+    events,
+    moves,
+    reaper,
+    resource_tracker,
+    vm_states,
+    volumes,
+)
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.conf import CONF
@@ -35,7 +43,7 @@ _POWER_ACTIONS = {
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.6')
+    target = messaging.Target(version='1.7')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -52,6 +60,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.reaper = reaper.Reaper(self)
         self.mover = moves.Mover(self.host, self.driver, self.conductor,
                                  compute_rpcapi.ComputeAPI(), self.tasks)
+        self.volumes = volumes.VolumeOps(self.host, self.driver, self.conductor)
         # Spacings from config, read now rather than when the module was imported.
         self._periodic_spacing = dict(
             self._periodic_spacing,
@@ -124,6 +133,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
                                         self.host):
                     self.driver.destroy(context, instance,
                                         self.conductor.network_get(context, uuid))
+                    self.volumes.release_all(context, instance)
                     self.conductor.instance_destroy(
                         context, uuid, events.succeeded(_TERMINATE_EVENT, self.host))
             except exception.InstanceNotFound:
@@ -132,6 +142,14 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     def _destroy_quietly(self, context, instance):
         build.destroy_quietly(self.driver, self.conductor, context, instance)
+
+    # Volumes (novalite.compute.volumes)
+
+    def attach_volume(self, context, instance, bdm):
+        self.tasks.spawn_n(self.volumes.attach, context, instance, bdm)
+
+    def detach_volume(self, context, instance, bdm):
+        self.tasks.spawn_n(self.volumes.detach, context, instance, bdm)
 
     # Power
 

@@ -19,6 +19,7 @@ Version history:
   live_migration_force_complete.
 * 1.5 - trigger_crash_dump.
 * 1.6 - get_instance_diagnostics.
+* 1.7 - attach_volume, detach_volume (the block device mapping as a dict).
 """
 
 from novalite import exception, objects, rpc
@@ -37,11 +38,13 @@ OBJECT_HISTORY = {
             'Migration': '1.0'},
     '1.6': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
+    '1.7': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.6'
+    VERSION = '1.7'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -194,3 +197,21 @@ class ComputeAPI:
         cctxt = self.client.prepare(server=instance['host'], version='1.6')
         return cctxt.call(context, 'get_instance_diagnostics',
                           instance=objects.Instance.coerce(instance))
+
+    def _cast_volume(self, context, instance, method, bdm):
+        """Volume work needs a 1.7 compute: an older one has no volume support at all.
+
+        :raises Invalid: the host's compute is capped below 1.7.
+        """
+        if not self.client.can_send_version('1.7'):
+            raise exception.Invalid("The server's compute host is too old to attach volumes")
+        self.client.prepare(server=instance['host'], version='1.7').cast(
+            context, method, instance=objects.Instance.coerce(instance), bdm=bdm)
+
+    def attach_volume(self, context, instance, bdm):
+        """Connect and attach the volume ``bdm`` maps (device name and attachment reserved)."""
+        self._cast_volume(context, instance, 'attach_volume', bdm)
+
+    def detach_volume(self, context, instance, bdm):
+        """Detach the volume ``bdm`` maps, delete its attachment and the mapping."""
+        self._cast_volume(context, instance, 'detach_volume', bdm)

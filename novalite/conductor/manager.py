@@ -14,7 +14,15 @@ from oslo_service import periodic_task
 from novalite import exception, objects
 from novalite.conductor import build, reaper
 from novalite.conf import CONF
-from novalite.db import actions, claims, engine, instances, server_migrations, services
+from novalite.db import (
+    actions,
+    block_device_mappings,
+    claims,
+    engine,
+    instances,
+    server_migrations,
+    services,
+)
 from novalite.network import api as network_api
 from novalite.service import Manager
 
@@ -37,7 +45,7 @@ def _answer(instance, object_versions):
 
 
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.4')
+    target = messaging.Target(version='1.5')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -109,6 +117,7 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         """Delete an instance for good: its claims, its addresses, then the row."""
         claims.release(instance_uuid)
         network_api.deallocate_for_instance(context, instance_uuid)
+        block_device_mappings.bdm_destroy_by_instance(instance_uuid)
         instances.instance_destroy(instance_uuid, _under_request(context, action_event))
 
     @engine.retry_on_disconnect
@@ -150,3 +159,13 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
 
     def migration_settle_claims(self, context, migration_uuid, kept):
         server_migrations.settle_claims(migration_uuid, kept)
+
+    @engine.retry_on_disconnect
+    def bdm_get_by_instance(self, context, instance_uuid):
+        return block_device_mappings.bdm_get_by_instance(instance_uuid)
+
+    def bdm_update(self, context, bdm_uuid, values):
+        return block_device_mappings.bdm_update(bdm_uuid, values)
+
+    def bdm_destroy(self, context, bdm_uuid):
+        block_device_mappings.bdm_destroy(bdm_uuid)

@@ -19,6 +19,7 @@ ConductorAPI version history:
   object_versions, the caller's ``{object name: version}``, and answer
   Instance objects at those versions instead of dicts.
 * 1.4 - Added migration_update and migration_settle_claims (moves).
+* 1.5 - Block device mappings: bdm_get_by_instance, bdm_update, bdm_destroy.
 
 ComputeTaskAPI version history:
 
@@ -49,7 +50,7 @@ def _instance(answer):
 
 
 class ConductorAPI:
-    VERSION = '1.4'
+    VERSION = '1.5'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
@@ -177,6 +178,24 @@ class ConductorAPI:
     def network_get(self, context, instance_uuid):
         """The instance's ``network_info`` (empty when it holds no address)."""
         return self._call(context, 'network_get', instance_uuid=instance_uuid)
+
+    # Block device mappings (1.5): a conductor that predates them has no
+    # volumes to offer, and compute hosts must not send it volume work.
+
+    def _call_bdm(self, context, method, **kwargs):
+        return self.client.prepare(version='1.5').call(context, method, **kwargs)
+
+    def bdm_get_by_instance(self, context, instance_uuid):
+        """The instance's block device mappings (dicts), boot disk first."""
+        if not self.client.can_send_version('1.5'):
+            return []
+        return self._call_bdm(context, 'bdm_get_by_instance', instance_uuid=instance_uuid)
+
+    def bdm_update(self, context, bdm_uuid, values):
+        return self._call_bdm(context, 'bdm_update', bdm_uuid=bdm_uuid, values=values)
+
+    def bdm_destroy(self, context, bdm_uuid):
+        self._call_bdm(context, 'bdm_destroy', bdm_uuid=bdm_uuid)
 
 
     def migration_update(self, context, migration_uuid, values, expected_status=None):

@@ -44,6 +44,24 @@ Related options: ``[DEFAULT] instances_path``.
 CPU time limit for ``qemu-img info`` when inspecting a downloaded image: a
 crafted image must not keep the compute host busy.
 """),
+    cfg.StrOpt('volume_connector',
+               default='qemu',
+               choices=[('qemu', "QEMU's own iSCSI initiator: a libvirt network disk, CHAP "
+                                 "through a libvirt secret; nothing on the host"),
+                        ('os-brick', "os-brick logs the host in (open-iscsi) and the guest "
+                                     "gets the host's block device; needs the kernel's iSCSI "
+                                     "initiator and the os-brick package")],
+               help="""
+How iSCSI volumes reach guests. ``os-brick`` is for hosts whose kernel has
+iSCSI support; novalite's tests cover it with unit tests only.
+"""),
+    cfg.IntOpt('volume_detach_timeout',
+               default=30,
+               min=1,
+               help="""
+Seconds a running guest gets to release a hot-unplugged volume before the
+detach fails (the guest OS must acknowledge the unplug).
+"""),
 ]
 
 

@@ -194,6 +194,23 @@ class ComputeDriver(abc.ABC):
         """Destination: take ownership of the guest that just arrived."""
         raise self._cannot_move()
 
+    # Volumes
+    def get_volume_connector(self, instance):
+        """This host's connector for the volume API: ``host``, ``ip``, ``initiator``..."""
+        raise NotImplementedError()
+
+    def attach_volume(self, context, connection_info, instance, mountpoint):
+        """Give the guest the volume at ``mountpoint`` (``/dev/vdb``), live and persistently.
+
+        ``connection_info`` is ``{'driver_volume_type', 'data'}``; raises
+        VolumeAttachFailed having undone its own steps.
+        """
+        raise NotImplementedError()
+
+    def detach_volume(self, context, connection_info, instance, mountpoint):
+        """Take the volume at ``mountpoint`` away from the guest; one already gone is fine."""
+        raise NotImplementedError()
+
     # Events
     def register_event_listener(self, callback):
         """``callback(uuid, power_state)`` is called on hypervisor lifecycle events."""

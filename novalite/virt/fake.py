@@ -225,3 +225,18 @@ class FakeDriver(driver.ComputeDriver):
                  'state': state, 'console': [f"{instance['hostname']} login:"]}
         self.guests[instance['uuid']] = guest
         self._save(instance['uuid'])
+
+    # Volumes: recorded on the guest, so tests see what a hypervisor would hold.
+    def get_volume_connector(self, instance):
+        return {'host': self.host, 'ip': CONF.my_ip, 'platform': 'x86_64', 'os_type': 'linux',
+                'multipath': False, 'initiator': f'iqn.2026-12.org.novalite:{self.host}'}
+
+    def attach_volume(self, context, connection_info, instance, mountpoint):
+        guest = self._guest(instance)
+        guest.setdefault('volumes', {})[mountpoint] = connection_info['data'].get('volume_id')
+        self._save(instance['uuid'])
+
+    def detach_volume(self, context, connection_info, instance, mountpoint):
+        guest = self.guests.get(instance['uuid'])
+        if guest is not None and guest.get('volumes', {}).pop(mountpoint, None):
+            self._save(instance['uuid'])

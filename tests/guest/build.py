@@ -41,6 +41,7 @@ SYSLINUX_BIOS = '/usr/lib/syslinux/modules/bios'
 CACHE_ROOT = pathlib.Path(os.environ.get('NOVALITE_GUEST_CACHE',
                                          pathlib.Path.home() / '.cache/novalite/guest'))
 MARKER = 'NOVALITE-GUEST'
+VOLUME_MARKER = 'NOVALITE-VOLUME'
 CMDLINE = 'console=ttyS0 quiet'
 
 # Load order matters: insmod has no dependency resolution, so the builder
@@ -99,8 +100,30 @@ else
   say "config_drive=missing"
 fi
 say ready
-while true; do sleep 3600; done
-'''.replace('@MARKER@', MARKER)
+# Volumes: each disk that appears after boot (vdb on) is read; one without
+# a marker gets one naming this guest, so a second guest can read it back.
+seen=""
+while true; do
+  for b in /sys/block/vd[b-z]; do
+    [ -e "$b" ] || continue
+    d=${b##*/}
+    case " $seen " in *" $d "*) continue;; esac
+    seen="$seen $d"
+    mark=$(dd if=/dev/$d bs=64 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+    case "$mark" in
+      @VOLUME@*) say "disk $d has=$mark" ;;
+      *) echo "@VOLUME@ from $(hostname)" | dd of=/dev/$d conv=fsync 2>/dev/null
+         say "disk $d wrote=@VOLUME@ from $(hostname)" ;;
+    esac
+  done
+  for d in $seen; do
+    [ -e /sys/block/$d ] && continue
+    seen=$(echo " $seen " | sed "s/ $d / /")
+    say "disk $d gone"
+  done
+  sleep 1
+done
+'''.replace('@MARKER@', MARKER).replace('@VOLUME@', VOLUME_MARKER)
 
 SYSLINUX_CFG = f'''SERIAL 0 115200
 DEFAULT linux

@@ -29,11 +29,12 @@ from novalite.api.policies import (
     servers,
     services,
     simple_tenant_usage,
+    volume_attachments,
 )
 
 _MODULES = (base, servers, server_actions, server_moves, server_metadata, server_tags,
             instance_actions, server_groups, flavors, keypairs, limits, availability_zones,
-            aggregates, hypervisors, services, admin, remote_consoles, diagnostics,
+            aggregates, hypervisors, services, volume_attachments, admin, remote_consoles, diagnostics,
             quotas, simple_tenant_usage)
 
 

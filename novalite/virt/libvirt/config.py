@@ -93,7 +93,7 @@ def _graphics(devices, vnc_listen):
 
 
 def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
-               vnc_listen=None, serial_tcp=None):
+               vnc_listen=None, serial_tcp=None, volume_disks=()):
     """The domain XML (a string) of ``instance``.
 
     :param virt_type: ``kvm`` or ``qemu`` (``[libvirt] virt_type``).
@@ -105,6 +105,7 @@ def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
     :param vnc_listen: address of a VNC display, None for none.
     :param serial_tcp: ``(host, port)`` to serve the serial port on, None to
         write it to ``console_log`` only.
+    :param volume_disks: ``<disk>`` XML strings of attached volumes, kept as they are.
     """
     domain = ET.Element('domain', type=virt_type)
     _sub(domain, 'name', instance['name'])
@@ -125,6 +126,8 @@ def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
     devices = _sub(domain, 'devices')
     for disk in disks:
         _disk(devices, disk)
+    for disk in volume_disks:
+        devices.append(ET.fromstring(disk))
     for vif in network_info:
         _interface(devices, vif)
     _console(devices, console_log, serial_tcp)

@@ -12,6 +12,7 @@ in ``$instances_path/<uuid>``: nothing is kept in memory between calls.
 import os
 import shutil
 
+import libvirt
 from oslo_log import log as logging
 
 from novalite import exception
@@ -27,6 +28,7 @@ from novalite.virt.libvirt import (
     imagebackend,
     imagecache,
     vif,
+    volume,
 )
 
 LOG = logging.getLogger(__name__)
@@ -106,11 +108,12 @@ class LibvirtDriver(driver.ComputeDriver):
             disks.append(config.Disk(config_drive, 'raw', 'hdd', 'ide', 'cdrom', True))
         return disks, boot
 
-    def _domain_xml(self, instance, network_info, image_meta=None):
+    def _domain_xml(self, instance, network_info, image_meta=None, volume_disks=()):
         disks, boot = self._layout(instance, image_meta)
         console_log = os.path.join(self._instance_dir(instance), imagebackend.CONSOLE_LOG)
         return config.domain_xml(instance, self.conf.libvirt.virt_type, disks,
                                  network_info or [], console_log, boot,
+                                 volume_disks=volume_disks,
                                  vnc_listen=console.vnc_listen(self.conf),
                                  serial_tcp=console.serial_tcp(self.conf))
 
@@ -125,10 +128,10 @@ class LibvirtDriver(driver.ComputeDriver):
             except Exception:
                 LOG.exception("Failed to unplug vif %s", item.get('id'))
 
-    def _start(self, instance, network_info, image_meta=None):
+    def _start(self, instance, network_info, image_meta=None, volume_disks=()):
         """Plug vifs, define the domain from scratch and start it; wait until it runs."""
         self._plug_vifs(network_info)
-        xml = self._domain_xml(instance, network_info, image_meta)
+        xml = self._domain_xml(instance, network_info, image_meta, volume_disks)
         new = guest.Guest.define(self._host.get_connection(), xml)
         new.launch()
         timeout = self.conf.libvirt.spawn_timeout
@@ -200,12 +203,15 @@ class LibvirtDriver(driver.ComputeDriver):
         return current.wait_for(_RUNNING, self.conf.libvirt.spawn_timeout)
 
     def _hard_reboot(self, instance, network_info):
+        # The fresh definition keeps the volumes the old one had attached.
         domain = self._host.lookup(instance['name'])
+        volume_disks = []
         if domain is not None:
+            volume_disks = volume.volume_disks(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
             old = guest.Guest(domain)
             old.destroy()
             old.undefine()
-        self._start(instance, network_info)
+        self._start(instance, network_info, volume_disks=volume_disks)
 
     def power_off(self, context, instance, network_info, timeout=None):
         """Stop the guest: cleanly within ``timeout`` s (default ``[compute]
@@ -280,3 +286,66 @@ class LibvirtDriver(driver.ComputeDriver):
         if removed:
             LOG.info("Image cache: removed %d unused base image(s)", len(removed))
 
+    # Volumes
+    @property
+    def _volume_connector(self):
+        return volume.load_connector(self.conf.libvirt.volume_connector,
+                                     self._host.get_connection)
+
+    def get_volume_connector(self, instance):
+        """What the volume API is told about this host (os-brick's keys)."""
+        if self.conf.libvirt.volume_connector == 'os-brick':
+            return volume.host_connector_properties()
+        return {'host': self.conf.host, 'ip': self.conf.my_ip, 'platform': 'x86_64',
+                'os_type': 'linux', 'multipath': False,
+                'initiator': f'iqn.2026-12.org.novalite:{self.conf.host}'}
+
+    def attach_volume(self, context, connection_info, instance, mountpoint):
+        """Hot-plug the volume (and keep it in the definition); a stopped guest gets it defined.
+
+        :raises VolumeAttachFailed: QEMU could not reach or log in to the target;
+            nothing is left attached.
+        """
+        domain = self._host.lookup(instance['name'])
+        if domain is None:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        connector = self._volume_connector
+        xml = connector.connect(connection_info, volume.target_dev(mountpoint))
+        flags = libvirt.VIR_DOMAIN_AFFECT_CONFIG
+        if domain.isActive():
+            flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
+        try:
+            domain.attachDeviceFlags(xml, flags)
+        except libvirt.libvirtError as exc:
+            connector.disconnect(connection_info)
+            raise exception.VolumeAttachFailed(
+                volume_id=connection_info['data'].get('volume_id'),
+                instance_uuid=instance['uuid'], reason=exc.get_error_message()) from exc
+        LOG.info("Volume %s attached to %s at %s", connection_info['data'].get('volume_id'),
+                 instance['uuid'], mountpoint)
+
+    def detach_volume(self, context, connection_info, instance, mountpoint):
+        """Unplug the disk at ``mountpoint`` live and from the definition; gone is fine."""
+        domain = self._host.lookup(instance['name'])
+        dev = volume.target_dev(mountpoint)
+        if domain is not None:
+            self._detach_disk(domain, dev)
+        self._volume_connector.disconnect(connection_info)
+
+    def _detach_disk(self, domain, dev):
+        flags = 0
+        if volume.find_disk(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), dev):
+            flags |= libvirt.VIR_DOMAIN_AFFECT_CONFIG
+        live = domain.isActive() and volume.find_disk(domain.XMLDesc(0), dev)
+        if live:
+            flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
+        if not flags:
+            return
+        domain.detachDeviceFlags(live or volume.find_disk(
+            domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), dev), flags)
+        # The guest releases a hot-unplugged disk in its own time.
+        if live and not volume.wait_until(lambda: not volume.find_disk(domain.XMLDesc(0), dev),
+                                          self.conf.libvirt.volume_detach_timeout):
+            raise exception.NovaliteException(
+                f"The guest did not release disk {dev} within "
+                f"{self.conf.libvirt.volume_detach_timeout} s")

@@ -1,0 +1,128 @@
+"""Volumes on a compute host: attach, detach, and release at server delete (seed 004's flow).
+
+The compute API has reserved the device name (the block device mapping) and
+the volume (an attachment without connector). Here, under the instance's
+lock: send this host's connector (:meth:`~novalite.virt.driver.ComputeDriver.get_volume_connector`),
+receive connection_info, attach the disk to the guest live and persistently,
+record connection_info on the mapping, complete the attachment. Any failure
+undoes what was done, in reverse, and records a fault: nothing is left
+half-attached. The volume API is reached only over HTTP
+(:mod:`novalite.volume.cinder`), never the volume tables.
+"""
+
+from oslo_concurrency import lockutils
+from oslo_log import log as logging
+
+from novalite import exception
+from novalite.compute import events
+from novalite.volume import cinder
+
+LOG = logging.getLogger(__name__)
+
+ATTACH_EVENT = 'compute_attach_volume'
+DETACH_EVENT = 'compute_detach_volume'
+
+
+class VolumeOps:
+    def __init__(self, host, driver, conductor, volume_api=None):
+        self.host = host
+        self.driver = driver
+        self.conductor = conductor
+        self.volume_api = volume_api or cinder.API()
+
+    def attach(self, context, instance, bdm):
+        uuid = instance['uuid']
+        with lockutils.lock(uuid):
+            try:
+                with events.action_event(self.conductor, context, uuid, ATTACH_EVENT,
+                                         self.host):
+                    self._attach(context, instance, bdm)
+            except Exception as exc:
+                LOG.warning("Attaching volume %s to %s failed: %s", bdm['volume_id'], uuid,
+                            exc)
+                self._fault(context, uuid, exc)
+                self._forget(context, bdm)
+
+    def _attach(self, context, instance, bdm):
+        connector = self.driver.get_volume_connector(instance)
+        attachment = self.volume_api.attachment_update(
+            context, bdm['attachment_id'], connector, bdm['device_name'])
+        info = attachment['connection_info']
+        info['serial'] = bdm['volume_id']
+        info['data'].setdefault('volume_id', bdm['volume_id'])
+        self.driver.attach_volume(context, info, instance, bdm['device_name'])
+        try:
+            self.conductor.bdm_update(context, bdm['uuid'], {'connection_info': info})
+            self.volume_api.attachment_complete(context, bdm['attachment_id'])
+        except Exception:
+            self.driver.detach_volume(context, info, instance, bdm['device_name'])
+            raise
+        LOG.info("Volume %s attached to %s at %s", bdm['volume_id'], instance['uuid'],
+                 bdm['device_name'])
+
+    def _forget(self, context, bdm):
+        """Free the volume and the device name of a failed attach."""
+        try:
+            self.volume_api.attachment_delete(context, bdm['attachment_id'])
+        except Exception:
+            LOG.exception("Could not delete attachment %s", bdm['attachment_id'])
+        self.conductor.bdm_destroy(context, bdm['uuid'])
+
+    def _fault(self, context, uuid, exc):
+        message = exc.format_message() if isinstance(exc, exception.NovaliteException) \
+            else str(exc)
+        try:
+            self.conductor.instance_fault_create(context, uuid, getattr(exc, 'code', 500),
+                                                 message[:255], type(exc).__name__,
+                                                 self.host)
+        except exception.InstanceNotFound:
+            pass
+
+    def detach(self, context, instance, bdm):
+        uuid = instance['uuid']
+        with lockutils.lock(uuid):
+            try:
+                with events.action_event(self.conductor, context, uuid, DETACH_EVENT,
+                                         self.host):
+                    self._detach(context, instance, bdm)
+            except Exception as exc:
+                LOG.warning("Detaching volume %s from %s failed: %s", bdm['volume_id'], uuid,
+                            exc)
+                self._fault(context, uuid, exc)
+
+    def _detach(self, context, instance, bdm):
+        if bdm.get('connection_info'):
+            self.driver.detach_volume(context, bdm['connection_info'], instance,
+                                      bdm['device_name'])
+        if bdm.get('attachment_id'):
+            self.volume_api.attachment_delete(context, bdm['attachment_id'])
+        self.conductor.bdm_destroy(context, bdm['uuid'])
+        LOG.info("Volume %s detached from %s", bdm['volume_id'], instance['uuid'])
+
+    def release_all(self, context, instance):
+        """At server delete, after the guest is gone: free each volume, delete those asked.
+
+        Failures are logged, not raised: the server's delete goes on.
+        """
+        for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid']):
+            if bdm.get('connection_info'):
+                try:
+                    self.driver.detach_volume(context, bdm['connection_info'], instance,
+                                              bdm['device_name'])
+                except Exception:
+                    LOG.exception("Could not disconnect volume %s", bdm['volume_id'])
+            release(self.volume_api, context, bdm)
+
+
+def release(volume_api, context, bdm):
+    """Delete a deleted server's attachment, and its volume if ``delete_on_termination``."""
+    if not bdm.get('volume_id'):
+        return
+    try:
+        if bdm.get('attachment_id'):
+            volume_api.attachment_delete(context, bdm['attachment_id'])
+        if bdm.get('delete_on_termination'):
+            volume_api.delete(context, bdm['volume_id'])
+    except Exception:
+        LOG.exception("Could not release volume %s of deleted server %s", bdm['volume_id'],
+                      bdm['instance_uuid'])

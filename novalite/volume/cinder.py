@@ -1,0 +1,127 @@
+"""The compute side's client of the Block Storage API v3: novalite-volume or a real Cinder.
+
+What Nova's ``nova/volume/cinder.py`` does, over plain HTTP: volumes get and
+delete, and the attachments flow of microversion 3.44 (create, update with the
+host connector, complete, delete). Compute never reads the volume tables.
+The endpoint is ``[cinder] endpoint_template`` filled with the caller's
+project; requests carry the caller's token, or ``[cinder] service_token``
+when there is no caller (a host cleaning up by itself).
+
+The attachments API returns connection_info flat; :func:`translate_connection_info`
+shapes it as Nova's virt drivers take it: ``driver_volume_type`` and ``data``.
+"""
+
+import requests
+from oslo_log import log as logging
+
+from novalite import exception
+from novalite.conf import CONF
+
+LOG = logging.getLogger(__name__)
+
+VERSION = '3.44'
+# Keys of the flat connection_info that describe the attachment, not the target.
+_ATTACHMENT_KEYS = ('attachment_id', 'status', 'instance', 'attach_mode', 'attached_at',
+                    'detached_at')
+
+
+def translate_connection_info(flat):
+    """``{'driver_volume_type', 'data': {...}}`` from the attachments API's flat dict."""
+    data = {key: value for key, value in flat.items()
+            if key not in _ATTACHMENT_KEYS and key != 'driver_volume_type'}
+    return {'driver_volume_type': flat.get('driver_volume_type'), 'data': data}
+
+
+class API:
+    """Volumes and attachments on behalf of a request context."""
+
+    def __init__(self, session=None):
+        self.session = session or requests.Session()
+        self.session.mount('http://', requests.adapters.HTTPAdapter(
+            max_retries=CONF.cinder.http_retries))
+
+    def _url(self, context, path):
+        project = context.project_id or 'admin'
+        return CONF.cinder.endpoint_template % {'project_id': project} + path
+
+    def _request(self, context, method, path, body=None):
+        headers = {'OpenStack-API-Version': f'volume {VERSION}',
+                   'X-Auth-Token': context.auth_token or CONF.cinder.service_token,
+                   # Cinder asks Nova before deleting an attachment unless the
+                   # caller is a service: this is the service.
+                   'X-Service-Roles': 'service',
+                   'X-OpenStack-Request-ID': context.request_id or ''}
+        try:
+            resp = self.session.request(method, self._url(context, path), json=body,
+                                        headers=headers, timeout=CONF.cinder.timeout)
+        except requests.RequestException as exc:
+            raise exception.VolumeServiceError(reason=str(exc)) from exc
+        if resp.status_code == 404:
+            raise exception.NotFound(_fault_message(resp))
+        if resp.status_code >= 400:
+            error = exception.VolumeServiceError(reason=_fault_message(resp))
+            error.code = resp.status_code if resp.status_code < 500 else 500
+            raise error
+        return resp.json() if resp.content else None
+
+    # --- volumes ---------------------------------------------------------------
+
+    def get(self, context, volume_id):
+        """:raises VolumeNotFound:"""
+        try:
+            return self._request(context, 'GET', f'/volumes/{volume_id}')['volume']
+        except exception.NotFound:
+            raise exception.VolumeNotFound(volume_id=volume_id) from None
+
+    def create(self, context, size, name, image_id=None, description=None):
+        body = {'volume': {'size': size, 'name': name, 'description': description}}
+        if image_id:
+            body['volume']['imageRef'] = image_id
+        return self._request(context, 'POST', '/volumes', body)['volume']
+
+    def delete(self, context, volume_id):
+        self._request(context, 'DELETE', f'/volumes/{volume_id}')
+
+    # --- attachments -------------------------------------------------------------
+
+    def attachment_create(self, context, volume_id, instance_uuid, connector=None):
+        """Reserve the volume for the server; returns the attachment.
+
+        :raises VolumeServiceError: refused, with the API's code (400: not available).
+        """
+        body = {'attachment': {'volume_uuid': volume_id, 'instance_uuid': instance_uuid}}
+        if connector:
+            body['attachment']['connector'] = connector
+        return self._request(context, 'POST', '/attachments', body)['attachment']
+
+    def attachment_update(self, context, attachment_id, connector, mountpoint=None):
+        """Send the host connector; returns the attachment with translated connection_info."""
+        connector = dict(connector, mountpoint=mountpoint) if mountpoint else connector
+        attachment = self._request(context, 'PUT', f'/attachments/{attachment_id}',
+                                   {'attachment': {'connector': connector}})['attachment']
+        attachment['connection_info'] = translate_connection_info(
+            attachment.get('connection_info') or {})
+        return attachment
+
+    def attachment_complete(self, context, attachment_id):
+        self._request(context, 'POST', f'/attachments/{attachment_id}/action',
+                      {'os-complete': None})
+
+    def attachment_delete(self, context, attachment_id):
+        """Forget an attachment; one already gone is fine."""
+        try:
+            self._request(context, 'DELETE', f'/attachments/{attachment_id}')
+        except exception.NotFound:
+            LOG.debug("Attachment %s was already deleted", attachment_id)
+
+
+def _fault_message(resp):
+    try:
+        body = resp.json()
+    except ValueError:
+        return f'{resp.status_code} {resp.text[:200]}'
+    if isinstance(body, dict) and len(body) == 1:
+        fault = next(iter(body.values()))
+        if isinstance(fault, dict) and 'message' in fault:
+            return fault['message']
+    return f'{resp.status_code} {resp.text[:200]}'
