@@ -1,0 +1,142 @@
+"""Attach and detach on a compute host (fake hypervisor) against the real volume API.
+
+The compute side's Cinder client talks HTTP to the Block Storage app loaded
+from the paste file, in process; the conductor is called directly. What the
+tests assert is what a user would see: the volume's status, the server's
+mappings, the fault of a failed attach.
+"""
+
+import io
+from unittest import mock
+
+import pytest
+import requests
+import webob
+
+from novalite import context, exception
+from novalite.api import app as api_app
+from novalite.compute import attach
+from novalite.db import actions, block_device_mappings
+from novalite.volume import cinder
+from novalite.volume import manager as volume_manager
+from tests.functional.compute.test_manager import _build, _instance, compute  # noqa: F401
+
+
+class WSGIAdapter(requests.adapters.BaseAdapter):
+    """requests' transport into a WSGI app, without a socket."""
+
+    def __init__(self, app):
+        super().__init__()
+        self.app = app
+
+    def send(self, request, **kwargs):
+        req = webob.Request.blank(request.path_url, method=request.method,
+                                  headers=dict(request.headers))
+        if request.body:
+            req.body = request.body if isinstance(request.body, bytes) \
+                else request.body.encode()
+        resp = req.get_response(self.app)
+        response = requests.Response()
+        response.status_code = resp.status_int
+        response.headers.update(resp.headers)
+        response.raw = io.BytesIO(resp.body)
+        response.url = request.url
+        response.request = request
+        return response
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def ctx():
+    return context.RequestContext(user_id='u', project_id='p', auth_token='u:p')
+
+
+@pytest.fixture
+def volume_api(conf, db):
+    conf.set_override('volume_driver', 'fake', group='volume')
+    api = cinder.API()
+    api.session.mount('http://', WSGIAdapter(api_app.load_app(conf, name='osapi_volume')))
+    return api
+
+
+@pytest.fixture
+def server(compute, ctx, volume_api):  # noqa: F811
+    compute.volumes.volume_api = volume_api
+    compute.volumes.conductor = compute.conductor
+    return _build(compute, ctx, _instance(ctx))
+
+
+@pytest.fixture
+def volume_id(volume_api, ctx, conf):
+    created = volume_api.create(ctx, 1, 'data')
+    volume_manager.VolumeManager(conf.host).create_volume(ctx, created['id'])
+    return created['id']
+
+
+def _attach(compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    bdm = attach.attach(ctx, mock.Mock(), server, volume_id, volume_api=volume_api)
+    compute.attach_volume(ctx, server, bdm)
+    compute.tasks.waitall()
+    return bdm
+
+
+def test_attach_leaves_the_volume_in_use_and_the_guest_with_the_disk(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
+    (bdm,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
+    assert bdm['device_name'] == '/dev/vdb'
+    assert bdm['connection_info']['driver_volume_type'] == 'iscsi'
+    assert compute.driver.guests[server['uuid']]['volumes'] == {'/dev/vdb': volume_id}
+
+
+def test_detach_frees_the_volume_and_forgets_the_mapping(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    rpc = mock.Mock()
+    attach.detach(ctx, rpc, server, volume_id)
+    compute.detach_volume(ctx, server, rpc.detach_volume.call_args.args[2])
+    compute.tasks.waitall()
+    assert volume_api.get(ctx, volume_id)['status'] == 'available'
+    assert block_device_mappings.bdm_get_by_instance(server['uuid']) == []
+    assert compute.driver.guests[server['uuid']]['volumes'] == {}
+
+
+def test_failed_attach_is_undone_and_recorded_as_a_fault(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    with mock.patch.object(compute.driver, 'attach_volume', side_effect=exception.
+                           VolumeAttachFailed(volume_id=volume_id, instance_uuid='x',
+                                              reason='Authentication failure(513)')):
+        _attach(compute, ctx, server, volume_id, volume_api)
+    assert volume_api.get(ctx, volume_id)['status'] == 'available'
+    assert block_device_mappings.bdm_get_by_instance(server['uuid']) == []
+    fault = actions.faults_get_latest([server['uuid']])[server['uuid']]
+    assert 'Authentication failure(513)' in fault['message']
+
+
+def test_a_volume_in_use_cannot_be_attached_to_a_second_server(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    other = _build(compute, ctx, _instance(ctx))
+    with pytest.raises(exception.InvalidVolume):
+        attach.attach(ctx, mock.Mock(), other, volume_id, volume_api=volume_api)
+    assert block_device_mappings.bdm_get_by_instance(other['uuid']) == []
+
+
+def test_server_delete_deletes_a_volume_marked_delete_on_termination(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    bdm = _attach(compute, ctx, server, volume_id, volume_api)
+    block_device_mappings.bdm_update(bdm['uuid'], {'delete_on_termination': True})
+    compute.terminate_instance(ctx, server)
+    compute.tasks.waitall()
+    assert volume_api.get(ctx, volume_id)['status'] == 'deleting'
+
+
+def test_server_delete_leaves_other_volumes_available(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    compute.terminate_instance(ctx, server)
+    compute.tasks.waitall()
+    assert volume_api.get(ctx, volume_id)['status'] == 'available'
