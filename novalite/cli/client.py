@@ -17,6 +17,7 @@ from Nova's fault body, a name that matches no or several resources, or a
 import json
 import logging
 import re
+import urllib.parse
 
 import orjson
 import requests
@@ -37,6 +38,7 @@ from novalite.cli.managers import (
     servers,
     services,
     versions,
+    volumes,
 )
 
 LOG = logging.getLogger(__name__)
@@ -70,6 +72,13 @@ def _connection_reason(exc):
     return ' '.join(text.split())
 
 
+def _volume_url(endpoint, token):
+    """Where novalite-volume listens beside a compute endpoint: its host, port 8776."""
+    parts = urllib.parse.urlsplit(endpoint)
+    project = token.partition(':')[2] or token.partition(':')[0]
+    return f'{parts.scheme}://{parts.hostname}:8776/v3/{project}'
+
+
 class Client:
     """A session with one Compute API endpoint.
 
@@ -78,12 +87,15 @@ class Client:
         ``user:project`` (``admin:admin`` is an admin of project ``admin``).
     :param microversion: the compute microversion requested on every call.
     :param timeout: seconds to wait for each HTTP response.
+    :param volume_endpoint: the Block Storage API v3 URL with the project; by
+        default port 8776 of the compute endpoint's host, ``/v3/<token's project>``.
     :raises ValueError: if ``microversion`` is not ``MAJOR.MINOR``.
     """
 
     def __init__(self, endpoint=DEFAULT_URL, token=DEFAULT_TOKEN,
-                 microversion=DEFAULT_MICROVERSION, timeout=30):
+                 microversion=DEFAULT_MICROVERSION, timeout=30, volume_endpoint=None):
         self.endpoint = endpoint.rstrip('/')
+        self.volume_endpoint = (volume_endpoint or _volume_url(self.endpoint, token)).rstrip('/')
         self.token = token
         self.api_version = parse_microversion(microversion)
         self.microversion = '%d.%d' % self.api_version
@@ -104,6 +116,7 @@ class Client:
         self.quotas = quotas.QuotaManager(self)
         self.limits = quotas.LimitManager(self)
         self.usage = quotas.UsageManager(self)
+        self.volumes = volumes.VolumeManager(self)
 
     def supports(self, version):
         """True if the requested microversion is at least ``version``."""

@@ -32,11 +32,12 @@ from novalite.cli.commands import (
     servers,
     services,
     versions,
+    volumes,
 )
 from novalite.cli.exceptions import ClientError
 
 COMMAND_MODULES = [servers, migrations, instance_actions, flavors, services, hypervisors,
-                   images, versions, keypairs, quotas]
+                   images, versions, keypairs, quotas, volumes]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +84,11 @@ def build_parser():
         default=os.environ.get('NOVALITE_URL', api_client.DEFAULT_URL),
         help='Compute API endpoint. Defaults to env[NOVALITE_URL] or '
              f'{api_client.DEFAULT_URL}.')
+    parser.add_argument(
+        '--os-volume-url', metavar='URL', default=os.environ.get('NOVALITE_VOLUME_URL'),
+        help='Block Storage API v3 endpoint with the project, e.g. '
+             'http://127.0.0.1:8776/v3/admin. Defaults to env[NOVALITE_VOLUME_URL] or '
+             "port 8776 of the compute endpoint's host.")
     parser.add_argument(
         '--os-token', metavar='TOKEN',
         default=os.environ.get('NOVALITE_TOKEN', api_client.DEFAULT_TOKEN),
@@ -161,7 +167,7 @@ def main(argv=None):
     try:
         client = api_client.Client(args.os_compute_url, token=args.os_token,
                                    microversion=args.os_compute_api_version,
-                                   timeout=args.timeout)
+                                   timeout=args.timeout, volume_endpoint=args.os_volume_url)
         return args.func(client, args) or 0
     except UsageError as exc:
         print(f"ERROR: novalite {args.command}: {_one_line(exc)} "

@@ -34,8 +34,8 @@ from novalite.api.policies import (
 
 _MODULES = (base, servers, server_actions, server_moves, server_metadata, server_tags,
             instance_actions, server_groups, flavors, keypairs, limits, availability_zones,
-            aggregates, hypervisors, services, volume_attachments, admin, remote_consoles, diagnostics,
-            quotas, simple_tenant_usage)
+            aggregates, hypervisors, services, volume_attachments, admin, remote_consoles,
+            diagnostics, quotas, simple_tenant_usage)
 
 
 def list_rules():
