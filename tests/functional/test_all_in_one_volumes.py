@@ -43,7 +43,11 @@ def aio(tmp_path_factory):
         'name': 'small', 'ram': 512, 'vcpus': 1, 'disk': 1, 'id': '1'}}).raise_for_status()
     yield compute, volume
     proc.terminate()
-    proc.wait(timeout=60)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _server(compute):
