@@ -88,7 +88,7 @@ def test_hard_reboot_and_power_cycle_keep_the_volume(driver, guest_images, volum
 
     driver.reboot(None, instance, network_info, 'HARD')
     assert libvirt_volume.find_disk(_domain_xml(harness, instance), 'vdb') is not None
-    driver.power_off(instance)
+    driver.power_off(None, instance, network_info)
     driver.power_on(None, instance, network_info)
     assert libvirt_volume.find_disk(
         _domain_xml(harness, instance, libvirt.VIR_DOMAIN_XML_INACTIVE), 'vdb') is not None
