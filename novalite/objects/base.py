@@ -35,6 +35,27 @@ class NovaliteObject(ovo_base.VersionedObject, ovo_base.VersionedObjectDictCompa
             raise AttributeError(f'{self.obj_name()} has no field {attrname!r}')
         return hasattr(self, '_obj_' + attrname)
 
+    def obj_to_primitive(self, target_version=None, version_manifest=None):
+        """The library's primitive; at this version, built straight from the values.
+
+        Most messages go at the newest version, where the library's walk
+        (two passes over every field for changes, a property call per
+        read) cost more than all else a boot sends. Payloads carry no
+        change list: no service saves an object it received.
+        """
+        if version_manifest or target_version not in (None, self.VERSION):
+            return super().obj_to_primitive(target_version, version_manifest)
+        values = self.__dict__
+        data = {}
+        for name, field in self.fields.items():
+            attr = '_obj_' + name
+            if attr in values:
+                data[name] = field.to_primitive(self, name, values[attr])
+        return {'novalite_object.name': self.obj_name(),
+                'novalite_object.namespace': self.OBJ_PROJECT_NAMESPACE,
+                'novalite_object.version': self.VERSION,
+                'novalite_object.data': data}
+
     def get(self, key, default=None):
         """A field's value, or ``default`` while it is unset, as a dict's ``get``.
 
@@ -44,16 +65,26 @@ class NovaliteObject(ovo_base.VersionedObject, ovo_base.VersionedObjectDictCompa
             raise AttributeError(f'{self.obj_name()} has no field {key!r}')
         return getattr(self, key) if self.obj_attr_is_set(key) else default
 
+    # Keys of the dict form that are derived from fields, not fields themselves.
+    DERIVED_KEYS = frozenset()
+
     @classmethod
     def from_dict(cls, values):
-        """An object of the fields among ``values``; other keys are not part of it."""
+        """The object of a dict with its fields (and derived keys, which it drops).
+
+        :raises ValueError: a key the object does not declare: a payload
+            that grew a field without this object's version saying so.
+        """
         obj = cls()
         fields = cls.fields
         for key, value in values.items():
-            if key in fields:
-                if isinstance(value, dict) and isinstance(fields[key], ovo_fields.ObjectField):
-                    value = _registered(fields[key].AUTO_TYPE._obj_name).from_dict(value)
-                setattr(obj, key, value)
+            if key not in fields:
+                if key in cls.DERIVED_KEYS:
+                    continue
+                raise ValueError(f'{cls.obj_name()} {cls.VERSION} declares no field {key!r}')
+            if isinstance(value, dict) and isinstance(fields[key], ovo_fields.ObjectField):
+                value = _registered(fields[key].AUTO_TYPE._obj_name).from_dict(value)
+            setattr(obj, key, value)
         obj.obj_reset_changes()
         return obj
 

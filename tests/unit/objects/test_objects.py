@@ -115,3 +115,8 @@ def test_a_reader_of_request_spec_1_0_gets_no_group_and_no_files():
     data = objects.base.primitive_at(spec, {'RequestSpec': '1.0'})['novalite_object.data']
     assert 'instance_group' not in data and 'injected_files' not in data
     assert data['flavor']['novalite_object.data']['vcpus'] == 1
+
+
+def test_a_payload_with_an_undeclared_field_is_refused_where_it_is_made():
+    with pytest.raises(ValueError, match="RequestSpec 1.1 declares no field 'volumes'"):
+        objects.RequestSpec.from_dict({'flavor': dict(FLAVOR), 'volumes': []})
