@@ -65,12 +65,13 @@ class NovaliteObject(ovo_base.VersionedObject, ovo_base.VersionedObjectDictCompa
             raise AttributeError(f'{self.obj_name()} has no field {key!r}')
         return getattr(self, key) if self.obj_attr_is_set(key) else default
 
-    # Keys of the dict form that are derived from fields, not fields themselves.
-    DERIVED_KEYS = frozenset()
+    # Keys of the dicts it is made from that it leaves out on purpose
+    # (derived from its fields, or not part of what it carries).
+    LEFT_OUT_KEYS = frozenset()
 
     @classmethod
     def from_dict(cls, values):
-        """The object of a dict with its fields (and derived keys, which it drops).
+        """The object of a dict's fields (the ``LEFT_OUT_KEYS`` are dropped).
 
         :raises ValueError: a key the object does not declare: a payload
             that grew a field without this object's version saying so.
@@ -80,7 +81,7 @@ class NovaliteObject(ovo_base.VersionedObject, ovo_base.VersionedObjectDictCompa
         for key, value in values.items():
             field = fields.get(key)
             if field is None:
-                if key in cls.DERIVED_KEYS:
+                if key in cls.LEFT_OUT_KEYS:
                     continue
                 raise ValueError(f'{cls.obj_name()} {cls.VERSION} declares no field {key!r}')
             if isinstance(value, dict) and isinstance(field, ovo_fields.ObjectField):

@@ -15,6 +15,9 @@ class Flavor(base.NovaliteObject):
     """
 
     VERSION = '1.0'
+    # A flavor record's other columns: the snapshot is what sizes a server.
+    LEFT_OUT_KEYS = frozenset({'is_public', 'disabled', 'description', 'created_at',
+                               'updated_at', 'deleted_at', 'deleted'})
 
     fields = {
         'id': fields.IntegerField(nullable=True),

@@ -27,7 +27,7 @@ class Instance(base.NovaliteObject):
     """
 
     VERSION = '1.1'
-    DERIVED_KEYS = frozenset({'name'})
+    LEFT_OUT_KEYS = frozenset({'name'})
 
     fields = {
         'id': fields.IntegerField(),

@@ -18,6 +18,12 @@ class Migration(base.NovaliteObject):
     """
 
     VERSION = '1.0'
+    # The record's other columns: its live-migration progress and
+    # bookkeeping, which no compute host reads from the payload.
+    LEFT_OUT_KEYS = frozenset({
+        'dest_host', 'hidden', 'memory_total', 'memory_processed', 'memory_remaining',
+        'disk_total', 'disk_processed', 'disk_remaining', 'cross_cell_move', 'user_id',
+        'project_id', 'created_at', 'updated_at', 'deleted_at', 'deleted'})
 
     fields = {
         'id': fields.IntegerField(),
