@@ -97,10 +97,12 @@ def _list(req, detail):
     return wsgi.collection_response(req, links, 'flavors', items, limit, detail)
 
 
+@validation.query_schemas(('2.0', schemas.list_query))
 def index(req):
     return _list(req, detail=False)
 
 
+@validation.query_schemas(('2.0', schemas.list_query))
 def detail(req):
     return _list(req, detail=True)
 

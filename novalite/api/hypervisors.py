@@ -88,11 +88,13 @@ def _list(req, detail):
 
 
 @policy.require(rules.LIST)
+@validation.query_schemas(('2.33', schemas.list_query_v233))
 def index(req):
     return _list(req, detail=False)
 
 
 @policy.require(rules.LIST_DETAIL)
+@validation.query_schemas(('2.33', schemas.list_query_v233))
 def detail(req):
     return _list(req, detail=True)
 

@@ -63,11 +63,13 @@ def _list(req, detail):
 
 
 @microversion.supported(max_version=_PROXY_MAX)
+@validation.query_schemas(('2.0', schemas.list_query))
 def index(req):
     return _list(req, detail=False)
 
 
 @microversion.supported(max_version=_PROXY_MAX)
+@validation.query_schemas(('2.0', schemas.list_query))
 def detail(req):
     return _list(req, detail=True)
 

@@ -8,6 +8,7 @@ ask :func:`is_supported` whether the request's version has a behaviour.
 """
 
 import collections
+import functools
 import re
 
 from novalite import exception
@@ -92,11 +93,12 @@ def version_headers(version):
 def supported(min_version=None, max_version=None):
     """Decorator: the resource exists only for versions in the range (404 outside)."""
     def decorator(handler):
+        @functools.wraps(handler)
         def wrapper(req, *args, **kwargs):
             if not is_supported(req, min_version or str(LEGACY_V2_VERSION), max_version):
                 raise exception.NotFound("The resource could not be found.")
             return handler(req, *args, **kwargs)
-        wrapper.__name__ = handler.__name__
-        wrapper.__doc__ = handler.__doc__
+        # What the OpenAPI description reads to leave the resource out.
+        wrapper._versions = (min_version, max_version)
         return wrapper
     return decorator

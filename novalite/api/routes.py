@@ -17,6 +17,7 @@ from novalite.api import (
     instance_actions,
     keypairs,
     limits,
+    openapi,
     quota_classes,
     quota_sets,
     remote_consoles,
@@ -107,4 +108,5 @@ ROUTES = (
     ('/os-simple-tenant-usage/{tenant_id}', {'GET': simple_tenant_usage.show}),
     ('/os-quota-class-sets/{class_name}', {'GET': quota_classes.show,
                                            'PUT': quota_classes.update}),
+    ('/openapi.json', {'GET': openapi.show}),
 )

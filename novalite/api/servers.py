@@ -85,10 +85,12 @@ def _list(req, detail):
     return wsgi.collection_response(req, view.links, 'servers', items, limit, detail)
 
 
+@validation.query_schemas(*_LIST_QUERIES)
 def index(req):
     return _list(req, detail=False)
 
 
+@validation.query_schemas(*_LIST_QUERIES)
 def detail(req):
     return _list(req, detail=True)
 

@@ -226,8 +226,45 @@ def body(schema, min_version=None, max_version=None):
     return decorator
 
 
+def body_schema_for(handler, version):
+    """The body schema ``handler`` declares for ``version``, or None."""
+    for schema, low, high in getattr(handler, '_body_schemas', ()):
+        if (version >= microversion.APIVersion.parse(low)
+                and (high is None or version <= microversion.APIVersion.parse(high))):
+            return schema
+    return None
+
+
 def query(req, schema):
     """Validate the query string (last value of each key) and return it as a dict."""
     params = {key: req.GET.getall(key)[-1] for key in req.GET}
     validate(schema, params)
     return params
+
+
+def query_schemas(*versioned):
+    """Decorator: declare and check the handler's query string.
+
+    ``versioned`` are ``(min_version, schema)`` pairs, newest first: a
+    request gets the first its microversion reaches. The declaration is what
+    the OpenAPI description (:mod:`novalite.api.openapi`) publishes; the
+    handler reads the values with :func:`query`.
+    """
+    def decorator(handler):
+        @functools.wraps(handler)
+        def wrapper(req, *args, **kwargs):
+            schema = query_schema_for(wrapper, microversion.request_version(req))
+            if schema is not None:
+                query(req, schema)
+            return handler(req, *args, **kwargs)
+        wrapper._query_schemas = versioned
+        return wrapper
+    return decorator
+
+
+def query_schema_for(handler, version):
+    """The query schema ``handler`` declares for ``version``, or None."""
+    for min_version, schema in getattr(handler, '_query_schemas', ()):
+        if version >= microversion.APIVersion.parse(min_version):
+            return schema
+    return None
