@@ -1,7 +1,9 @@
 """The API's HTTP server: eventlet's WSGI server on a green pool.
 
-``start()`` binds (so ``port`` 0 picks a free port, readable from ``.port``
-afterwards) and serves in a green thread; ``stop()`` stops accepting, closes
+``bind()`` opens the listening socket (so ``port`` 0 picks a free port,
+readable from ``.port`` afterwards): called before the launcher forks API
+workers, it is the one socket they all accept on. ``start()`` binds if that
+was not done and serves in a green thread; ``stop()`` stops accepting, closes
 idle keep-alive connections and lets requests in flight finish; ``wait()``
 returns once it has.
 """
@@ -34,11 +36,16 @@ class WSGIServer:
         self._socket = None
         self._thread = None
 
-    def start(self):
+    def bind(self):
+        if self._socket is not None:
+            return
         family = socket.AF_INET6 if ':' in self.host else socket.AF_INET
         self._socket = eventlet.listen((self.host, self.port), family=family, backlog=128)
         self.port = self._socket.getsockname()[1]
         LOG.info("novalite-api listening on %s:%s", self.host, self.port)
+
+    def start(self):
+        self.bind()
         # Listings allocate many short-lived dicts, triggering collections
         # that would rescan the whole start-up heap (libraries, the app):
         # freezing it keeps those collections small.

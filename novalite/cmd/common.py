@@ -5,17 +5,24 @@ import sys
 from oslo_service import service as oslo_service
 
 from novalite import config, service
+from novalite.cmd import preflight
 from novalite.conf import CONF
 
 
-def run(binary, topic, manager_factory, servicegroup_factory, workers_group=None):
+@preflight.operator_errors
+def run(binary, topic, manager_factory, servicegroup_factory, workers_group=None,
+        check=None):
     """Parse config, start ``binary`` and block until it is stopped by a signal.
 
     ``manager_factory`` is called after config parsing so that managers see
     the configured values; ``workers_group`` names the option group whose
-    ``workers`` sets the number of processes.
+    ``workers`` sets the number of processes; ``check(CONF)`` runs before
+    anything starts and raises :class:`~novalite.cmd.preflight.Missing` for
+    what the host lacks.
     """
     config.parse_args(sys.argv[1:])
+    if check is not None:
+        check(CONF)
     server = service.Service(CONF.host, binary, topic, manager_factory(),
                              servicegroup_factory())
     workers = CONF[workers_group].workers if workers_group else 1

@@ -1,6 +1,6 @@
 """novalite-compute: owns the instances of one hypervisor host. Holds no DB credentials."""
 
-from novalite.cmd import common
+from novalite.cmd import common, preflight
 
 
 def main():
@@ -8,4 +8,4 @@ def main():
     from novalite.compute import manager
 
     common.run('novalite-compute', 'compute', manager.ComputeManager,
-               servicegroup.ConductorServiceGroup)
+               servicegroup.ConductorServiceGroup, check=preflight.libvirt_host)

@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from novalite import config, exception
+from novalite.cmd import preflight
 
 
 def _db_sync(args):
@@ -102,6 +103,7 @@ def _parser():
     return parser
 
 
+@preflight.operator_errors
 def main(argv=None):
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     oslo_args = [arg for path in args.config_file for arg in ('--config-file', path)]

@@ -106,6 +106,21 @@ body is refused with 400 before validation. No request of the Compute API
 needs more than a handful of levels; the bound keeps a hostile body from
 exhausting the parser's or the validator's recursion.
 """),
+    cfg.IntOpt('workers',
+               min=1,
+               help="""
+Number of processes serving the API. They share one listening socket, so a
+request that keeps one process busy does not queue the requests behind it.
+
+Possible values:
+
+* Unset (the default): the number of CPUs of the host.
+* 1: serve from the launching process itself (the all-in-one always does).
+* Any larger integer: that many worker processes.
+
+Related options: ``wsgi_pool_size`` is per process, and so is the database
+connection pool (``[database] max_pool_size``).
+"""),
 ]
 
 
