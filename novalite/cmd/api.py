@@ -10,8 +10,7 @@ import sys
 
 from oslo_service import service as oslo_service
 
-from novalite import config
-from novalite.cmd import preflight
+from novalite import config, preflight
 from novalite.conf import CONF
 
 

@@ -4,8 +4,7 @@ import sys
 
 from oslo_service import service as oslo_service
 
-from novalite import config, service
-from novalite.cmd import preflight
+from novalite import config, preflight, service
 from novalite.conf import CONF
 
 
@@ -17,7 +16,7 @@ def run(binary, topic, manager_factory, servicegroup_factory, workers_group=None
     ``manager_factory`` is called after config parsing so that managers see
     the configured values; ``workers_group`` names the option group whose
     ``workers`` sets the number of processes; ``check(CONF)`` runs before
-    anything starts and raises :class:`~novalite.cmd.preflight.Missing` for
+    anything starts and raises :class:`~novalite.preflight.Missing` for
     what the host lacks.
     """
     config.parse_args(sys.argv[1:])

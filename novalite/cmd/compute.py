@@ -1,6 +1,7 @@
 """novalite-compute: owns the instances of one hypervisor host. Holds no DB credentials."""
 
-from novalite.cmd import common, preflight
+from novalite import preflight
+from novalite.cmd import common
 
 
 def main():

@@ -3,8 +3,7 @@
 import argparse
 import sys
 
-from novalite import config, exception
-from novalite.cmd import preflight
+from novalite import config, exception, preflight
 
 
 def _db_sync(args):

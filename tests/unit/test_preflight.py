@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from novalite.cmd import preflight
+from novalite import preflight
 
 
 @pytest.fixture
