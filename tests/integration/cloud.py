@@ -82,6 +82,9 @@ class Cloud:
             'image': {'images_path': os.path.join(self.workdir, 'images')},
             'compute': {'reserved_host_memory_mb': 0, 'resource_report_interval': 5},
             'conductor': {'build_recovery_timeout': 10},
+            # Scale and placement tests boot more than a project's default
+            # quota; the quota tests set their project's limits through the API.
+            'quota': {'instances': -1, 'cores': -1, 'ram': -1},
         }
         for section, values in self.options.items():
             sections.setdefault(section, {}).update(values)
