@@ -30,8 +30,8 @@ def create(req, server_id):
 
 
 def legacy_action(name, schema):
-    """An action runner (``server_actions``) of ``os-getVNCConsole`` or ``os-getSerialConsole``."""
-    def run(ctx, instance, body):
+    """An action runner (``api.actions``) of ``os-getVNCConsole`` or ``os-getSerialConsole``."""
+    def run(req, ctx, instance, body):
         validation.validate(schema, body)
         console_type = body[name]['type']
         if console_type not in ('novnc', 'serial'):
