@@ -273,6 +273,10 @@ class MigrationNotFound(NotFound):
     msg_fmt = "Migration %(migration_id)s could not be found."
 
 
+class MigrationMarkerNotFound(Invalid):
+    msg_fmt = "Marker %(marker)s could not be found."
+
+
 # --- Volumes ------------------------------------------------------------------
 
 class VolumeNotFound(NotFound):

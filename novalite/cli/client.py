@@ -34,6 +34,7 @@ from novalite.cli.managers import (
     hypervisors,
     images,
     keypairs,
+    migrations,
     quotas,
     servers,
     services,
@@ -117,6 +118,7 @@ class Client:
         self.limits = quotas.LimitManager(self)
         self.usage = quotas.UsageManager(self)
         self.volumes = volumes.VolumeManager(self)
+        self.migrations = migrations.MigrationManager(self)
 
     def supports(self, version):
         """True if the requested microversion is at least ``version``."""

@@ -133,3 +133,65 @@ def settle_abandoned(older_than_seconds):
         settle_claims(migration_uuid, 'destination' if host == dest else 'source')
         migration_update(migration_uuid, {'status': 'error'})
     return [row.uuid for row in abandoned]
+
+
+# Filters of ``GET /os-migrations`` that compare a column with the value given.
+_EQUAL_FILTERS = ('instance_uuid', 'migration_type', 'user_id', 'project_id')
+
+
+def migration_get_all(filters, limit=None, marker=None, paged=False):
+    """Migration records for ``GET /os-migrations``, as Nova's query selects them.
+
+    :param filters: ``status``, ``host`` (source or destination, else
+        ``source_compute``), ``instance_uuid``, ``migration_type``,
+        ``hidden`` (bool), ``user_id``, ``project_id``, ``changes_since``/
+        ``changes_before`` (datetimes bounding ``updated_at``).
+    :param paged: newest first (``created_at``, then ``id``), cut after the
+        record whose uuid is ``marker``; otherwise in id order.
+    :raises MigrationMarkerNotFound: no record has the marker's uuid.
+    """
+    if paged and limit == 0:
+        return []
+    statement = _filtered(sa.select(_MIGRATION).where(_MIGRATION.deleted == 0), filters)
+    with engine.reader() as session:
+        if paged:
+            statement = statement.order_by(_MIGRATION.created_at.desc(), _MIGRATION.id.desc())
+            if marker is not None:
+                statement = _after(session, statement, marker)
+            if limit is not None:
+                statement = statement.limit(limit)
+        else:
+            statement = statement.order_by(_MIGRATION.id)
+        return [row.as_dict() for row in session.execute(statement).scalars()]
+
+
+def _filtered(statement, filters):
+    if 'status' in filters:
+        statement = statement.where(_MIGRATION.status == filters['status'])
+    if 'host' in filters:
+        statement = statement.where(sa.or_(_MIGRATION.source_compute == filters['host'],
+                                           _MIGRATION.dest_compute == filters['host']))
+    elif 'source_compute' in filters:
+        statement = statement.where(_MIGRATION.source_compute == filters['source_compute'])
+    for key in _EQUAL_FILTERS:
+        if key in filters:
+            statement = statement.where(getattr(_MIGRATION, key) == filters[key])
+    if 'hidden' in filters:
+        statement = statement.where(_MIGRATION.hidden == filters['hidden'])
+    if filters.get('changes_since') is not None:
+        statement = statement.where(_MIGRATION.updated_at >= filters['changes_since'])
+    if filters.get('changes_before') is not None:
+        statement = statement.where(_MIGRATION.updated_at <= filters['changes_before'])
+    return statement
+
+
+def _after(session, statement, marker):
+    """Records after ``marker`` in (created_at, id) descending order."""
+    row = session.execute(sa.select(_MIGRATION.created_at, _MIGRATION.id).where(
+        _MIGRATION.uuid == marker, _MIGRATION.deleted == 0)).first()
+    if row is None:
+        raise exception.MigrationMarkerNotFound(marker=marker)
+    created, ident = row
+    return statement.where(sa.or_(_MIGRATION.created_at < created,
+                                  sa.and_(_MIGRATION.created_at == created,
+                                          _MIGRATION.id < ident)))

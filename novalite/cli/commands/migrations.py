@@ -1,6 +1,7 @@
-"""Move commands: resize, resize-confirm, resize-revert, migrate, live-migration, and the
+"""Move commands: resize, resize-confirm, resize-revert, migrate, live-migration, the
 live migration under way (server-migration-list, live-migration-abort,
-live-migration-force-complete), as novaclient spells them."""
+live-migration-force-complete) and every move's record (migration-list), as novaclient
+spells them."""
 
 from novalite.cli import commands, tables
 
@@ -44,6 +45,48 @@ def do_server_migration_list(client, args):
     tables.print_list(migrations, MIGRATION_COLUMNS)
 
 
+LIST_COLUMNS = ['Id', 'UUID', 'Source Node', 'Dest Node', 'Source Compute', 'Dest Compute',
+                'Dest Host', 'Status', 'Instance UUID', 'Old Flavor', 'New Flavor', 'Created At',
+                'Updated At', 'Type']
+_LIST_FORMATTERS = {'Old Flavor': lambda m: m.get('old_instance_type_id'),
+                    'New Flavor': lambda m: m.get('new_instance_type_id'),
+                    'Type': lambda m: m.get('migration_type')}
+_LIST_FILTERS = ('host', 'status', 'instance_uuid', 'migration_type', 'source_compute',
+                 'changes_since', 'changes_before', 'user_id', 'project_id')
+
+
+def do_migration_list(client, args):
+    """List the records of every move (admin), newest first from microversion 2.59."""
+    filters = {key.replace('changes_', 'changes-'): getattr(args, key)
+               for key in _LIST_FILTERS}
+    if args.server:
+        filters['instance_uuid'] = client.servers.resolve_id(args.server)
+    migrations = client.migrations.list(**filters)
+    if args.format == 'json':
+        tables.print_json(migrations)
+    else:
+        tables.print_list(migrations, LIST_COLUMNS, _LIST_FORMATTERS)
+
+
+def _register_migration_list(subparsers):
+    p = commands.add(subparsers, 'migration-list', do_migration_list)
+    p.add_argument('--server', metavar='SERVER', help='Only the moves of this server.')
+    p.add_argument('--instance-uuid', dest='instance_uuid', metavar='UUID',
+                   help='Only the moves of the server with this UUID.')
+    p.add_argument('--host', metavar='HOST', help='Only moves from or to HOST.')
+    p.add_argument('--source-compute', metavar='HOST', help='Only moves from HOST.')
+    p.add_argument('--status', metavar='STATUS', help='Only records in STATUS.')
+    p.add_argument('--migration-type', metavar='TYPE', choices=(
+        'migration', 'live-migration', 'resize', 'evacuation'), help='Only moves of TYPE.')
+    p.add_argument('--changes-since', metavar='TIME',
+                   help='Only records updated at or after TIME (ISO 8601; 2.59).')
+    p.add_argument('--changes-before', metavar='TIME',
+                   help='Only records updated at or before TIME (ISO 8601; 2.66).')
+    p.add_argument('--user-id', metavar='USER', help="Only this user's moves (2.80).")
+    p.add_argument('--project-id', metavar='PROJECT', help="Only this project's moves (2.80).")
+    commands.add_format(p)
+
+
 def do_live_migration_abort(client, args):
     """Abort a live migration under way: the server stays on its source host."""
     client.servers.abort_migration(client.servers.resolve_id(args.server), args.migration)
@@ -73,6 +116,7 @@ def register(subparsers):
     p.add_argument('--block-migrate', action='store_true',
                    help='Copy the disks too (default: auto, as the hosts allow).')
     _server(commands.add(subparsers, 'server-migration-list', do_server_migration_list))
+    _register_migration_list(subparsers)
     for name, func in (('live-migration-abort', do_live_migration_abort),
                        ('live-migration-force-complete', do_live_migration_force_complete)):
         p = _server(commands.add(subparsers, name, func))
