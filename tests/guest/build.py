@@ -6,8 +6,8 @@ and userspace is the host's ``busybox-static`` in a gzip'd cpio initramfs.
 The guest's ``/init`` loads the virtio, IDE cdrom and isofs modules, mounts
 the config drive (label ``config-2``), prints what it finds on ttyS0 as
 ``NOVALITE-GUEST key=value`` markers, configures eth0 from
-``network_data.json``, pings the gateway and powers off on the ACPI power
-button, so soft reboot and clean shutdown work for real.
+``network_data.json``, pings the gateway, runs ``user_data`` that is a ``#!/bin/sh`` script in the
+background and powers off on the ACPI power button, so soft reboot and clean shutdown work for real.
 
 Two boot flavours are produced:
 
@@ -79,6 +79,9 @@ if [ -n "$dev" ] && mount -t iso9660 -o ro "$dev" /mnt; then
   key=$(sed -n 's/.*"public_keys": *{"[^"]*": *"\([^"]*\)".*/\1/p' $d/meta_data.json)
   say "public_key=$key"
   [ -f $d/user_data ] && say "user_data=$(head -n 1 $d/user_data)"
+  # user_data that is a shell script runs once the guest is ready (tests
+  # use it to ping, dirty memory or mark disks); it sees $gw.
+  head -n 1 $d/user_data 2>/dev/null | grep -q '^#!/bin/sh' && cp $d/user_data /tmp/user-script
   ip=$(field ip_address $d/network_data.json)
   mask=$(field netmask $d/network_data.json)
   gw=$(field gateway $d/network_data.json)
@@ -100,6 +103,7 @@ else
   say "config_drive=missing"
 fi
 say ready
+[ -f /tmp/user-script ] && gw="$gw" sh /tmp/user-script > /dev/null 2>&1 &
 # Volumes: each disk that appears after boot (vdb on) is read; one without
 # a marker gets one naming this guest, so a second guest can read it back.
 seen=""

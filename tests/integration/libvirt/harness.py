@@ -54,6 +54,11 @@ unix_sock_rw_perms = "0700"
 auth_unix_rw = "none"
 log_outputs = "3:file:{log}"
 '''
+LISTEN_CONF = '''listen_tcp = 1
+listen_tls = 0
+auth_tcp = "none"
+listen_addr = "{addr}"
+'''
 VIRTLOGD_CONF = '''log_outputs = "3:file:{log}"
 '''
 
@@ -84,8 +89,16 @@ def _setns(fd):
 class LibvirtHarness:
     """One private libvirtd; :meth:`start` it, :meth:`stop` it."""
 
-    def __init__(self, name=None):
+    def __init__(self, name=None, hostname=None, host_uuid=None, listen_addr=None):
+        """:param hostname: run libvirtd in its own UTS namespace under this name.
+        :param host_uuid: libvirtd's ``host_uuid`` (peers must differ to migrate).
+        :param listen_addr: serve ``qemu+tcp`` (no auth) on this address of the
+            namespace, which must exist before :meth:`start_daemons`.
+        """
         self.name = name or f'novalite-it-{os.getpid()}'
+        self.hostname = hostname
+        self.host_uuid = host_uuid
+        self.listen_addr = listen_addr
         self.root = pathlib.Path(tempfile.mkdtemp(prefix=f'{self.name}-'))
         self.uri = f"qemu:///system?socket={self.root / 'run' / 'libvirt-sock'}"
         self.instances_path = self.root / 'instances'
@@ -97,15 +110,28 @@ class LibvirtHarness:
 
         :raises HarnessUnavailable: not root, tools missing, or libvirtd never answers.
         """
+        self.create_namespace()
+        return self.start_daemons()
+
+    def create_namespace(self):
+        """The network namespace with its loopback up (step one of :meth:`start`).
+
+        :raises HarnessUnavailable: not root or tools missing.
+        """
         if os.geteuid() != 0:
             raise HarnessUnavailable("needs root (network namespaces, QEMU as root)")
         for tool in ('ip', 'unshare', 'libvirtd', 'virtlogd', 'qemu-system-x86_64'):
             if shutil.which(tool) is None:
                 raise HarnessUnavailable(f"{tool} is not installed")
-        self._write_config()
         _run('ip', 'netns', 'add', self.name)
         _run('ip', '-n', self.name, 'link', 'set', 'lo', 'up')
-        _run('ip', 'netns', 'exec', self.name, 'unshare', '--mount', '--propagation',
+
+    def start_daemons(self):
+        """virtlogd and libvirtd in the namespace (step two of :meth:`start`): links
+        and addresses they listen on must exist by now."""
+        self._write_config()
+        uts = ['--uts'] if self.hostname else []
+        _run('ip', 'netns', 'exec', self.name, 'unshare', '--mount', *uts, '--propagation',
              'private', 'sh', '-ec', self._daemon_script())
         self._wait_ready()
         return self
@@ -116,8 +142,12 @@ class LibvirtHarness:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         etc = self.root / 'etc'
         (etc / 'qemu.conf').write_text(QEMU_CONF)
-        (etc / 'libvirtd.conf').write_text(
-            LIBVIRTD_CONF.format(log=self.root / 'log' / 'libvirtd.log'))
+        libvirtd_conf = LIBVIRTD_CONF.format(log=self.root / 'log' / 'libvirtd.log')
+        if self.host_uuid:
+            libvirtd_conf += f'host_uuid = "{self.host_uuid}"\n'
+        if self.listen_addr:
+            libvirtd_conf += LISTEN_CONF.format(addr=self.listen_addr)
+        (etc / 'libvirtd.conf').write_text(libvirtd_conf)
         (etc / 'virtlogd.conf').write_text(
             VIRTLOGD_CONF.format(log=self.root / 'log' / 'virtlogd.log'))
 
@@ -126,8 +156,11 @@ class LibvirtHarness:
         for sub, target in {**BIND_TARGETS, str(CACHE_DIR): '/var/cache/libvirt'}.items():
             source = sub if sub.startswith('/') else self.root / sub
             lines.append(f'mkdir -p {target} && mount --bind {source} {target}')
+        if self.hostname:
+            lines.append(f'hostname {self.hostname}')
         lines.append(f"virtlogd -d -p {self.root / 'virtlogd.pid'}")
-        lines.append(f"libvirtd -d -p {self.root / 'libvirtd.pid'}")
+        listen = ' --listen' if self.listen_addr else ''
+        lines.append(f"libvirtd -d{listen} -p {self.root / 'libvirtd.pid'}")
         return '\n'.join(lines)
 
     def _wait_ready(self):

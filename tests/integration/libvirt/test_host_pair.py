@@ -1,0 +1,33 @@
+"""The two-host harness: each libvirtd reaches its peer over qemu+tcp, under its own name."""
+
+import libvirt
+import pytest
+
+from tests.integration.libvirt import harness as harness_mod
+from tests.integration.libvirt import twohost
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope='module')
+def pair():
+    try:
+        started = twohost.HostPair().start()
+    except harness_mod.HarnessUnavailable as exc:
+        pytest.skip(f"libvirtd unavailable: {exc}")
+    yield started
+    started.stop()
+
+
+def test_each_host_reaches_its_peer_over_tcp_under_another_name_and_uuid(pair):
+    seen = []
+    for here, peer in ((0, 1), (1, 0)):
+        with pair.hosts[here].entered():
+            conn = libvirt.open(pair.tcp_uri(peer))
+            try:
+                caps = conn.getCapabilities()
+                seen.append((conn.getHostname(), caps[caps.index('<uuid>'):][6:42]))
+            finally:
+                conn.close()
+    assert seen[0][0] == pair.b.hostname and seen[1][0] == pair.a.hostname
+    assert seen[0][1] == pair.b.host_uuid and seen[1][1] == pair.a.host_uuid
