@@ -142,6 +142,14 @@ class TooManyInstances(QuotaExceeded):
                "%(used)s of %(allowed)s %(overs)s")
 
 
+class ServerGroupsOverQuota(QuotaExceeded):
+    msg_fmt = "Quota exceeded, too many server groups."
+
+
+class ServerGroupMembersOverQuota(QuotaExceeded):
+    msg_fmt = "Quota exceeded, too many servers in group"
+
+
 class MetadataLimitExceeded(QuotaExceeded):
     msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"
 

@@ -6,7 +6,7 @@ anti-affinity only). 2.13 adds ``project_id`` and ``user_id``; 2.15 the
 soft policies. Servers join a group at boot with the ``group`` hint.
 """
 
-from novalite import exception
+from novalite import exception, quota
 from novalite.api import microversion, policy, validation, wsgi
 from novalite.api.schemas import server_groups as schemas
 from novalite.db import server_groups as db_groups
@@ -69,8 +69,10 @@ def create(req):
     if rules and group_policy != 'anti-affinity':
         raise exception.Invalid("Only anti-affinity policy supports rules.")
     rules = {key: int(value) for key, value in rules.items()}
+    limits = (quota.get_limits(ctx.project_id)['server_groups'],
+              quota.get_limits(ctx.project_id, ctx.user_id)['server_groups'])
     group = db_groups.group_create(ctx.project_id, ctx.user_id, body['name'], group_policy,
-                                   rules)
+                                   rules, limits)
     return wsgi.json_response({'server_group': _view(req, group)})
 
 

@@ -5,7 +5,7 @@ The metadata is a column of the server's row. Changes need a server at rest
 as in Nova; bad input changes nothing.
 """
 
-from novalite import exception
+from novalite import exception, quota
 from novalite.api import servers, validation, wsgi
 from novalite.api.policies.server_metadata import ROOT as RULE
 from novalite.api.schemas import server_metadata as schemas
@@ -30,6 +30,9 @@ def _check_can_change(req, instance, action):
 
 def _save(req, instance, metadata, action):
     _check_can_change(req, instance, action)
+    if action != 'delete metadata':
+        # Nova counts the items the server would have, not those sent.
+        quota.check_metadata(wsgi.context(req), metadata)
     db_instances.instance_update(instance['uuid'], {'metadata': metadata}, read_back=False)
     return metadata
 

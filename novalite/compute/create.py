@@ -51,7 +51,8 @@ def create(context, request, image_service, compute_task_api):
         nothing was created.
     """
     resolved = create_checks.check(context, request, image_service)
-    group = create_extras.check_group(context, request.scheduler_hints.get('group'))
+    group = create_extras.check_group(context, request.scheduler_hints.get('group'),
+                                      request.max_count)
     create_extras.check_tags(request.tags)
     files = [(item['path'], item['contents']) for item in request.personality]
     # Quota is held until the rows exist, so concurrent creates never overshoot it.
@@ -59,7 +60,7 @@ def create(context, request, image_service, compute_task_api):
                                  request.max_count, request.metadata, files) as count:
         request = dataclasses.replace(request, max_count=count)
         created, reservation_id, spec = _write_rows(context, request, resolved, group)
-    create_extras.record(created, group, request.tags)
+    create_extras.record(context, created, group, request.tags)
     # Like the password, injected files go to the build only, never stored.
     _start_build(context, compute_task_api, created,
                  dict(spec, admin_password=request.admin_password,

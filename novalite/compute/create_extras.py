@@ -6,14 +6,22 @@ build is handed on, so the scheduler sees a server's group membership and
 the server's tags show from its first read.
 """
 
-from novalite import exception
-from novalite.db import engine, server_groups, tags
+from oslo_log import log as logging
+
+from novalite import exception, quota
+from novalite.db import instances, server_groups, tags
+
+LOG = logging.getLogger(__name__)
 
 
-def check_group(context, group_uuid):
+def check_group(context, group_uuid, count=1):
     """The group the ``group`` hint names, as the request spec carries it; None without one.
 
+    :param count: servers the request would add to it.
     :raises Invalid: no such group, or another project's (a non-admin's request).
+    :raises ServerGroupMembersOverQuota: the caller would have more servers
+        in the group than its ``server_group_members`` quota (403; racing
+        boots are refused again when the members are added).
     """
     if not group_uuid:
         return None
@@ -24,7 +32,21 @@ def check_group(context, group_uuid):
     if not context.is_admin and group['project_id'] != context.project_id:
         raise exception.Invalid(
             exception.InstanceGroupNotFound(group_uuid=group_uuid).format_message())
+    limit = _members_limit(context)
+    if limit >= 0 and len(_own_members(context, group)) + count > limit:
+        raise exception.ServerGroupMembersOverQuota()
     return {'uuid': group['uuid'], 'policy': group['policy'], 'rules': group['rules']}
+
+
+def _members_limit(context):
+    return quota.get_limits(context.project_id, context.user_id)['server_group_members']
+
+
+def _own_members(context, group):
+    """The group's servers of the caller, as the quota counts them."""
+    found = instances.instance_get_all({'uuids': group['members'], 'user_id': context.user_id}) \
+        if group['members'] else []
+    return [server for server in found if server['vm_state'] != 'soft-delete']
 
 
 def check_tags(server_tags):
@@ -33,11 +55,22 @@ def check_tags(server_tags):
         raise exception.TooManyTags(limit=tags.MAX_TAGS)
 
 
-def record(created, group, server_tags):
-    """Make the new servers members of ``group`` and give each ``server_tags``."""
+def record(context, created, group, server_tags):
+    """Make the new servers members of ``group`` and give each ``server_tags``.
+
+    :raises ServerGroupMembersOverQuota: a racing boot took the group's
+        last places; the new servers are deleted again.
+    """
     uuids = [instance['uuid'] for instance in created]
     if group:
-        with engine.writer() as session:
-            server_groups.add_members(session, group['uuid'], uuids)
+        try:
+            server_groups.add_members_counted(group['uuid'], uuids, context.project_id,
+                                              context.user_id, _members_limit(context))
+        except exception.ServerGroupMembersOverQuota:
+            LOG.info("Deleting %d new servers: their group %s filled up meanwhile",
+                     len(uuids), group['uuid'])
+            for uuid in uuids:
+                instances.instance_destroy(uuid)
+            raise
     for uuid in uuids if server_tags else ():
         tags.tags_set(uuid, server_tags)

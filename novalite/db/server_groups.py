@@ -12,7 +12,7 @@ import uuid as uuid_lib
 import sqlalchemy as sa
 
 from novalite import exception
-from novalite.db import engine, models
+from novalite.db import engine, models, quotas
 
 HARD_POLICIES = ('affinity', 'anti-affinity')
 
@@ -41,12 +41,25 @@ def _members(session, group_ids):
     return found
 
 
-def group_create(project_id, user_id, name, policy, rules=None):
-    """Create a group; returns it (no members)."""
+def group_create(project_id, user_id, name, policy, rules=None, limits=(-1, -1)):
+    """Create a group; returns it (no members).
+
+    The count and the insert run under the project's quota lock, so
+    concurrent creates never exceed a limit.
+
+    :param limits: ``(project's, user's)`` ``server_groups`` limits; -1: none.
+    :raises ServerGroupsOverQuota: the project or the user has its limit already.
+    """
     values = {'uuid': str(uuid_lib.uuid4()), 'project_id': project_id, 'user_id': user_id,
               'name': name, 'policy': policy, 'rules': json.dumps(rules or {}),
               'generation': 0, 'created_at': models.utcnow()}
-    with engine.writer() as session:
+    with quotas.locked(quotas.PROJECT, project_id) as session:
+        owned = sa.select(sa.func.count()).select_from(_GROUPS).where(
+            _GROUPS.c.project_id == project_id)
+        counts = (session.execute(owned).scalar(),
+                  session.execute(owned.where(_GROUPS.c.user_id == user_id)).scalar())
+        if any(0 <= limit <= count for limit, count in zip(limits, counts, strict=True)):
+            raise exception.ServerGroupsOverQuota()
         session.execute(sa.insert(_GROUPS).values(**values))
         return group_get(values['uuid'], session=session)
 
@@ -102,6 +115,31 @@ def add_members(session, group_uuid, instance_uuids):
     session.execute(sa.insert(_MEMBERS), [
         {'group_id': group_id, 'instance_uuid': uuid, 'created_at': now}
         for uuid in instance_uuids])
+
+
+def add_members_counted(group_uuid, instance_uuids, project_id, user_id, limit):
+    """Add servers to a group unless the user would have more than ``limit`` there.
+
+    Nova's ``server_group_members`` quota counts, per user, the group's
+    servers that are not deleted or soft-deleted. The count and the insert
+    run under the project's quota lock, so racing boots never overshoot.
+
+    :param limit: the user's ``server_group_members`` limit; -1: none.
+    :raises ServerGroupMembersOverQuota: nothing was added.
+    :raises InstanceGroupNotFound:
+    """
+    with quotas.locked(quotas.PROJECT, project_id) as session:
+        if limit >= 0:
+            members = (sa.select(sa.func.count()).select_from(_MEMBERS)
+                       .join(_GROUPS, _GROUPS.c.id == _MEMBERS.c.group_id)
+                       .join(_INSTANCES, _INSTANCES.c.uuid == _MEMBERS.c.instance_uuid)
+                       .where(_GROUPS.c.uuid == group_uuid, _INSTANCES.c.user_id == user_id,
+                              _INSTANCES.c.deleted == 0,
+                              _INSTANCES.c.vm_state != quotas.SOFT_DELETED,
+                              _INSTANCES.c.uuid.not_in(list(instance_uuids))))
+            if session.execute(members).scalar() + len(instance_uuids) > limit:
+                raise exception.ServerGroupMembersOverQuota()
+        add_members(session, group_uuid, instance_uuids)
 
 
 def remove_member(session, instance_uuid):

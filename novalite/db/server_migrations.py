@@ -179,7 +179,9 @@ def _filtered(statement, filters):
     if 'hidden' in filters:
         statement = statement.where(_MIGRATION.hidden == filters['hidden'])
     if filters.get('changes_since') is not None:
-        statement = statement.where(_MIGRATION.updated_at >= filters['changes_since'])
+        # From the start of its second: MySQL and MariaDB keep whole seconds.
+        statement = statement.where(
+            _MIGRATION.updated_at >= filters['changes_since'].replace(microsecond=0))
     if filters.get('changes_before') is not None:
         statement = statement.where(_MIGRATION.updated_at <= filters['changes_before'])
     return statement
