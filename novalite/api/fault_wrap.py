@@ -65,6 +65,8 @@ def fault_response(exc, environ=None):
 class FaultWrapper:
     """WSGI middleware turning exceptions raised below it into fault responses."""
 
+    respond = staticmethod(fault_response)
+
     def __init__(self, application):
         self.application = application
 
@@ -72,7 +74,7 @@ class FaultWrapper:
         try:
             return self.application(environ, start_response)
         except Exception as exc:  # noqa: BLE001 - every error must become a fault body
-            return fault_response(exc, environ)(environ, start_response)
+            return self.respond(exc, environ)(environ, start_response)
 
     @classmethod
     def factory(cls, global_conf, **local_conf):

@@ -42,30 +42,35 @@ MAX_VERSION = APIVersion(2, 37)
 LEGACY_V2_VERSION = APIVersion(2, 0)
 
 
-def _requested(headers):
-    """The compute version string the headers ask for, or None."""
+def _requested(headers, service_type, legacy_header):
+    """The version string the headers ask of ``service_type``, or None."""
     for item in (headers.get(HEADER) or '').split(','):
         service, _sep, version = item.strip().partition(' ')
-        if service.lower() == SERVICE_TYPE and version.strip():
+        if service.lower() == service_type and version.strip():
             return version.strip()
-    legacy = headers.get(LEGACY_HEADER)
+    legacy = headers.get(legacy_header) if legacy_header else None
     return legacy.strip() if legacy else None
 
 
 def negotiate(headers):
-    """The version a request gets.
+    """The compute version a request gets.
 
     :raises InvalidAPIVersionString: malformed version (400).
     :raises VersionNotAcceptable: outside ``MIN_VERSION``..``MAX_VERSION`` (406).
     """
-    text = _requested(headers)
+    return negotiate_within(headers, SERVICE_TYPE, MIN_VERSION, MAX_VERSION, LEGACY_HEADER)
+
+
+def negotiate_within(headers, service_type, min_version, max_version, legacy_header=None):
+    """The version of ``service_type`` a request gets: none asked is the minimum."""
+    text = _requested(headers, service_type, legacy_header)
     if text is None:
-        return MIN_VERSION
+        return min_version
     if text.lower() == 'latest':
-        return MAX_VERSION
+        return max_version
     version = APIVersion.parse(text)
-    if not MIN_VERSION <= version <= MAX_VERSION:
-        raise exception.VersionNotAcceptable(version=text, min=MIN_VERSION, max=MAX_VERSION)
+    if not min_version <= version <= max_version:
+        raise exception.VersionNotAcceptable(version=text, min=min_version, max=max_version)
     return version
 
 

@@ -13,29 +13,16 @@ document at ``/``, each endpoint's own version document at ``/v2.1`` and
 the legacy endpoint, which speaks 2.0 and ignores version headers).
 """
 
-import routes as routes_lib
 import webob
-import webob.exc
 
-from novalite import exception
-from novalite.api import auth, microversion
+from novalite.api import auth, microversion, path_router
 from novalite.api import routes as api_routes
-
-# Project ids look like keystone's (hex) or noauth2's (any word); plain
-# routes are matched first, so a project id never shadows a collection.
-_PROJECT_ID = '[0-9a-zA-Z_.-]+'
 
 
 class APIRouter:
     def __init__(self, route_table, legacy_v2=False):
         self.legacy_v2 = legacy_v2
-        self.targets = [methods for _path, methods in route_table]
-        self.mapper = routes_lib.Mapper()
-        for index, (path, _methods) in enumerate(route_table):
-            self.mapper.connect(None, path, route_index=str(index))
-        for index, (path, _methods) in enumerate(route_table):
-            self.mapper.connect(None, '/{project_id}' + path, route_index=str(index),
-                                requirements={'project_id': _PROJECT_ID})
+        self.paths = path_router.PathRouter(route_table, project_prefix=True)
 
     def __call__(self, environ, start_response):
         req = webob.Request(environ)
@@ -50,38 +37,18 @@ class APIRouter:
         return response(environ, start_response)
 
     def _dispatch(self, req):
-        path = req.path_info.rstrip('/') or '/'
-        match = self.mapper.match(path)
-        if match is None and self._is_own_project(req, path):
+        found = self.paths.match(req)
+        if found is None and self._is_own_project(req):
             # Catalogs that still carry the project id point discovery here.
             from novalite.api import versions
             return versions.show(req)
-        if match is None:
-            raise exception.NotFound("The resource could not be found.")
-        methods = self.targets[int(match.pop('route_index'))]
-        handler = methods.get(req.method)
-        if handler is None:
-            raise webob.exc.HTTPMethodNotAllowed(
-                explanation=f"The method {req.method} is not allowed for this resource.",
-                headers={'Allow': ', '.join(sorted(methods))})
-        self._check_project(req, match.get('project_id'))
-        req.urlvars = match
-        return handler(req, **{k: v for k, v in match.items() if k != 'project_id'})
+        handler, kwargs = self.paths.handler(req, found)
+        return handler(req, **kwargs)
 
     @staticmethod
-    def _is_own_project(req, path):
+    def _is_own_project(req):
         ctx = req.environ.get(auth.CONTEXT_KEY)
-        return ctx is not None and path == f'/{ctx.project_id}'
-
-    @staticmethod
-    def _check_project(req, project_id):
-        if project_id is None:
-            return
-        ctx = req.environ.get(auth.CONTEXT_KEY)
-        if ctx is not None and ctx.project_id != project_id:
-            raise exception.Invalid(
-                f"Malformed request URL: URL's project_id '{project_id}' doesn't match "
-                f"Context's project_id '{ctx.project_id}'")
+        return ctx is not None and req.path_info.rstrip('/') == f'/{ctx.project_id}'
 
 
 def app_factory(global_conf, **local_conf):

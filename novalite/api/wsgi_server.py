@@ -5,7 +5,8 @@ readable from ``.port`` afterwards): called before the launcher forks API
 workers, it is the one socket they all accept on. ``start()`` binds if that
 was not done and serves in a green thread; ``stop()`` stops accepting, closes
 idle keep-alive connections and lets requests in flight finish; ``wait()``
-returns once it has.
+returns once it has. :class:`WSGIService` runs one paste app on it as an
+oslo.service service: the compute, image and volume APIs each are one.
 """
 
 import gc
@@ -15,8 +16,10 @@ import eventlet
 import eventlet.wsgi
 import greenlet
 from oslo_log import log as logging
+from oslo_service import service as oslo_service
 
 from novalite import concurrency
+from novalite.conf import CONF
 
 LOG = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ class WSGIServer:
         family = socket.AF_INET6 if ':' in self.host else socket.AF_INET
         self._socket = eventlet.listen((self.host, self.port), family=family, backlog=128)
         self.port = self._socket.getsockname()[1]
-        LOG.info("novalite-api listening on %s:%s", self.host, self.port)
+        LOG.info("Serving HTTP on %s:%s", self.host, self.port)
 
     def start(self):
         self.bind()
@@ -69,3 +72,29 @@ class WSGIServer:
         except greenlet.GreenletExit:
             pass
         self._thread = None
+
+
+class WSGIService(oslo_service.ServiceBase):
+    """A paste app on a :class:`WSGIServer`, for oslo.service's signal handling and drain.
+
+    The socket is bound at construction, before a launcher forks workers
+    (``.server.port`` is then the port bound, when ``port`` was 0).
+    """
+
+    def __init__(self, app_name, listen, port):
+        from novalite.api import app
+        self.server = WSGIServer(app.load_app(name=app_name), listen, port,
+                                 CONF.api.wsgi_pool_size)
+        self.server.bind()
+
+    def start(self):
+        self.server.start()
+
+    def stop(self):
+        self.server.stop()
+
+    def wait(self):
+        self.server.wait()
+
+    def reset(self):
+        pass

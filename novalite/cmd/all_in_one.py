@@ -39,7 +39,7 @@ def build_services():
     """The services, in the order they must start; the compute API last."""
     from novalite import service
     from novalite.cmd import volume
-    from novalite.cmd.api import APIService
+    from novalite.cmd.api import api_service
     from novalite.compute import manager as compute_manager
     from novalite.conductor import manager as conductor_manager
     from novalite.scheduler import manager as scheduler_manager
@@ -55,7 +55,7 @@ def build_services():
                         compute_manager.ComputeManager(CONF.host),
                         servicegroup.ConductorServiceGroup()),
         *volume.build_services(advertise=True),
-        APIService(),
+        api_service(),
     ]
 
 

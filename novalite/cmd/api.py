@@ -14,32 +14,16 @@ from novalite import config, preflight
 from novalite.conf import CONF
 
 
-class APIService(oslo_service.ServiceBase):
-    """The WSGI server as an oslo.service service, for signal handling and drain."""
-
-    def __init__(self):
-        from novalite.api import app, wsgi_server
-        self.server = wsgi_server.WSGIServer(app.load_app(), CONF.api.listen, CONF.api.port,
-                                             CONF.api.wsgi_pool_size)
-        self.server.bind()
-
-    def start(self):
-        self.server.start()
-
-    def stop(self):
-        self.server.stop()
-
-    def wait(self):
-        self.server.wait()
-
-    def reset(self):
-        pass
+def api_service():
+    """The compute API as an oslo.service service."""
+    from novalite.api import wsgi_server
+    return wsgi_server.WSGIService('osapi_compute', CONF.api.listen, CONF.api.port)
 
 
 @preflight.operator_errors
 def main():
     config.parse_args(sys.argv[1:])
     workers = CONF.api.workers or os.cpu_count() or 1
-    launcher = oslo_service.launch(CONF, APIService(), workers=workers,
+    launcher = oslo_service.launch(CONF, api_service(), workers=workers,
                                    restart_method='mutate')
     launcher.wait()

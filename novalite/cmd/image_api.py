@@ -8,28 +8,9 @@ from novalite import config
 from novalite.conf import CONF
 
 
-class ImageAPIService(oslo_service.ServiceBase):
-    """The image API's WSGI server as an oslo.service service."""
-
-    def __init__(self):
-        from novalite.api import app, wsgi_server
-        self.server = wsgi_server.WSGIServer(app.load_app(name='image_api'), CONF.image.listen,
-                                             CONF.image.port, CONF.api.wsgi_pool_size)
-
-    def start(self):
-        self.server.start()
-
-    def stop(self):
-        self.server.stop()
-
-    def wait(self):
-        self.server.wait()
-
-    def reset(self):
-        pass
-
-
 def main():
     config.parse_args(sys.argv[1:])
-    launcher = oslo_service.launch(CONF, ImageAPIService(), restart_method='mutate')
+    from novalite.api import wsgi_server
+    service = wsgi_server.WSGIService('image_api', CONF.image.listen, CONF.image.port)
+    launcher = oslo_service.launch(CONF, service, restart_method='mutate')
     launcher.wait()

@@ -14,45 +14,28 @@ from novalite import config
 from novalite.conf import CONF
 
 
-class VolumeAPIService(oslo_service.ServiceBase):
-    """The Block Storage API's WSGI server as an oslo.service service.
-
-    :param advertise: point this process's ``[cinder] endpoint_template`` at the
-        port actually bound (the all-in-one, whose port may be 0: any free one).
-    """
-
-    def __init__(self, advertise=False):
-        from novalite.api import app, wsgi_server
-        self.advertise = advertise
-        self.server = wsgi_server.WSGIServer(app.load_app(name='osapi_volume'),
-                                             CONF.volume.listen, CONF.volume.port,
-                                             CONF.api.wsgi_pool_size)
-
-    def start(self):
-        self.server.start()
-        if self.advertise:
-            CONF.set_override('endpoint_template',
-                              f'http://127.0.0.1:{self.server.port}/v3/%(project_id)s',
-                              group='cinder')
-
-    def stop(self):
-        self.server.stop()
-
-    def wait(self):
-        self.server.wait()
-
-    def reset(self):
-        pass
+def _advertise(port):
+    """Point this process's ``[cinder] endpoint_template`` at the port actually bound."""
+    CONF.set_override('endpoint_template', f'http://127.0.0.1:{port}/v3/%(project_id)s',
+                      group='cinder')
 
 
 def build_services(advertise=False):
-    """The RPC service, then the API that casts to it."""
+    """The RPC service, then the API that casts to it.
+
+    :param advertise: point ``[cinder] endpoint_template`` at the API's port
+        (the all-in-one, whose port may be 0: any free one).
+    """
     from novalite import service, servicegroup
+    from novalite.api import wsgi_server
     from novalite.volume import manager
 
+    api = wsgi_server.WSGIService('osapi_volume', CONF.volume.listen, CONF.volume.port)
+    if advertise:
+        _advertise(api.server.port)
     return [service.Service(CONF.host, 'novalite-volume', 'volume',
                             manager.VolumeManager(CONF.host), servicegroup.DBServiceGroup()),
-            VolumeAPIService(advertise)]
+            api]
 
 
 def main():

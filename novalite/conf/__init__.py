@@ -28,6 +28,9 @@ from novalite.conf import (
 
 CONF = cfg.CONF
 
-for _module in (api, compute, conductor, console, database, fake, glance, image, libvirt,
-                network, quota, scheduler, service, upgrade_levels, volume):
+# In the order the sample file lists the options of a shared group.
+MODULES = (service, compute, conductor, console, api, database, scheduler, fake, glance, image,
+           libvirt, network, quota, upgrade_levels, volume)
+
+for _module in MODULES:
     _module.register_opts(CONF)

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from novalite.cli import client as novalite_client
+from tests.functional import all_in_one
 from tests.integration.cloud import Cloud, free_port
 
 BIN = os.path.dirname(sys.executable)
@@ -23,24 +24,9 @@ def _run(*args, env=None, check=True):
 
 @pytest.fixture(scope='module')
 def aio(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp('aio')
-    port = free_port()
-    conf = workdir / 'novalite.conf'
-    conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n'
-                    f'[api]\nport = {port}\n[compute]\nreserved_host_memory_mb = 0\n')
-    proc = subprocess.Popen([os.path.join(BIN, 'novalite-all-in-one'), '--config-file',
-                             str(conf), '--log-file', str(workdir / 'aio.log')],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f'http://127.0.0.1:{port}/v2.1'
-    client = novalite_client.Client(url)
-    Cloud.wait_for(lambda: client.hypervisors.list(), 'the all-in-one to register its node')
-    _run('novalite-manage', '--config-file', str(conf), 'image-create', '--name', 'tiny',
-         '--file', str(conf), '--disk-format', 'raw')
-    client.flavors.create('small', 512, 1, 1, id='1')
-    env = dict(os.environ, NOVALITE_URL=url)
-    yield env
-    proc.terminate()
-    proc.wait(timeout=60)
+    """The environment of a CLI pointed at a running all-in-one."""
+    with all_in_one.running(tmp_path_factory.mktemp('aio')) as cloud:
+        yield dict(os.environ, NOVALITE_URL=cloud.url + '/v2.1')
 
 
 def test_demo_on_a_fresh_machine_boots_a_server_and_prints_it_active(tmp_path):

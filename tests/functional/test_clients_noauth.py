@@ -16,8 +16,8 @@ import pytest
 from keystoneauth1 import discover, session, token_endpoint
 from novaclient import client as nova_client
 
-from novalite.cli import client as novalite_client
-from tests.integration.cloud import Cloud, free_port
+from tests.functional import all_in_one
+from tests.integration.cloud import Cloud
 
 BIN = os.path.dirname(sys.executable)
 TOKEN = 'demo:demo'
@@ -25,25 +25,8 @@ TOKEN = 'demo:demo'
 
 @pytest.fixture(scope='module')
 def aio(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp('aio-clients')
-    port = free_port()
-    conf = workdir / 'novalite.conf'
-    conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n'
-                    f'[api]\nport = {port}\n[compute]\nreserved_host_memory_mb = 0\n')
-    proc = subprocess.Popen([os.path.join(BIN, 'novalite-all-in-one'), '--config-file',
-                             str(conf), '--log-file', str(workdir / 'aio.log')],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f'http://127.0.0.1:{port}'
-    admin = novalite_client.Client(url + '/v2.1', token='admin:admin')
-    Cloud.wait_for(lambda: admin.hypervisors.list(), 'the all-in-one to register its node')
-    done = subprocess.run([os.path.join(BIN, 'novalite-manage'), '--config-file', str(conf),
-                           'image-create', '--name', 'tiny', '--file', str(conf),
-                           '--disk-format', 'raw'], capture_output=True, text=True,
-                          check=True)
-    admin.flavors.create('small', 64, 1, 1, id='1')
-    yield {'url': url, 'image': done.stdout.strip()}
-    proc.terminate()
-    proc.wait(timeout=60)
+    with all_in_one.running(tmp_path_factory.mktemp('aio-clients'), 64) as cloud:
+        yield {'url': cloud.url, 'image': cloud.image}
 
 
 def _session(aio):

@@ -12,12 +12,12 @@ that accept it and as text or HTML otherwise.
 
 import time
 
-import routes as routes_lib
 import webob
 import webob.exc
 from oslo_log import log as logging
 
 from novalite import exception
+from novalite.api import fault_wrap, path_router
 from novalite.image.api import image_data, images, versions
 
 LOG = logging.getLogger(__name__)
@@ -35,57 +35,31 @@ class ImageRouter:
     """Dispatches ``/v2/...`` paths to the handlers of :data:`ROUTES`."""
 
     def __init__(self, route_table=ROUTES):
-        self.targets = [methods for _path, methods in route_table]
-        self.mapper = routes_lib.Mapper()
-        for index, (path, _methods) in enumerate(route_table):
-            self.mapper.connect(None, path, route_index=str(index))
+        self.paths = path_router.PathRouter(route_table)
 
     def __call__(self, environ, start_response):
         started = time.monotonic()
         req = webob.Request(environ)
-        response = self._dispatch(req)
+        handler, kwargs = self.paths.handler(req, self.paths.match(req))
+        response = handler(req, **kwargs)
         LOG.info('%s %s status: %s time: %.4f', req.method, req.path_qs,
                  response.status_int, time.monotonic() - started)
         return response(environ, start_response)
 
-    def _dispatch(self, req):
-        match = self.mapper.match(req.path_info.rstrip('/') or '/')
-        if match is None:
-            raise webob.exc.HTTPNotFound()
-        methods = self.targets[int(match.pop('route_index'))]
-        handler = methods.get(req.method)
-        if handler is None:
-            raise webob.exc.HTTPMethodNotAllowed(headers={'Allow': ', '.join(sorted(methods))})
-        req.urlvars = match
-        return handler(req, **match)
 
+class FaultWrapper(fault_wrap.FaultWrapper):
+    """Errors as webob's HTTP errors, as Glance answers them."""
 
-class FaultWrapper:
-    """Turns exceptions raised below it into webob's HTTP errors."""
-
-    def __init__(self, application):
-        self.application = application
-
-    def __call__(self, environ, start_response):
-        try:
-            return self.application(environ, start_response)
-        except Exception as exc:  # noqa: BLE001 - every error must become a response
-            return _http_error(exc)(environ, start_response)
-
-    @classmethod
-    def factory(cls, global_conf, **local_conf):
-        return cls
-
-
-def _http_error(exc):
-    if isinstance(exc, webob.exc.HTTPException):
-        return exc
-    if isinstance(exc, exception.NovaliteException) and exc.code < 500:
-        error_class = webob.exc.status_map.get(exc.code, webob.exc.HTTPBadRequest)
-        return error_class(explanation=exc.format_message())
-    LOG.exception("Unexpected error serving an image API request")
-    return webob.exc.HTTPInternalServerError(
-        explanation=f"Unexpected error: {type(exc).__name__}")
+    @staticmethod
+    def respond(exc, environ):
+        if isinstance(exc, webob.exc.HTTPException):
+            return exc
+        if isinstance(exc, exception.NovaliteException) and exc.code < 500:
+            error_class = webob.exc.status_map.get(exc.code, webob.exc.HTTPBadRequest)
+            return error_class(explanation=exc.format_message())
+        LOG.exception("Unexpected error serving an image API request")
+        return webob.exc.HTTPInternalServerError(
+            explanation=f"Unexpected error: {type(exc).__name__}")
 
 
 def app_factory(global_conf, **local_conf):

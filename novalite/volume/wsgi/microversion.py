@@ -5,6 +5,7 @@ are wrapped in :func:`require_version`.
 """
 
 from novalite import exception
+from novalite.api import microversion as api_microversion
 from novalite.api.microversion import APIVersion
 
 SERVICE_TYPE = 'volume'
@@ -17,19 +18,7 @@ MAX_VERSION = APIVersion(3, 44)
 
 def negotiate(headers):
     """The version a request gets. :raises VersionNotAcceptable: out of range (406)."""
-    text = None
-    for item in (headers.get(HEADER) or '').split(','):
-        service, _sep, version = item.strip().partition(' ')
-        if service.lower() == SERVICE_TYPE and version.strip():
-            text = version.strip()
-    if text is None:
-        return MIN_VERSION
-    if text.lower() == 'latest':
-        return MAX_VERSION
-    version = APIVersion.parse(text)
-    if not MIN_VERSION <= version <= MAX_VERSION:
-        raise exception.VersionNotAcceptable(version=text, min=MIN_VERSION, max=MAX_VERSION)
-    return version
+    return api_microversion.negotiate_within(headers, SERVICE_TYPE, MIN_VERSION, MAX_VERSION)
 
 
 def require_version(min_version):

@@ -5,11 +5,9 @@ to the conductor and compute hosts land on the ``fake:/`` transport, where
 nobody consumes them.
 """
 
-import json
 import shutil
 
 import pytest
-import webob
 
 from novalite.api import app as api_app
 from novalite.api import policy
@@ -18,47 +16,7 @@ from novalite.db import engine, migration
 from novalite.db import flavors as db_flavors
 from novalite.db import services as db_services
 from novalite.image import local as local_image
-
-
-class Client:
-    """Sends requests to the WSGI app as ``user:project`` with a microversion."""
-
-    def __init__(self, app, token='demo:demo', version=None):
-        self.app, self.token, self.version = app, token, version
-
-    def as_user(self, token, version=None):
-        return Client(self.app, token, version or self.version)
-
-    def at(self, version):
-        return Client(self.app, self.token, version)
-
-    def request(self, method, path, body=None, headers=None, version=None):
-        headers = dict(headers or {})
-        if self.token is not None:
-            headers.setdefault('X-Auth-Token', self.token)
-        version = version or self.version
-        if version:
-            headers.setdefault('OpenStack-API-Version', f'compute {version}')
-        prefix = '' if path.startswith('/v') or path == '/' else '/v2.1'
-        req = webob.Request.blank(prefix + path, method=method, headers=headers)
-        if body is not None:
-            req.body = body if isinstance(body, bytes) else json.dumps(body).encode()
-            req.content_type = 'application/json'
-        resp = req.get_response(self.app)
-        resp.json_body_or_none = json.loads(resp.body) if resp.body else None
-        return resp
-
-    def get(self, path, **kwargs):
-        return self.request('GET', path, **kwargs)
-
-    def post(self, path, body=None, **kwargs):
-        return self.request('POST', path, body, **kwargs)
-
-    def put(self, path, body=None, **kwargs):
-        return self.request('PUT', path, body, **kwargs)
-
-    def delete(self, path, **kwargs):
-        return self.request('DELETE', path, **kwargs)
+from tests.functional.wsgi_client import Client
 
 
 @pytest.fixture(scope='session')

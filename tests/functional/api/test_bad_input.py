@@ -9,8 +9,9 @@ import pytest
 
 from novalite.db import instances as db_instances
 from novalite.db import keypairs as db_keypairs
-from tests.functional.api.conftest import Client, boot_body
+from tests.functional.api.conftest import boot_body
 from tests.functional.api.test_other_resources import PUBLIC_KEY as _KEY
+from tests.functional.wsgi_client import Client
 
 
 def _bad_request(resp):

@@ -3,7 +3,7 @@
 from unittest import mock
 
 from novalite.api import flavors
-from tests.functional.api.conftest import Client
+from tests.functional.wsgi_client import Client
 
 
 def test_every_response_carries_both_request_id_headers(api):

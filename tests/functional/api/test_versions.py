@@ -15,7 +15,7 @@ def test_root_lists_v2_and_v21_with_the_microversion_range(api):
 
 
 def test_root_is_served_without_a_token(wsgi_app):
-    from tests.functional.api.conftest import Client
+    from tests.functional.wsgi_client import Client
     assert Client(wsgi_app, token=None).get('/').status_int == 200
 
 
@@ -93,14 +93,14 @@ def test_endpoint_with_the_callers_project_id_serves_the_version_document(api):
 
 @pytest.mark.parametrize('path', ['/v2.1', '/v2.1/', '/v2', '/v2/'])
 def test_endpoint_version_document_is_served_without_a_token(wsgi_app, path):
-    from tests.functional.api.conftest import Client
+    from tests.functional.wsgi_client import Client
     resp = Client(wsgi_app, token=None).get(path)
     assert resp.status_int == 200
     assert resp.json['version']['id'] == ('v2.1' if path.startswith('/v2.1') else 'v2.0')
 
 
 def test_resources_below_the_endpoint_still_need_a_token(wsgi_app):
-    from tests.functional.api.conftest import Client
+    from tests.functional.wsgi_client import Client
     resp = Client(wsgi_app, token=None).get('/v2.1/servers')
     assert resp.status_int == 204  # noauth2's token handshake, not the servers
     assert 'servers' not in resp.text

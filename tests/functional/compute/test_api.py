@@ -6,7 +6,6 @@ import oslo_messaging as messaging
 import pytest
 
 from novalite import context, exception
-from novalite.compute import api as compute_api
 from novalite.compute import create as compute_create
 from novalite.compute import delete as compute_delete
 from novalite.compute.create_request import CreateRequest
@@ -14,19 +13,6 @@ from novalite.db import actions, claims, flavors, instances, services
 from novalite.image import local as local_image
 
 UUID = '8a5f0cd2-58a0-4f4e-a8a3-2b0a9fb1b4b1'
-
-
-@pytest.fixture
-def ctx():
-    return context.RequestContext(user_id='u1', project_id='p1', roles=['member'])
-
-
-@pytest.fixture
-def compute(db):
-    api = compute_api.API()
-    api._compute_task_api = mock.Mock()
-    api._compute_rpcapi = mock.Mock()
-    return api
 
 
 @pytest.fixture

@@ -4,25 +4,10 @@ from unittest import mock
 
 import pytest
 
-from novalite import context
-from novalite.compute import api as compute_api
 from novalite.compute import delete as compute_delete
 from novalite.compute.create_request import CreateRequest
 from novalite.db import flavors, instances, services
 from novalite.image import local as local_image
-
-
-@pytest.fixture
-def ctx():
-    return context.RequestContext(user_id='u1', project_id='p1', roles=['member'])
-
-
-@pytest.fixture
-def compute(db):
-    api = compute_api.API()
-    api._compute_task_api = mock.Mock()
-    api._compute_rpcapi = mock.Mock()
-    return api
 
 
 @pytest.fixture

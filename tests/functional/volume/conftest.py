@@ -5,50 +5,12 @@ consumes them; tests that need the storage step run the manager's method
 themselves, as the service would.
 """
 
-import json
-
 import pytest
-import webob
 
 from novalite import context
 from novalite.api import app as api_app
 from novalite.volume import manager as volume_manager
-
-
-class VolumeClient:
-    """Requests to the v3 app as ``user:project`` at a volume microversion."""
-
-    def __init__(self, app, token='demo:demo', version=None):
-        self.app, self.token, self.version = app, token, version
-
-    def at(self, version):
-        return VolumeClient(self.app, self.token, version)
-
-    def request(self, method, path, body=None, version=None):
-        headers = {'X-Auth-Token': self.token}
-        if version or self.version:
-            headers['OpenStack-API-Version'] = f'volume {version or self.version}'
-        project = self.token.partition(':')[2]
-        prefix = '' if path.startswith('/v3') or path == '/' else f'/v3/{project}'
-        req = webob.Request.blank(prefix + path, method=method, headers=headers)
-        if body is not None:
-            req.body = json.dumps(body).encode()
-            req.content_type = 'application/json'
-        resp = req.get_response(self.app)
-        resp.json_body_or_none = json.loads(resp.body) if resp.body else None
-        return resp
-
-    def get(self, path, **kwargs):
-        return self.request('GET', path, **kwargs)
-
-    def post(self, path, body=None, **kwargs):
-        return self.request('POST', path, body, **kwargs)
-
-    def put(self, path, body=None, **kwargs):
-        return self.request('PUT', path, body, **kwargs)
-
-    def delete(self, path, **kwargs):
-        return self.request('DELETE', path, **kwargs)
+from tests.functional.wsgi_client import VolumeClient
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ def test_version_outside_the_range_answers_406(vapi):
 
 
 def test_versions_document_names_v3(volume_app):
-    from tests.functional.volume.conftest import VolumeClient
+    from tests.functional.wsgi_client import VolumeClient
     resp = VolumeClient(volume_app).get('/')
     assert resp.status_int == 300
     assert resp.json_body_or_none['versions'][0]['id'] == 'v3.0'

@@ -1,0 +1,43 @@
+"""A ``novalite-all-in-one`` process for the tests that drive it over HTTP.
+
+SQLite, in-process messaging and the fake hypervisor, with one image
+(``tiny``) and one flavor (id ``1``) to boot from.
+"""
+
+import collections
+import contextlib
+import os
+import subprocess
+import sys
+
+from novalite.cli import client as novalite_client
+from tests.integration.cloud import Cloud, free_port
+
+BIN = os.path.dirname(sys.executable)
+
+AllInOne = collections.namedtuple('AllInOne', 'url conf image')
+
+
+@contextlib.contextmanager
+def running(workdir, flavor_memory_mb=512):
+    """Start it in ``workdir``; yields its base URL, config file and image id."""
+    port = free_port()
+    conf = workdir / 'novalite.conf'
+    conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n'
+                    f'[api]\nport = {port}\n[compute]\nreserved_host_memory_mb = 0\n')
+    proc = subprocess.Popen([os.path.join(BIN, 'novalite-all-in-one'), '--config-file',
+                             str(conf), '--log-file', str(workdir / 'aio.log')],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f'http://127.0.0.1:{port}'
+        admin = novalite_client.Client(url + '/v2.1', token='admin:admin')
+        Cloud.wait_for(lambda: admin.hypervisors.list(), 'the all-in-one to register its node')
+        image = subprocess.run(
+            [os.path.join(BIN, 'novalite-manage'), '--config-file', str(conf), 'image-create',
+             '--name', 'tiny', '--file', str(conf), '--disk-format', 'raw'],
+            capture_output=True, text=True, check=True, timeout=120).stdout.strip()
+        admin.flavors.create('small', flavor_memory_mb, 1, 1, id='1')
+        yield AllInOne(url, conf, image)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
