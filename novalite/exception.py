@@ -201,6 +201,24 @@ class InstanceIsLocked(Conflict):
     msg_fmt = "Instance %(instance_uuid)s is locked"
 
 
+class UnshelveInstanceInvalidState(Conflict):
+    msg_fmt = ("Specifying an availability zone or a host when unshelving server "
+               "%(instance_uuid)s with status %(state)s is not supported. The server status "
+               "must be SHELVED_OFFLOADED.")
+
+
+class UnshelveHostNotInAZ(Conflict):
+    msg_fmt = 'Host "%(host)s" is not in the availability zone "%(availability_zone)s".'
+
+
+class InstanceQuiesceFailed(Conflict):
+    msg_fmt = "Failed to quiesce instance: %(reason)s"
+
+
+class QemuGuestAgentNotEnabled(Invalid):
+    msg_fmt = "QEMU guest agent is not enabled"
+
+
 class HostBinaryNotFound(NotFound):
     msg_fmt = "Compute host %(host)s with binary %(binary)s could not be found."
 

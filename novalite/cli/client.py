@@ -129,7 +129,8 @@ class Client:
         """The endpoint without its version path: where the version list lives."""
         return re.sub(r'/v2(\.\d+)?(/[^/]*)?$', '', self.endpoint) or self.endpoint
 
-    def request(self, method, path, body=None, params=None, microversion=None, url=None):
+    def request(self, method, path, body=None, params=None, microversion=None, url=None,
+                response_headers=None):
         """Send one API call and return its decoded JSON body (None when empty).
 
         :param path: appended to the endpoint, e.g. ``/servers/detail``.
@@ -137,6 +138,7 @@ class Client:
         :param params: query parameters, a dict or a list of pairs.
         :param microversion: overrides the client's microversion for this call.
         :param url: an absolute URL to use instead of endpoint + path.
+        :param response_headers: a dict to fill with the response's headers.
         :raises NotFound: on HTTP 404.
         :raises ClientError: on any other HTTP status of 400 or more, or a
             successful response whose body is not JSON.
@@ -168,6 +170,8 @@ class Client:
             # Guarded: decoding a whole listing's body to text only to log it costs
             # as much as parsing it.
             LOG.debug('RESP: %s %s', resp.status_code, resp.text[:4000])
+        if response_headers is not None:
+            response_headers.update(resp.headers)
         return self._decode(resp, method, target)
 
     def _decode(self, resp, method, target):

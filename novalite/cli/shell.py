@@ -29,6 +29,7 @@ from novalite.cli.commands import (
     keypairs,
     migrations,
     quotas,
+    server_images,
     servers,
     services,
     versions,
@@ -37,7 +38,7 @@ from novalite.cli.commands import (
 from novalite.cli.exceptions import ClientError
 
 COMMAND_MODULES = [servers, migrations, instance_actions, flavors, services, hypervisors,
-                   images, versions, keypairs, quotas, volumes]
+                   images, versions, keypairs, quotas, volumes, server_images]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -17,6 +17,8 @@ from novalite.compute import (
     moves,
     reaper,
     resource_tracker,
+    shelving,
+    snapshots,
     vm_states,
     volumes,
 )
@@ -30,6 +32,9 @@ from novalite.virt import power_state
 LOG = logging.getLogger(__name__)
 
 _TERMINATE_EVENT = 'compute_terminate_instance'
+_IMAGE_TASK_STATES = vm_states.SNAPSHOT_TASK_STATES
+_SHELVE_TASK_STATES = (*vm_states.SHELVING_TASK_STATES, vm_states.SHELVING_OFFLOADING,
+                       vm_states.UNSHELVING)
 
 # (action, task_state while running, driver call, vm_state after, power_state after)
 _POWER_ACTIONS = {
@@ -43,7 +48,7 @@ _POWER_ACTIONS = {
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.7')
+    target = messaging.Target(version='1.9')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -61,12 +66,15 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.mover = moves.Mover(self.host, self.driver, self.conductor,
                                  compute_rpcapi.ComputeAPI(), self.tasks)
         self.volumes = volumes.VolumeOps(self.host, self.driver, self.conductor)
+        self.snapshots = snapshots.SnapshotOps(self)
+        self.shelver = shelving.ShelveOps(self, self.snapshots)
         # Spacings from config, read now rather than when the module was imported.
         self._periodic_spacing = dict(
             self._periodic_spacing,
             _sync_power_states=abs(CONF.compute.sync_power_state_interval),
             _report_resources=CONF.compute.resource_report_interval,
-            _reap_task_states=CONF.reap_interval)
+            _reap_task_states=CONF.reap_interval,
+            _offload_shelved=abs(CONF.shelved_poll_interval))
 
     # Start and stop
 
@@ -96,6 +104,14 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         if instance['task_state'] == vm_states.DELETING:
             LOG.info('Completing the delete of instance %s', uuid)
             self.terminate(context, instance)
+        elif instance['task_state'] in _IMAGE_TASK_STATES:
+            LOG.info('Settling the interrupted %s of instance %s', instance['task_state'], uuid)
+            self.snapshots.recover(context, instance)
+            self.sync_instance(context, instance, clear_task_state=True)
+        elif instance['task_state'] in _SHELVE_TASK_STATES or \
+                instance['vm_state'] == vm_states.SHELVED_OFFLOADED:
+            LOG.info('Settling the interrupted %s of instance %s', instance['task_state'], uuid)
+            self.shelver.recover(context, instance)
         elif instance['vm_state'] == vm_states.BUILDING:
             LOG.warning('Instance %s was building when this host stopped', uuid)
             self._destroy_quietly(context, instance)
@@ -150,6 +166,24 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     def detach_volume(self, context, instance, bdm):
         self.tasks.spawn_n(self.volumes.detach, context, instance, bdm)
+
+    # Images and shelving (novalite.compute.snapshots, novalite.compute.shelving)
+
+    def snapshot_instance(self, context, instance, image_id):
+        self.tasks.spawn_n(self.snapshots.snapshot, context, instance, image_id)
+
+    def backup_instance(self, context, instance, image_id, backup_type, rotation):
+        self.tasks.spawn_n(self.snapshots.backup, context, instance, image_id, backup_type,
+                           rotation)
+
+    def shelve_instance(self, context, instance, image_id, clean_shutdown=True):
+        self.tasks.spawn_n(self.shelver.shelve, context, instance, image_id, clean_shutdown)
+
+    def shelve_offload_instance(self, context, instance, clean_shutdown=True):
+        self.tasks.spawn_n(self.shelver.shelve_offload, context, instance, clean_shutdown)
+
+    def unshelve_instance(self, context, instance, image=None, node=None):
+        self.tasks.spawn_n(self.shelver.unshelve, context, instance, image, node)
 
     # Power
 
@@ -342,6 +376,11 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     @periodic_task.periodic_task(spacing=30, run_immediately=False)
     def _reap_task_states(self, context):
         self.reaper.reap(context)
+
+    @periodic_task.periodic_task(spacing=3600, run_immediately=False)
+    def _offload_shelved(self, context):
+        if CONF.shelved_poll_interval >= 0:
+            self.shelver.offload_expired(context)
 
     @periodic_task.periodic_task(spacing=CONF.compute.resource_report_interval)
     def _report_resources(self, context):

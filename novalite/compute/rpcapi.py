@@ -20,6 +20,8 @@ Version history:
 * 1.5 - trigger_crash_dump.
 * 1.6 - get_instance_diagnostics.
 * 1.7 - attach_volume, detach_volume (the block device mapping as a dict).
+* 1.9 - Images and shelving: snapshot_instance, backup_instance,
+  shelve_instance, shelve_offload_instance, unshelve_instance.
 """
 
 from novalite import exception, objects, rpc
@@ -40,11 +42,13 @@ OBJECT_HISTORY = {
             'Migration': '1.0'},
     '1.7': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
+    '1.9': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.7'
+    VERSION = '1.9'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -215,3 +219,43 @@ class ComputeAPI:
     def detach_volume(self, context, instance, bdm):
         """Detach the volume ``bdm`` maps, delete its attachment and the mapping."""
         self._cast_volume(context, instance, 'detach_volume', bdm)
+
+    # Images and shelving (1.9). A host capped below 1.9 has none of them.
+
+    def _cast_image_op(self, context, host, method, instance, **kwargs):
+        """:raises Invalid: the host's compute is capped below 1.9."""
+        if not self.client.can_send_version('1.9'):
+            raise exception.Invalid("The server's compute host is too old to snapshot or "
+                                    "shelve servers")
+        self.client.prepare(server=host, version='1.9').cast(
+            context, method, instance=objects.Instance.coerce(instance), **kwargs)
+
+    def can_snapshot(self):
+        """Whether the computes may be sent the 1.9 image and shelve methods."""
+        return self.client.can_send_version('1.9')
+
+    def snapshot_instance(self, context, instance, image_id):
+        """Capture the root disk into the (queued) image ``image_id``."""
+        self._cast_image_op(context, instance['host'], 'snapshot_instance', instance,
+                            image_id=image_id)
+
+    def backup_instance(self, context, instance, image_id, backup_type, rotation):
+        """Snapshot into ``image_id``, then keep only ``rotation`` backups of the type."""
+        self._cast_image_op(context, instance['host'], 'backup_instance', instance,
+                            image_id=image_id, backup_type=backup_type, rotation=rotation)
+
+    def shelve_instance(self, context, instance, image_id, clean_shutdown=True):
+        """Power off, snapshot into ``image_id``; offload too if ``shelved_offload_time`` is 0."""
+        self._cast_image_op(context, instance['host'], 'shelve_instance', instance,
+                            image_id=image_id, clean_shutdown=clean_shutdown)
+
+    def shelve_offload_instance(self, context, instance, clean_shutdown=True):
+        """Free the host of a shelved server: guest, disks, claim."""
+        self._cast_image_op(context, instance['host'], 'shelve_offload_instance', instance,
+                            clean_shutdown=clean_shutdown)
+
+    def unshelve_instance(self, context, host, instance, image=None, node=None):
+        """Bring a shelved server back on ``host``: spawned from ``image`` (the shelved
+        snapshot) when offloaded, powered on when not (``image`` None)."""
+        self._cast_image_op(context, host, 'unshelve_instance', instance, image=image,
+                            node=node)

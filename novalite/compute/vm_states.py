@@ -8,6 +8,8 @@ SUSPENDED = 'suspended'
 ERROR = 'error'
 DELETED = 'deleted'
 RESIZED = 'resized'
+SHELVED = 'shelved'
+SHELVED_OFFLOADED = 'shelved_offloaded'
 
 SCHEDULING = 'scheduling'
 NETWORKING = 'networking'
@@ -28,6 +30,22 @@ RESIZE_FINISH = 'resize_finish'
 RESIZE_REVERTING = 'resize_reverting'
 RESIZE_CONFIRMING = 'resize_confirming'
 MIGRATING = 'migrating'
+# Snapshots: the API announces *_PENDING (or IMAGE_BACKUP); the host moves
+# through IMAGE_SNAPSHOT, then the driver to PENDING_UPLOAD once the disk is
+# captured, then UPLOADING.
+IMAGE_SNAPSHOT_PENDING = 'image_snapshot_pending'
+IMAGE_SNAPSHOT = 'image_snapshot'
+IMAGE_BACKUP = 'image_backup'
+IMAGE_PENDING_UPLOAD = 'image_pending_upload'
+IMAGE_UPLOADING = 'image_uploading'
+SHELVING = 'shelving'
+SHELVING_IMAGE_PENDING_UPLOAD = 'shelving_image_pending_upload'
+SHELVING_IMAGE_UPLOADING = 'shelving_image_uploading'
+SHELVING_OFFLOADING = 'shelving_offloading'
+UNSHELVING = 'unshelving'
+SNAPSHOT_TASK_STATES = (IMAGE_SNAPSHOT_PENDING, IMAGE_SNAPSHOT, IMAGE_BACKUP,
+                        IMAGE_PENDING_UPLOAD, IMAGE_UPLOADING)
+SHELVING_TASK_STATES = (SHELVING, SHELVING_IMAGE_PENDING_UPLOAD, SHELVING_IMAGE_UPLOADING)
 
 _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE',
@@ -38,6 +56,8 @@ _STATUS_BY_VM_STATE = {
     ERROR: 'ERROR',
     DELETED: 'DELETED',
     RESIZED: 'VERIFY_RESIZE',
+    SHELVED: 'SHELVED',
+    SHELVED_OFFLOADED: 'SHELVED_OFFLOADED',
 }
 
 _RESIZING = {RESIZE_PREP: 'RESIZE', RESIZE_MIGRATING: 'RESIZE', RESIZE_MIGRATED: 'RESIZE',

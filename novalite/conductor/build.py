@@ -35,7 +35,7 @@ from oslo_utils import timeutils
 from novalite import concurrency, exception, objects, servicegroup
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.compute import vm_states
-from novalite.conductor import migrate
+from novalite.conductor import migrate, unshelve
 from novalite.conf import CONF
 from novalite.db import actions, claims, instances, services
 from novalite.scheduler import rpcapi as scheduler_rpcapi
@@ -45,13 +45,14 @@ LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    target = messaging.Target(namespace='compute_task', version='1.4')
+    target = messaging.Target(namespace='compute_task', version='1.6')
 
     def __init__(self):
         self.scheduler = scheduler_rpcapi.SchedulerAPI()
         self.compute = compute_rpcapi.ComputeAPI()
         self.tasks = concurrency.GreenPool()
         self.moves = migrate.MoveTask(self.scheduler, self.compute)
+        self.unshelver = unshelve.UnshelveTask(self.scheduler, self.compute)
         self._slots = concurrency.Semaphore(CONF.conductor.max_concurrent_schedules)
         self._callers_waiting = 0
 
@@ -79,6 +80,10 @@ class ComputeTaskManager:
                               force=False):
         self.tasks.spawn_n(self._move, self.moves.live_migrate_instance, context, instance,
                            host, block_migration, force)
+
+    def unshelve_instance(self, context, instance, availability_zone=None, host=None):
+        self.tasks.spawn_n(self._move, self.unshelver.unshelve_instance, context, instance,
+                           availability_zone, host)
 
     @staticmethod
     def _move(start, context, instance, *args):

@@ -29,6 +29,7 @@ ComputeTaskAPI version history:
   host_lists lists of Selections.
 * 1.3 - RequestSpec 1.1: the server group and the personality files.
 * 1.4 - Added migrate_server and live_migrate_instance.
+* 1.6 - Added unshelve_instance.
 """
 
 from novalite import objects, rpc
@@ -41,6 +42,7 @@ TASK_OBJECT_HISTORY = {
     '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
     '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
     '1.4': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
+    '1.6': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
 }
 
 
@@ -211,7 +213,7 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    VERSION = '1.4'
+    VERSION = '1.6'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
@@ -274,3 +276,14 @@ class ComputeTaskAPI:
             context, 'live_migrate_instance', instance=objects.Instance.coerce(instance),
             host=host,
             block_migration=block_migration, force=force)
+
+    def unshelve_instance(self, context, instance, availability_zone=None, host=None):
+        """Bring a shelved server back: powered on where it is, or scheduled anew when
+        offloaded (in ``availability_zone`` and on ``host`` when given); a cast (1.6).
+
+        ``availability_zone`` is the zone the API settled (the server's own,
+        a new one, or None for any).
+        """
+        self.client.prepare(version='1.6').cast(
+            context, 'unshelve_instance', instance=objects.Instance.coerce(instance),
+            availability_zone=availability_zone, host=host)

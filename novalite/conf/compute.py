@@ -33,6 +33,23 @@ request names none.
 Let a resize land on the server's own host when the scheduler picks it.
 Useful on a single-host cloud; a cold migration always changes host.
 """),
+    cfg.IntOpt('shelved_offload_time',
+               default=0,
+               min=-1,
+               help="""
+Seconds a shelved server keeps its host before it is offloaded (its guest,
+disks and claim freed; it then shows ``SHELVED_OFFLOADED``).
+
+Possible values: ``0`` offloads at once, as part of the shelve; ``-1``
+never offloads on its own (``shelveOffload`` still does); any other
+number is checked every ``shelved_poll_interval`` seconds.
+"""),
+    cfg.IntOpt('shelved_poll_interval',
+               default=3600,
+               help="""
+Seconds between two runs of the compute hosts' task that offloads servers
+shelved longer than ``shelved_offload_time``; a negative value disables it.
+"""),
 ]
 
 compute_group_opts = [

@@ -22,6 +22,9 @@ spawns never fail.
 """),
     cfg.FloatOpt('spawn_seconds', default=0.0, min=0.0,
                  help="Seconds a fake spawn takes, to widen windows in crash tests."),
+    cfg.FloatOpt('snapshot_seconds', default=0.0, min=0.0,
+                 help="Seconds a fake snapshot takes to capture the disk, to widen "
+                      "windows in crash tests and to watch the task states go by."),
     cfg.IntOpt('live_migration_memory_mb', default=512, min=1,
                help="Guest memory a fake live migration copies, in MiB: the totals its "
                     "progress reports show."),

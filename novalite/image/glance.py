@@ -104,6 +104,21 @@ class GlanceImageService:
         _raise_for(resp, image_id)
         return self.show(image_id, context)
 
+    def set_attributes(self, image_id, values, context=None):
+        """Set core attributes and ``properties`` of an image with one JSON patch.
+
+        :raises ImageNotFound, Forbidden:
+        """
+        values = dict(values)
+        # ``add`` sets a property whether or not it exists; ``replace`` a core attribute.
+        changes = [{'op': 'add', 'path': f'/{key}', 'value': value}
+                   for key, value in values.pop('properties', {}).items()]
+        changes += [{'op': 'replace', 'path': f'/{key}', 'value': value}
+                    for key, value in values.items()]
+        return fields.from_wire(self._json(
+            'PATCH', f'/v2/images/{image_id}', context, image_id=image_id, json=changes,
+            headers={'Content-Type': 'application/openstack-images-v2.1-json-patch'}))
+
     def delete(self, image_id, context=None):
         """:raises ImageNotFound, Forbidden:"""
         _raise_for(self._request('DELETE', f'/v2/images/{image_id}', context), image_id)

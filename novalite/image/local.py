@@ -68,7 +68,7 @@ class LocalImageService:
 
     # --- records -------------------------------------------------------------
 
-    def create_record(self, values):
+    def create_record(self, values, context=None):
         """Store a new ``queued`` image record (no data yet) and return it.
 
         :param values: checked attributes (see :mod:`novalite.image.fields`);
@@ -148,7 +148,7 @@ class LocalImageService:
             self._write(record)
         return record
 
-    def delete(self, image_id):
+    def delete(self, image_id, context=None):
         """Remove an image's record and data. :raises ImageNotFound:"""
         with self._lock(image_id):
             self.show(image_id)
@@ -159,9 +159,23 @@ class LocalImageService:
                 except FileNotFoundError:
                     pass
 
+    def set_attributes(self, image_id, values, context=None):
+        """Set core attributes (``disk_format``...) and ``properties`` (merged) of an image.
+
+        ``context`` is accepted for the Image API client's sake (the store
+        does not check it). :raises ImageNotFound:
+        """
+        values = dict(values)
+        properties = values.pop('properties', None) or {}
+
+        def change(record):
+            record.update(values)
+            record['properties'].update(properties)
+        return self.update(image_id, change)
+
     # --- data ----------------------------------------------------------------
 
-    def upload(self, image_id, chunks):
+    def upload(self, image_id, chunks, context=None):
         """Store an image's data from an iterable of bytes; the image becomes active.
 
         :returns: the record, with ``size``, ``checksum`` and ``os_hash_value``.

@@ -29,6 +29,8 @@ import importlib
 InstanceInfo = collections.namedtuple('InstanceInfo', ['state'])
 ConsoleEndpoint = collections.namedtuple('ConsoleEndpoint', ['host', 'port'])
 ConsoleEndpoint.__doc__ = "Where a console proxy connects for a guest's VNC or serial console."
+SnapshotFile = collections.namedtuple('SnapshotFile', ['path', 'disk_format', 'container_format'])
+SnapshotFile.__doc__ = "A captured root disk: one standalone image file and its formats."
 
 _DRIVERS = {
     'fake': 'novalite.virt.fake.FakeDriver',
@@ -143,6 +145,26 @@ class ComputeDriver(abc.ABC):
         :raises ConsoleTypeUnavailable: serial consoles are not enabled.
         """
         raise NotImplementedError()
+
+    # Snapshots
+    def snapshot(self, context, instance, image_properties, update_task_state):
+        """Capture the guest's root disk as one standalone image file.
+
+        Live when the guest runs (it keeps running), cold when it is off.
+        ``image_properties`` are the server's image's (the quiesce request:
+        ``hw_qemu_guest_agent`` and ``os_require_quiesce``). The driver calls
+        ``update_task_state(task_states.IMAGE_PENDING_UPLOAD)`` once the disk
+        is captured and the guest released.
+
+        :returns: a :class:`SnapshotFile`, which the caller uploads and removes.
+        :raises InstanceQuiesceFailed: the image requires quiescing and the
+            guest could not be quiesced; nothing was captured.
+        """
+        raise NotImplementedError()
+
+    def post_interrupted_snapshot_cleanup(self, context, instance):
+        """After a restart, undo what an interrupted snapshot left: thaw the guest,
+        end its block job, remove partial files. Harmless when there is nothing."""
 
     def manage_image_cache(self, context, all_instances):
         """Periodic clean-up of cached base images no instance uses."""

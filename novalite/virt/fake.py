@@ -13,6 +13,7 @@ import json
 import os
 
 from novalite import concurrency, exception
+from novalite.compute import vm_states
 from novalite.conf import CONF
 from novalite.virt import driver, power_state
 
@@ -158,6 +159,27 @@ class FakeDriver(driver.ComputeDriver):
         guest = self._guest(instance)
         guest['console'].append('NMI received')
         self._save(instance['uuid'])
+
+    def snapshot(self, context, instance, image_properties, update_task_state):
+        """A small raw image naming the guest, written aside and renamed."""
+        self._guest(instance)
+        if CONF.fake.snapshot_seconds:
+            concurrency.sleep(CONF.fake.snapshot_seconds)
+        directory = os.path.join(self._state_dir(), 'snapshots')
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, f"{instance['uuid']}.raw")
+        header = f"NOVALITE-FAKE-SNAPSHOT {instance['uuid']}\n".encode()
+        with open(path + '.tmp', 'wb') as f:
+            f.write(header.ljust(64 * 1024, b'\0'))
+        os.replace(path + '.tmp', path)
+        update_task_state(vm_states.IMAGE_PENDING_UPLOAD)
+        return driver.SnapshotFile(path, 'raw', 'bare')
+
+    def post_interrupted_snapshot_cleanup(self, context, instance):
+        base = os.path.join(self._state_dir(), 'snapshots', f"{instance['uuid']}.raw")
+        for path in (base, base + '.tmp'):
+            if os.path.exists(path):
+                os.remove(path)
 
     # Fake guests have no display or serial server: the endpoints name the
     # ports a real guest of this host would have, for the API and proxies' tests.

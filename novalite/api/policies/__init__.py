@@ -23,6 +23,7 @@ from novalite.api.policies import (
     remote_consoles,
     server_actions,
     server_groups,
+    server_images,
     server_metadata,
     server_moves,
     server_tags,
@@ -35,7 +36,7 @@ from novalite.api.policies import (
 _MODULES = (base, servers, server_actions, server_moves, server_metadata, server_tags,
             instance_actions, server_groups, flavors, keypairs, limits, availability_zones,
             aggregates, hypervisors, services, volume_attachments, admin, remote_consoles,
-            diagnostics, quotas, simple_tenant_usage)
+            diagnostics, quotas, simple_tenant_usage, server_images)
 
 
 def list_rules():
