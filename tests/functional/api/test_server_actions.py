@@ -98,9 +98,9 @@ def test_invalid_reboot_type_is_named(api, db, casts):
 
 
 def test_unknown_action_is_a_bad_request(api, db):
-    resp = _action(api, make_instance(), {'shelve': None})
+    resp = _action(api, make_instance(), {'frobnicate': None})
     assert resp.status_int == 400
-    assert resp.json['badRequest']['message'] == 'There is no such action: shelve'
+    assert resp.json['badRequest']['message'] == 'There is no such action: frobnicate'
 
 
 def test_two_actions_in_one_body_are_refused(api, db):
