@@ -313,6 +313,12 @@ class VolumeAttachmentNotFound(NotFound):
     msg_fmt = "Volume attachment %(attachment_id)s could not be found."
 
 
+class VolumeNotCreated(NovaliteException):
+    msg_fmt = ("Volume %(volume_id)s did not finish being created even after we waited "
+               "%(seconds)s seconds or %(attempts)s attempts. And its status is "
+               "%(volume_status)s.")
+
+
 class InvalidVolume(Invalid):
     msg_fmt = "Invalid volume: %(reason)s"
 

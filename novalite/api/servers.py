@@ -15,6 +15,7 @@ from novalite.api import microversion, policy, server_view, validation, wsgi
 from novalite.api.policies import servers as rules
 from novalite.api.schemas import servers as schemas
 from novalite.compute import api as compute_api
+from novalite.compute import block_device
 from novalite.compute import create as compute_create
 from novalite.compute.create_request import CreateRequest
 from novalite.conf import CONF
@@ -114,24 +115,6 @@ def ips(req, server_id):
     return wsgi.json_response({'addresses': server_view.addresses(instance['network_info'])})
 
 
-def _image_id(server):
-    """The image to boot: ``imageRef``, or the one image source novalite accepts."""
-    mappings = server.get('block_device_mapping_v2')
-    if not mappings:
-        return wsgi.id_from_ref(server['imageRef']) if server.get('imageRef') else None
-    mapping = mappings[0]
-    if (len(mappings) != 1 or mapping.get('source_type') != 'image'
-            or mapping.get('destination_type', 'local') != 'local'
-            or str(mapping.get('boot_index', 0)) != '0'):
-        raise exception.Invalid(
-            "Block device mappings are not supported, except one image source with "
-            "destination_type local and boot_index 0")
-    image = mapping.get('uuid') or mapping.get('image_id')
-    if server.get('imageRef') and wsgi.id_from_ref(server['imageRef']) != image:
-        raise exception.Invalid("imageRef and the block device mapping name different images")
-    return image
-
-
 def _requested_networks(server):
     networks = server.get('networks')
     if networks is None or isinstance(networks, str):
@@ -161,8 +144,12 @@ def _scheduler_hints(body):
 def _create_request(req, body):
     server = body['server']
     disk_config = server.get('OS-DCF:diskConfig')
+    if server.get('imageRef'):
+        server = dict(server, imageRef=wsgi.id_from_ref(server['imageRef']))
+    image_id, mappings = block_device.from_api(server)
     return CreateRequest(
-        flavor_id=wsgi.id_from_ref(server['flavorRef']), image_id=_image_id(server),
+        flavor_id=wsgi.id_from_ref(server['flavorRef']), image_id=image_id,
+        block_device_mapping=mappings,
         name=server['name'], min_count=int(server.get('min_count', 1)),
         max_count=int(server.get('max_count') or server.get('min_count', 1)),
         metadata=server.get('metadata') or {}, user_data=server.get('user_data'),

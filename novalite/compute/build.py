@@ -14,7 +14,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from novalite import concurrency, exception
-from novalite.compute import events, vm_states
+from novalite.compute import boot_volumes, events, vm_states
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.conf import CONF
 from novalite.image import client as image_client
@@ -25,7 +25,7 @@ LOG = logging.getLogger(__name__)
 # What a conditional update raises when another request deleted the
 # instance or moved it on from the state the step expected.
 GONE = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
-_BUILD_STEPS = (vm_states.NETWORKING,)
+_BUILD_STEPS = (vm_states.NETWORKING, vm_states.BLOCK_DEVICE_MAPPING)
 _BUILD_EVENT = 'compute__do_build_and_run_instance'
 
 
@@ -55,6 +55,7 @@ class Builder:
         self.tracker = tracker
         self.compute_task = conductor_rpcapi.ComputeTaskAPI()
         self.images = image_client.get_image_service()
+        self.volumes = boot_volumes.BootVolumes(host, driver, conductor)
         self.tasks = tasks
         self.in_flight = in_flight
         self._slots = concurrency.Semaphore(CONF.compute.max_concurrent_builds)
@@ -83,6 +84,7 @@ class Builder:
         except Exception as exc:
             LOG.warning('Build of instance %s failed on %s: %s', uuid, self.host, exc)
             self._destroy_quietly(context, instance)
+            self.volumes.release(context, instance)
             self._reschedule_or_fail(context, instance, spec, filter_properties, host_list, exc)
 
     def _build_and_run(self, context, instance, spec):
@@ -96,16 +98,27 @@ class Builder:
             self._step(context, instance, vm_states.NETWORKING, previous, event, read_back=False)
             network_info = self.conductor.network_allocate(context, instance['uuid'], self.host)
             previous, event = vm_states.NETWORKING, None
+        bdms = self.conductor.bdm_get_by_instance(context, instance['uuid'])
+        if bdms:
+            self._step(context, instance, vm_states.BLOCK_DEVICE_MAPPING, previous, event,
+                       read_back=False)
+            bdms = self.volumes.prepare(context, instance, bdms)
+            previous, event = vm_states.BLOCK_DEVICE_MAPPING, None
         instance = self._step(context, instance, vm_states.SPAWNING, previous, event)
-        image_meta = self.images.show(instance['image_ref'])
+        # A server booted from a volume has no image_ref: its image (if any)
+        # is the one its boot volume was made from, kept in the request spec.
+        image_meta = self.images.show(instance['image_ref']) if instance['image_ref'] \
+            else dict(spec.get('image') or {})
         try:
             self.driver.spawn(context, instance, image_meta,
                               _injected_files(spec),
-                              spec.get('admin_password'), network_info)
+                              spec.get('admin_password'), network_info,
+                              block_device_info=boot_volumes.block_device_info(bdms))
         except exception.ImageUnacceptable as exc:
             # A bad image is bad on every host: rescheduling would only hide why.
             raise exception.BuildAbortException(instance_uuid=instance['uuid'],
                                                 reason=exc.format_message()) from exc
+        self.volumes.complete(context, bdms)
         self._step(context, instance, None, vm_states.SPAWNING,
                    events.succeeded(_BUILD_EVENT, self.host), read_back=False,
                    vm_state=vm_states.ACTIVE, power_state=power_state.RUNNING,
@@ -157,6 +170,7 @@ class Builder:
         """
         uuid = instance['uuid']
         self._destroy_quietly(context, instance)
+        self.volumes.release(context, instance)
         self._fault(context, uuid, exc)
         try:
             self.conductor.network_deallocate(context, uuid)

@@ -16,9 +16,9 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from novalite import quota
-from novalite.compute import create_checks, create_extras, vm_states
+from novalite.compute import block_device, create_checks, create_extras, vm_states
 from novalite.conf import CONF
-from novalite.db import instances
+from novalite.db import block_device_mappings, instances
 
 LOG = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ def create(context, request, image_service, compute_task_api):
                                  request.max_count, request.metadata, files) as count:
         request = dataclasses.replace(request, max_count=count)
         created, reservation_id, spec = _write_rows(context, request, resolved, group)
+        _record_mappings(created, resolved.block_device_mapping)
     create_extras.record(context, created, group, request.tags)
     # Like the password, injected files go to the build only, never stored.
     _start_build(context, compute_task_api, created,
@@ -79,10 +80,28 @@ def _write_rows(context, request, resolved, group):
     spec['instance_uuids'] = [value['uuid'] for value in values]
     for value in values:
         value['request_spec'] = spec
-    created = instances.instances_create(values, action={
-        'action': 'create', 'request_id': context.request_id,
-        'user_id': context.user_id, 'project_id': context.project_id})
+    # Existing volumes are reserved before the rows exist (and released if
+    # the rows cannot be written): a volume another boot took is a 400.
+    mappings = resolved.block_device_mapping
+    if any(m['source_type'] == 'volume' for m in mappings):
+        resolved.block_device_mapping = mappings = block_device.reserve(
+            context, mappings, values[0]['uuid'])
+    try:
+        created = instances.instances_create(values, action={
+            'action': 'create', 'request_id': context.request_id,
+            'user_id': context.user_id, 'project_id': context.project_id})
+    except Exception:
+        block_device.unreserve(context, [m['attachment_id'] for m in mappings
+                                         if m.get('attachment_id')])
+        raise
     return created, reservation_id, spec
+
+
+def _record_mappings(created, mappings):
+    """Each server's volume mappings, as the compute host will make and attach them."""
+    for instance in created:
+        for mapping in mappings:
+            block_device_mappings.bdm_create(instance['uuid'], mapping)
 
 
 def flavor_snapshot(flavor):
@@ -91,7 +110,7 @@ def flavor_snapshot(flavor):
 
 
 def _image_system_metadata(image):
-    values = {'image_base_image_ref': image['id']}
+    values = {'image_base_image_ref': image.get('id') or ''}
     for key in ('min_ram', 'min_disk', 'disk_format', 'container_format'):
         if image.get(key) is not None:
             values['image_' + key] = str(image[key])
@@ -131,7 +150,7 @@ def _common_values(context, request, resolved, reservation_id):
     properties = image.get('properties') or {}
     return {
         'project_id': context.project_id, 'user_id': context.user_id,
-        'image_ref': image['id'], 'kernel_id': properties.get('kernel_id'),
+        'image_ref': request.image_id and image['id'], 'kernel_id': properties.get('kernel_id'),
         'ramdisk_id': properties.get('ramdisk_id'),
         'flavor': flavor_snapshot(flavor), 'instance_type_id': flavor['id'],
         'memory_mb': flavor['memory_mb'], 'vcpus': flavor['vcpus'],

@@ -8,6 +8,7 @@ and returns what the request resolved to.
 import dataclasses
 
 from novalite import exception
+from novalite.compute import block_device
 from novalite.conf import CONF
 from novalite.db import flavors, keypairs, services
 from novalite.network import api as network_api
@@ -21,6 +22,8 @@ class Resolved:
     image: dict
     key_data: str | None
     zone: str | None
+    # The volume mappings, checked and with device names (block_device.validate).
+    block_device_mapping: list = dataclasses.field(default_factory=list)
 
 
 def check(context, request, image_service):
@@ -30,11 +33,19 @@ def check(context, request, image_service):
     """
     check_counts(request.min_count, request.max_count)
     flavor = resolve_flavor(context, request.flavor_id)
-    image = resolve_image(context, image_service, request.image_id, flavor)
+    mappings = request.block_device_mapping
+    if block_device.is_volume_backed(mappings):
+        # The flavor's root disk is not used: the image goes into the boot volume.
+        image = block_device.validate(context, mappings, image_service, request.max_count)
+        check_memory(image, flavor)
+    else:
+        image = resolve_image(context, image_service, request.image_id, flavor)
+        if mappings:
+            block_device.validate(context, mappings, image_service, request.max_count)
     key_data = key_data_of(context, request.key_name)
     zone = check_zone(request.availability_zone)
     check_networks(request.requested_networks)
-    return Resolved(flavor, image, key_data, zone)
+    return Resolved(flavor, image, key_data, zone, mappings)
 
 
 def check_counts(min_count, max_count):
@@ -72,9 +83,13 @@ def resolve_image(context, image_service, image_id, flavor):
     return image
 
 
-def check_image_fits(image, flavor):
+def check_memory(image, flavor):
     if int(image.get('min_ram') or 0) > flavor['memory_mb']:
         raise exception.Invalid("Flavor's memory is too small for requested image.")
+
+
+def check_image_fits(image, flavor):
+    check_memory(image, flavor)
     root_bytes = flavor['root_gb'] * 1024 ** 3
     if not root_bytes:
         return  # a zero root disk is sized from the image

@@ -14,7 +14,10 @@ class CreateRequest:
     """A server create request.
 
     :param flavor_id: the flavor's ``flavorid``.
-    :param image_id: the image to boot.
+    :param image_id: the image to boot on a local disk; ``''`` for a server
+        booted from a volume.
+    :param block_device_mapping: the volumes to make or attach at boot, the
+        boot volume first (:func:`novalite.compute.block_device.from_api`).
     :param availability_zone: ``zone``, or ``zone:host[:node]`` to force a
         host (the caller checked the policy that allows it).
     :param requested_networks: ``'auto'``, ``'none'``, a list of
@@ -45,3 +48,4 @@ class CreateRequest:
     security_groups: list = dataclasses.field(default_factory=lambda: ['default'])
     tags: list = dataclasses.field(default_factory=list)
     personality: list = dataclasses.field(default_factory=list)
+    block_device_mapping: list = dataclasses.field(default_factory=list)

@@ -115,6 +115,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         elif instance['vm_state'] == vm_states.BUILDING:
             LOG.warning('Instance %s was building when this host stopped', uuid)
             self._destroy_quietly(context, instance)
+            self.builder.volumes.release(context, instance)
             self.builder.set_error(context, instance, exception.BuildAbortException(
                 instance_uuid=uuid, reason='the compute host restarted during the build'))
         elif instance['task_state'] is not None:

@@ -28,7 +28,8 @@ from novalite.virt import power_state
 LOG = logging.getLogger(__name__)
 
 # Task states that end in ERROR when they time out; others clear.
-_FAIL_ON_TIMEOUT = (vm_states.NETWORKING, vm_states.SPAWNING, vm_states.DELETING)
+_FAIL_ON_TIMEOUT = (vm_states.NETWORKING, vm_states.BLOCK_DEVICE_MAPPING, vm_states.SPAWNING,
+                    vm_states.DELETING)
 
 
 class InFlight:

@@ -13,6 +13,7 @@ SHELVED_OFFLOADED = 'shelved_offloaded'
 
 SCHEDULING = 'scheduling'
 NETWORKING = 'networking'
+BLOCK_DEVICE_MAPPING = 'block_device_mapping'
 SPAWNING = 'spawning'
 DELETING = 'deleting'
 POWERING_OFF = 'powering-off'

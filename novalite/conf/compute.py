@@ -92,6 +92,23 @@ Overcommit factor for memory. The claim limit is
 Overcommit factor for local disk. The claim limit is
 ``(local_gb - reserved_host_disk_mb / 1024) * disk_allocation_ratio``.
 """),
+    cfg.IntOpt('block_device_allocate_retries',
+               default=60,
+               min=0,
+               help="""
+How many times a build checks whether a volume it asked for (from an image,
+or blank) is ``available`` before it gives up and fails the build.
+
+Related options: ``block_device_allocate_retries_interval``.
+"""),
+    cfg.FloatOpt('block_device_allocate_retries_interval',
+                 default=3.0,
+                 min=0.0,
+                 help="""
+Seconds between two checks of a volume a build is waiting for.
+
+Related options: ``block_device_allocate_retries``.
+"""),
     cfg.IntOpt('resource_report_interval',
                default=60,
                min=1,

@@ -90,6 +90,9 @@ class FakeDriver(driver.ComputeDriver):
                  'state': power_state.RUNNING, 'console': []}
         self._check_room(guest)
         guest['console'].append(f"{instance['hostname']} login:")
+        for bdm in (block_device_info or {}).get('block_device_mapping', ()):
+            guest.setdefault('volumes', {})[bdm['mount_device']] = \
+                bdm['connection_info']['data'].get('volume_id')
         self.guests[instance['uuid']] = guest
         self._save(instance['uuid'])
 

@@ -2,7 +2,8 @@
 
 The compute API, the compute host and novalite-volume's Block Storage API
 talk as in a real cloud: create a volume, attach it, see it in-use and on
-the server, detach, and delete a server whose volume goes with it.
+the server, detach, and delete a server whose volume goes with it; boot
+from a volume made from an image, and from an existing volume.
 """
 
 import os
@@ -27,7 +28,8 @@ def aio(tmp_path_factory):
                     f'[api]\nport = {port}\n[volume]\nport = {volume_port}\n'
                     f'[cinder]\nendpoint_template = '
                     f'http://127.0.0.1:{volume_port}/v3/%(project_id)s\n'
-                    f'[compute]\nreserved_host_memory_mb = 0\n')
+                    f'[compute]\nreserved_host_memory_mb = 0\n'
+                    f'block_device_allocate_retries_interval = 0.2\n')
     proc = subprocess.Popen([os.path.join(BIN, 'novalite-all-in-one'), '--config-file',
                              str(conf), '--log-file', str(workdir / 'aio.log')],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -112,3 +114,56 @@ def test_server_delete_frees_its_volume(aio):
     requests.delete(f'{compute}/servers/{server_id}', headers=TOKEN).raise_for_status()
     Cloud.wait_for(lambda: _status(volume, volume_id) == 'available',
                    'the volume of the deleted server to be available')
+
+
+def _image(compute):
+    return requests.get(f'{compute}/images', headers={'X-Auth-Token': 'demo:demo'}) \
+        .json()['images'][0]['id']
+
+
+def _boot_from_volume(compute, mapping):
+    resp = requests.post(f'{compute}/servers', headers=TOKEN, json={'server': {
+        'name': 'bfv', 'flavorRef': '1', 'networks': 'none',
+        'block_device_mapping_v2': [mapping]}})
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()['server']['id']
+    Cloud.wait_for(lambda: requests.get(f'{compute}/servers/{server_id}', headers=TOKEN)
+                   .json()['server']['status'] in ('ACTIVE', 'ERROR'), 'the build to end')
+    server = requests.get(f'{compute}/servers/{server_id}', headers=TOKEN).json()['server']
+    assert server['status'] == 'ACTIVE', server.get('fault')
+    return server
+
+
+def test_boot_from_an_image_volume_makes_it_in_use_and_delete_removes_it(aio):
+    compute, volume = aio
+    server = _boot_from_volume(compute, {
+        'source_type': 'image', 'destination_type': 'volume', 'boot_index': 0,
+        'uuid': _image(compute), 'volume_size': 1, 'delete_on_termination': True})
+    assert server['image'] == ''
+    [attached] = server['os-extended-volumes:volumes_attached']
+    assert attached['delete_on_termination'] is True
+    made = requests.get(f'{volume}/volumes/{attached["id"]}', headers=TOKEN).json()['volume']
+    assert (made['status'], made['bootable'], made['size']) == ('in-use', 'true', 1)
+    assert made['attachments'][0]['server_id'] == server['id']
+    assert made['attachments'][0]['device'] == '/dev/vda'
+
+    requests.delete(f'{compute}/servers/{server["id"]}', headers=TOKEN).raise_for_status()
+    Cloud.wait_for(lambda: _status(volume, attached['id']) == 404,
+                   'the boot volume to be deleted with its server')
+
+
+def test_boot_from_an_existing_volume_keeps_it_after_the_server(aio):
+    compute, volume = aio
+    volume_id = _volume(volume)
+    server = _boot_from_volume(compute, {'source_type': 'volume', 'destination_type': 'volume',
+                                         'boot_index': 0, 'uuid': volume_id})
+    assert server['os-extended-volumes:volumes_attached'] == [
+        {'id': volume_id, 'delete_on_termination': False}]
+    assert _status(volume, volume_id) == 'in-use'
+    detach = requests.delete(
+        f'{compute}/servers/{server["id"]}/os-volume_attachments/{volume_id}', headers=TOKEN)
+    assert detach.status_code == 400
+    assert 'root device' in detach.text
+    requests.delete(f'{compute}/servers/{server["id"]}', headers=TOKEN).raise_for_status()
+    Cloud.wait_for(lambda: _status(volume, volume_id) == 'available',
+                   'the boot volume to be available after its server')

@@ -38,11 +38,13 @@ def _metadata(domain, instance):
          user=instance.get('user_id'))
 
 
-def _os(domain, boot):
+def _os(domain, boot, disk_boots):
     os_el = _sub(domain, 'os')
     _sub(os_el, 'type', 'hvm', machine='pc')
     if boot is None:
-        _sub(os_el, 'boot', dev='hd')
+        # libvirt refuses <os><boot> beside a disk's own <boot order>.
+        if not disk_boots:
+            _sub(os_el, 'boot', dev='hd')
         return
     _sub(os_el, 'kernel', boot.kernel)
     if boot.ramdisk:
@@ -105,7 +107,8 @@ def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
     :param vnc_listen: address of a VNC display, None for none.
     :param serial_tcp: ``(host, port)`` to serve the serial port on, None to
         write it to ``console_log`` only.
-    :param volume_disks: ``<disk>`` XML strings of attached volumes, kept as they are.
+    :param volume_disks: ``<disk>`` XML strings of attached volumes, kept as they
+        are; one with a ``<boot order>`` is the disk the firmware boots.
     """
     domain = ET.Element('domain', type=virt_type)
     _sub(domain, 'name', instance['name'])
@@ -113,7 +116,7 @@ def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
     _metadata(domain, instance)
     _sub(domain, 'memory', int(instance['memory_mb']) * 1024, unit='KiB')
     _sub(domain, 'vcpu', int(instance['vcpus']))
-    _os(domain, boot)
+    _os(domain, boot, any('<boot ' in disk for disk in volume_disks))
     features = _sub(domain, 'features')
     _sub(features, 'acpi')
     _sub(features, 'apic')

@@ -145,26 +145,50 @@ class LibvirtDriver(driver.ComputeDriver):
               network_info, block_device_info=None):
         """Fetch the image, create disks and config drive, plug vifs, start the guest.
 
-        On any failure everything done so far is undone before raising.
+        ``block_device_info['block_device_mapping']`` lists the volumes the
+        guest starts with (``connection_info``, ``mount_device``,
+        ``boot_index``); one at boot index 0 is the disk it boots from, and
+        then there is no local root disk. On any failure everything done so
+        far is undone before raising.
 
         :raises ImageUnacceptable: the image fails verification or does not fit.
         :raises InstanceDeployFailure: the guest could not be created or started.
         """
         path = self._instance_dir(instance)
+        volumes = (block_device_info or {}).get('block_device_mapping') or []
         try:
             os.makedirs(path, exist_ok=True)
-            imagebackend.create(self.image_cache, path, instance, image_meta)
+            if any(bdm.get('boot_index') == 0 for bdm in volumes):
+                imagebackend.create_volume_backed(self.image_cache, path, instance,
+                                                  image_meta)
+            else:
+                imagebackend.create(self.image_cache, path, instance, image_meta)
             if configdrive.required(instance, self.conf):
                 configdrive.build(os.path.join(path, configdrive.FILE_NAME), instance,
                                   network_info or [], injected_files or (), admin_password)
-            self._start(instance, network_info, image_meta)
+            self._start(instance, network_info, image_meta, self._connect_volumes(volumes))
         except Exception as exc:
             LOG.error("Spawn of %s failed: %s", instance['uuid'], exc)
             self._cleanup(instance, network_info)
+            self._disconnect_volumes(volumes)
             if isinstance(exc, exception.NovaliteException):
                 raise
             raise exception.InstanceDeployFailure(reason=str(exc)) from exc
         LOG.info("Instance %s is running", instance['uuid'])
+
+    def _connect_volumes(self, volumes):
+        """The ``<disk>`` XML of each volume a new guest starts with (CHAP secrets defined)."""
+        connector = self._volume_connector
+        return [connector.connect(bdm['connection_info'], volume.target_dev(bdm['mount_device']),
+                                  boot_order=1 if bdm.get('boot_index') == 0 else None)
+                for bdm in volumes]
+
+    def _disconnect_volumes(self, volumes):
+        for bdm in volumes:
+            try:
+                self._volume_connector.disconnect(bdm['connection_info'])
+            except Exception:
+                LOG.exception("Could not disconnect volume %s", bdm.get('volume_id'))
 
     def _cleanup(self, instance, network_info, destroy_disks=True):
         domain = self._host.lookup(instance['name'])

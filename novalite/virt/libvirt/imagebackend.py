@@ -2,7 +2,8 @@
 
 ``disk`` is a qcow2 overlay over the cached base image, grown to the
 flavor's root disk; ``disk.eph0`` and ``disk.swap`` are blank qcow2 files
-when the flavor asks for them; ``kernel`` and ``ramdisk`` are copies of the
+when the flavor asks for them. A server booted from a volume has none of
+these: its disks are volumes. ``kernel`` and ``ramdisk`` are copies of the
 cached kernel and ramdisk images for direct kernel boot, and ``cmdline`` the
 kernel command line chosen at spawn. The layout is deterministic, so a hard
 reboot rebuilds the domain from the instance dict and these files alone.
@@ -59,8 +60,15 @@ def _targets():
         yield f'vd{letter}'
 
 
-def _layout(path, instance, has_kernel, has_ramdisk, properties):
+def _layout(path, instance, has_kernel, has_ramdisk, properties, local_root=True):
     """The :class:`config.Disk` list and :class:`config.Boot` of an instance dir."""
+    boot = None
+    if has_kernel:
+        boot = config.Boot(os.path.join(path, KERNEL),
+                           os.path.join(path, RAMDISK) if has_ramdisk else None,
+                           _cmdline(path, properties))
+    if not local_root:
+        return [], boot
     targets = _targets()
     disks = [config.Disk(os.path.join(path, ROOT), 'qcow2', next(targets), 'virtio',
                          'disk', False)]
@@ -70,11 +78,6 @@ def _layout(path, instance, has_kernel, has_ramdisk, properties):
     if int(instance.get('swap') or 0) > 0:
         disks.append(config.Disk(os.path.join(path, SWAP), 'qcow2', next(targets),
                                  'virtio', 'disk', False))
-    boot = None
-    if has_kernel:
-        boot = config.Boot(os.path.join(path, KERNEL),
-                           os.path.join(path, RAMDISK) if has_ramdisk else None,
-                           _cmdline(path, properties))
     return disks, boot
 
 
@@ -90,7 +93,8 @@ def existing_layout(path, instance, image_meta=None):
     """Disks and boot of an instance whose files exist (reboot, power on)."""
     properties = image_properties(instance, image_meta)
     return _layout(path, instance, os.path.exists(os.path.join(path, KERNEL)),
-                   os.path.exists(os.path.join(path, RAMDISK)), properties)
+                   os.path.exists(os.path.join(path, RAMDISK)), properties,
+                   local_root=os.path.exists(os.path.join(path, ROOT)))
 
 
 def _root_size(instance, image_info):
@@ -134,6 +138,20 @@ def create(cache, path, instance, image_meta):
     swap_mb = int(instance.get('swap') or 0)
     if swap_mb > 0:
         qemuimg.create_blank(os.path.join(path, SWAP), swap_mb * MiB)
+    _create_boot_files(cache, path, instance, properties)
+    return existing_layout(path, instance, image_meta)
+
+
+def create_volume_backed(cache, path, instance, image_meta):
+    """The files of a server booted from a volume: its kernel and ramdisk, if any.
+
+    :raises ImageNotFound: the kernel or ramdisk image is gone.
+    """
+    _create_boot_files(cache, path, instance, image_properties(instance, image_meta))
+    return existing_layout(path, instance, image_meta)
+
+
+def _create_boot_files(cache, path, instance, properties):
     kernel_id, ramdisk_id = kernel_and_ramdisk_ids(instance, properties)
     if kernel_id:
         _copy_boot_file(cache, kernel_id, os.path.join(path, KERNEL))
@@ -142,5 +160,3 @@ def create(cache, path, instance, image_meta):
     if kernel_id:
         with open(os.path.join(path, CMDLINE), 'w') as f:
             f.write((properties.get('os_command_line') or DEFAULT_CMDLINE) + '\n')
-    return _layout(path, instance, bool(kernel_id), bool(kernel_id and ramdisk_id),
-                   properties)

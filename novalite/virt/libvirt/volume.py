@@ -41,14 +41,17 @@ def _disk(disk_type):
     return disk
 
 
-def _finish(disk, dev, volume_id):
+def _finish(disk, dev, volume_id, boot_order=None):
     _sub(disk, 'target', dev=dev, bus='virtio')
     if volume_id:
         ET.SubElement(disk, 'serial').text = volume_id
+    if boot_order is not None:
+        # The firmware boots this disk: a server booted from a volume.
+        _sub(disk, 'boot', order=boot_order)
     return ET.tostring(disk, encoding='unicode')
 
 
-def network_disk_xml(data, dev):
+def network_disk_xml(data, dev, boot_order=None):
     """The ``<disk type='network'>`` of an iSCSI connection_info's ``data``."""
     host, _sep, port = data['target_portal'].rpartition(':')
     disk = _disk('network')
@@ -58,14 +61,14 @@ def network_disk_xml(data, dev):
     if data.get('auth_method') == 'CHAP':
         auth = _sub(disk, 'auth', username=data['auth_username'])
         _sub(auth, 'secret', type='iscsi', usage=secret_usage(data['volume_id']))
-    return _finish(disk, dev, data.get('volume_id'))
+    return _finish(disk, dev, data.get('volume_id'), boot_order)
 
 
-def block_disk_xml(path, dev, volume_id):
+def block_disk_xml(path, dev, volume_id, boot_order=None):
     """The ``<disk type='block'>`` of a device a host connector made."""
     disk = _disk('block')
     _sub(disk, 'source', dev=path)
-    return _finish(disk, dev, volume_id)
+    return _finish(disk, dev, volume_id, boot_order)
 
 
 class QemuISCSIConnector:
@@ -74,7 +77,7 @@ class QemuISCSIConnector:
     def __init__(self, conn_factory):
         self._conn = conn_factory
 
-    def connect(self, connection_info, dev):
+    def connect(self, connection_info, dev, boot_order=None):
         """Define the CHAP secret; return the disk XML. :raises VolumeAttachFailed:"""
         data = connection_info['data']
         if connection_info.get('driver_volume_type') != 'iscsi':
@@ -84,7 +87,7 @@ class QemuISCSIConnector:
                        f"supported (iscsi only)")
         if data.get('auth_method') == 'CHAP':
             self._define_secret(data['volume_id'], data['auth_password'])
-        return network_disk_xml(data, dev)
+        return network_disk_xml(data, dev, boot_order)
 
     def _define_secret(self, volume_id, password):
         usage = secret_usage(volume_id)
@@ -120,10 +123,11 @@ class HostConnector:
     def __init__(self, brick_factory=None):
         self._factory = brick_factory or _os_brick_factory
 
-    def connect(self, connection_info, dev):
+    def connect(self, connection_info, dev, boot_order=None):
         device = self._factory(connection_info['driver_volume_type']).connect_volume(
             connection_info['data'])
-        return block_disk_xml(device['path'], dev, connection_info['data'].get('volume_id'))
+        return block_disk_xml(device['path'], dev, connection_info['data'].get('volume_id'),
+                              boot_order)
 
     def disconnect(self, connection_info):
         self._factory(connection_info['driver_volume_type']).disconnect_volume(

@@ -304,14 +304,6 @@ def test_image_boot_through_block_device_mapping_is_accepted(api, flavor, image)
     assert api.post('/servers', body).status_int == 202
 
 
-def test_volume_block_device_mapping_is_refused(api, flavor, image):
-    body = boot_body(image, block_device_mapping_v2=[{
-        'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0,
-        'uuid': '8a5f0cd2-58a0-4f4e-a8a3-2b0a9fb1b4b1'}])
-    assert api.post('/servers', body).status_int == 400
-    assert _all() == []
-
-
 def test_personality_below_2_57_goes_to_the_build_not_the_database(api, flavor, image,
                                                                     monkeypatch):
     from novalite.conductor import rpcapi as conductor_rpcapi

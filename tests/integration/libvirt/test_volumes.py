@@ -16,7 +16,7 @@ from novalite.virt.libvirt import volume as libvirt_volume
 from novalite.volume import cinder, drivers
 from novalite.volume.drivers import tgt
 from tests.integration import tgt as tgt_server
-from tests.integration.libvirt.conftest import spawn, wait_console
+from tests.integration.libvirt.conftest import new_instance, spawn, wait_console
 
 pytestmark = pytest.mark.integration
 
@@ -34,16 +34,20 @@ def tgtd(harness):
 
 
 @pytest.fixture
-def volumes(it_conf, tgtd, tmp_path):
-    """Make exported 1 GiB volumes; returns their connection_info as compute gets it."""
+def volumes(it_conf, tgtd, tmp_path, images):
+    """Make exported 1 GiB volumes (blank, or of an image written with qemu-img);
+    returns their connection_info as compute gets it."""
     tgtd.configure(it_conf)
     it_conf.set_override('volumes_dir', str(tmp_path / 'volumes'), group='volume')
     volume_driver = tgt.TgtDriver(it_conf)
     made = []
 
-    def make():
+    def make(image=None):
         volume = {'uuid': str(uuid.uuid4()), 'size': 1}
-        volume_driver.create_volume(volume)
+        if image is None:
+            volume_driver.create_volume(volume)
+        else:
+            volume_driver.create_volume_from_image(volume, images, image)
         volume.update(volume_driver.create_export(volume))
         made.append(volume)
         flat = dict(drivers.connection_info(volume), attachment_id='a')
@@ -77,6 +81,31 @@ def test_what_one_guest_writes_to_a_volume_another_reads_back(driver, guest_imag
     driver.attach_volume(None, info, second, '/dev/vdb')
     text = wait_console(driver, second, 'disk vdb has=', timeout=GUEST_SEES_DISK_TIMEOUT)
     assert f"disk vdb has=NOVALITE-VOLUME from {first['hostname']}" in text
+
+
+def test_a_guest_boots_from_a_volume_made_of_its_image_and_reboots_from_it(
+        driver, guest_images, volumes, harness):
+    if guest_images['disk'] is None:
+        pytest.skip('no bootable disk image (syslinux missing)')
+    info = volumes(guest_images['disk'])
+    instance = new_instance(guest_images['disk'], image_ref='')
+    driver.spawned.append((instance, []))
+    driver.spawn(None, instance, {}, [], None, [], block_device_info={
+        'block_device_mapping': [{'connection_info': info, 'mount_device': '/dev/vda',
+                                  'boot_index': 0, 'volume_id': info['data']['volume_id']}]})
+    # The firmware read syslinux, kernel and initramfs from the LUN: no local disk.
+    wait_console(driver, instance, 'NOVALITE-GUEST ready')
+    xml = _domain_xml(harness, instance)
+    root = libvirt_volume.find_disk(xml, 'vda')
+    assert "protocol=\"iscsi\"" in root and '<boot order="1"' in root
+    assert "type='file' device='disk'" not in xml and 'type="file" device="disk"' not in xml
+
+    first_run = libvirt.open(harness.uri).lookupByName(instance['name']).ID()
+    driver.reboot(None, instance, [], 'HARD')
+    # A new QEMU process (the console file starts again) boots from the LUN again.
+    assert libvirt.open(harness.uri).lookupByName(instance['name']).ID() != first_run
+    assert '<boot order="1"' in libvirt_volume.find_disk(_domain_xml(harness, instance), 'vda')
+    wait_console(driver, instance, '(?s)SYSLINUX.*NOVALITE-GUEST ready')
 
 
 def test_hard_reboot_and_power_cycle_keep_the_volume(driver, guest_images, volumes, harness):

@@ -90,3 +90,15 @@ def test_metadata_names_the_server_and_its_owner():
     ns = {'n': config.METADATA_NS}
     assert dom.findtext('metadata/n:instance/n:name', namespaces=ns) == 'web 1'
     assert dom.find('metadata/n:instance/n:owner', namespaces=ns).get('project') == 'p1'
+
+
+def test_a_guest_booted_from_a_volume_boots_that_disk_and_has_no_os_boot():
+    from novalite.virt.libvirt import volume
+    data = {'target_portal': '127.0.0.1:3260', 'target_iqn': 'iqn.x:v1', 'volume_id': 'v1'}
+    xml = config.domain_xml(make_instance(), 'qemu', [CDROM], [], '/i/console.log',
+                            volume_disks=[volume.network_disk_xml(data, 'vda', boot_order=1)])
+    domain = ET.fromstring(xml)
+    assert domain.find('os/boot') is None
+    [disk] = [d for d in domain.iter('disk') if d.get('type') == 'network']
+    assert disk.find('boot').get('order') == '1'
+    assert disk.find('target').get('dev') == 'vda'

@@ -1,0 +1,233 @@
+"""Block device mappings of ``POST /servers`` (``block_device_mapping_v2``), the API's side.
+
+:func:`from_api` turns the request's mappings into novalite's form with
+Nova's rules (``nova/block_device.py`` ``BlockDeviceDict.from_api``) and
+:func:`validate` checks them against the image and volume services as
+Nova's ``_validate_bdm`` does: the boot sequence, the images named, the
+sizes, and that each existing volume is available. Every refusal is a 400
+with Nova's message, raised before anything is written.
+
+What novalite boots: an image on a local disk (``imageRef``, or an image
+mapping to ``local`` at boot index 0) or a volume at boot index 0 (an
+existing volume, a new one made from an image, or a blank one), plus more
+volumes (existing, from an image, blank). Volumes are made and attached on
+the compute host during the build (:mod:`novalite.compute.boot_volumes`);
+here existing volumes are only reserved (:func:`reserve`).
+"""
+
+from novalite import exception
+from novalite.volume import cinder
+
+GiB = 1024 ** 3
+ROOT_DEVICE = '/dev/vda'
+_LETTERS = 'bcdefghijklmnopqrstuvwxyz'
+
+_PREFIX = "Block Device Mapping is Invalid: "
+BOOT_SEQUENCE = (_PREFIX + "Boot sequence for the instance and image/block device mapping "
+                 "combination is not valid.")
+
+
+def _invalid(details):
+    return exception.Invalid(_PREFIX + details)
+
+
+def _boot_index(mapping):
+    value = mapping.get('boot_index')
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise _invalid("Boot index is invalid.") from None
+
+
+def _one(mapping, image_ref_given):
+    """One request mapping in novalite's form (Nova's ``BlockDeviceDict.from_api``)."""
+    source = mapping.get('source_type')
+    uuid = mapping.get('uuid') or mapping.get('image_id') or mapping.get('volume_id')
+    if source == 'blank' and uuid:
+        raise _invalid("Invalid device UUID.")
+    if source != 'blank' and not uuid:
+        raise _invalid("Missing device UUID.")
+    destination = mapping.get('destination_type') or ('volume' if source == 'volume'
+                                                       else 'local')
+    boot_index = _boot_index(mapping)
+    if source == 'image' and destination == 'local' and not (
+            image_ref_given and boot_index == 0):
+        raise _invalid("Mapping image to local is not supported.")
+    if destination == 'local' and source != 'image':
+        raise _invalid(f"A {source} source with destination_type local is not supported "
+                       f"(novalite's ephemeral and swap disks come from the flavor).")
+    if source == 'snapshot':
+        # novalite's volume service keeps no snapshots.
+        raise _invalid(f"failed to get snapshot {uuid}.")
+    return {
+        'source_type': source, 'destination_type': destination,
+        'boot_index': boot_index if boot_index is not None and boot_index >= 0 else None,
+        'image_id': uuid if source == 'image' else None,
+        'volume_id': uuid if source == 'volume' else None,
+        'volume_size': mapping.get('volume_size'),
+        'delete_on_termination': bool(mapping.get('delete_on_termination', False)),
+        'device_name': mapping.get('device_name'), 'tag': mapping.get('tag'),
+        'device_type': mapping.get('device_type') or 'disk',
+        'disk_bus': mapping.get('disk_bus') or 'virtio',
+    }
+
+
+def from_api(server):
+    """``(image_id, mappings)`` of a create request's ``server`` body.
+
+    ``image_id`` is the image booted on a local disk, or ``''`` for a
+    server booted from a volume; ``mappings`` are the mappings with a volume
+    destination, the boot volume first.
+
+    :raises Invalid: a mapping Nova would refuse, or one novalite cannot do.
+    """
+    requested = server.get('block_device_mapping_v2')
+    image_ref = server.get('imageRef')
+    if not requested:
+        if not image_ref:
+            raise exception.Invalid("Missing imageRef attribute")
+        return image_ref, []
+    mappings = [_one(mapping, image_ref is not None) for mapping in requested
+                if not mapping.get('no_device')]
+    indexes = sorted(m['boot_index'] for m in mappings if m['boot_index'] is not None)
+    if not indexes or indexes != list(range(len(indexes))):
+        raise exception.Invalid(BOOT_SEQUENCE)
+    root = next(m for m in mappings if m['boot_index'] == 0)
+    if root['destination_type'] == 'local':
+        if image_ref and image_ref != root['image_id']:
+            raise exception.Invalid(
+                "imageRef and the block device mapping name different images")
+        image_id = root['image_id']
+    else:
+        image_id = ''
+    volumes = [m for m in mappings if m['destination_type'] == 'volume']
+    volumes.sort(key=lambda m: (m['boot_index'] is None, m['boot_index'] or 0))
+    return image_id, volumes
+
+
+def is_volume_backed(mappings):
+    return any(m['boot_index'] == 0 for m in mappings)
+
+
+def validate(context, mappings, image_service, count, volume_api=None):
+    """Check each mapping as Nova's ``_validate_bdm``; returns the boot image's record.
+
+    The boot image of a volume-backed server is the image its root volume
+    is made from, or the one an existing root volume was made from (``{}``
+    when there is none).
+
+    :raises Invalid: an image or volume that cannot be had, a missing size,
+        an unavailable volume, or existing volumes for more than one server.
+    """
+    if count > 1 and any(m['source_type'] == 'volume' for m in mappings):
+        raise exception.Invalid("Cannot attach one or more volumes to multiple instances")
+    volume_api = volume_api or cinder.API()
+    boot_image = {}
+    for mapping in mappings:
+        if mapping['source_type'] == 'image':
+            image = _image(context, image_service, mapping)
+        elif mapping['source_type'] == 'volume':
+            image = _volume(context, volume_api, mapping)
+        else:
+            image = _blank(mapping)
+        if mapping['boot_index'] == 0:
+            boot_image = image
+            _check_fits(image, mapping['volume_size'])
+    _device_names(mappings)
+    return boot_image
+
+
+def _image(context, image_service, mapping):
+    try:
+        image = image_service.show(mapping['image_id'], context)
+    except exception.ImageNotFound:
+        raise _invalid(f"failed to get image {mapping['image_id']}.") from None
+    if image.get('status') != 'active':
+        raise exception.Invalid(f"Image {mapping['image_id']} is not active.")
+    if not mapping['volume_size']:
+        raise _invalid("Images with destination_type 'volume' need to have a non-zero "
+                       "size specified")
+    return image
+
+
+def _volume(context, volume_api, mapping):
+    try:
+        volume = volume_api.get(context, mapping['volume_id'])
+    except exception.VolumeNotFound:
+        raise _invalid(f"failed to get volume {mapping['volume_id']}.") from None
+    if volume['status'] != 'available':
+        raise exception.InvalidVolume(
+            reason=f"volume '{mapping['volume_id']}' status must be 'available'. "
+                   f"Currently in '{volume['status']}'")
+    mapping['volume_size'] = volume['size']
+    metadata = volume.get('volume_image_metadata') or {}
+    image = {'properties': {key: value for key, value in metadata.items()
+                            if key not in ('image_id', 'min_disk', 'min_ram', 'size')}}
+    if metadata.get('image_id'):
+        image['id'] = metadata['image_id']
+    return image
+
+
+def _blank(mapping):
+    if not mapping['volume_size']:
+        raise _invalid("Blank volumes (source: 'blank', dest: 'volume') need to have "
+                       "non-zero size")
+    return {}
+
+
+def _check_fits(image, volume_size):
+    """An image's data and ``min_disk`` must fit the root volume (Nova's checks)."""
+    volume_bytes = int(volume_size or 0) * GiB
+    needed = max(int(image.get('size') or 0), int(image.get('min_disk') or 0) * GiB)
+    if needed > volume_bytes:
+        raise exception.Invalid(
+            f"Volume is smaller than the minimum size specified in image metadata. "
+            f"Volume size is {volume_bytes} bytes, minimum size is {needed} bytes.")
+
+
+def _device_names(mappings):
+    """Name every device: the boot volume ``/dev/vda``, the others in order."""
+    taken = {m['device_name'] for m in mappings if m['device_name']}
+    if len(taken) != len([m for m in mappings if m['device_name']]):
+        raise _invalid("Device name is used by more than one mapping.")
+    free = (f'/dev/vd{letter}' for letter in _LETTERS)
+    for mapping in mappings:
+        if mapping['boot_index'] == 0:
+            mapping['device_name'] = ROOT_DEVICE
+        elif not mapping['device_name'] or mapping['device_name'] == ROOT_DEVICE:
+            mapping['device_name'] = next(name for name in free if name not in taken)
+
+
+def reserve(context, mappings, instance_uuid, volume_api=None):
+    """Reserve each existing volume for the server (an attachment without connector).
+
+    Nova does it in the API too, so that two servers cannot be built from one
+    volume. Returns the mappings with their ``attachment_id``.
+
+    :raises InvalidVolume: a volume was taken meanwhile; what this call
+        reserved is released again.
+    """
+    volume_api = volume_api or cinder.API()
+    done, reserved = [], []
+    try:
+        for mapping in mappings:
+            if mapping['source_type'] == 'volume':
+                attachment = volume_api.attachment_create(context, mapping['volume_id'],
+                                                          instance_uuid)
+                done.append(attachment['id'])
+                mapping = dict(mapping, attachment_id=attachment['id'])
+            reserved.append(mapping)
+    except exception.VolumeServiceError as exc:
+        unreserve(context, done, volume_api)
+        if exc.code == 400:
+            raise exception.InvalidVolume(reason=exc.format_message()) from None
+        raise
+    return reserved
+
+
+def unreserve(context, attachment_ids, volume_api=None):
+    volume_api = volume_api or cinder.API()
+    for attachment_id in attachment_ids:
+        volume_api.attachment_delete(context, attachment_id)
