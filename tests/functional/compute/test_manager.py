@@ -50,7 +50,7 @@ def compute(db, conf, tmp_path):
     manager = compute_manager.ComputeManager(HOST, driver=fake.FakeDriver())
     direct = DirectConductor()
     manager.conductor = manager.builder.conductor = manager.tracker.conductor = direct
-    manager.volumes.conductor = direct
+    manager.volumes.conductor = manager.builder.volumes.conductor = direct
     manager.builder.compute_task = mock.Mock()
     manager.builder.images = mock.Mock(show=mock.Mock(return_value={'id': 'img'}))
     manager.driver.init_host(HOST)

@@ -30,7 +30,8 @@ def compute(db, conf):
     manager = compute_manager.ComputeManager(HOST, driver=fake.FakeDriver())
     direct = DirectConductor()
     manager.conductor = manager.reaper.conductor = direct
-    manager.builder.conductor = manager.tracker.conductor = manager.volumes.conductor = direct
+    manager.builder.conductor = manager.tracker.conductor = manager.volumes.conductor = \
+        manager.builder.volumes.conductor = direct
     manager.driver.init_host(HOST)
     yield manager
     timeutils.clear_time_override()
