@@ -286,6 +286,10 @@ class MigrationAborted(NovaliteException):
     msg_fmt = "The live migration of instance %(instance_uuid)s was aborted."
 
 
+class MigrationError(NovaliteException):
+    msg_fmt = "Migration error: %(reason)s"
+
+
 class MigrationPreCheckError(Invalid):
     msg_fmt = "Migration pre-check error: %(reason)s"
 

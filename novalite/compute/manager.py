@@ -14,6 +14,7 @@ from novalite import concurrency, exception, objects
 from novalite.compute import (
     build,
     events,
+    live_moves,
     moves,
     reaper,
     resource_tracker,
@@ -48,7 +49,7 @@ _POWER_ACTIONS = {
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.9')
+    target = messaging.Target(version='1.12')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -65,6 +66,8 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.reaper = reaper.Reaper(self)
         self.mover = moves.Mover(self.host, self.driver, self.conductor,
                                  compute_rpcapi.ComputeAPI(), self.tasks)
+        self.live = live_moves.LiveMover(self.host, self.driver, self.conductor,
+                                         compute_rpcapi.ComputeAPI(), self.tasks)
         self.volumes = volumes.VolumeOps(self.host, self.driver, self.conductor)
         self.snapshots = snapshots.SnapshotOps(self)
         self.shelver = shelving.ShelveOps(self, self.snapshots)
@@ -118,6 +121,9 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             self.builder.volumes.release(context, instance)
             self.builder.set_error(context, instance, exception.BuildAbortException(
                 instance_uuid=uuid, reason='the compute host restarted during the build'))
+        elif instance['task_state'] == vm_states.MIGRATING and \
+                self.live.recover(context, instance):
+            return
         elif instance['task_state'] is not None:
             LOG.info('Clearing task_state %s of instance %s', instance['task_state'], uuid)
             self.sync_instance(context, instance, clear_task_state=True)
@@ -307,19 +313,28 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     def finish_revert_resize(self, context, instance, migration):
         self.mover.submit(self.mover.finish_revert_resize, context, instance, migration)
 
-    def pre_live_migration(self, context, instance, migration):
-        self.mover.pre_live_migration(context, instance, migration)
+    def check_can_live_migrate_destination(self, context, instance, src_cpu_info,
+                                           block_migration):
+        return self.live.check_destination(context, instance, src_cpu_info, block_migration)
 
-    def live_migration(self, context, instance, migration, block_migration):
-        self.mover.submit(self.mover.live_migration, context, instance, migration,
-                          block_migration)
+    def check_can_live_migrate_source(self, context, instance, dest_check_data):
+        return self.live.check_source(context, instance, dest_check_data)
+
+    def pre_live_migration(self, context, instance, migration, migrate_data=None):
+        return self.live.pre_live_migration(context, instance, migration, migrate_data)
+
+    def live_migration(self, context, instance, migration, block_migration, migrate_data=None):
+        self.live.submit(self.live.live_migration, context, instance, migration,
+                         block_migration, migrate_data)
+
+    def rollback_live_migration_at_destination(self, context, instance, migrate_data):
+        self.tasks.spawn_n(self.live.rollback_at_destination, context, instance, migrate_data)
 
     def post_live_migration_at_destination(self, context, instance):
-        self.tasks.spawn_n(self.mover.post_live_migration_at_destination, context, instance)
-        self.tracker.report_soon(context)
+        self.tasks.spawn_n(self.live.post_live_migration_at_destination, context, instance)
 
     def live_migration_abort(self, context, instance, migration_id):
-        self.driver.live_migration_abort(instance)
+        self.live.abort(context, instance, migration_id)
 
     def live_migration_force_complete(self, context, instance):
         self.driver.live_migration_force_complete(instance)

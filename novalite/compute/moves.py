@@ -1,13 +1,10 @@
-"""Moves on the compute hosts: resize and cold migration, live migration.
+"""Moves on the compute hosts: resize and cold migration (live ones: :mod:`live_moves`).
 
 A cold move runs ``resize_instance`` on the source (the guest stops and its
 disks are handed over), then ``finish_resize`` on the destination (the guest
 is defined there at the new flavor; the server waits in ``resized`` for the
 user), then ``confirm_resize`` on the source or ``revert_resize`` on the
-destination followed by ``finish_revert_resize`` on the source. A live move
-runs ``pre_live_migration`` on the destination, then ``live_migration`` on
-the source, which reports progress into the migration record and ends in the
-post (the destination takes the guest) or the rollback (it stays here).
+destination followed by ``finish_revert_resize`` on the source.
 
 Each step persists the instance's ``task_state`` and the record's status
 before its slow part, through the conductor, and ends the move with a fault
@@ -149,53 +146,6 @@ class Mover:
                        power_state=power_state.RUNNING if power_on else power_state.SHUTDOWN,
                        **_flavor_values(old_flavor))
         self._update_migration(context, migration, 'reverted')
-
-    # Live moves
-
-    def pre_live_migration(self, context, instance, migration):
-        """Destination: ready to receive the guest (its network is the flat bridge)."""
-        self._update_migration(context, migration, 'preparing')
-
-    def live_migration(self, context, instance, migration, block_migration):
-        """Source: move the running guest, reporting progress; then post or roll back."""
-        migration = self._update_migration(context, migration, 'running')
-
-        def report(progress):
-            self.conductor.migration_update(context, migration['uuid'], progress)
-        try:
-            self.driver.live_migration(context, instance, migration['dest_compute'], report,
-                                       block_migration)
-        except exception.MigrationAborted:
-            LOG.info('Live migration of %s aborted; it stays here', instance['uuid'])
-            self._rollback_live(context, instance, migration, 'cancelled')
-            return
-        except Exception as exc:
-            LOG.exception('Live migration of %s failed; it stays here', instance['uuid'])
-            self._rollback_live(context, instance, migration, 'error')
-            self.conductor.instance_fault_create(context, instance['uuid'], 500, str(exc),
-                                                 type(exc).__name__, self.host)
-            return
-        self._post_live(context, instance, migration)
-
-    def _post_live(self, context, instance, migration):
-        self.conductor.instance_update(context, instance['uuid'], {
-            'host': migration['dest_compute'], 'node': migration['dest_node'],
-            'task_state': None, 'power_state': power_state.RUNNING},
-            expected_task_state=vm_states.MIGRATING, read_back=False)
-        self.conductor.migration_settle_claims(context, migration['uuid'], 'destination')
-        self._update_migration(context, migration, 'completed')
-        self.compute_rpcapi.post_live_migration_at_destination(
-            context, migration['dest_compute'], instance)
-
-    def _rollback_live(self, context, instance, migration, status):
-        self.conductor.migration_settle_claims(context, migration['uuid'], 'source')
-        self._update_migration(context, migration, status)
-        self.conductor.instance_update(context, instance['uuid'], {'task_state': None},
-                                       read_back=False)
-
-    def post_live_migration_at_destination(self, context, instance):
-        self.driver.post_live_migration_at_destination(context, instance,
-                                                       self._network_info(context, instance))
 
 
 def _flavor_values(flavor):

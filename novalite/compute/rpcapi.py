@@ -22,6 +22,9 @@ Version history:
 * 1.7 - attach_volume, detach_volume (the block device mapping as a dict).
 * 1.9 - Images and shelving: snapshot_instance, backup_instance,
   shelve_instance, shelve_offload_instance, unshelve_instance.
+* 1.12 - Live migration checks and migrate_data: check_can_live_migrate_destination,
+  check_can_live_migrate_source, rollback_live_migration_at_destination;
+  pre_live_migration and live_migration take (and the first returns) migrate_data.
 """
 
 from novalite import exception, objects, rpc
@@ -44,11 +47,13 @@ OBJECT_HISTORY = {
             'Migration': '1.0'},
     '1.9': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
+    '1.12': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+             'Migration': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.9'
+    VERSION = '1.12'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -161,14 +166,59 @@ class ComputeAPI:
         self._move(context, host, 'finish_revert_resize', instance=instance,
                    migration=migration)
 
-    def pre_live_migration(self, context, host, instance, migration):
-        """The destination's preparation; a call, done before the source starts."""
-        self._move(context, host, 'pre_live_migration', kind='call', instance=instance,
-                   migration=migration)
+    # Live migration checks and migrate_data (1.12): a compute capped below
+    # gets the 1.4 calls, without checks and migrate_data.
 
-    def live_migration(self, context, instance, migration, block_migration):
-        self._move(context, instance['host'], 'live_migration', instance=instance,
-                   migration=migration, block_migration=block_migration)
+    def supports_live_checks(self):
+        return self.client.can_send_version('1.12')
+
+    def check_can_live_migrate_destination(self, context, host, instance, src_cpu_info,
+                                           block_migration):
+        """Ask the destination (which asks the source) whether the guest can move:
+        returns ``migrate_data``. :raises MigrationPreCheckError:"""
+        cctxt = self.client.prepare(server=host, version='1.12')
+        return cctxt.call(context, 'check_can_live_migrate_destination',
+                          instance=objects.Instance.coerce(instance),
+                          src_cpu_info=src_cpu_info, block_migration=block_migration)
+
+    def check_can_live_migrate_source(self, context, host, instance, dest_check_data):
+        cctxt = self.client.prepare(server=host, version='1.12')
+        return cctxt.call(context, 'check_can_live_migrate_source',
+                          instance=objects.Instance.coerce(instance),
+                          dest_check_data=dest_check_data)
+
+    def pre_live_migration(self, context, host, instance, migration, migrate_data=None):
+        """The destination's preparation; a call, done before the source starts.
+
+        :returns: ``migrate_data`` with the destination's part (1.12), or None.
+        """
+        if not self.supports_live_checks():
+            self._move(context, host, 'pre_live_migration', kind='call', instance=instance,
+                       migration=migration)
+            return None
+        cctxt = self.client.prepare(server=host, version='1.12')
+        return cctxt.call(context, 'pre_live_migration',
+                          instance=objects.Instance.coerce(instance),
+                          migration=objects.Migration.coerce(migration),
+                          migrate_data=migrate_data or {})
+
+    def live_migration(self, context, instance, migration, block_migration, migrate_data=None):
+        if not self.supports_live_checks():
+            self._move(context, instance['host'], 'live_migration', instance=instance,
+                       migration=migration, block_migration=block_migration)
+            return
+        self.client.prepare(server=instance['host'], version='1.12').cast(
+            context, 'live_migration', instance=objects.Instance.coerce(instance),
+            migration=objects.Migration.coerce(migration), block_migration=block_migration,
+            migrate_data=migrate_data or {})
+
+    def rollback_live_migration_at_destination(self, context, host, instance, migrate_data):
+        """Undo the destination's preparation (1.12; an older one keeps its leftovers)."""
+        if not self.supports_live_checks():
+            return
+        self.client.prepare(server=host, version='1.12').cast(
+            context, 'rollback_live_migration_at_destination',
+            instance=objects.Instance.coerce(instance), migrate_data=migrate_data or {})
 
     def post_live_migration_at_destination(self, context, host, instance):
         self._move(context, host, 'post_live_migration_at_destination', instance=instance)

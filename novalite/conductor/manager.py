@@ -45,7 +45,7 @@ def _answer(instance, object_versions):
 
 
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.5')
+    target = messaging.Target(version='1.7')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -159,6 +159,12 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
 
     def migration_settle_claims(self, context, migration_uuid, kept):
         server_migrations.settle_claims(migration_uuid, kept)
+
+    def migration_get_in_progress(self, context, instance_uuid, migration_type=None):
+        return server_migrations.migration_get_in_progress(instance_uuid, migration_type)
+
+    def migration_complete_live(self, context, migration_uuid, values):
+        server_migrations.complete_live(migration_uuid, values)
 
     @engine.retry_on_disconnect
     def bdm_get_by_instance(self, context, instance_uuid):

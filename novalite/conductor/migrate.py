@@ -9,6 +9,7 @@ the server, the record to ``error``, the task is cleared and a fault says why.
 """
 
 import contextlib
+import json
 
 from oslo_log import log as logging
 
@@ -60,9 +61,32 @@ class MoveTask:
                 return
             migration = server_migrations.migration_update(migration['uuid'], {
                 'dest_compute': selection['host'], 'dest_node': selection['nodename']})
-            self.compute.pre_live_migration(context, selection['host'], instance, migration)
-            self.compute.live_migration(context, instance, migration,
-                                        block_migration=bool(block_migration))
+            migrate_data = self._check_live_move(context, instance, selection,
+                                                 block_migration)
+            self.compute.live_migration(
+                context, instance, migration,
+                block_migration=bool(migrate_data.get('block_migration', block_migration)),
+                migrate_data=migrate_data)
+
+    def _check_live_move(self, context, instance, selection, block_migration):
+        """The same hypervisor, not older at the destination; then the hosts' own
+        checks (CPU, storage). :returns: ``migrate_data``. :raises MigrationPreCheckError:"""
+        source = services.compute_node_get_by_host_and_node(instance['host'], instance['node'])
+        dest = services.compute_node_get_by_host_and_node(selection['host'],
+                                                          selection['nodename'])
+        if source['hypervisor_type'] != dest['hypervisor_type']:
+            raise exception.MigrationPreCheckError(
+                reason=f"the destination's hypervisor {dest['hypervisor_type']} is not the "
+                       f"source's {source['hypervisor_type']}")
+        if (dest['hypervisor_version'] or 0) < (source['hypervisor_version'] or 0):
+            raise exception.MigrationPreCheckError(
+                reason=f"the destination's hypervisor version {dest['hypervisor_version']} "
+                       f"is older than the source's {source['hypervisor_version']}")
+        if not self.compute.supports_live_checks():
+            return {'block_migration': bool(block_migration)}
+        return self.compute.check_can_live_migrate_destination(
+            context, selection['host'], instance, _cpu_info(source),
+            block_migration)
 
     @contextlib.contextmanager
     def _ended_on_failure(self, context, instance, migration):
@@ -123,3 +147,8 @@ class MoveTask:
             return
         actions.fault_create(instance['uuid'], getattr(exc, 'code', 500), message,
                              details=type(exc).__name__, host=CONF.host)
+
+
+def _cpu_info(node):
+    info = node.get('cpu_info') or {}
+    return info if isinstance(info, dict) else json.loads(info)

@@ -20,6 +20,8 @@ ConductorAPI version history:
   Instance objects at those versions instead of dicts.
 * 1.4 - Added migration_update and migration_settle_claims (moves).
 * 1.5 - Block device mappings: bdm_get_by_instance, bdm_update, bdm_destroy.
+* 1.7 - migration_get_in_progress and migration_complete_live (a live migration's
+  end in one transaction).
 
 ComputeTaskAPI version history:
 
@@ -52,7 +54,7 @@ def _instance(answer):
 
 
 class ConductorAPI:
-    VERSION = '1.5'
+    VERSION = '1.7'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
@@ -210,6 +212,19 @@ class ConductorAPI:
         """End a move's double claim, keeping ``source`` or ``destination`` (1.4)."""
         self.client.prepare(version='1.4').call(
             context, 'migration_settle_claims', migration_uuid=migration_uuid, kept=kept)
+
+    def migration_get_in_progress(self, context, instance_uuid, migration_type=None):
+        """The instance's move under way or None (1.7)."""
+        found = self.client.prepare(version='1.7').call(
+            context, 'migration_get_in_progress', instance_uuid=instance_uuid,
+            migration_type=migration_type)
+        return None if found is None else objects.Migration.coerce(found)
+
+    def migration_complete_live(self, context, migration_uuid, values):
+        """Instance to ``values`` (host, node...), source claim released, record
+        ``completed``: one transaction (1.7)."""
+        self.client.prepare(version='1.7').call(
+            context, 'migration_complete_live', migration_uuid=migration_uuid, values=values)
 
 
 class ComputeTaskAPI:

@@ -18,6 +18,7 @@ from novalite.conf import (
     glance,
     image,
     libvirt,
+    migration,
     network,
     quota,
     scheduler,
@@ -30,7 +31,7 @@ CONF = cfg.CONF
 
 # In the order the sample file lists the options of a shared group.
 MODULES = (service, compute, conductor, console, api, database, scheduler, fake, glance, image,
-           libvirt, network, quota, upgrade_levels, volume)
+           libvirt, migration, network, quota, upgrade_levels, volume)
 
 for _module in MODULES:
     _module.register_opts(CONF)

@@ -113,6 +113,31 @@ def settle_claims(migration_uuid, kept):
         claims.move_consumer(session, migration_uuid, migration['instance_uuid'])
 
 
+@engine.retry_on_deadlock
+def complete_live(migration_uuid, values):
+    """End a live migration in one transaction: the instance takes ``values`` (its
+    new host and node) and clears its task, the source claim held by the record
+    is released and the record is ``completed``.
+
+    :raises UnexpectedTaskStateError: the instance is no longer migrating.
+    """
+    migration = migration_get(migration_uuid)
+    inst = models.Instance.__table__
+    with engine.writer() as session:
+        matched = session.execute(sa.update(inst).where(
+            inst.c.uuid == migration['instance_uuid'], inst.c.deleted == 0,
+            inst.c.task_state == 'migrating').values(
+                **values, task_state=None, updated_at=models.utcnow())).rowcount
+        if not matched:
+            raise exception.UnexpectedTaskStateError(
+                instance_uuid=migration['instance_uuid'], field='task_state',
+                expected='migrating', actual='another')
+        claims.release_in(session, migration_uuid)
+        session.execute(sa.update(_MIGRATION.__table__).where(
+            _MIGRATION.uuid == migration_uuid).values(status='completed',
+                                                      updated_at=models.utcnow()))
+
+
 def settle_abandoned(older_than_seconds):
     """End moves whose server no longer runs any task: a host died in the middle.
 

@@ -193,12 +193,52 @@ class ComputeDriver(abc.ABC):
         """Source: bring back the guest a reverted move left stopped here."""
         raise self._cannot_move()
 
-    def live_migration(self, context, instance, dest_host, report_progress, block_migration):
+    # Live migration, in the order the hosts run it. ``migrate_data`` is a dict
+    # each step adds to: ``block_migration``, ``is_shared_instance_path``,
+    # ``source_addr``/``source_dir``, ``dest_addr``/``dest_dir``...
+    def check_can_live_migrate_destination(self, context, instance, src_cpu_info,
+                                           block_migration):
+        """Destination: can the guest run here? :returns: the check data for the source.
+
+        :param block_migration: True, False or None (``auto``).
+        :raises MigrationPreCheckError:
+        """
+        return {'block_migration': block_migration}
+
+    def cleanup_live_migration_destination_check(self, context, dest_check_data):
+        """Destination: remove what the check left (a probe file)."""
+
+    def check_can_live_migrate_source(self, context, instance, dest_check_data):
+        """Source: resolve ``block_migration`` (None: not shared storage).
+
+        :returns: ``migrate_data``. :raises MigrationPreCheckError:
+        """
+        block = dest_check_data.get('block_migration')
+        return dict(dest_check_data, block_migration=bool(block))
+
+    def pre_live_migration(self, context, instance, network_info, migrate_data):
+        """Destination: everything the arriving guest needs. :returns: ``migrate_data``."""
+        return migrate_data
+
+    def rollback_live_migration_at_destination(self, context, instance, network_info,
+                                               migrate_data=None):
+        """Destination: undo :meth:`pre_live_migration`; the guest stayed on the source."""
+
+    def post_live_migration_at_source(self, context, instance, network_info, migrate_data):
+        """Source: the guest left; remove what stayed here."""
+
+    def live_migration_recover(self, instance):
+        """After a restart mid-migration: end a job still running; True if the guest is here."""
+        return instance['uuid'] in self.list_instance_uuids()
+
+    def live_migration(self, context, instance, dest_host, report_progress, block_migration,
+                       migrate_data=None):
         """Source: move the running guest to ``dest_host``; return once it runs there.
 
         :param report_progress: called with ``{memory_total, memory_processed,
             memory_remaining, disk_total, disk_processed, disk_remaining}`` (bytes)
             while the migration runs.
+        :returns: figures of the finished migration (a dict) or None.
         :raises MigrationAborted: :meth:`live_migration_abort` cancelled it; the
             guest still runs here.
         """
@@ -213,7 +253,9 @@ class ComputeDriver(abc.ABC):
         raise self._cannot_move()
 
     def post_live_migration_at_destination(self, context, instance, network_info):
-        """Destination: take ownership of the guest that just arrived."""
+        """Destination: take ownership of the guest that just arrived.
+
+        :returns: its power state here, or None."""
         raise self._cannot_move()
 
     # Volumes

@@ -215,7 +215,8 @@ class FakeDriver(driver.ComputeDriver):
     def finish_revert_migration(self, context, instance, network_info, power_on=True):
         self._set_state(instance, power_state.RUNNING if power_on else power_state.SHUTDOWN)
 
-    def live_migration(self, context, instance, dest_host, report_progress, block_migration):
+    def live_migration(self, context, instance, dest_host, report_progress, block_migration,
+                       migrate_data=None):
         """Copies ``[fake] live_migration_memory_mb`` in ten steps of
         ``[fake] live_migration_step_seconds``, reporting each."""
         guest = self._guest(instance)

@@ -27,6 +27,7 @@ from novalite.virt.libvirt import (
     host,
     imagebackend,
     imagecache,
+    moves,
     vif,
     volume,
 )
@@ -37,7 +38,7 @@ MAX_CONSOLE_BYTES = 100 * 1024
 _RUNNING = {power_state.RUNNING}
 
 
-class LibvirtDriver(driver.ComputeDriver):
+class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
     """:class:`novalite.virt.driver.ComputeDriver` on libvirt."""
 
     def __init__(self, conf=None, image_service=None):

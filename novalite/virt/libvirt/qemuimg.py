@@ -47,3 +47,15 @@ def create_overlay(path, backing_path, backing_format, size_bytes):
 def create_blank(path, size_bytes):
     """An empty (unformatted) qcow2 of ``size_bytes``."""
     processutils.execute('qemu-img', 'create', '-f', 'qcow2', path, str(size_bytes))
+
+
+def rebase_unsafe(path, backing_path, backing_format):
+    """Point the qcow2 at ``path`` to ``backing_path`` (same content, another place)."""
+    processutils.execute('qemu-img', 'rebase', '-u', '-F', backing_format, '-b', backing_path,
+                         path)
+
+
+def grow(path, size_bytes):
+    """Grow the disk at ``path`` to ``size_bytes`` (never shrinks)."""
+    if int(info(path)['virtual-size']) < size_bytes:
+        processutils.execute('qemu-img', 'resize', path, str(size_bytes))

@@ -18,6 +18,7 @@ use it too.
 """
 
 import os
+import pathlib
 import uuid
 
 import libvirt
@@ -170,4 +171,4 @@ class TwoHostCloud(fullstack.LibvirtCloud):
         return found
 
     def instance_dir_on(self, host, server_id):
-        return os.path.join(self.instances_paths[host], server_id)
+        return pathlib.Path(self.instances_paths[host], server_id)

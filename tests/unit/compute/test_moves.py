@@ -40,13 +40,3 @@ def test_a_driver_that_cannot_move_leaves_the_server_on_its_source_with_a_fault(
                       'vm_state': 'active'}
     mover.compute_rpcapi.finish_resize.assert_not_called()
 
-
-def test_a_failed_live_migration_rolls_back_and_keeps_the_server_running_here(mover, conf):
-    mover.driver.live_migration.side_effect = RuntimeError('connection to dst refused')
-    mover.live_migration(mock.Mock(request_id='req'), _instance(task_state='migrating'),
-                         MIGRATION, False)
-    conductor = mover.conductor
-    conductor.migration_settle_claims.assert_called_once_with(mock.ANY, 'm-1', 'source')
-    assert conductor.instance_update.call_args.args[2] == {'task_state': None}
-    assert 'refused' in conductor.instance_fault_create.call_args.args[3]
-    mover.compute_rpcapi.post_live_migration_at_destination.assert_not_called()

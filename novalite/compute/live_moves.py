@@ -1,0 +1,186 @@
+"""Live migration on the compute hosts.
+
+The conductor has claimed the destination and had it check the move
+(``check_can_live_migrate_destination``, which asks the source's
+``check_can_live_migrate_source``: CPU, shared storage or block). The
+source's ``live_migration`` then waits for one of the host's
+``[DEFAULT] max_concurrent_live_migrations`` slots (status ``queued``),
+has the destination prepare (``preparing``: ``pre_live_migration``), runs
+the driver's migration (``running``, progress in the record) and ends in
+the post (instance, claims and record moved in one transaction, the source
+cleaned up, the destination confirms the guest's power state) or the
+rollback (the guest still runs here, the destination's claim and files go).
+A migration aborted while queued or preparing never starts.
+
+A host restarted mid-migration settles it in :meth:`LiveMover.recover`:
+the guest is where libvirt says it is, and the record and claims follow.
+"""
+
+import contextlib
+
+from oslo_log import log as logging
+
+from novalite import concurrency, exception
+from novalite.compute import moves, vm_states
+from novalite.conf import CONF
+from novalite.virt import power_state
+
+LOG = logging.getLogger(__name__)
+
+
+class LiveMover(moves.Mover):
+    def __init__(self, *args):
+        super().__init__(*args)
+        limit = CONF.max_concurrent_live_migrations
+        self._slots = concurrency.Semaphore(limit) if limit else None
+        # Migration ids not yet handed to the driver, and those aborted meanwhile.
+        self._pending = set()
+        self._cancelled = set()
+
+    # Checks (destination, then source)
+
+    def check_destination(self, context, instance, src_cpu_info, block_migration):
+        data = self.driver.check_can_live_migrate_destination(context, instance, src_cpu_info,
+                                                              block_migration)
+        try:
+            return self.compute_rpcapi.check_can_live_migrate_source(
+                context, instance['host'], instance, data)
+        finally:
+            self.driver.cleanup_live_migration_destination_check(context, data)
+
+    def check_source(self, context, instance, dest_check_data):
+        return self.driver.check_can_live_migrate_source(context, instance, dest_check_data)
+
+    # Destination
+
+    def pre_live_migration(self, context, instance, migration, migrate_data=None):
+        return self.driver.pre_live_migration(context, instance,
+                                              self._network_info(context, instance),
+                                              migrate_data or {})
+
+    def rollback_at_destination(self, context, instance, migrate_data):
+        self.driver.rollback_live_migration_at_destination(
+            context, instance, self._network_info(context, instance), migrate_data)
+
+    def post_live_migration_at_destination(self, context, instance):
+        state = self.driver.post_live_migration_at_destination(
+            context, instance, self._network_info(context, instance))
+        if state is not None:
+            self.conductor.instance_update(context, instance['uuid'], {'power_state': state},
+                                           read_back=False)
+
+    # Source
+
+    @contextlib.contextmanager
+    def _slot(self):
+        if self._slots is None:
+            yield
+            return
+        with self._slots:
+            yield
+
+    def live_migration(self, context, instance, migration, block_migration, migrate_data=None):
+        """Queue for a slot, have the destination prepare, migrate; post or roll back."""
+        self._pending.add(migration['id'])
+        try:
+            with self._slot():
+                self._live_migration(context, instance, migration, block_migration,
+                                     migrate_data or {})
+        finally:
+            self._pending.discard(migration['id'])
+            self._cancelled.discard(migration['id'])
+
+    def _live_migration(self, context, instance, migration, block_migration, migrate_data):
+        if migration['id'] in self._cancelled:
+            self._rollback_live(context, instance, migration, 'cancelled', None)
+            return
+        migration = self._update_migration(context, migration, 'preparing')
+        try:
+            prepared = self.compute_rpcapi.pre_live_migration(
+                context, migration['dest_compute'], instance, migration, migrate_data)
+        except Exception as exc:
+            LOG.exception('The destination could not prepare for %s', instance['uuid'])
+            self._rollback_live(context, instance, migration, 'error', migrate_data, exc)
+            return
+        migrate_data = prepared or migrate_data
+        migration = self._update_migration(context, migration, 'running')
+        if migration['id'] in self._cancelled:
+            self._rollback_live(context, instance, migration, 'cancelled', migrate_data)
+            return
+        self._pending.discard(migration['id'])
+        self._migrate(context, instance, migration, block_migration, migrate_data)
+
+    def _migrate(self, context, instance, migration, block_migration, migrate_data):
+        def report(progress):
+            self.conductor.migration_update(context, migration['uuid'], progress)
+        try:
+            self.driver.live_migration(context, instance, migration['dest_compute'], report,
+                                       block_migration, migrate_data=migrate_data)
+        except exception.MigrationAborted:
+            LOG.info('Live migration of %s aborted; it stays here', instance['uuid'])
+            self._rollback_live(context, instance, migration, 'cancelled', migrate_data)
+            return
+        except Exception as exc:
+            LOG.exception('Live migration of %s failed; it stays here', instance['uuid'])
+            self._rollback_live(context, instance, migration, 'error', migrate_data, exc)
+            return
+        self._post_live(context, instance, migration, migrate_data)
+
+    def abort(self, context, instance, migration_id):
+        """Cancel: one still queued or preparing never starts, a running one is aborted."""
+        if migration_id in self._pending:
+            LOG.info('Live migration %s of %s cancelled before it started', migration_id,
+                     instance['uuid'])
+            self._cancelled.add(migration_id)
+            return
+        self.driver.live_migration_abort(instance)
+
+    def _post_live(self, context, instance, migration, migrate_data):
+        self.conductor.migration_complete_live(context, migration['uuid'], {
+            'host': migration['dest_compute'], 'node': migration['dest_node'],
+            'power_state': power_state.RUNNING})
+        try:
+            self.driver.post_live_migration_at_source(
+                context, instance, self._network_info(context, instance), migrate_data)
+        except Exception:
+            LOG.exception('Cleaning up after %s left failed', instance['uuid'])
+        self.compute_rpcapi.post_live_migration_at_destination(
+            context, migration['dest_compute'], instance)
+
+    def _rollback_live(self, context, instance, migration, status, migrate_data, exc=None):
+        self.conductor.migration_settle_claims(context, migration['uuid'], 'source')
+        self._update_migration(context, migration, status)
+        self.conductor.instance_update(context, instance['uuid'], {'task_state': None},
+                                       read_back=False)
+        if exc is not None:
+            self.conductor.instance_fault_create(context, instance['uuid'], 500, str(exc),
+                                                 type(exc).__name__, self.host)
+        if migrate_data is not None and migration.get('dest_compute'):
+            self.compute_rpcapi.rollback_live_migration_at_destination(
+                context, migration['dest_compute'], instance, migrate_data)
+
+    # Restart
+
+    def recover(self, context, instance):
+        """Settle a live migration this host was running when it stopped.
+
+        The guest is where libvirt says: still here (a job left running is
+        aborted first) means roll back; gone means libvirt finished the move,
+        which is completed now.
+        """
+        migration = self.conductor.migration_get_in_progress(context, instance['uuid'],
+                                                             'live-migration')
+        if migration is None or migration['source_compute'] != self.host:
+            return False
+        if self.driver.live_migration_recover(instance):
+            LOG.warning('Live migration %s of %s was cut short by a restart; the guest runs '
+                        'here, rolling back', migration['uuid'], instance['uuid'])
+            self._rollback_live(context, instance, migration, 'error', {})
+            self.conductor.instance_update(context, instance['uuid'], {
+                'vm_state': vm_states.ACTIVE, 'power_state': power_state.RUNNING},
+                read_back=False)
+            return True
+        LOG.warning('Live migration %s of %s finished while this host was down; completing '
+                    'it', migration['uuid'], instance['uuid'])
+        self._post_live(context, instance, migration, None)
+        return True

@@ -1,0 +1,252 @@
+"""Moving real guests between two libvirt hosts, through the whole stack.
+
+Two libvirtds, each in its own network, mount and UTS namespace
+(:mod:`tests.integration.libvirt.twohost`), with a ``novalite-compute`` on
+each; no shared storage, so live migration is block migration. Guests run a
+``#!/bin/sh`` user_data: one pings its gateway and prints its counts, one
+dirties memory (so its migration never converges on its own and must be
+forced or aborted), one marks its root disk and says on every boot what it
+finds there. Every test checks where libvirt runs the guest, what the API
+and the migration record say, and what each host's usage is.
+"""
+
+import re
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from tests.integration.libvirt import fullstack, twohost
+from tests.integration.libvirt import harness as harness_mod
+
+pytestmark = pytest.mark.integration
+
+TINY = {'name': 'tiny', 'ram': 192, 'vcpus': 1, 'disk': 1, 'id': '100'}
+BIGGER = {'name': 'bigger', 'ram': 256, 'vcpus': 1, 'disk': 2, 'id': '101'}
+
+PINGER = '''#!/bin/sh
+n=0; l=0
+while true; do
+  n=$((n+1))
+  ping -c 1 -W 1 "$gw" > /dev/null 2>&1 || l=$((l+1))
+  [ $((n % 5)) = 0 ] && echo "NOVALITE-GUEST pings=$n lost=$l" > /dev/ttyS0
+  sleep 0.2
+done
+'''
+# Rewrites 24 MiB of random data over and over: faster than the capped link.
+DIRTIER = '''#!/bin/sh
+dd if=/dev/urandom of=/tmp/src bs=1M count=24 2>/dev/null
+echo "NOVALITE-GUEST dirtying" > /dev/ttyS0
+while true; do cat /tmp/src > /tmp/dirty; done
+'''
+MARKER = '''#!/bin/sh
+m=$(dd if=/dev/vda bs=64 count=1 2>/dev/null | tr -d '\\000' | head -n 1)
+case "$m" in
+  MARK-*) echo "NOVALITE-GUEST root has=$m" > /dev/ttyS0 ;;
+  *) echo "MARK-@TOKEN@" | dd of=/dev/vda conv=fsync 2>/dev/null
+     echo "NOVALITE-GUEST root wrote=MARK-@TOKEN@" > /dev/ttyS0 ;;
+esac
+'''
+
+
+@pytest.fixture(scope='module')
+def pair():
+    try:
+        started = twohost.HostPair().start()
+    except harness_mod.HarnessUnavailable as exc:
+        pytest.skip(f"libvirtd unavailable: {exc}")
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope='module')
+def cloud(pair, guest_files, tmp_path_factory):
+    reason = fullstack.rabbit_unavailable()
+    if reason:
+        pytest.skip(f'no message bus for the daemons: {reason}')
+    workdir = tmp_path_factory.mktemp('moves-libvirt')
+    started = twohost.TwoHostCloud(
+        pair, workdir, f'sqlite:///{workdir}/novalite.sqlite',
+        # A capped link: the dirtying guest never converges by itself.
+        compute_options={'libvirt': {'live_migration_bandwidth': 40}}).start()
+    started.client.flavors.create(**TINY)
+    started.client.flavors.create(**BIGGER)
+    started.images = started.register_guest(guest_files)
+    started.db = sa.create_engine(started.db_url)
+    yield started
+    started.db.dispose()
+    started.stop()
+
+
+# Helpers
+
+def boot(cloud, name, script, flavor=TINY['id']):
+    server = cloud.client.servers.create(name, cloud.images['kernel_boot'], flavor,
+                                         user_data=script, config_drive=True)
+    return wait_settled(cloud, server['id'], 'ACTIVE')
+
+
+def wait_settled(cloud, server_id, status, timeout=180):
+    found = {}
+
+    def settled():
+        found.update(cloud.client.servers.get(server_id))
+        return found['status'] in (status, 'ERROR') and not found['OS-EXT-STS:task_state']
+    cloud.wait_for(settled, f'server {server_id} to be {status}', timeout=timeout)
+    assert found['status'] == status, found.get('fault')
+    return found
+
+
+def host_of(server):
+    return server['OS-EXT-SRV-ATTR:host']
+
+
+def other(host):
+    return 'compute2' if host == 'compute1' else 'compute1'
+
+
+def migration_rows(cloud, server_id):
+    with cloud.db.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(sa.text(
+            'SELECT * FROM migrations WHERE instance_uuid = :u ORDER BY id'),
+            {'u': server_id})]
+
+
+def allocation_nodes(cloud, server_id):
+    """Hosts holding a claim of the server (its own or its migration's)."""
+    with cloud.db.connect() as conn:
+        return sorted(conn.execute(sa.text(
+            'SELECT DISTINCT n.host FROM allocations a JOIN compute_nodes n '
+            'ON n.id = a.compute_node_id WHERE a.consumer_id = :u OR a.consumer_id IN '
+            '(SELECT uuid FROM migrations WHERE instance_uuid = :u)'),
+            {'u': server_id}).scalars().all())
+
+
+def pings(text):
+    """``(sent, lost)`` of the pinger's last report in ``text``, or None."""
+    found = re.findall(r'NOVALITE-GUEST pings=(\d+) lost=(\d+)', text)
+    return tuple(map(int, found[-1])) if found else None
+
+
+def wait_pings_after(cloud, server_id, sent_before, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = pings(cloud.client.servers.console_output(server_id))
+        if now and now[0] > sent_before + 10:
+            return now
+        time.sleep(0.5)
+    raise AssertionError(f'no ping report after {sent_before} on {server_id}')
+
+
+def last_status(cloud, server_id):
+    rows = migration_rows(cloud, server_id)
+    return rows[-1]['status'] if rows else None
+
+
+def wait_migration(cloud, server_id, statuses, count, timeout=180):
+    """The server's ``count``-th migration record once it is in ``statuses``."""
+    cloud.wait_for(lambda: len(migration_rows(cloud, server_id)) >= count and
+                   migration_rows(cloud, server_id)[count - 1]['status'] in statuses,
+                   f'migration {count} of {server_id} to be {statuses}', timeout=timeout)
+    return migration_rows(cloud, server_id)[count - 1]
+
+
+def live_migrate_and_wait(cloud, server_id, host=None):
+    count = len(migration_rows(cloud, server_id)) + 1
+    cloud.client.servers.live_migrate(server_id, host=host)
+    record = wait_migration(cloud, server_id, ('completed', 'error', 'cancelled'), count)
+    assert record['status'] == 'completed', record
+    return wait_settled(cloud, server_id, 'ACTIVE')
+
+
+def live_migration_running(cloud, server_id):
+    """The server's running migration once it has reported progress."""
+    found = {}
+
+    def running():
+        current = cloud.client.servers.migrations(server_id)
+        if current and current[0]['status'] == 'running' and \
+                (current[0]['memory_processed_bytes'] or 0) > 0:
+            found.update(current[0])
+            return True
+        return False
+    cloud.wait_for(running, f'a running live migration of {server_id}', timeout=120)
+    return found
+
+
+def assert_only_on(cloud, server_id, host):
+    assert cloud.running_on(server_id) == [host]
+    assert cloud.domain_on(other(host), server_id) is None
+    assert allocation_nodes(cloud, server_id) == [host]
+
+
+# Live migration
+
+def test_block_live_migration_there_and_back_loses_at_most_one_ping(cloud):
+    server = boot(cloud, 'pinger', PINGER)
+    source = host_of(server)
+    dest = other(source)
+    sent, lost = wait_pings_after(cloud, server['id'], 0)
+
+    moved = live_migrate_and_wait(cloud, server['id'])
+    assert host_of(moved) == dest
+    assert_only_on(cloud, server['id'], dest)
+    (record,) = migration_rows(cloud, server['id'])
+    assert record['dest_compute'] == dest
+    assert record['memory_total'] > 0 and record['memory_remaining'] == 0
+    # The source's copy went with the guest; the destination's overlay is its disk now.
+    assert not cloud.instance_dir_on(source, server['id']).exists()
+    sent2, lost2 = wait_pings_after(cloud, server['id'], sent)
+    assert lost2 - lost <= 1, f'{lost2 - lost} pings lost of {sent2 - sent}'
+
+    back = live_migrate_and_wait(cloud, server['id'], host=source)
+    assert host_of(back) == source
+    assert_only_on(cloud, server['id'], source)
+    sent3, lost3 = wait_pings_after(cloud, server['id'], sent2)
+    assert lost3 - lost2 <= 1, f'{lost3 - lost2} pings lost of {sent3 - sent2}'
+    cloud.client.servers.delete(server['id'])
+
+
+def test_progress_grows_while_a_busy_guest_migrates_and_force_complete_ends_it(cloud):
+    server = boot(cloud, 'dirtier', DIRTIER)
+    cloud.wait_console(server['id'], 'NOVALITE-GUEST dirtying')
+    source = host_of(server)
+    cloud.client.servers.live_migrate(server['id'])
+    first = live_migration_running(cloud, server['id'])
+    seen = [first['memory_processed_bytes']]
+
+    def grown():
+        current = cloud.client.servers.migrations(server['id'])
+        if current:
+            seen.append(current[0]['memory_processed_bytes'])
+        return len(set(seen)) >= 3
+    cloud.wait_for(grown, 'three different progress reports', timeout=60, interval=0.3)
+    assert seen == sorted(seen)
+    assert first['memory_total_bytes'] >= TINY['ram'] * 1024 * 1024 * 0.9
+
+    cloud.client.servers.force_complete_migration(server['id'], first['id'])
+    moved = wait_settled(cloud, server['id'], 'ACTIVE')
+    wait_migration(cloud, server['id'], ('completed',), 1, timeout=120)
+    assert host_of(cloud.client.servers.get(server['id'])) == other(source)
+    assert_only_on(cloud, server['id'], other(source))
+    # Paused to converge, resumed on arrival.
+    cloud.wait_for(lambda: cloud.domain_on(other(source), server['id']).state()[0] == 1,
+                   'the guest running on the destination', timeout=30)
+    assert moved['status'] == 'ACTIVE'
+    cloud.client.servers.delete(server['id'])
+
+
+def test_abort_leaves_the_guest_running_on_its_source(cloud):
+    server = boot(cloud, 'aborted', DIRTIER)
+    cloud.wait_console(server['id'], 'NOVALITE-GUEST dirtying')
+    source = host_of(server)
+    cloud.client.servers.live_migrate(server['id'])
+    running = live_migration_running(cloud, server['id'])
+    cloud.client.servers.abort_migration(server['id'], running['id'])
+    wait_migration(cloud, server['id'], ('cancelled',), 1, timeout=60)
+    after = wait_settled(cloud, server['id'], 'ACTIVE')
+    assert host_of(after) == source
+    assert_only_on(cloud, server['id'], source)
+    cloud.wait_for(lambda: not cloud.instance_dir_on(other(source), server['id']).exists(),
+                   "the destination's files removed", timeout=30)
+    cloud.client.servers.delete(server['id'])

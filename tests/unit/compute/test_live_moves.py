@@ -1,0 +1,100 @@
+"""The compute side of live migration: queued, prepared, run, then post or rollback."""
+
+from unittest import mock
+
+import pytest
+
+from novalite import exception
+from novalite.compute import live_moves
+from novalite.virt import fake
+
+MIGRATION = {'id': 7, 'uuid': 'm-1', 'source_compute': 'src', 'source_node': 'src-node',
+             'dest_compute': 'dst', 'dest_node': 'dst-node'}
+CTX = mock.Mock(request_id='req')
+
+
+@pytest.fixture
+def mover(conf):
+    conf.set_override('max_concurrent_live_migrations', 1)
+    driver = mock.Mock(spec=fake.FakeDriver)
+    conductor = mock.Mock()
+    conductor.migration_update.side_effect = lambda ctx, uuid, values: dict(MIGRATION, **values)
+    rpc = mock.Mock()
+    rpc.pre_live_migration.return_value = {'dest_dir': '/d', 'block_migration': True}
+    return live_moves.LiveMover('src', driver, conductor, rpc, mock.Mock())
+
+
+def _instance(**values):
+    return dict({'uuid': 'i-1', 'vm_state': 'active', 'task_state': 'migrating',
+                 'system_metadata': {}, 'flavor': {}}, **values)
+
+
+def _statuses(mover):
+    return [c.args[2]['status'] for c in mover.conductor.migration_update.call_args_list
+            if 'status' in c.args[2]]
+
+
+def test_a_failed_live_migration_rolls_back_and_keeps_the_server_running_here(mover):
+    mover.driver.live_migration.side_effect = RuntimeError('connection to dst refused')
+    mover.live_migration(CTX, _instance(), MIGRATION, True, {'block_migration': True})
+    conductor = mover.conductor
+    conductor.migration_settle_claims.assert_called_once_with(mock.ANY, 'm-1', 'source')
+    assert _statuses(mover) == ['preparing', 'running', 'error']
+    assert conductor.instance_update.call_args.args[2] == {'task_state': None}
+    assert 'refused' in conductor.instance_fault_create.call_args.args[3]
+    mover.compute_rpcapi.post_live_migration_at_destination.assert_not_called()
+    mover.compute_rpcapi.rollback_live_migration_at_destination.assert_called_once_with(
+        CTX, 'dst', mock.ANY, {'dest_dir': '/d', 'block_migration': True})
+
+
+def test_a_finished_migration_moves_host_claims_and_record_in_one_call_then_cleans_here(mover):
+    mover.live_migration(CTX, _instance(), MIGRATION, True, {})
+    mover.driver.live_migration.assert_called_once_with(
+        CTX, mock.ANY, 'dst', mock.ANY, True, migrate_data={'dest_dir': '/d',
+                                                            'block_migration': True})
+    mover.conductor.migration_complete_live.assert_called_once_with(
+        CTX, 'm-1', {'host': 'dst', 'node': 'dst-node', 'power_state': 1})
+    mover.conductor.migration_settle_claims.assert_not_called()
+    mover.driver.post_live_migration_at_source.assert_called_once()
+    mover.compute_rpcapi.post_live_migration_at_destination.assert_called_once_with(
+        CTX, 'dst', mock.ANY)
+
+
+def test_an_abort_while_queued_cancels_before_the_destination_is_asked(mover):
+    mover._pending.add(7)
+    mover.abort(CTX, _instance(), 7)
+    mover.driver.live_migration_abort.assert_not_called()
+    mover._live_migration(CTX, _instance(), MIGRATION, True, {})
+    assert _statuses(mover) == ['cancelled']
+    mover.compute_rpcapi.pre_live_migration.assert_not_called()
+    mover.compute_rpcapi.rollback_live_migration_at_destination.assert_not_called()
+    mover.conductor.migration_settle_claims.assert_called_once_with(mock.ANY, 'm-1', 'source')
+
+
+def test_an_abort_while_running_goes_to_the_driver_and_ends_cancelled(mover):
+    mover.abort(CTX, _instance(), 7)
+    mover.driver.live_migration_abort.assert_called_once()
+    mover.driver.live_migration.side_effect = exception.MigrationAborted(instance_uuid='i-1')
+    mover.live_migration(CTX, _instance(), MIGRATION, True, {})
+    assert _statuses(mover)[-1] == 'cancelled'
+    mover.conductor.instance_fault_create.assert_not_called()
+
+
+def test_the_queue_holds_a_second_migration_until_the_first_ends(mover):
+    assert mover._slots.acquire(blocking=False)
+    assert not mover._slots.acquire(blocking=False)
+    mover._slots.release()
+
+
+@pytest.mark.parametrize('here', [True, False])
+def test_a_restart_settles_the_migration_where_libvirt_has_the_guest(mover, here):
+    mover.conductor.migration_get_in_progress.return_value = dict(MIGRATION, status='running')
+    mover.driver.live_migration_recover.return_value = here
+    assert mover.recover(CTX, _instance())
+    if here:
+        mover.conductor.migration_settle_claims.assert_called_once_with(CTX, 'm-1', 'source')
+        assert _statuses(mover) == ['error']
+        mover.conductor.migration_complete_live.assert_not_called()
+    else:
+        mover.conductor.migration_complete_live.assert_called_once()
+        mover.compute_rpcapi.post_live_migration_at_destination.assert_called_once()
