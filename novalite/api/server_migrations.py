@@ -53,8 +53,10 @@ def show(req, server_id, migration_id):
 @microversion.supported('2.24')
 def delete(req, server_id, migration_id):
     instance = servers.get_instance(req, server_id, rules.MIGRATIONS_DELETE)
+    # 2.65: a migration still queued or preparing may be cancelled too.
     move_actions.abort_live_migration(wsgi.context(req), servers.COMPUTE.compute_rpcapi,
-                                      instance, migration_id)
+                                      instance, migration_id,
+                                      queued=microversion.is_supported(req, '2.65'))
     return wsgi.empty_response(202)
 
 

@@ -94,12 +94,14 @@ def live_migration(instance, migration_id):
     return migration
 
 
-def abort_live_migration(context, compute_rpcapi, instance, migration_id):
+def abort_live_migration(context, compute_rpcapi, instance, migration_id, queued=True):
     """Cancel a live migration under way; the server stays on its source.
 
-    :raises InstanceMigrationNotInProgress: it is not queued, preparing or running (400).
+    :param queued: one still queued or preparing may be cancelled (API 2.65).
+    :raises InstanceMigrationNotInProgress: it is not queued, preparing or
+        running, or not running and not ``queued`` (400).
     """
-    migration = _live_in(instance, migration_id, _ABORTABLE)
+    migration = _live_in(instance, migration_id, _ABORTABLE if queued else ('running',))
     actions.record(context, instance, 'live_migration_abort')
     compute_rpcapi.live_migration_abort(context, instance, migration['id'])
 

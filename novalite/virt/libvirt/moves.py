@@ -268,6 +268,7 @@ class MovesMixin:
         if domain is None:
             return False
         deadline = time.monotonic() + _ABORT_WAIT
+        warned = False
         while time.monotonic() < deadline:
             try:
                 stats = domain.jobStats()
@@ -275,8 +276,10 @@ class MovesMixin:
                 break
             if stats.get('type', libvirt.VIR_DOMAIN_JOB_NONE) == libvirt.VIR_DOMAIN_JOB_NONE:
                 break
-            LOG.warning('Aborting the migration job of %s left by the previous run',
-                        instance['uuid'])
+            if not warned:
+                LOG.warning('Aborting the migration job of %s left by the previous run',
+                            instance['uuid'])
+                warned = True
             try:
                 domain.abortJob()
             except libvirt.libvirtError as exc:

@@ -5,6 +5,8 @@ answered and left in its first task state; the flows themselves are
 exercised across real daemons in ``tests/integration/test_moves.py``.
 """
 
+from unittest import mock
+
 import pytest
 
 from novalite.conductor import rpcapi as conductor_rpcapi
@@ -157,6 +159,17 @@ def test_abort_of_a_migration_not_running_is_a_bad_request(admin, server):
     resp = admin.delete(f"/servers/{server['uuid']}/migrations/{migration['id']}",
                         version='2.24')
     assert resp.status_int == 400
+
+
+def test_a_queued_migration_is_abortable_from_2_65_only(admin, server, beyond_max):
+    db_instances.instance_update(server['uuid'], {'task_state': 'migrating'})
+    migration = server_migrations.migration_create(
+        db_instances.instance_get(server['uuid']), 'live-migration', status='queued')
+    url = f"/servers/{server['uuid']}/migrations/{migration['id']}"
+    assert admin.delete(url, version='2.64').status_int == 400
+    with mock.patch('novalite.compute.rpcapi.ComputeAPI.live_migration_abort') as abort:
+        assert admin.delete(url, version='2.65').status_int == 202
+    assert abort.call_args.args[2] == migration['id']
 
 
 def test_migrations_of_another_server_are_not_found(admin, server, flavors):

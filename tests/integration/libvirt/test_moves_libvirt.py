@@ -11,11 +11,13 @@ and the migration record say, and what each host's usage is.
 """
 
 import re
+import secrets
 import time
 
 import pytest
 import sqlalchemy as sa
 
+from novalite.virt.libvirt import qemuimg
 from tests.integration.libvirt import fullstack, twohost
 from tests.integration.libvirt import harness as harness_mod
 
@@ -250,3 +252,116 @@ def test_abort_leaves_the_guest_running_on_its_source(cloud):
     cloud.wait_for(lambda: not cloud.instance_dir_on(other(source), server['id']).exists(),
                    "the destination's files removed", timeout=30)
     cloud.client.servers.delete(server['id'])
+
+
+def test_a_second_migration_waits_queued_and_cannot_be_aborted_there_before_2_65(cloud):
+    busy = boot(cloud, 'busy', DIRTIER)
+    cloud.wait_console(busy['id'], 'NOVALITE-GUEST dirtying')
+    source = host_of(busy)
+    light = cloud.client.servers.create('light', cloud.images['kernel_boot'], TINY['id'],
+                                        availability_zone=f'nova:{source}')
+    light = wait_settled(cloud, light['id'], 'ACTIVE')
+    cloud.client.servers.live_migrate(busy['id'])
+    running = live_migration_running(cloud, busy['id'])
+    cloud.client.servers.live_migrate(light['id'])
+    queued = wait_migration(cloud, light['id'], ('queued',), 1, timeout=30)
+    time.sleep(2)
+    assert last_status(cloud, light['id']) == 'queued'
+    [shown] = cloud.client.servers.migrations(light['id'])
+    assert shown['status'] == 'queued'
+    with pytest.raises(Exception, match='400'):
+        cloud.client.servers.abort_migration(light['id'], queued['id'])
+
+    cloud.client.servers.force_complete_migration(busy['id'], running['id'])
+    wait_migration(cloud, busy['id'], ('completed',), 1, timeout=120)
+    # Its turn came once the first ended.
+    wait_migration(cloud, light['id'], ('completed',), 1, timeout=120)
+    for server in (busy, light):
+        moved = wait_settled(cloud, server['id'], 'ACTIVE')
+        assert host_of(moved) == other(source)
+        assert_only_on(cloud, server['id'], other(source))
+        cloud.client.servers.delete(server['id'])
+
+
+def test_kill_of_the_source_compute_mid_migration_is_settled_at_its_restart(cloud):
+    server = boot(cloud, 'killed', DIRTIER)
+    cloud.wait_console(server['id'], 'NOVALITE-GUEST dirtying')
+    source = host_of(server)
+    cloud.client.servers.live_migrate(server['id'])
+    live_migration_running(cloud, server['id'])
+    cloud.kill(source)
+    time.sleep(3)
+    cloud.restart(source)
+    record = wait_migration(cloud, server['id'], ('error', 'completed'), 1, timeout=120)
+    after = wait_settled(cloud, server['id'], 'ACTIVE')
+    # libvirt still had the guest here (a migration that cannot converge): it stays.
+    assert record['status'] == 'error' and host_of(after) == source
+    assert_only_on(cloud, server['id'], source)
+    assert cloud.domain_on(source, server['id']).jobStats().get('type', 0) == 0
+    cloud.client.servers.delete(server['id'])
+
+
+# Cold migration and resize
+
+def _marked(cloud, name):
+    token = secrets.token_hex(4)
+    server = boot(cloud, name, MARKER.replace('@TOKEN@', token))
+    cloud.wait_console(server['id'], f'NOVALITE-GUEST root wrote=MARK-{token}')
+    return server, token
+
+
+def test_cold_migration_keeps_the_disk_and_confirm_cleans_the_source(cloud):
+    server, token = _marked(cloud, 'cold')
+    source = host_of(server)
+    cloud.client.servers.migrate(server['id'])
+    moved = wait_settled(cloud, server['id'], 'VERIFY_RESIZE')
+    dest = host_of(moved)
+    assert dest == other(source)
+    cloud.wait_console(server['id'], f'NOVALITE-GUEST root has=MARK-{token}')
+    assert cloud.running_on(server['id']) == [dest]
+    # The source keeps its stopped guest for a revert until the move is confirmed.
+    assert cloud.domain_on(source, server['id']) is not None
+    assert allocation_nodes(cloud, server['id']) == ['compute1', 'compute2']
+
+    cloud.client.servers.confirm_resize(server['id'])
+    wait_settled(cloud, server['id'], 'ACTIVE')
+    cloud.wait_for(lambda: cloud.domain_on(source, server['id']) is None,
+                   'the source guest removed', timeout=60)
+    assert not cloud.instance_dir_on(source, server['id']).exists()
+    assert_only_on(cloud, server['id'], dest)
+    cloud.client.servers.delete(server['id'])
+
+
+def test_resize_revert_then_confirm_keeps_the_disk(cloud):
+    server, token = _marked(cloud, 'resized')
+    source = host_of(server)
+    cloud.client.servers.resize(server['id'], BIGGER['id'])
+    resized = wait_settled(cloud, server['id'], 'VERIFY_RESIZE')
+    dest = host_of(resized)
+    assert resized['flavor']['id'] == BIGGER['id']
+    cloud.wait_console(server['id'], f'NOVALITE-GUEST root has=MARK-{token}')
+    disk = cloud.instance_dir_on(dest, server['id']) / 'disk'
+    assert imagebackend_size(disk) == BIGGER['disk'] * 1024 ** 3
+
+    cloud.client.servers.revert_resize(server['id'])
+    reverted = wait_settled(cloud, server['id'], 'ACTIVE')
+    assert host_of(reverted) == source and reverted['flavor']['id'] == TINY['id']
+    cloud.wait_console(server['id'], f'NOVALITE-GUEST root has=MARK-{token}')
+    cloud.wait_for(lambda: cloud.domain_on(dest, server['id']) is None,
+                   'the destination guest removed', timeout=60)
+    assert_only_on(cloud, server['id'], source)
+
+    cloud.client.servers.resize(server['id'], BIGGER['id'])
+    wait_settled(cloud, server['id'], 'VERIFY_RESIZE')
+    cloud.wait_console(server['id'], f'NOVALITE-GUEST root has=MARK-{token}')
+    cloud.client.servers.confirm_resize(server['id'])
+    confirmed = wait_settled(cloud, server['id'], 'ACTIVE')
+    assert host_of(confirmed) == dest
+    cloud.wait_for(lambda: cloud.domain_on(source, server['id']) is None,
+                   'the source guest removed', timeout=60)
+    assert_only_on(cloud, server['id'], dest)
+    cloud.client.servers.delete(server['id'])
+
+
+def imagebackend_size(path):
+    return int(qemuimg.info(str(path))['virtual-size'])
