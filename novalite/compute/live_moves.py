@@ -21,7 +21,7 @@ import contextlib
 from oslo_log import log as logging
 
 from novalite import concurrency, exception
-from novalite.compute import moves, vm_states
+from novalite.compute import moves, reaper, vm_states
 from novalite.conf import CONF
 from novalite.virt import power_state
 
@@ -29,8 +29,11 @@ LOG = logging.getLogger(__name__)
 
 
 class LiveMover(moves.Mover):
-    def __init__(self, *args):
+    def __init__(self, *args, in_flight=None):
         super().__init__(*args)
+        # The host's reaper leaves an instance alone while it is in here: a
+        # migration may queue or run longer than [DEFAULT] task_state_grace.
+        self.in_flight = in_flight or reaper.InFlight()
         limit = CONF.max_concurrent_live_migrations
         self._slots = concurrency.Semaphore(limit) if limit else None
         # Migration ids not yet handed to the driver, and those aborted meanwhile.
@@ -83,7 +86,7 @@ class LiveMover(moves.Mover):
         """Queue for a slot, have the destination prepare, migrate; post or roll back."""
         self._pending.add(migration['id'])
         try:
-            with self._slot():
+            with self.in_flight.track(instance['uuid']), self._slot():
                 self._live_migration(context, instance, migration, block_migration,
                                      migrate_data or {})
         finally:

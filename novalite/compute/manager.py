@@ -67,7 +67,8 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.mover = moves.Mover(self.host, self.driver, self.conductor,
                                  compute_rpcapi.ComputeAPI(), self.tasks)
         self.live = live_moves.LiveMover(self.host, self.driver, self.conductor,
-                                         compute_rpcapi.ComputeAPI(), self.tasks)
+                                         compute_rpcapi.ComputeAPI(), self.tasks,
+                                         in_flight=self.in_flight)
         self.volumes = volumes.VolumeOps(self.host, self.driver, self.conductor)
         self.snapshots = snapshots.SnapshotOps(self)
         self.shelver = shelving.ShelveOps(self, self.snapshots)

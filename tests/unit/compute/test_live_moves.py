@@ -98,3 +98,11 @@ def test_a_restart_settles_the_migration_where_libvirt_has_the_guest(mover, here
     else:
         mover.conductor.migration_complete_live.assert_called_once()
         mover.compute_rpcapi.post_live_migration_at_destination.assert_called_once()
+
+
+def test_the_reaper_leaves_a_migrating_instance_alone_while_it_queues_and_runs(mover):
+    seen = []
+    mover.driver.live_migration.side_effect = lambda *a, **k: seen.append(
+        'i-1' in mover.in_flight)
+    mover.live_migration(CTX, _instance(), MIGRATION, True, {})
+    assert seen == [True] and 'i-1' not in mover.in_flight

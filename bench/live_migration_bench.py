@@ -1,0 +1,191 @@
+"""Moves of a real guest through novalite against doing them by hand.
+
+Two libvirt hosts on this machine (:mod:`tests.integration.libvirt.twohost`),
+a novalite cloud with a compute on each, one tiny guest:
+
+* live: ``os-migrateLive`` (block migration) there and back ``--rounds``
+  times, API call → migration ``completed`` and the server ACTIVE without a
+  task, against bare ``virsh migrate --live --p2p --copy-storage-inc`` of the
+  same domain between the same hosts (the destination's overlay made by hand
+  first, not timed); the downtime of each from libvirt's completed job
+  statistics on the destination.
+* cold: ``migrate`` API call → VERIFY_RESIZE (the guest running on the
+  destination), against copying the instance's files by hand (``cp``), the
+  part of a cold move that grows with the disk.
+
+The compute daemons are stopped (SIGSTOP) while virsh moves the guest, so
+that they do not react to it. Run as root, with RabbitMQ on 127.0.0.1::
+
+    python bench/live_migration_bench.py --rounds 3
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import libvirt
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from novalite.virt.libvirt import qemuimg  # noqa: E402
+from tests.guest import build as guest_build  # noqa: E402
+from tests.integration.libvirt import twohost  # noqa: E402
+
+FLAVOR = {'name': 'tiny', 'ram': 192, 'vcpus': 1, 'disk': 1, 'id': '100'}
+
+
+def _wait(predicate, what, timeout=300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f'timed out waiting for {what}')
+
+
+def _host(cloud, server_id):
+    return cloud.client.servers.get(server_id)['OS-EXT-SRV-ATTR:host']
+
+
+def _downtime(cloud, host, server_id):
+    dom = cloud.domain_on(host, server_id)
+    return dom.jobStats(libvirt.VIR_DOMAIN_JOB_STATS_COMPLETED).get('downtime')
+
+
+def _settled(cloud, server_id, status):
+    server = cloud.client.servers.get(server_id)
+    return server['status'] == status and not server['OS-EXT-STS:task_state']
+
+
+def novalite_live(cloud, server_id):
+    source = _host(cloud, server_id)
+    dest = cloud.HOSTS[1 - cloud.HOSTS.index(source)]
+    started = time.monotonic()
+    cloud.client.servers.live_migrate(server_id)
+    _wait(lambda: _host(cloud, server_id) == dest and _settled(cloud, server_id, 'ACTIVE'),
+          'the live migration')
+    return time.monotonic() - started, _downtime(cloud, dest, server_id)
+
+
+def _prepare_by_hand(cloud, server_id, source, dest):
+    """The destination's directory as novalite's pre_live_migration makes it."""
+    src_dir = cloud.instance_dir_on(source, server_id)
+    dst_dir = cloud.instance_dir_on(dest, server_id)
+    shutil.rmtree(dst_dir, ignore_errors=True)
+    os.makedirs(dst_dir)
+    for name in os.listdir(src_dir):
+        if name not in ('disk', 'console.log'):
+            shutil.copy(src_dir / name, dst_dir / name)
+    info = qemuimg.info(str(src_dir / 'disk'))
+    base = os.path.join(cloud.instances_paths[dest], '_base',
+                        os.path.basename(info['backing-filename']))
+    qemuimg.create_overlay(str(dst_dir / 'disk'), base, 'raw', int(info['virtual-size']))
+    dom = cloud.domain_on(source, server_id)
+    xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_MIGRATABLE).replace(f'{src_dir}/', f'{dst_dir}/')
+    path = os.path.join(tempfile.gettempdir(), f'bench-dest-{server_id}.xml')
+    with open(path, 'w') as f:
+        f.write(xml)
+    return path
+
+
+def virsh_live(cloud, server_id, source, dest):
+    xml = _prepare_by_hand(cloud, server_id, source, dest)
+    src, dst = cloud.harness_of(source), cloud.harness_of(dest)
+    started = time.monotonic()
+    subprocess.run(['ip', 'netns', 'exec', src.name, 'virsh', '-c', src.uri, 'migrate',
+                    '--live', '--p2p', '--persistent', '--undefinesource',
+                    '--copy-storage-inc', '--migrate-disks', 'vda', '--xml', xml,
+                    '--migrateuri', f'tcp://{dst.listen_addr}', f'instance-{server_id}',
+                    f'qemu+tcp://{dst.listen_addr}/system'], check=True, capture_output=True)
+    return time.monotonic() - started, _downtime(cloud, dest, server_id)
+
+
+def novalite_cold(cloud, server_id):
+    source = _host(cloud, server_id)
+    started = time.monotonic()
+    cloud.client.servers.migrate(server_id)
+    _wait(lambda: _settled(cloud, server_id, 'VERIFY_RESIZE'), 'VERIFY_RESIZE')
+    total = time.monotonic() - started
+    cloud.client.servers.confirm_resize(server_id)
+    _wait(lambda: _settled(cloud, server_id, 'ACTIVE'), 'the confirm')
+    return total, source
+
+
+def hand_copy(cloud, server_id):
+    host = _host(cloud, server_id)
+    src_dir = cloud.instance_dir_on(host, server_id)
+    with tempfile.TemporaryDirectory(dir=cloud.workdir) as target:
+        started = time.monotonic()
+        subprocess.run(['cp', '--sparse=always', *[str(src_dir / name) for name in
+                        os.listdir(src_dir) if name != 'console.log'], target], check=True)
+        return time.monotonic() - started, sum(
+            os.path.getsize(os.path.join(target, name)) for name in os.listdir(target))
+
+
+def _signal_computes(cloud, sig):
+    for host in cloud.HOSTS:
+        cloud.procs[host][0].send_signal(sig)
+
+
+def _summary(label, runs):
+    totals = [total for total, _ in runs]
+    downtimes = [down for _, down in runs if down is not None]
+    down = f', downtime median {statistics.median(downtimes):.0f} ms' if downtimes else ''
+    print(f'{label:28s} median {statistics.median(totals):.2f} s '
+          f'(min {min(totals):.2f}, max {max(totals):.2f}){down}')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--rounds', type=int, default=3, help='moves of each kind')
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix='live-migration-bench-')
+    pair = twohost.HostPair().start()
+    cloud = None
+    try:
+        cloud = twohost.TwoHostCloud(pair, workdir, f'sqlite:///{workdir}/novalite.sqlite',
+                                     options={'DEFAULT': {'debug': 'False'}}).start()
+        cloud.client.flavors.create(**FLAVOR)
+        images = cloud.register_guest(guest_build.build())
+        server = cloud.client.servers.create('bench', images['kernel_boot'], FLAVOR['id'],
+                                             config_drive=True)
+        _wait(lambda: _settled(cloud, server['id'], 'ACTIVE'), 'the boot')
+        cloud.wait_console(server['id'], 'NOVALITE-GUEST ready')
+        server_id = server['id']
+
+        ours = [novalite_live(cloud, server_id) for _ in range(args.rounds * 2)]
+        _signal_computes(cloud, signal.SIGSTOP)
+        try:
+            bare = []
+            for _ in range(args.rounds):
+                home = cloud.running_on(server_id)[0]
+                away = cloud.HOSTS[1 - cloud.HOSTS.index(home)]
+                bare.append(virsh_live(cloud, server_id, home, away))
+                bare.append(virsh_live(cloud, server_id, away, home))
+        finally:
+            _signal_computes(cloud, signal.SIGCONT)
+        cold = [novalite_cold(cloud, server_id)[0] for _ in range(args.rounds)]
+        copies = [hand_copy(cloud, server_id) for _ in range(args.rounds)]
+
+        print(f'guest: {FLAVOR["ram"]} MiB RAM, TCG; {args.rounds * 2} moves of each live kind')
+        _summary('novalite live migration', ours)
+        _summary('virsh migrate (bare)', bare)
+        overhead = statistics.median(t for t, _ in ours) - statistics.median(t for t, _ in bare)
+        print(f'{"novalite overhead":28s} {overhead:+.2f} s (medians)')
+        _summary('novalite cold migration', [(t, None) for t in cold])
+        _summary(f'cp of the files ({copies[0][1] // 1024} KiB)', [(t, None) for t, _ in copies])
+    finally:
+        if cloud is not None:
+            cloud.stop()
+        pair.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
