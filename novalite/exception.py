@@ -377,3 +377,11 @@ class TriggerCrashDumpNotSupported(Invalid):
 class InstanceDiagnosticsNotSupported(NovaliteException):
     msg_fmt = "Unable to get diagnostics, functionality not implemented"
     code = 501
+
+
+class HostDrainNotFound(NotFound):
+    msg_fmt = "Host drain %(drain_id)s could not be found."
+
+
+class HostDrainInProgress(Conflict):
+    msg_fmt = "Host %(host)s is already being drained (drain %(drain_id)s)."

@@ -31,6 +31,7 @@ from novalite.cli.exceptions import (  # noqa: F401 - re-exported for callers
 )
 from novalite.cli.managers import (
     flavors,
+    host_drains,
     hypervisors,
     images,
     keypairs,
@@ -119,6 +120,7 @@ class Client:
         self.usage = quotas.UsageManager(self)
         self.volumes = volumes.VolumeManager(self)
         self.migrations = migrations.MigrationManager(self)
+        self.host_drains = host_drains.HostDrainManager(self)
 
     def supports(self, version):
         """True if the requested microversion is at least ``version``."""

@@ -23,6 +23,7 @@ from novalite.cli import client as api_client
 from novalite.cli.commands import (
     UsageError,
     flavors,
+    host_drains,
     hypervisors,
     images,
     instance_actions,
@@ -37,8 +38,8 @@ from novalite.cli.commands import (
 )
 from novalite.cli.exceptions import ClientError
 
-COMMAND_MODULES = [servers, migrations, instance_actions, flavors, services, hypervisors,
-                   images, versions, keypairs, quotas, volumes, server_images]
+COMMAND_MODULES = [servers, migrations, host_drains, instance_actions, flavors, services,
+                   hypervisors, images, versions, keypairs, quotas, volumes, server_images]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -10,9 +10,9 @@ from novalite import exception
 from novalite.compute import actions, create, create_checks, vm_states
 from novalite.db import server_migrations
 
-_COLD = actions.Transition([vm_states.ACTIVE, vm_states.STOPPED], [None],
+COLD = actions.Transition([vm_states.ACTIVE, vm_states.STOPPED], [None],
                            vm_states.RESIZE_PREP, None)
-_LIVE = actions.Transition([vm_states.ACTIVE, vm_states.PAUSED], [None], vm_states.MIGRATING,
+LIVE = actions.Transition([vm_states.ACTIVE, vm_states.PAUSED], [None], vm_states.MIGRATING,
                            None)
 _REVERT = actions.Transition([vm_states.RESIZED], [None], vm_states.RESIZE_REVERTING, None)
 _CONFIRM = actions.Transition([vm_states.RESIZED], [None], None, None)
@@ -32,21 +32,21 @@ def resize(context, task_api, instance, flavor_id):
     if flavor['root_gb'] < current.get('root_gb', 0) or \
             (current.get('root_gb') and not flavor['root_gb']):
         raise exception.Invalid("Resizing to a smaller root disk is not allowed.")
-    instance = actions.begin(context, instance, 'resize', _COLD)
+    instance = actions.begin(context, instance, 'resize', COLD)
     task_api.migrate_server(context, instance, create.flavor_snapshot(flavor))
 
 
 def migrate(context, task_api, instance, host=None):
     """Cold-migrate at the same flavor, to ``host`` if named (it must pass the filters)."""
     create_checks.check_zone(f':{host}' if host else None)
-    instance = actions.begin(context, instance, 'migrate', _COLD)
+    instance = actions.begin(context, instance, 'migrate', COLD)
     task_api.migrate_server(context, instance, instance['flavor'], host)
 
 
 def live_migrate(context, task_api, instance, host=None, block_migration=None, force=False):
     """Live-migrate to ``host`` (forced past the filters if ``force``) or a scheduled one."""
     create_checks.check_zone(f':{host}' if host else None)
-    instance = actions.begin(context, instance, 'live-migration', _LIVE)
+    instance = actions.begin(context, instance, 'live-migration', LIVE)
     task_api.live_migrate_instance(context, instance, host, block_migration, force)
 
 

@@ -35,7 +35,7 @@ from oslo_utils import timeutils
 from novalite import concurrency, exception, objects, servicegroup
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.compute import vm_states
-from novalite.conductor import migrate, unshelve
+from novalite.conductor import drain, migrate, unshelve
 from novalite.conf import CONF
 from novalite.db import actions, claims, instances, services
 from novalite.scheduler import rpcapi as scheduler_rpcapi
@@ -45,7 +45,7 @@ LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    target = messaging.Target(namespace='compute_task', version='1.6')
+    target = messaging.Target(namespace='compute_task', version='1.8')
 
     def __init__(self):
         self.scheduler = scheduler_rpcapi.SchedulerAPI()
@@ -53,6 +53,7 @@ class ComputeTaskManager:
         self.tasks = concurrency.GreenPool()
         self.moves = migrate.MoveTask(self.scheduler, self.compute)
         self.unshelver = unshelve.UnshelveTask(self.scheduler, self.compute)
+        self.drains = drain.DrainTask(self.moves, self.compute, self.tasks)
         self._slots = concurrency.Semaphore(CONF.conductor.max_concurrent_schedules)
         self._callers_waiting = 0
 
@@ -84,6 +85,9 @@ class ComputeTaskManager:
     def unshelve_instance(self, context, instance, availability_zone=None, host=None):
         self.tasks.spawn_n(self._move, self.unshelver.unshelve_instance, context, instance,
                            availability_zone, host)
+
+    def drain_host(self, context, drain_uuid):
+        self.drains.start(context, drain_uuid)
 
     @staticmethod
     def _move(start, context, instance, *args):

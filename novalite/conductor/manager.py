@@ -56,6 +56,9 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         self._periodic_spacing = dict(self._periodic_spacing,
                                       _reap_task_states=CONF.reap_interval)
 
+    def post_start_hook(self, context):
+        self.compute_task_mgr.drains.resume()
+
     def cleanup_host(self):
         # Queued builds are scheduled before the conductor goes, within
         # graceful_shutdown_timeout; a kill leaves them to lost-build recovery.

@@ -31,34 +31,42 @@ class MoveTask:
         self.scheduler = scheduler
         self.compute = compute
 
-    def migrate_server(self, context, instance, flavor, host=None):
-        """Resize to ``flavor`` (or migrate, the same flavor), on ``host`` if named."""
+    def migrate_server(self, context, instance, flavor, host=None, avoid_hosts=()):
+        """Resize to ``flavor`` (or migrate, the same flavor), on ``host`` if named.
+
+        :param avoid_hosts: hosts the scheduler must not pick (a retry's failed ones).
+        :returns: the migration record as the move started (or ended, when it could not).
+        """
         resize = flavor['id'] != instance['instance_type_id']
         migration = server_migrations.migration_create(
             instance, 'resize' if resize else 'migration', new_flavor_id=flavor['id'])
         with self._ended_on_failure(context, instance, migration):
             same_host = resize and CONF.allow_resize_to_same_host
-            spec = self._spec(instance, flavor, host, ignore_source=not same_host)
+            spec = self._spec(instance, flavor, host, not same_host, avoid_hosts)
             selection = self._destination(context, instance, migration, spec)
             if selection is None:
-                return
+                return migration
             migration = server_migrations.migration_update(migration['uuid'], {
                 'dest_compute': selection['host'], 'dest_node': selection['nodename']})
             self.compute.resize_instance(context, instance, migration, flavor)
+        return migration
 
     def live_migrate_instance(self, context, instance, host=None, block_migration=None,
-                              force=False):
-        """Live-migrate to ``host`` (checked, or forced past the filters) or a scheduled one."""
+                              force=False, avoid_hosts=()):
+        """Live-migrate to ``host`` (checked, or forced past the filters) or a scheduled one.
+
+        :returns: as :meth:`migrate_server`.
+        """
         migration = server_migrations.migration_create(instance, 'live-migration')
         with self._ended_on_failure(context, instance, migration):
             self._check_live_destination(instance, host)
-            spec = self._spec(instance, instance['flavor'], None if force else host,
-                              ignore_source=True)
+            spec = self._spec(instance, instance['flavor'], None if force else host, True,
+                              avoid_hosts)
             if force and host:
                 spec['force_hosts'] = [host]
             selection = self._destination(context, instance, migration, spec)
             if selection is None:
-                return
+                return migration
             migration = server_migrations.migration_update(migration['uuid'], {
                 'dest_compute': selection['host'], 'dest_node': selection['nodename']})
             migrate_data = self._check_live_move(context, instance, selection,
@@ -67,6 +75,7 @@ class MoveTask:
                 context, instance, migration,
                 block_migration=bool(migrate_data.get('block_migration', block_migration)),
                 migrate_data=migrate_data)
+        return migration
 
     def _check_live_move(self, context, instance, selection, block_migration):
         """The same hypervisor, not older at the destination; then the hosts' own
@@ -100,10 +109,11 @@ class MoveTask:
             self._abandon(context, instance, migration, exc)
 
     @staticmethod
-    def _spec(instance, flavor, host, ignore_source):
+    def _spec(instance, flavor, host, ignore_source, avoid_hosts=()):
         spec = instances.request_spec_get(instance['uuid']) or spec_from_instance(instance)
+        ignored = [instance['host']] if ignore_source else []
         spec = dict(spec, flavor=flavor, num_instances=1, instance_uuids=[instance['uuid']],
-                    ignore_hosts=[instance['host']] if ignore_source else [],
+                    ignore_hosts=ignored + [h for h in avoid_hosts if h not in ignored],
                     force_hosts=[], force_nodes=[], requested_host=host)
         # The server's zone, not the one it asked for first: a move stays in it.
         spec['availability_zone'] = instance['availability_zone']

@@ -32,6 +32,7 @@ ComputeTaskAPI version history:
 * 1.3 - RequestSpec 1.1: the server group and the personality files.
 * 1.4 - Added migrate_server and live_migrate_instance.
 * 1.6 - Added unshelve_instance.
+* 1.8 - Added drain_host (host drains).
 """
 
 from novalite import objects, rpc
@@ -45,6 +46,7 @@ TASK_OBJECT_HISTORY = {
     '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
     '1.4': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
     '1.6': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
+    '1.8': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
 }
 
 
@@ -228,7 +230,7 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    VERSION = '1.6'
+    VERSION = '1.8'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
@@ -302,3 +304,7 @@ class ComputeTaskAPI:
         self.client.prepare(version='1.6').cast(
             context, 'unshelve_instance', instance=objects.Instance.coerce(instance),
             availability_zone=availability_zone, host=host)
+
+    def drain_host(self, context, drain_uuid):
+        """Run the recorded drain ``drain_uuid``; a cast (1.8)."""
+        self.client.prepare(version='1.8').cast(context, 'drain_host', drain_uuid=drain_uuid)

@@ -16,6 +16,7 @@ from novalite.conf import (
     database,
     fake,
     glance,
+    host_drain,
     image,
     libvirt,
     migration,
@@ -31,7 +32,7 @@ CONF = cfg.CONF
 
 # In the order the sample file lists the options of a shared group.
 MODULES = (service, compute, conductor, console, api, database, scheduler, fake, glance, image,
-           libvirt, migration, network, quota, upgrade_levels, volume)
+           libvirt, migration, host_drain, network, quota, upgrade_levels, volume)
 
 for _module in MODULES:
     _module.register_opts(CONF)

@@ -15,6 +15,7 @@ from novalite.api.policies import (
     base,
     diagnostics,
     flavors,
+    host_drains,
     hypervisors,
     instance_actions,
     keypairs,
@@ -36,7 +37,7 @@ from novalite.api.policies import (
 _MODULES = (base, servers, server_actions, server_moves, server_metadata, server_tags,
             instance_actions, server_groups, flavors, keypairs, limits, availability_zones,
             aggregates, hypervisors, services, volume_attachments, admin, remote_consoles,
-            diagnostics, quotas, simple_tenant_usage, server_images)
+            diagnostics, quotas, simple_tenant_usage, server_images, host_drains)
 
 
 def list_rules():
