@@ -30,6 +30,7 @@ from novalite.cli.exceptions import (  # noqa: F401 - re-exported for callers
     fault_message,
 )
 from novalite.cli.managers import (
+    aggregates,
     flavors,
     host_drains,
     hypervisors,
@@ -37,6 +38,8 @@ from novalite.cli.managers import (
     keypairs,
     migrations,
     quotas,
+    server_groups,
+    server_properties,
     servers,
     services,
     versions,
@@ -121,6 +124,10 @@ class Client:
         self.volumes = volumes.VolumeManager(self)
         self.migrations = migrations.MigrationManager(self)
         self.host_drains = host_drains.HostDrainManager(self)
+        self.server_groups = server_groups.ServerGroupManager(self)
+        self.server_properties = server_properties.ServerPropertyManager(self)
+        self.aggregates = aggregates.AggregateManager(self)
+        self.availability_zones = aggregates.AvailabilityZoneManager(self)
 
     def supports(self, version):
         """True if the requested microversion is at least ``version``."""

@@ -22,6 +22,7 @@ import traceback
 from novalite.cli import client as api_client
 from novalite.cli.commands import (
     UsageError,
+    aggregates,
     flavors,
     host_drains,
     hypervisors,
@@ -30,7 +31,9 @@ from novalite.cli.commands import (
     keypairs,
     migrations,
     quotas,
+    server_groups,
     server_images,
+    server_properties,
     servers,
     services,
     versions,
@@ -39,7 +42,8 @@ from novalite.cli.commands import (
 from novalite.cli.exceptions import ClientError
 
 COMMAND_MODULES = [servers, migrations, host_drains, instance_actions, flavors, services,
-                   hypervisors, images, versions, keypairs, quotas, volumes, server_images]
+                   hypervisors, images, versions, keypairs, quotas, volumes, server_images,
+                   server_properties, server_groups, aggregates]
 
 
 class _Parser(argparse.ArgumentParser):

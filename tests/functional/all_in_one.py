@@ -15,16 +15,17 @@ from tests.integration.cloud import Cloud, free_port
 
 BIN = os.path.dirname(sys.executable)
 
-AllInOne = collections.namedtuple('AllInOne', 'url conf image')
+AllInOne = collections.namedtuple('AllInOne', 'url volume_url conf image')
 
 
 @contextlib.contextmanager
 def running(workdir, flavor_memory_mb=512):
-    """Start it in ``workdir``; yields its base URL, config file and image id."""
-    port = free_port()
+    """Start it in ``workdir``; yields its URLs, config file and image id."""
+    port, volume_port = free_port(), free_port()
     conf = workdir / 'novalite.conf'
     conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n'
-                    f'[api]\nport = {port}\n[compute]\nreserved_host_memory_mb = 0\n')
+                    f'[api]\nport = {port}\n[volume]\nport = {volume_port}\n'
+                    f'[compute]\nreserved_host_memory_mb = 0\n')
     proc = subprocess.Popen([os.path.join(BIN, 'novalite-all-in-one'), '--config-file',
                              str(conf), '--log-file', str(workdir / 'aio.log')],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -37,7 +38,7 @@ def running(workdir, flavor_memory_mb=512):
              '--name', 'tiny', '--file', str(conf), '--disk-format', 'raw'],
             capture_output=True, text=True, check=True, timeout=120).stdout.strip()
         admin.flavors.create('small', flavor_memory_mb, 1, 1, id='1')
-        yield AllInOne(url, conf, image)
+        yield AllInOne(url, f'http://127.0.0.1:{volume_port}/v3/admin', conf, image)
     finally:
         proc.terminate()
         proc.wait(timeout=60)

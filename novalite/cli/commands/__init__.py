@@ -11,6 +11,8 @@ import argparse
 import inspect
 import sys
 
+from novalite.cli import tables
+
 
 class UsageError(Exception):
     """Arguments that parse but do not make sense together; exit status 2."""
@@ -78,7 +80,16 @@ def seconds(text):
     return value
 
 
+def output(args, value, render):
+    """Print ``value`` as the API answered it with ``--format json``, else call ``render``."""
+    if getattr(args, 'format', 'table') == 'json':
+        tables.print_json(value)
+    else:
+        render()
+
+
 def add_format(parser):
     """Give a listing or show command ``--format table|json``."""
     parser.add_argument('--format', choices=('table', 'json'), default='table',
                         help='Output format (default: table).')
+    return parser

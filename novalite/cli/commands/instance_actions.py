@@ -15,19 +15,20 @@ def do_instance_action_list(client, args):
     columns = ['Action', 'Request_ID', 'Message', 'Start_Time']
     if client.supports('2.58'):
         columns.append('Updated_At')
-    tables.print_list(actions, columns)
+    commands.output(args, actions, lambda: tables.print_list(actions, columns))
 
 
 def do_instance_action(client, args):
     """Show one action on a server, with its events."""
     action = client.servers.action(_server_id(client, args.server), args.request_id)
-    tables.print_dict(action)
+    commands.output(args, action, lambda: tables.print_dict(action))
 
 
 def register(subparsers):
-    p = commands.add(subparsers, 'instance-action-list', do_instance_action_list)
+    p = commands.add_format(commands.add(subparsers, 'instance-action-list',
+                                         do_instance_action_list))
     p.add_argument('server', metavar='SERVER', help='Name or ID of the server.')
-    p = commands.add(subparsers, 'instance-action', do_instance_action)
+    p = commands.add_format(commands.add(subparsers, 'instance-action', do_instance_action))
     p.add_argument('server', metavar='SERVER', help='Name or ID of the server.')
     p.add_argument('request_id', metavar='REQUEST_ID',
                    help='Request ID of the action (from instance-action-list).')

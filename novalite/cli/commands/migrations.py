@@ -42,7 +42,7 @@ def do_live_migration(client, args):
 def do_server_migration_list(client, args):
     """Show the server's live migration under way, with its progress in bytes."""
     migrations = client.servers.migrations(client.servers.resolve_id(args.server))
-    tables.print_list(migrations, MIGRATION_COLUMNS)
+    commands.output(args, migrations, lambda: tables.print_list(migrations, MIGRATION_COLUMNS))
 
 
 LIST_COLUMNS = ['Id', 'UUID', 'Source Node', 'Dest Node', 'Source Compute', 'Dest Compute',
@@ -115,7 +115,8 @@ def register(subparsers):
                    'the scheduler picks one).')
     p.add_argument('--block-migrate', action='store_true',
                    help='Copy the disks too (default: auto, as the hosts allow).')
-    _server(commands.add(subparsers, 'server-migration-list', do_server_migration_list))
+    commands.add_format(_server(commands.add(subparsers, 'server-migration-list',
+                                             do_server_migration_list)))
     _register_migration_list(subparsers)
     for name, func in (('live-migration-abort', do_live_migration_abort),
                        ('live-migration-force-complete', do_live_migration_force_complete)):

@@ -217,7 +217,7 @@ def do_list(client, args):
     if args.all_tenants:
         filters['all_tenants'] = 1
     servers = client.servers.list(detailed=True, **filters)
-    print_servers(servers, all_tenants=args.all_tenants)
+    commands.output(args, servers, lambda: print_servers(servers, all_tenants=args.all_tenants))
 
 
 def do_show(client, args):
@@ -225,7 +225,7 @@ def do_show(client, args):
     server = client.servers.resolve(args.server)
     if 'status' not in server:
         server = client.servers.get(server['id'])
-    print_server(client, server)
+    commands.output(args, server, lambda: print_server(client, server))
 
 
 def _delete_settled(server):
@@ -353,6 +353,7 @@ def _register_list(subparsers):
     p.add_argument('--image', metavar='IMAGE_ID', help='Only servers of this image ID.')
     p.add_argument('--reservation-id', metavar='ID',
                    help='Only servers of one multiple-create request.')
+    commands.add_format(p)
 
 
 def register(subparsers):
@@ -360,6 +361,7 @@ def register(subparsers):
     _register_list(subparsers)
     p = commands.add(subparsers, 'show', do_show)
     p.add_argument('server', metavar='SERVER', help='Name or ID of the server.')
+    commands.add_format(p)
     p = commands.add(subparsers, 'delete', do_delete)
     p.add_argument('server', metavar='SERVER', nargs='+', help='Name or ID of a server.')
     _add_wait_options(p, 'the servers are gone')

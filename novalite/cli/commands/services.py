@@ -10,7 +10,7 @@ def do_service_list(client, args):
     if client.supports('2.11'):
         columns.append('Forced down')
     services = client.services.list(host=args.host, binary=args.binary)
-    tables.print_list(services, columns)
+    commands.output(args, services, lambda: tables.print_list(services, columns))
 
 
 def do_service_enable(client, args):
@@ -34,7 +34,7 @@ def do_service_delete(client, args):
 
 
 def register(subparsers):
-    p = commands.add(subparsers, 'service-list', do_service_list)
+    p = commands.add_format(commands.add(subparsers, 'service-list', do_service_list))
     p.add_argument('--host', metavar='HOST', help='Only services on HOST.')
     p.add_argument('--binary', metavar='BINARY', help='Only this binary, e.g. nova-compute.')
     enable = commands.add(subparsers, 'service-enable', do_service_enable)

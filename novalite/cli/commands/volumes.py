@@ -21,7 +21,8 @@ def do_volume_create(client, args):
 
 def do_volume_list(client, args):
     """List your volumes with their status and the servers they are attached to."""
-    _print(client.volumes.list())
+    volumes = client.volumes.list()
+    commands.output(args, volumes, lambda: _print(volumes))
 
 
 def do_volume_delete(client, args):
@@ -48,7 +49,7 @@ def register(subparsers):
     p.add_argument('size', metavar='SIZE', type=commands.positive_int, help='Size in GiB.')
     p.add_argument('--name', metavar='NAME', help='Name of the volume.')
     p.add_argument('--image', metavar='IMAGE', help='Image (name or ID) to write into it.')
-    commands.add(subparsers, 'volume-list', do_volume_list)
+    commands.add_format(commands.add(subparsers, 'volume-list', do_volume_list))
     p = commands.add(subparsers, 'volume-delete', do_volume_delete)
     p.add_argument('volume', metavar='VOLUME', help='Name or ID of the volume.')
     p = commands.add(subparsers, 'volume-attach', do_volume_attach)
