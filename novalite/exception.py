@@ -193,6 +193,10 @@ class SchedulerWeigherNotFound(NotFound):
 
 # --- API and compute API errors ---------------------------------------------
 
+class ComputeServiceStillUp(Invalid):
+    msg_fmt = "Compute service of %(host)s is still in use."
+
+
 class InstanceNotReady(Conflict):
     msg_fmt = "Instance %(instance_id)s is not ready"
 

@@ -9,10 +9,10 @@ runners live in :mod:`novalite.api.actions`, one module per family.
 
 from novalite import exception
 from novalite.api import microversion, servers, validation, wsgi
-from novalite.api.actions import images, lifecycle, moves
+from novalite.api.actions import images, lifecycle, moves, rebuild
 from novalite.api.schemas import servers as schemas
 
-ACTIONS = {**lifecycle.ACTIONS, **moves.ACTIONS, **images.ACTIONS}
+ACTIONS = {**lifecycle.ACTIONS, **moves.ACTIONS, **images.ACTIONS, **rebuild.ACTIONS}
 
 
 def dispatch(req, server_id):

@@ -31,6 +31,7 @@ from novalite.cli.commands import (
     keypairs,
     migrations,
     quotas,
+    rebuild,
     server_groups,
     server_images,
     server_properties,
@@ -41,9 +42,9 @@ from novalite.cli.commands import (
 )
 from novalite.cli.exceptions import ClientError
 
-COMMAND_MODULES = [servers, migrations, host_drains, instance_actions, flavors, services,
-                   hypervisors, images, versions, keypairs, quotas, volumes, server_images,
-                   server_properties, server_groups, aggregates]
+COMMAND_MODULES = [servers, rebuild, migrations, host_drains, instance_actions, flavors,
+                   services, hypervisors, images, versions, keypairs, quotas, volumes,
+                   server_images, server_properties, server_groups, aggregates]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -109,7 +109,8 @@ def flavor_snapshot(flavor):
     return {key: flavor.get(key) for key in _FLAVOR_KEYS}
 
 
-def _image_system_metadata(image):
+def image_system_metadata(image):
+    """The ``image_*`` system metadata an instance keeps of the image it was built from."""
     values = {'image_base_image_ref': image.get('id') or ''}
     for key in ('min_ram', 'min_disk', 'disk_format', 'container_format'):
         if image.get(key) is not None:
@@ -135,7 +136,7 @@ def _request_spec(context, request, resolved):
 
 
 def _system_metadata(request, image):
-    system_metadata = _image_system_metadata(image)
+    system_metadata = image_system_metadata(image)
     auto_disk_config = request.auto_disk_config
     if auto_disk_config is None:
         properties = image.get('properties') or {}

@@ -17,6 +17,7 @@ from novalite.compute import (
     live_moves,
     moves,
     reaper,
+    rebuild,
     resource_tracker,
     shelving,
     snapshots,
@@ -72,6 +73,8 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.volumes = volumes.VolumeOps(self.host, self.driver, self.conductor)
         self.snapshots = snapshots.SnapshotOps(self)
         self.shelver = shelving.ShelveOps(self, self.snapshots)
+        self.rebuilder = rebuild.Rebuilder(self.host, self.driver, self.conductor, self.tracker,
+                                           self.tasks, self.in_flight)
         # Spacings from config, read now rather than when the module was imported.
         self._periodic_spacing = dict(
             self._periodic_spacing,
@@ -85,6 +88,9 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     def init_host(self, context):
         self.driver.init_host(self.host)
         self.driver.register_event_listener(self._on_lifecycle_event)
+        # Before anything is started: a server evacuated while this host was
+        # down must never run here again.
+        rebuild.destroy_evacuated(context, self.host, self.driver, self.conductor)
         known = self.conductor.instance_get_all_by_host(context, self.host)
         for instance in known:
             self._recover(context, instance)
@@ -116,6 +122,11 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
                 instance['vm_state'] == vm_states.SHELVED_OFFLOADED:
             LOG.info('Settling the interrupted %s of instance %s', instance['task_state'], uuid)
             self.shelver.recover(context, instance)
+        elif instance['task_state'] in vm_states.REBUILD_STATES:
+            # Its old guest may be half gone and its new one half made, as Nova says.
+            LOG.warning('Instance %s was being rebuilt when this host stopped', uuid)
+            self.builder.set_error(context, instance, exception.InstanceDeployFailure(
+                reason='the compute host restarted during the rebuild'))
         elif instance['vm_state'] == vm_states.BUILDING:
             LOG.warning('Instance %s was building when this host stopped', uuid)
             self._destroy_quietly(context, instance)
@@ -166,6 +177,17 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     def _destroy_quietly(self, context, instance):
         build.destroy_quietly(self.driver, self.conductor, context, instance)
+
+    # Rebuild and evacuation (novalite.compute.rebuild)
+
+    def rebuild_instance(self, context, instance, orig_image_ref, image_ref, injected_files,
+                         new_pass, preserve_ephemeral=False, recreate=False, migration=None,
+                         scheduled_node=None, target_state=None):
+        self.rebuilder.submit(context, instance, orig_image_ref=orig_image_ref,
+                              image_ref=image_ref, injected_files=injected_files,
+                              new_pass=new_pass, preserve_ephemeral=preserve_ephemeral,
+                              recreate=recreate, migration=migration,
+                              scheduled_node=scheduled_node, target_state=target_state)
 
     # Volumes (novalite.compute.volumes)
 

@@ -29,7 +29,7 @@ LOG = logging.getLogger(__name__)
 
 # Task states that end in ERROR when they time out; others clear.
 _FAIL_ON_TIMEOUT = (vm_states.NETWORKING, vm_states.BLOCK_DEVICE_MAPPING, vm_states.SPAWNING,
-                    vm_states.DELETING)
+                    vm_states.DELETING, *vm_states.REBUILD_STATES)
 
 
 class InFlight:

@@ -20,6 +20,7 @@ Version history:
 * 1.5 - trigger_crash_dump.
 * 1.6 - get_instance_diagnostics.
 * 1.7 - attach_volume, detach_volume (the block device mapping as a dict).
+* 1.8 - rebuild_instance (rebuild, and evacuate with recreate).
 * 1.9 - Images and shelving: snapshot_instance, backup_instance,
   shelve_instance, shelve_offload_instance, unshelve_instance.
 * 1.12 - Live migration checks and migrate_data: check_can_live_migrate_destination,
@@ -44,6 +45,8 @@ OBJECT_HISTORY = {
     '1.6': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
     '1.7': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
+    '1.8': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
     '1.9': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
@@ -309,3 +312,18 @@ class ComputeAPI:
         snapshot) when offloaded, powered on when not (``image`` None)."""
         self._cast_image_op(context, host, 'unshelve_instance', instance, image=image,
                             node=node)
+    def rebuild_instance(self, context, host, instance, orig_image_ref, image_ref,
+                         injected_files, new_pass, preserve_ephemeral=False, recreate=False,
+                         migration=None, scheduled_node=None, target_state=None):
+        """Re-image ``instance`` on ``host``, or recreate it there (evacuation); a cast (1.8).
+
+        :raises Invalid: the host's compute is capped below 1.8.
+        """
+        if not self.client.can_send_version('1.8'):
+            raise exception.Invalid("The compute host is too old to rebuild servers")
+        self.client.prepare(server=host, version='1.8').cast(
+            context, 'rebuild_instance', instance=objects.Instance.coerce(instance),
+            orig_image_ref=orig_image_ref, image_ref=image_ref, injected_files=injected_files,
+            new_pass=new_pass, preserve_ephemeral=preserve_ephemeral, recreate=recreate,
+            migration=migration and objects.Migration.coerce(migration),
+            scheduled_node=scheduled_node, target_state=target_state)

@@ -35,7 +35,7 @@ from oslo_utils import timeutils
 from novalite import concurrency, exception, objects, servicegroup
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.compute import vm_states
-from novalite.conductor import drain, migrate, unshelve
+from novalite.conductor import drain, migrate, rebuild, unshelve
 from novalite.conf import CONF
 from novalite.db import actions, claims, instances, services
 from novalite.scheduler import rpcapi as scheduler_rpcapi
@@ -54,6 +54,7 @@ class ComputeTaskManager:
         self.moves = migrate.MoveTask(self.scheduler, self.compute)
         self.unshelver = unshelve.UnshelveTask(self.scheduler, self.compute)
         self.drains = drain.DrainTask(self.moves, self.compute, self.tasks)
+        self.rebuilds = rebuild.RebuildTask(self.scheduler, self.compute)
         self._slots = concurrency.Semaphore(CONF.conductor.max_concurrent_schedules)
         self._callers_waiting = 0
 
@@ -85,6 +86,13 @@ class ComputeTaskManager:
     def unshelve_instance(self, context, instance, availability_zone=None, host=None):
         self.tasks.spawn_n(self._move, self.unshelver.unshelve_instance, context, instance,
                            availability_zone, host)
+    def rebuild_instance(self, context, instance, orig_image_ref, image_ref, injected_files,
+                         new_pass, preserve_ephemeral=False, recreate=False, host=None,
+                         force=False, migration=None, target_state=None):
+        """Rebuild on the server's host, or evacuate it (``recreate``) to another (1.5)."""
+        self.tasks.spawn_n(self._move, self.rebuilds.rebuild_instance, context, instance,
+                           orig_image_ref, image_ref, injected_files, new_pass,
+                           preserve_ephemeral, recreate, host, force, migration, target_state)
 
     def drain_host(self, context, drain_uuid):
         self.drains.start(context, drain_uuid)

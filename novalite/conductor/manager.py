@@ -178,3 +178,10 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
 
     def bdm_destroy(self, context, bdm_uuid):
         block_device_mappings.bdm_destroy(bdm_uuid)
+
+    @engine.retry_on_disconnect
+    def migration_get_evacuations(self, context, source_host, statuses):
+        keys = ('uuid', 'instance_uuid', 'status', 'source_compute', 'source_node',
+                'dest_compute', 'dest_node')
+        return [{key: migration[key] for key in keys} for migration in
+                server_migrations.migration_get_by_source(source_host, 'evacuation', statuses)]

@@ -20,6 +20,7 @@ ConductorAPI version history:
   Instance objects at those versions instead of dicts.
 * 1.4 - Added migration_update and migration_settle_claims (moves).
 * 1.5 - Block device mappings: bdm_get_by_instance, bdm_update, bdm_destroy.
+* 1.6 - Added migration_get_evacuations (a restarted host's clean-up).
 * 1.7 - migration_get_in_progress and migration_complete_live (a live migration's
   end in one transaction).
 
@@ -31,11 +32,12 @@ ComputeTaskAPI version history:
   host_lists lists of Selections.
 * 1.3 - RequestSpec 1.1: the server group and the personality files.
 * 1.4 - Added migrate_server and live_migrate_instance.
+* 1.5 - Added rebuild_instance (rebuild, and evacuate with recreate).
 * 1.6 - Added unshelve_instance.
 * 1.8 - Added drain_host (host drains).
 """
 
-from novalite import objects, rpc
+from novalite import exception, objects, rpc
 from novalite.conf import CONF
 
 TOPIC = 'conductor'
@@ -45,8 +47,12 @@ TASK_OBJECT_HISTORY = {
     '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
     '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
     '1.4': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
-    '1.6': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
-    '1.8': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
+    '1.5': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
+    '1.6': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
+    '1.8': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
 }
 
 
@@ -229,6 +235,18 @@ class ConductorAPI:
             context, 'migration_complete_live', migration_uuid=migration_uuid, values=values)
 
 
+    def migration_get_evacuations(self, context, source_host, statuses):
+        """Evacuations away from ``source_host`` in ``statuses``, as dicts (1.6).
+
+        A conductor capped below 1.6 knows of none: nothing is cleaned up.
+        """
+        if not self.client.can_send_version('1.6'):
+            return []
+        return self.client.prepare(version='1.6').call(
+            context, 'migration_get_evacuations', source_host=source_host,
+            statuses=list(statuses))
+
+
 class ComputeTaskAPI:
     VERSION = '1.8'
 
@@ -304,6 +322,29 @@ class ComputeTaskAPI:
         self.client.prepare(version='1.6').cast(
             context, 'unshelve_instance', instance=objects.Instance.coerce(instance),
             availability_zone=availability_zone, host=host)
+
+    def rebuild_instance(self, context, instance, orig_image_ref, image_ref, injected_files=None,
+                         new_pass=None, preserve_ephemeral=False, recreate=False, host=None,
+                         force=False, migration=None, target_state=None):
+        """Rebuild ``instance`` on its host, or with ``recreate`` evacuate it; a cast (1.5).
+
+        :param injected_files: the personality files (``[{'path', 'contents'}]``,
+            contents base64).
+        :param host: the evacuation's destination (default: scheduled);
+            ``force`` skips the scheduler's filters for it.
+        :param migration: the evacuation's record.
+        :param target_state: ``stopped`` leaves the evacuated server powered off (2.95).
+        :raises Invalid: the conductors are capped below 1.5.
+        """
+        if not self.client.can_send_version('1.5'):
+            raise exception.Invalid("The conductor is too old to rebuild servers")
+        self.client.prepare(version='1.5').cast(
+            context, 'rebuild_instance', instance=objects.Instance.coerce(instance),
+            orig_image_ref=orig_image_ref, image_ref=image_ref,
+            injected_files=list(injected_files or []), new_pass=new_pass,
+            preserve_ephemeral=preserve_ephemeral, recreate=recreate, host=host, force=force,
+            migration=migration and objects.Migration.coerce(migration),
+            target_state=target_state)
 
     def drain_host(self, context, drain_uuid):
         """Run the recorded drain ``drain_uuid``; a cast (1.8)."""

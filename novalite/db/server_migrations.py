@@ -71,6 +71,16 @@ def migration_get_in_progress(instance_uuid, migration_type=None):
         return row.as_dict() if row is not None else None
 
 
+def migration_get_by_source(source_compute, migration_type, statuses):
+    """Records of ``migration_type`` moves away from ``source_compute`` in ``statuses``."""
+    with engine.reader() as session:
+        rows = session.execute(sa.select(_MIGRATION).where(
+            _MIGRATION.source_compute == source_compute, _MIGRATION.deleted == 0,
+            _MIGRATION.migration_type == migration_type,
+            _MIGRATION.status.in_(statuses)).order_by(_MIGRATION.id)).scalars().all()
+        return [row.as_dict() for row in rows]
+
+
 @engine.retry_on_deadlock
 def migration_update(migration_uuid, values, expected_status=None):
     """Update a record; returns it.

@@ -88,6 +88,16 @@ class ComputeDriver(abc.ABC):
                 destroy_disks=True):
         """Stop and remove the guest and its local files; a missing guest is fine."""
 
+    def prepare_rebuild(self, context, instance, network_info, preserve_ephemeral=False):
+        """Remove the guest ahead of its re-imaging, keeping what the new one takes over.
+
+        :returns: the ``block_device_info`` to give :meth:`spawn` of the
+            rebuilt guest (its volumes and, with ``preserve_ephemeral``, its
+            ephemeral disk), or None.
+        """
+        self.destroy(context, instance, network_info)
+        return None
+
     @abc.abstractmethod
     def reboot(self, context, instance, network_info, reboot_type):
         """Reboot: ``SOFT`` asks the guest (falling back to hard), ``HARD`` resets."""

@@ -87,7 +87,12 @@ class FakeDriver(driver.ComputeDriver):
         guest = {'node': instance['node'], 'vcpus': instance['vcpus'],
                  'memory_mb': instance['memory_mb'],
                  'disk_gb': instance['root_gb'] + instance['ephemeral_gb'],
-                 'state': power_state.RUNNING, 'console': []}
+                 'state': power_state.RUNNING, 'console': [],
+                 'image_ref': instance.get('image_ref'), 'key_name': instance.get('key_name'),
+                 'user_data': instance.get('user_data')}
+        kept = (block_device_info or {}).get('volumes')
+        if kept:
+            guest['volumes'] = dict(kept)
         self._check_room(guest)
         guest['console'].append(f"{instance['hostname']} login:")
         for bdm in (block_device_info or {}).get('block_device_mapping', ()):
@@ -118,6 +123,13 @@ class FakeDriver(driver.ComputeDriver):
                 destroy_disks=True):
         if self.guests.pop(instance['uuid'], None) is not None:
             os.remove(self._guest_file(instance['uuid']))
+
+    def prepare_rebuild(self, context, instance, network_info, preserve_ephemeral=False):
+        """The attached volumes stay with the rebuilt guest."""
+        guest = self.guests.get(instance['uuid']) or {}
+        kept = {'volumes': guest['volumes']} if guest.get('volumes') else None
+        self.destroy(context, instance, network_info)
+        return kept
 
     def reboot(self, context, instance, network_info, reboot_type):
         self._set_state(instance, power_state.RUNNING)

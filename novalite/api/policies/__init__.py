@@ -27,6 +27,7 @@ from novalite.api.policies import (
     server_images,
     server_metadata,
     server_moves,
+    server_rebuild,
     server_tags,
     servers,
     services,
@@ -34,10 +35,11 @@ from novalite.api.policies import (
     volume_attachments,
 )
 
-_MODULES = (base, servers, server_actions, server_moves, server_metadata, server_tags,
-            instance_actions, server_groups, flavors, keypairs, limits, availability_zones,
-            aggregates, hypervisors, services, volume_attachments, admin, remote_consoles,
-            diagnostics, quotas, simple_tenant_usage, server_images, host_drains)
+_MODULES = (base, servers, server_actions, server_moves, server_rebuild, server_metadata,
+            server_tags, instance_actions, server_groups, flavors, keypairs, limits,
+            availability_zones, aggregates, hypervisors, services, volume_attachments, admin,
+            remote_consoles, diagnostics, quotas, simple_tenant_usage, server_images,
+            host_drains)
 
 
 def list_rules():

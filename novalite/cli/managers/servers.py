@@ -19,6 +19,10 @@ def _encode_user_data(user_data):
     return base64.b64encode(user_data).decode('ascii')
 
 
+def _version_key(version):
+    return tuple(int(part) for part in version.split('.'))
+
+
 def _launch_order(server):
     index = server.get('OS-EXT-SRV-ATTR:launch_index')
     return (index if isinstance(index, int) else 0, server.get('name') or '')
@@ -163,6 +167,28 @@ class ServerManager(base.Manager):
     def force_complete_migration(self, server_id, migration_id):
         self.client.post(f'/servers/{server_id}/migrations/{migration_id}/action',
                          {'force_complete': None}, microversion='2.22')
+
+    def rebuild(self, server_id, image_id, **options):
+        """Rebuild from ``image_id``; ``options`` are the rebuild body's other keys.
+
+        Sent at the microversion the options need: ``key_name`` 2.54,
+        ``user_data`` 2.57, ``hostname`` 2.90. Returns the server as answered.
+        """
+        needed = [version for key, version in (('key_name', '2.54'), ('user_data', '2.57'),
+                                               ('hostname', '2.90')) if key in options]
+        resp = self.client.post(f'/servers/{server_id}/action',
+                                {'rebuild': dict(options, imageRef=image_id)},
+                                microversion=max(needed, key=_version_key, default=None))
+        return resp['server']
+
+    def evacuate(self, server_id, host=None, password=None, force=False):
+        """Evacuate from a down host (2.14; ``force`` 2.29). Returns the body, if any."""
+        body = {key: value for key, value in (('host', host), ('adminPass', password))
+                if value is not None}
+        if force:
+            body['force'] = True
+        return self.client.post(f'/servers/{server_id}/action', {'evacuate': body},
+                                microversion='2.29' if force else '2.14')
 
     def console_output(self, server_id, length=None):
         """The tail of the server's console log; ``length`` lines, or all."""

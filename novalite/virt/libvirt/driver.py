@@ -156,18 +156,21 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
         :raises InstanceDeployFailure: the guest could not be created or started.
         """
         path = self._instance_dir(instance)
-        volumes = (block_device_info or {}).get('block_device_mapping') or []
+        kept = block_device_info or {}
+        volumes = kept.get('block_device_mapping') or []
         try:
             os.makedirs(path, exist_ok=True)
             if any(bdm.get('boot_index') == 0 for bdm in volumes):
                 imagebackend.create_volume_backed(self.image_cache, path, instance,
                                                   image_meta)
             else:
-                imagebackend.create(self.image_cache, path, instance, image_meta)
+                imagebackend.create(self.image_cache, path, instance, image_meta,
+                                    keep_ephemeral=kept.get('preserve_ephemeral', False))
             if configdrive.required(instance, self.conf):
                 configdrive.build(os.path.join(path, configdrive.FILE_NAME), instance,
                                   network_info or [], injected_files or (), admin_password)
-            self._start(instance, network_info, image_meta, self._connect_volumes(volumes))
+            self._start(instance, network_info, image_meta,
+                        self._connect_volumes(volumes) + list(kept.get('volume_disks', ())))
         except Exception as exc:
             LOG.error("Spawn of %s failed: %s", instance['uuid'], exc)
             self._cleanup(instance, network_info)
@@ -190,6 +193,26 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
                 self._volume_connector.disconnect(bdm['connection_info'])
             except Exception:
                 LOG.exception("Could not disconnect volume %s", bdm.get('volume_id'))
+
+    def prepare_rebuild(self, context, instance, network_info, preserve_ephemeral=False):
+        """Destroy the domain and its files; keep its volumes and, if asked, ``disk.eph0``.
+
+        :returns: ``{'volume_disks', 'preserve_ephemeral'}`` for :meth:`spawn`.
+        """
+        domain = self._host.lookup(instance['name'])
+        volume_disks = []
+        if domain is not None:
+            volume_disks = volume.volume_disks(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        self._cleanup(instance, network_info, destroy_disks=False)
+        keep = {imagebackend.EPHEMERAL} if preserve_ephemeral else set()
+        path = self._instance_dir(instance)
+        for name in set(os.listdir(path) if os.path.isdir(path) else ()) - keep:
+            victim = os.path.join(path, name)
+            if os.path.isdir(victim):
+                shutil.rmtree(victim)
+            else:
+                os.remove(victim)
+        return {'volume_disks': volume_disks, 'preserve_ephemeral': preserve_ephemeral}
 
     def _cleanup(self, instance, network_info, destroy_disks=True):
         domain = self._host.lookup(instance['name'])

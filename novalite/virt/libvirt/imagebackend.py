@@ -115,11 +115,13 @@ def _copy_boot_file(cache, image_id, dest):
     shutil.copyfile(base, dest)
 
 
-def create(cache, path, instance, image_meta):
+def create(cache, path, instance, image_meta, keep_ephemeral=False):
     """Fetch the images and create every disk file of a new instance.
 
     :param cache: the host's :class:`imagecache.ImageCache`.
     :param path: the instance directory (created by the caller).
+    :param keep_ephemeral: a rebuild with ``preserve_ephemeral``: an
+        ephemeral disk already there is kept as it is.
     :returns: ``(disks, boot)`` as :func:`existing_layout` does.
     :raises ImageUnacceptable: an image fails verification or does not fit.
     :raises ImageNotFound: an image (or its kernel/ramdisk) is gone.
@@ -133,8 +135,9 @@ def create(cache, path, instance, image_meta):
     qemuimg.create_overlay(os.path.join(path, ROOT), base, image_info['format'],
                            _root_size(instance, image_info))
     ephemeral_gb = int(instance.get('ephemeral_gb') or 0)
-    if ephemeral_gb > 0:
-        qemuimg.create_blank(os.path.join(path, EPHEMERAL), ephemeral_gb * GiB)
+    ephemeral = os.path.join(path, EPHEMERAL)
+    if ephemeral_gb > 0 and not (keep_ephemeral and os.path.exists(ephemeral)):
+        qemuimg.create_blank(ephemeral, ephemeral_gb * GiB)
     swap_mb = int(instance.get('swap') or 0)
     if swap_mb > 0:
         qemuimg.create_blank(os.path.join(path, SWAP), swap_mb * MiB)

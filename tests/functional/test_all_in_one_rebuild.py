@@ -1,0 +1,82 @@
+"""Rebuild driven through the CLI against one all-in-one (fake hypervisor).
+
+``novalite rebuild --wait`` re-images a server where it is: the guest the
+fake hypervisor keeps is the new image's, the fixed IP and the host stay,
+the instance action records the compute step, a stopped server stays
+stopped, and a rebuild from the wrong state is refused with Nova's message.
+"""
+
+import json
+import os
+
+import pytest
+
+from novalite.cli import client as novalite_client
+from tests.functional import all_in_one
+from tests.functional.test_all_in_one import _run
+from tests.integration.cloud import Cloud
+
+
+@pytest.fixture(scope='module')
+def aio(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp('aio-rebuild')
+    with all_in_one.running(workdir) as cloud:
+        second = _run('novalite-manage', '--config-file', str(cloud.conf), 'image-create',
+                      '--name', 'second', '--file', str(cloud.conf), '--disk-format', 'raw')
+        url = cloud.url + '/v2.1'
+        yield {'env': dict(os.environ, NOVALITE_URL=url), 'workdir': workdir,
+               'client': novalite_client.Client(url, token='admin:admin'),
+               'images': {'first': cloud.image, 'second': second.stdout.strip()}}
+
+
+def _guest(aio, server_id):
+    with open(aio['workdir'] / 'fake-aio' / f'{server_id}.json') as f:
+        return json.load(f)
+
+
+def _boot(aio, name):
+    _run('novalite', 'boot', name, '--flavor', 'small', '--image', 'tiny', '--wait',
+         '--poll-interval', '0.2', env=aio['env'])
+    (server,) = aio['client'].servers.list(detailed=True, name=f'^{name}$')
+    return server
+
+
+def test_rebuild_wait_re_images_the_server_in_place_keeping_its_ip(aio):
+    server = _boot(aio, 'rebuilt')
+    done = _run('novalite', 'rebuild', 'rebuilt', 'second', '--name', 'rebuilt-2',
+                '--meta', 'role=web', '--wait', '--poll-interval', '0.2', env=aio['env'])
+    assert 'ACTIVE' in done.stdout
+    after = aio['client'].servers.get(server['id'])
+    assert (after['status'], after['name'], after['image']['id']) == (
+        'ACTIVE', 'rebuilt-2', aio['images']['second'])
+    assert after['metadata'] == {'role': 'web'}
+    assert after['addresses'] == server['addresses'] and after['addresses']
+    assert after['OS-EXT-SRV-ATTR:host'] == 'aio'
+    assert _guest(aio, server['id'])['image_ref'] == aio['images']['second']
+    (action,) = [a for a in aio['client'].servers.actions(server['id'])
+                 if a['action'] == 'rebuild']
+    events = aio['client'].servers.action(server['id'], action['request_id'])['events']
+    assert [(e['event'], e['result']) for e in events] == [
+        ('compute_rebuild_instance', 'Success')]
+
+
+def test_rebuild_of_a_stopped_server_leaves_it_shutoff(aio):
+    server = _boot(aio, 'stopped-rebuild')
+    _run('novalite', 'stop', 'stopped-rebuild', env=aio['env'])
+    Cloud.wait_for(lambda: aio['client'].servers.get(server['id'])['status'] == 'SHUTOFF',
+                   'SHUTOFF')
+    done = _run('novalite', 'rebuild', 'stopped-rebuild', 'second', '--wait',
+                '--poll-interval', '0.2', env=aio['env'])
+    assert 'SHUTOFF' in done.stdout
+    assert _guest(aio, server['id'])['state'] == 4
+
+
+def test_rebuild_of_a_paused_server_is_refused_with_novas_message(aio):
+    server = _boot(aio, 'paused')
+    _run('novalite', 'pause', 'paused', env=aio['env'])
+    Cloud.wait_for(lambda: aio['client'].servers.get(server['id'])['status'] == 'PAUSED',
+                   'PAUSED')
+    done = _run('novalite', 'rebuild', 'paused', 'second', env=aio['env'], check=False)
+    assert done.returncode != 0
+    assert "Cannot 'rebuild' instance" in done.stderr and 'vm_state paused' in done.stderr
+    assert aio['client'].servers.get(server['id'])['image']['id'] == aio['images']['first']
