@@ -75,6 +75,7 @@ done
 if [ -n "$dev" ] && mount -t iso9660 -o ro "$dev" /mnt; then
   d=/mnt/openstack/latest
   say "hostname=$(field hostname $d/meta_data.json)"
+  say "name=$(field name $d/meta_data.json)"
   hostname "$(field hostname $d/meta_data.json)"
   key=$(sed -n 's/.*"public_keys": *{"[^"]*": *"\([^"]*\)".*/\1/p' $d/meta_data.json)
   say "public_key=$key"
