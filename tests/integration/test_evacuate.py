@@ -1,11 +1,12 @@
-"""Evacuation between two fake compute hosts, through real daemons on RabbitMQ and MariaDB.
+"""Evacuation and rebuild recovery on two fake compute hosts, real daemons on RabbitMQ and MariaDB.
 
 The server's compute host is killed (-9): while its heartbeat is fresh the
 evacuation is refused; once the host is forced down, ``novalite evacuate
 --wait`` recreates the server on the other host with its fixed IP. When the
 old host's compute comes back, it removes the guest it still holds and never
 starts it; the evacuation record ends ``completed`` and each host's usage is
-what its servers explain.
+what its servers explain. A compute killed in the middle of a rebuild puts
+the server in ERROR when it starts again, and a new rebuild brings it back.
 """
 
 import json
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.integration
 def cloud(tmp_path_factory):
     workdir = tmp_path_factory.mktemp('evacuate')
     url, drop = make_database('mariadb', workdir)
-    cloud = Cloud(workdir, url, computes=2).start()
+    # Spawns take a moment, so that a rebuild can be caught in rebuild_spawning.
+    cloud = Cloud(workdir, url, computes=2, options={'fake': {'spawn_seconds': 2}}).start()
     cloud.client.flavors.create(name='small', ram=512, vcpus=1, disk=1, id='1')
     cloud.image_id = cloud.create_image()
     cloud.db = sa.create_engine(url)
@@ -102,3 +104,26 @@ def test_evacuate_after_kill_and_force_down_then_the_old_host_cleans_up(cloud):
     with open(_guest_file(cloud, dest, server['id'])) as f:
         assert json.load(f)['state'] == 1
     assert 'was evacuated to' in cloud.log(source)
+
+
+def test_a_compute_killed_mid_rebuild_leaves_error_and_a_new_rebuild_recovers(cloud):
+    server = cloud.client.servers.create('crashy', cloud.image_id, '1')
+    cloud.wait_for(lambda: cloud.client.servers.get(server['id'])['status'] == 'ACTIVE',
+                   'ACTIVE')
+    host = cloud.client.servers.get(server['id'])['OS-EXT-SRV-ATTR:host']
+    cloud.client.servers.rebuild(server['id'], cloud.image_id)
+    cloud.wait_for(lambda: cloud.client.servers.get(server['id'])['OS-EXT-STS:task_state']
+                   == 'rebuild_spawning', 'rebuild_spawning', interval=0.05)
+    cloud.kill(host)
+    cloud.restart(host)
+    cloud.wait_for(lambda: cloud.client.servers.get(server['id'])['status'] == 'ERROR',
+                   'ERROR after the restart', timeout=60)
+    failed = cloud.client.servers.get(server['id'])
+    assert 'restarted during the rebuild' in failed['fault']['message']
+    assert failed['OS-EXT-STS:task_state'] is None
+
+    done = _cli(cloud, 'rebuild', 'crashy', cloud.image_id, '--wait', '--poll-interval',
+                '0.2', '--wait-timeout', '120')
+    assert 'ACTIVE' in done.stdout, done.stderr
+    with open(_guest_file(cloud, host, server['id'])) as f:
+        assert json.load(f)['state'] == 1
