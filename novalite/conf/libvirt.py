@@ -18,6 +18,13 @@ The driver reconnects by itself when the connection drops.
 Domain type of the guests: ``kvm`` for hardware acceleration, ``qemu`` for
 TCG emulation where KVM is not available.
 """),
+    cfg.IntOpt('snapshot_timeout',
+               default=1800,
+               min=1,
+               help="""
+Seconds the backup job of a live snapshot may take to copy the root disk;
+past it the job is aborted and the snapshot fails (its image is deleted).
+"""),
     cfg.IntOpt('spawn_timeout',
                default=300,
                min=1,

@@ -42,6 +42,7 @@ CACHE_ROOT = pathlib.Path(os.environ.get('NOVALITE_GUEST_CACHE',
                                          pathlib.Path.home() / '.cache/novalite/guest'))
 MARKER = 'NOVALITE-GUEST'
 VOLUME_MARKER = 'NOVALITE-VOLUME'
+ROOT_MARKER = 'NOVALITE-ROOT'
 CMDLINE = 'console=ttyS0 quiet'
 
 # Load order matters: insmod has no dependency resolution, so the builder
@@ -103,6 +104,14 @@ if [ -n "$dev" ] && mount -t iso9660 -o ro "$dev" /mnt; then
 else
   say "config_drive=missing"
 fi
+# The root disk: a blank one gets a mark naming this guest; one that has a
+# mark (a snapshot of another guest's disk) shows it.
+mark=$(dd if=/dev/vda bs=64 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+case "$mark" in
+  @ROOT@*) say "root has=$mark" ;;
+  "") echo "@ROOT@ from $(hostname)" | dd of=/dev/vda conv=fsync 2>/dev/null
+      say "root wrote=@ROOT@ from $(hostname)" ;;
+esac
 say ready
 [ -f /tmp/user-script ] && gw="$gw" sh /tmp/user-script > /dev/null 2>&1 &
 # Volumes: each disk that appears after boot (vdb on) is read; one without
@@ -128,7 +137,8 @@ while true; do
   done
   sleep 1
 done
-'''.replace('@MARKER@', MARKER).replace('@VOLUME@', VOLUME_MARKER)
+'''.replace('@MARKER@', MARKER).replace('@VOLUME@', VOLUME_MARKER) \
+    .replace('@ROOT@', ROOT_MARKER)
 
 SYSLINUX_CFG = f'''SERIAL 0 115200
 DEFAULT linux

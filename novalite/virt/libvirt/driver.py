@@ -11,11 +11,13 @@ in ``$instances_path/<uuid>``: nothing is kept in memory between calls.
 
 import os
 import shutil
+import time
 
 import libvirt
 from oslo_log import log as logging
 
 from novalite import exception
+from novalite.compute import vm_states
 from novalite.image import client as image_client
 from novalite.virt import driver, power_state
 from novalite.virt.libvirt import (
@@ -28,6 +30,7 @@ from novalite.virt.libvirt import (
     imagebackend,
     imagecache,
     moves,
+    snapshot,
     vif,
     volume,
 )
@@ -92,6 +95,9 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
     # Helpers
     def _instance_dir(self, instance):
         return imagebackend.instance_dir(self.conf.instances_path, instance)
+
+    def _instance_dirs(self, instances):
+        return [self._instance_dir(instance) for instance in instances]
 
     def _guest(self, instance):
         """The instance's :class:`guest.Guest`; raises InstanceNotFound."""
@@ -329,8 +335,34 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
             raise exception.InstanceNotFound(instance_id=instance['uuid'])
         return console.endpoint(domain.XMLDesc(0), console_type, self.conf)
 
+    # Snapshots (novalite.virt.libvirt.snapshot)
+    def snapshot(self, context, instance, image_properties, update_task_state):
+        """Flatten the root disk into a standalone qcow2: live (a backup job) while the
+        guest runs or is paused, with ``qemu-img convert`` when it is off."""
+        domain = self._host.lookup(instance['name'])
+        if domain is None:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        out_path = snapshot.target_path(self.conf.instances_path, instance)
+        started, running = time.monotonic(), domain.isActive()
+        if running:
+            snapshot.live(domain, imagebackend.ROOT_DEV, out_path, image_properties,
+                          self.conf.libvirt.snapshot_timeout)
+        else:
+            snapshot.cold(os.path.join(self._instance_dir(instance), imagebackend.ROOT),
+                          out_path)
+        LOG.info("Snapshot of %s captured %s in %.2f s", instance['uuid'],
+                 'live' if running else 'cold', time.monotonic() - started)
+        update_task_state(vm_states.IMAGE_PENDING_UPLOAD)
+        return driver.SnapshotFile(out_path, 'qcow2', 'bare')
+
+    def post_interrupted_snapshot_cleanup(self, context, instance):
+        snapshot.cleanup(self._host.lookup(instance['name']),
+                         snapshot.target_path(self.conf.instances_path, instance))
+
     def manage_image_cache(self, context, all_instances):
-        removed = self.image_cache.manage(all_instances)
+        removed = self.image_cache.manage(all_instances,
+                                          imagebackend.backing_names(self._instance_dirs(
+                                              all_instances)))
         if removed:
             LOG.info("Image cache: removed %d unused base image(s)", len(removed))
 

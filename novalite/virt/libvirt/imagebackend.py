@@ -24,6 +24,7 @@ MiB = 1024 ** 2
 DEFAULT_CMDLINE = 'root=/dev/vda console=tty0 console=ttyS0'
 
 ROOT = 'disk'
+ROOT_DEV = 'vda'
 EPHEMERAL = 'disk.eph0'
 SWAP = 'disk.swap'
 KERNEL = 'kernel'
@@ -163,3 +164,23 @@ def _create_boot_files(cache, path, instance, properties):
     if kernel_id:
         with open(os.path.join(path, CMDLINE), 'w') as f:
             f.write((properties.get('os_command_line') or DEFAULT_CMDLINE) + '\n')
+
+
+def backing_names(instance_dirs):
+    """File names of the bases the root disks in ``instance_dirs`` are backed by.
+
+    An unshelved server's base is its shelved snapshot, deleted from the
+    image service once it is back: only its disk still names it.
+    """
+    names = set()
+    for path in instance_dirs:
+        disk = os.path.join(path, ROOT)
+        if not os.path.exists(disk):
+            continue
+        try:
+            backing = qemuimg.info(disk).get('backing-filename')
+        except exception.ImageUnacceptable:
+            continue
+        if backing:
+            names.add(os.path.basename(backing))
+    return names

@@ -128,11 +128,12 @@ class ImageCache:
                 image_id=image_id, reason="it has an external data file")
         return found
 
-    def manage(self, all_instances, now=None):
+    def manage(self, all_instances, also_in_use=(), now=None):
         """Touch bases in use and remove those unused for long enough.
 
         :param all_instances: instance dicts of this host; their ``image_ref``,
             ``kernel_id`` and ``ramdisk_id`` are the bases in use.
+        :param also_in_use: base file names in use besides (disks' backing files).
         :returns: the image file names removed.
         """
         if not os.path.isdir(self.base_dir):
@@ -140,6 +141,7 @@ class ImageCache:
         in_use = {base_name(image_id) for inst in all_instances
                   for image_id in (inst.get('image_ref'), inst.get('kernel_id'),
                                    inst.get('ramdisk_id')) if image_id}
+        in_use.update(also_in_use)
         now = time.time() if now is None else now
         min_age = self.conf.libvirt.remove_unused_base_images_min_age_seconds
         removed = []
