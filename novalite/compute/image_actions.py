@@ -8,13 +8,14 @@ image whose task could not be persisted is deleted again: no request leaves
 an image nobody fills.
 
 A server booted from a volume is snapshotted by the volume service instead:
-:func:`snapshot` is where that branch goes (see :func:`_is_volume_backed`).
+:func:`snapshot` is where that branch goes (see :func:`is_volume_backed`).
 """
 
 from oslo_log import log as logging
 
 from novalite import exception
 from novalite.compute import actions, vm_states
+from novalite.db import block_device_mappings
 
 LOG = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def snapshot(context, image_service, compute_rpcapi, instance, name, extra_prope
     :raises InstanceInvalidState: not active, stopped, paused or suspended, or busy (409).
     :raises InstanceIsLocked: (409).
     """
-    if _is_volume_backed(instance):
+    if is_volume_backed(instance):
         raise exception.Invalid("Snapshots of servers booted from volumes are not "
                                 "supported yet.")
     image = begin_image(context, image_service, instance, name, 'createImage', SNAPSHOT,
@@ -54,7 +55,7 @@ def backup(context, image_service, compute_rpcapi, instance, name, backup_type, 
 
     :raises Invalid: the server boots from a volume (400).
     """
-    if _is_volume_backed(instance):
+    if is_volume_backed(instance):
         raise exception.Invalid("It's not supported to backup volume backed instance.")
     properties = dict(extra_properties or {}, backup_type=backup_type)
     image = begin_image(context, image_service, instance, name, 'createBackup', BACKUP, 'backup',
@@ -63,9 +64,10 @@ def backup(context, image_service, compute_rpcapi, instance, name, backup_type, 
     return image
 
 
-def _is_volume_backed(instance):
-    """Whether the server's root disk is a volume (none are, until boot from volume lands)."""
-    return False
+def is_volume_backed(instance):
+    """Whether the server's root disk is a volume (its boot mapping has boot_index 0)."""
+    return any(bdm.get('boot_index') == 0
+               for bdm in block_device_mappings.bdm_get_by_instance(instance['uuid']))
 
 
 def begin_image(context, image_service, instance, name, action, transition, image_type,

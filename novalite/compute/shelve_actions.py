@@ -28,7 +28,11 @@ def shelve(context, image_service, compute_rpcapi, instance, clean_shutdown=True
     """Snapshot the server into ``<name>-shelved`` and power it off on its host.
 
     :raises InstanceInvalidState: not active, stopped, paused or suspended, or busy (409).
+    :raises Invalid: the server boots from a volume (not supported yet; Nova offloads
+        those at once, with no image).
     """
+    if image_actions.is_volume_backed(instance):
+        raise exception.Invalid("Shelving servers booted from volumes is not supported yet.")
     image = image_actions.begin_image(
         context, image_service, instance, f"{instance['display_name']}-shelved", 'shelve',
         SHELVE, 'snapshot')

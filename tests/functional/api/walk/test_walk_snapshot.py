@@ -295,3 +295,17 @@ def test_unshelve_with_a_null_zone_unpins_from_2_91(api, db, compute_host, unshe
 def test_unshelve_of_an_active_server_is_a_conflict(api, server, unshelves):
     resp = _action(api, server, {'unshelve': None})
     assert resp.status_int == 409 and 'vm_state active' in _message(resp)
+
+
+@pytest.mark.parametrize('body', [{'createImage': {'name': 'x'}},
+                                  {'createBackup': {'name': 'x', 'backup_type': 'daily',
+                                                    'rotation': 1}},
+                                  {'shelve': None}])
+def test_image_actions_of_a_volume_backed_server_are_refused_for_now(api, server, casts,
+                                                                     images, body):
+    from novalite.db import block_device_mappings
+    block_device_mappings.bdm_create(server['uuid'], {
+        'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0,
+        'volume_id': 'c0ffee00-0000-4000-8000-000000000001', 'device_name': '/dev/vda'})
+    assert _action(api, server, body).status_int == 400
+    assert _task(server) is None and images.list() == [] and casts == []
