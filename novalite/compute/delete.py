@@ -16,9 +16,10 @@ host that dies mid-way finishes the delete when it starts again.
 from oslo_log import log as logging
 
 from novalite import exception, servicegroup
-from novalite.compute import actions, vm_states, volumes
+from novalite.compute import actions, image_actions, vm_states, volumes
 from novalite.db import actions as db_actions
 from novalite.db import block_device_mappings, claims, console_auth_tokens, instances, services
+from novalite.image import client as image_client
 from novalite.network import api as network_api
 from novalite.volume import cinder
 
@@ -42,6 +43,8 @@ def delete(context, compute_rpcapi, instance):
     """
     actions.check_lock(context, instance)
     actions.record(context, instance, 'delete')
+    if instance['vm_state'] in (vm_states.SHELVED, vm_states.SHELVED_OFFLOADED):
+        _delete_shelved_image(context, instance)
     # A deleted guest's console port may soon be another guest's.
     console_auth_tokens.tokens_destroy_for_instance(instance['uuid'])
     instance, already = mark_deleting(instance['uuid'])
@@ -49,6 +52,14 @@ def delete(context, compute_rpcapi, instance):
         local_delete(context, instance)
     elif not already:
         compute_rpcapi.terminate_instance(context, instance)
+
+
+def _delete_shelved_image(context, instance):
+    """A shelved server's snapshot goes with it, as in Nova (best effort)."""
+    image_id = (instance.get('system_metadata') or {}).get('shelved_image_id')
+    if image_id:
+        LOG.info("Deleting image %s of shelved instance %s", image_id, instance['uuid'])
+        image_actions.delete_image(context, image_client.get_image_service(), image_id)
 
 
 def host_is_up(host):

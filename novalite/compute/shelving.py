@@ -33,9 +33,16 @@ class ShelveOps:
     def __init__(self, manager, snapshot_ops):
         self.manager = manager
         self.host = manager.host
-        self.driver = manager.driver
-        self.conductor = manager.conductor
         self.snapshots = snapshot_ops
+
+    # The manager's, read when used: tests and restarts may replace them.
+    @property
+    def driver(self):
+        return self.manager.driver
+
+    @property
+    def conductor(self):
+        return self.manager.conductor
 
     def _run(self, context, instance, event, work):
         self.snapshots.run(context, instance, event, work)

@@ -80,10 +80,17 @@ class SnapshotOps:
     def __init__(self, manager, image_service=None):
         self.manager = manager
         self.host = manager.host
-        self.driver = manager.driver
-        self.conductor = manager.conductor
         self._image_service = image_service
         self.journal = Journal(os.path.join(CONF.state_path, f'snapshots-{self.host}'))
+
+    # The manager's, read when used: tests and restarts may replace them.
+    @property
+    def driver(self):
+        return self.manager.driver
+
+    @property
+    def conductor(self):
+        return self.manager.conductor
 
     @property
     def images(self):

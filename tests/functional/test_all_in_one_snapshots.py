@@ -179,6 +179,14 @@ def test_shelve_keeps_the_host_until_offloaded_and_unshelve_cleans_up(aio):
     assert actions[:4] == ['unshelve', 'shelveOffload', 'shelve', 'unshelve']
 
 
+def test_deleting_a_shelved_server_deletes_its_shelved_image(aio):
+    server_id = aio.server('doomed')
+    aio.cli('shelve', server_id, '--wait')
+    assert [i for i in aio.images().values() if i['name'] == 'doomed-shelved']
+    aio.cli('delete', server_id, '--wait')
+    assert not [i for i in aio.images().values() if i['name'] == 'doomed-shelved']
+
+
 def test_novaclient_and_openstacksdk_snapshot_and_shelve(aio):
     sess = session.Session(auth=token_endpoint.Token(aio.url, 'demo:demo'))
     nova = nova_client.Client('2.37', session=sess)
