@@ -21,6 +21,7 @@ that they do not react to it. Run as root, with RabbitMQ on 127.0.0.1::
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -63,14 +64,24 @@ def _settled(cloud, server_id, status):
     return server['status'] == status and not server['OS-EXT-STS:task_state']
 
 
-def novalite_live(cloud, server_id):
+def _phases(cloud, host):
+    """``(migrateToURI3, preparation)`` seconds of the last move from ``host``'s log."""
+    log = cloud.log(host)
+    inside = re.findall(r'done in ([0-9.]+) s', log)
+    prepared = re.findall(r'prepared in ([0-9.]+) s', log)
+    return (float(inside[-1]) if inside else None, float(prepared[-1]) if prepared else None)
+
+
+def novalite_live(cloud, server_id, phases):
     source = _host(cloud, server_id)
     dest = cloud.HOSTS[1 - cloud.HOSTS.index(source)]
     started = time.monotonic()
     cloud.client.servers.live_migrate(server_id)
     _wait(lambda: _host(cloud, server_id) == dest and _settled(cloud, server_id, 'ACTIVE'),
           'the live migration')
-    return time.monotonic() - started, _downtime(cloud, dest, server_id)
+    total = time.monotonic() - started
+    phases.append(_phases(cloud, source))
+    return total, _downtime(cloud, dest, server_id)
 
 
 def _prepare_by_hand(cloud, server_id, source, dest):
@@ -114,6 +125,8 @@ def novalite_cold(cloud, server_id):
     total = time.monotonic() - started
     cloud.client.servers.confirm_resize(server_id)
     _wait(lambda: _settled(cloud, server_id, 'ACTIVE'), 'the confirm')
+    # The next clean shutdown needs the guest booted (acpid up), as a user's would be.
+    cloud.wait_console(server_id, 'NOVALITE-GUEST ready')
     return total, source
 
 
@@ -144,13 +157,22 @@ def _summary(label, runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--rounds', type=int, default=3, help='moves of each kind')
+    parser.add_argument('--set', action='append', default=[], metavar='SECTION.KEY=VALUE',
+                        help='an option for both computes, e.g. '
+                             'libvirt.live_migration_downtime=3000')
     args = parser.parse_args()
+    compute_options = {}
+    for item in args.set:
+        key, _, value = item.partition('=')
+        section, _, name = key.partition('.')
+        compute_options.setdefault(section, {})[name] = value
     workdir = tempfile.mkdtemp(prefix='live-migration-bench-')
     pair = twohost.HostPair().start()
     cloud = None
     try:
         cloud = twohost.TwoHostCloud(pair, workdir, f'sqlite:///{workdir}/novalite.sqlite',
-                                     options={'DEFAULT': {'debug': 'False'}}).start()
+                                     options={'DEFAULT': {'debug': 'False'}},
+                                     compute_options=compute_options).start()
         cloud.client.flavors.create(**FLAVOR)
         images = cloud.register_guest(guest_build.build())
         server = cloud.client.servers.create('bench', images['kernel_boot'], FLAVOR['id'],
@@ -159,7 +181,8 @@ def main():
         cloud.wait_console(server['id'], 'NOVALITE-GUEST ready')
         server_id = server['id']
 
-        ours = [novalite_live(cloud, server_id) for _ in range(args.rounds * 2)]
+        phases = []
+        ours = [novalite_live(cloud, server_id, phases) for _ in range(args.rounds * 2)]
         _signal_computes(cloud, signal.SIGSTOP)
         try:
             bare = []
@@ -170,14 +193,19 @@ def main():
                 bare.append(virsh_live(cloud, server_id, away, home))
         finally:
             _signal_computes(cloud, signal.SIGCONT)
-        cold = [novalite_cold(cloud, server_id)[0] for _ in range(args.rounds)]
-        copies = [hand_copy(cloud, server_id) for _ in range(args.rounds)]
-
         print(f'guest: {FLAVOR["ram"]} MiB RAM, TCG; {args.rounds * 2} moves of each live kind')
         _summary('novalite live migration', ours)
         _summary('virsh migrate (bare)', bare)
         overhead = statistics.median(t for t, _ in ours) - statistics.median(t for t, _ in bare)
         print(f'{"novalite overhead":28s} {overhead:+.2f} s (medians)')
+        inside = statistics.median(p for p, _ in phases if p is not None)
+        prepared = statistics.median(p for _, p in phases if p is not None)
+        print(f'{"  in migrateToURI3":28s} median {inside:.2f} s')
+        print(f'{"  destination preparing":28s} median {prepared:.2f} s (the rest: API, '
+              f'conductor checks, post)', flush=True)
+
+        cold = [novalite_cold(cloud, server_id)[0] for _ in range(args.rounds)]
+        copies = [hand_copy(cloud, server_id) for _ in range(args.rounds)]
         _summary('novalite cold migration', [(t, None) for t in cold])
         _summary(f'cp of the files ({copies[0][1] // 1024} KiB)', [(t, None) for t, _ in copies])
     finally:

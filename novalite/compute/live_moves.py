@@ -17,6 +17,7 @@ the guest is where libvirt says it is, and the record and claims follow.
 """
 
 import contextlib
+import time
 
 from oslo_log import log as logging
 
@@ -97,6 +98,7 @@ class LiveMover(moves.Mover):
         if migration['id'] in self._cancelled:
             self._rollback_live(context, instance, migration, 'cancelled', None)
             return
+        started = time.monotonic()
         migration = self._update_migration(context, migration, 'preparing')
         try:
             prepared = self.compute_rpcapi.pre_live_migration(
@@ -111,9 +113,14 @@ class LiveMover(moves.Mover):
             self._rollback_live(context, instance, migration, 'cancelled', migrate_data)
             return
         self._pending.discard(migration['id'])
-        self._migrate(context, instance, migration, block_migration, migrate_data)
+        prepared_in = time.monotonic() - started
+        if self._migrate(context, instance, migration, block_migration, migrate_data):
+            LOG.info('Live migration %s of %s: prepared in %.2f s, moved and settled in '
+                     '%.2f s', migration['uuid'], instance['uuid'], prepared_in,
+                     time.monotonic() - started - prepared_in)
 
     def _migrate(self, context, instance, migration, block_migration, migrate_data):
+        """True once the guest moved and the move is settled."""
         def report(progress):
             self.conductor.migration_update(context, migration['uuid'], progress)
         try:
@@ -122,12 +129,13 @@ class LiveMover(moves.Mover):
         except exception.MigrationAborted:
             LOG.info('Live migration of %s aborted; it stays here', instance['uuid'])
             self._rollback_live(context, instance, migration, 'cancelled', migrate_data)
-            return
+            return False
         except Exception as exc:
             LOG.exception('Live migration of %s failed; it stays here', instance['uuid'])
             self._rollback_live(context, instance, migration, 'error', migrate_data, exc)
-            return
+            return False
         self._post_live(context, instance, migration, migrate_data)
+        return True
 
     def abort(self, context, instance, migration_id):
         """Cancel: one still queued or preparing never starts, a running one is aborted."""

@@ -108,10 +108,12 @@ class Mover:
         power_on = old_vm_state != vm_states.STOPPED
         self.driver.finish_migration(context, migration, instance, disk_info,
                                      self._network_info(context, instance), power_on=power_on)
+        # The record first: once the server shows VERIFY_RESIZE, confirm and
+        # revert look for a finished migration.
+        self._update_migration(context, migration, 'finished')
         self._set_task(context, instance, None, vm_states.RESIZE_FINISH,
                        vm_state=vm_states.RESIZED,
                        power_state=power_state.RUNNING if power_on else power_state.SHUTDOWN)
-        self._update_migration(context, migration, 'finished')
 
     def confirm_resize(self, context, instance, migration):
         """Source: drop the guest left here and the source claim; the move is done."""

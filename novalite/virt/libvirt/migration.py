@@ -122,18 +122,20 @@ class Monitor:
         self.steps = downtime_steps(conf, data_gb)
         timeout = conf.libvirt.live_migration_completion_timeout
         self.deadline = timeout * data_gb if timeout else None
-        self._stopped = False
+        # An event, not a flag: stop() wakes the monitor from its interval's wait.
+        self._stopped = concurrency.Event()
         self.last = None
 
     def stop(self):
-        self._stopped = True
+        if not self._stopped.ready():
+            self._stopped.send()
 
     def run(self):
         started = time.monotonic()
         interval = self.conf.libvirt.live_migration_progress_interval
-        while not self._stopped:
-            concurrency.sleep(interval)
-            if self._stopped:
+        while not self._stopped.ready():
+            self._stopped.wait(interval)
+            if self._stopped.ready():
                 return
             try:
                 self._tick(time.monotonic() - started)

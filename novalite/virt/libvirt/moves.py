@@ -223,8 +223,10 @@ class MovesMixin:
         def read():
             conn = libvirt.open(self._peer_uri(dest_addr))
             try:
+                # Kept for whoever reads them next (virsh domjobinfo --completed).
                 return conn.lookupByName(instance['name']).jobStats(
-                    libvirt.VIR_DOMAIN_JOB_STATS_COMPLETED)
+                    libvirt.VIR_DOMAIN_JOB_STATS_COMPLETED
+                    | libvirt.VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED)
             finally:
                 conn.close()
         try:
