@@ -4,12 +4,16 @@
 fake hypervisor keeps is the new image's, the fixed IP and the host stay,
 the instance action records the compute step, a stopped server stays
 stopped, and a rebuild from the wrong state is refused with Nova's message.
+openstacksdk and novaclient rebuild too.
 """
 
 import json
 import os
 
+import openstack
 import pytest
+from keystoneauth1 import session, token_endpoint
+from novaclient import client as nova_client
 
 from novalite.cli import client as novalite_client
 from tests.functional import all_in_one
@@ -80,3 +84,30 @@ def test_rebuild_of_a_paused_server_is_refused_with_novas_message(aio):
     assert done.returncode != 0
     assert "Cannot 'rebuild' instance" in done.stderr and 'vm_state paused' in done.stderr
     assert aio['client'].servers.get(server['id'])['image']['id'] == aio['images']['first']
+
+
+def _session(aio):
+    return session.Session(auth=token_endpoint.Token(aio['env']['NOVALITE_URL'],
+                                                     'demo:demo'))
+
+
+def test_openstacksdk_and_novaclient_rebuild_a_server(aio):
+    sdk = openstack.connection.Connection(session=_session(aio), compute_api_version='2.37')
+    server = sdk.compute.create_server(name='sdk-rebuilt', image_id=aio['images']['first'],
+                                       flavor_id='1', networks='none')
+    sdk.compute.wait_for_server(server, wait=120)
+    answered = sdk.compute.rebuild_server(server, image=aio['images']['second'],
+                                          name='sdk-rebuilt-2', admin_password='pw-sdk')
+    assert answered.admin_password == 'pw-sdk'
+    rebuilt = sdk.compute.wait_for_server(sdk.compute.get_server(server.id), wait=120)
+    assert (rebuilt.status, rebuilt.name, rebuilt.image.id) == (
+        'ACTIVE', 'sdk-rebuilt-2', aio['images']['second'])
+
+    nova = nova_client.Client('2.37', session=_session(aio))
+    nova.servers.rebuild(server.id, aio['images']['first'], name='nova-rebuilt')
+    Cloud.wait_for(lambda: nova.servers.get(server.id).status == 'ACTIVE' and
+                   nova.servers.get(server.id).name == 'nova-rebuilt', 'the second rebuild')
+    assert nova.servers.get(server.id).image['id'] == aio['images']['first']
+    assert _guest(aio, server.id)['image_ref'] == aio['images']['first']
+    sdk.compute.delete_server(server)
+    sdk.compute.wait_for_delete(server, wait=120)
