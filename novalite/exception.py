@@ -303,6 +303,11 @@ class InstanceMigrationNotInProgress(Invalid):
                "(migration %(migration_id)s).")
 
 
+class MultiattachNotSupportedByVirtDriver(Conflict):
+    msg_fmt = ("Volume %(volume_id)s has 'multiattach' set, which is not supported for this "
+               "instance.")
+
+
 class MigrationNotFound(NotFound):
     msg_fmt = "Migration %(migration_id)s could not be found."
 

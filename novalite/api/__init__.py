@@ -1,4 +1,4 @@
-"""The WSGI API service: OpenStack Compute API v2.1, microversions 2.1 to 2.37.
+"""The WSGI API service: OpenStack Compute API v2.1, microversions 2.1 to ``MAX_VERSION``.
 
 ``etc/novalite/api-paste.ini`` assembles the pipeline (request id, fault
 wrapper, auth, context, router); :mod:`novalite.api.routes` is the one route

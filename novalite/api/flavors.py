@@ -37,7 +37,8 @@ def view(req, links, flavor, detail=True):
         'os-flavor-access:is_public': flavor['is_public'],
         'OS-FLV-DISABLED:disabled': flavor['disabled'],
     })
-    if microversion.is_supported(req, '2.61'):
+    if microversion.is_supported(req, '2.61') and policy.check(
+            wsgi.context(req), rules.EXTRA_SPECS % 'index'):
         body['extra_specs'] = flavor.get('extra_specs') or {}
     return body
 

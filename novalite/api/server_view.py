@@ -10,14 +10,17 @@ per server.
 
 import functools
 import hashlib
+import json
 
 from novalite import servicegroup
 from novalite.api import microversion, policy, wsgi
+from novalite.api.policies import flavors as flavor_rules
 from novalite.api.policies import servers as rules
 from novalite.compute import api as compute_api
 from novalite.compute import vm_states
-from novalite.db import actions, services
+from novalite.db import actions, server_groups, services
 from novalite.db import block_device_mappings as db_bdms
+from novalite.db import instances as db_instances
 from novalite.db import tags as db_tags
 
 _FAULT_STATUSES = ('ERROR', 'DELETED')
@@ -66,6 +69,16 @@ class ServerView:
         self.v29 = microversion.is_supported(req, '2.9')
         self.v219 = microversion.is_supported(req, '2.19')
         self.v226 = microversion.is_supported(req, '2.26')
+        self.v247 = microversion.is_supported(req, '2.47')
+        self.v263 = microversion.is_supported(req, '2.63')
+        self.v271 = microversion.is_supported(req, '2.71')
+        self.v290 = microversion.is_supported(req, '2.90')
+        self.v296 = microversion.is_supported(req, '2.96')
+        # {uuid: zone asked for at create} of the page's servers (2.96).
+        self._pinned = {}
+        # 2.47 embeds the flavor, with its extra specs for who may list them.
+        self.flavor_extra_specs = self.v247 and policy.check(
+            ctx, flavor_rules.EXTRA_SPECS % 'index')
         # {uuid: tags} of the servers of the page being rendered (2.26).
         self._tags = {}
         # {uuid: [volume mapping]} of the page's servers.
@@ -83,11 +96,14 @@ class ServerView:
         return {'id': uuid, 'name': instance['display_name'],
                 'links': self.links.resource('servers', uuid)}
 
-    def core(self, instance, fault=None):
-        """The server as every microversion shows it, plus 2.9/2.19/2.26 fields."""
+    def core(self, instance, fault=None, one=False):
+        """The server as every microversion shows it, plus the fields versions add.
+
+        :param one: a view of one server (show, update), which from 2.71 names
+            the server's groups; listings do not.
+        """
         uuid = instance['uuid']
         status = vm_states.status(instance['vm_state'], instance['task_state'])
-        flavorid = (instance['flavor'] or {}).get('flavorid')
         image_ref = instance['image_ref']
         auto_disk = (instance['system_metadata'] or {}).get('auto_disk_config') == 'True'
         server = {
@@ -100,7 +116,7 @@ class ServerView:
             'hostId': host_id(instance['project_id'], instance['host']),
             'image': {'id': image_ref, 'links': self.links.bookmark('images', image_ref)}
             if image_ref else '',
-            'flavor': {'id': flavorid, 'links': self.links.bookmark('flavors', flavorid)},
+            'flavor': self._flavor(instance['flavor'] or {}),
             'created': wsgi.isotime(instance['created_at']),
             'updated': wsgi.isotime(instance['updated_at'] or instance['created_at']),
             'addresses': addresses(instance['network_info']),
@@ -119,7 +135,35 @@ class ServerView:
             server['description'] = instance['display_description']
         if self.v226:
             server['tags'] = self._tags_of(uuid)
+        self._versioned(server, instance, one)
         return server
+
+    def _versioned(self, server, instance, one):
+        """The fields 2.63 and later add to every view of a server."""
+        uuid = instance['uuid']
+        if self.v263:
+            certs = (instance['system_metadata'] or {}).get('trusted_image_certificates')
+            server['trusted_image_certificates'] = json.loads(certs) if certs else None
+        if self.v271 and one:
+            server['server_groups'] = server_groups.groups_of_instances([uuid]).get(uuid, [])
+        if self.v290:
+            server['OS-EXT-SRV-ATTR:hostname'] = instance['hostname']
+        if self.v296:
+            if uuid not in self._pinned:
+                self._pinned.update(db_instances.requested_zones([uuid]))
+            server['pinned_availability_zone'] = self._pinned.get(uuid)
+
+    def _flavor(self, flavor):
+        """A link to the flavor before 2.47; from 2.47 the flavor the server was built with."""
+        if not self.v247:
+            flavorid = flavor.get('flavorid')
+            return {'id': flavorid, 'links': self.links.bookmark('flavors', flavorid)}
+        shown = {'vcpus': flavor.get('vcpus'), 'ram': flavor.get('memory_mb'),
+                 'disk': flavor.get('root_gb'), 'ephemeral': flavor.get('ephemeral_gb') or 0,
+                 'swap': flavor.get('swap') or 0, 'original_name': flavor.get('name')}
+        if self.flavor_extra_specs:
+            shown['extra_specs'] = flavor.get('extra_specs') or {}
+        return shown
 
     def _tags_of(self, uuid):
         if uuid not in self._tags:
@@ -154,9 +198,9 @@ class ServerView:
             body['details'] = fault['details']
         return body
 
-    def full(self, instance, fault=None, host_status='', zone=None):
+    def full(self, instance, fault=None, host_status='', zone=None, one=False):
         """The show/detail view: core plus the attributes of Nova's extensions."""
-        server = self.core(instance, fault)
+        server = self.core(instance, fault, one)
         groups = (instance['system_metadata'] or {}).get('security_groups') or 'default'
         server.update({
             'OS-EXT-AZ:availability_zone': instance['availability_zone'] or zone or '',
@@ -191,7 +235,7 @@ class ServerView:
                 'OS-EXT-SRV-ATTR:user_data': instance.get('user_data'),
             })
 
-    def detail_list(self, instances):
+    def detail_list(self, instances, one=False):
         """Full views of many servers, with one query per related table."""
         faulted = [instance['uuid'] for instance in instances
                    if instance['vm_state'] in (vm_states.ERROR, vm_states.DELETED)]
@@ -201,12 +245,14 @@ class ServerView:
         zones = self._zones(instances)
         self._load_tags(instances)
         self._load_volumes(instances)
+        if self.v296:
+            self._pinned = db_instances.requested_zones([i['uuid'] for i in instances])
         return [self.full(instance, faults.get(instance['uuid']),
-                          statuses.get(instance['host'], ''), zones.get(instance['host']))
+                          statuses.get(instance['host'], ''), zones.get(instance['host']), one)
                 for instance in instances]
 
     def show(self, instance):
-        return self.detail_list([instance])[0]
+        return self.detail_list([instance], one=True)[0]
 
     def _host_statuses(self, hosts):
         if not hosts or not self.host_status:

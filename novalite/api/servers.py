@@ -6,6 +6,7 @@ API, where the listing filters' meaning and who sees which server live
 policy. Actions live in :mod:`novalite.api.server_actions`.
 """
 
+import dataclasses
 import ipaddress
 
 from oslo_utils import uuidutils
@@ -17,8 +18,10 @@ from novalite.api.schemas import servers as schemas
 from novalite.compute import api as compute_api
 from novalite.compute import block_device
 from novalite.compute import create as compute_create
+from novalite.compute import instance_list
 from novalite.compute.create_request import CreateRequest
 from novalite.conf import CONF
+from novalite.db import services as db_services
 
 COMPUTE = compute_api.API()
 
@@ -47,9 +50,18 @@ def _list_query(req):
     return {key: value for key, value in params.items() if key in schema['properties']}
 
 
+def _statuses(req):
+    """The ``status`` filters; from 2.38 one Nova does not know is a 400, not an empty list."""
+    statuses = req.GET.getall('status')
+    if microversion.is_supported(req, '2.38') and any(
+            status.upper() not in instance_list.NOVA_STATUSES for status in statuses):
+        raise exception.Invalid("Invalid status value")
+    return statuses
+
+
 def _search_opts(req, params):
     """The listing's filters as the compute read path takes them."""
-    opts = dict(params, status=req.GET.getall('status'))
+    opts = dict(params, status=_statuses(req))
     image = params.get('image') or params.get('image_ref')
     opts['image'] = wsgi.id_from_ref(image) if image else None
     for flag in ('deleted', 'locked'):
@@ -164,7 +176,40 @@ def _create_request(req, body):
         auto_disk_config=None if disk_config is None else disk_config == 'AUTO',
         security_groups=[group['name'] for group in server.get('security_groups') or []]
         or ['default'],
-        tags=server.get('tags') or [], personality=server.get('personality') or [])
+        tags=server.get('tags') or [], personality=server.get('personality') or [],
+        hostname=server.get('hostname'),
+        trusted_certs=server.get('trusted_image_certificates'))
+
+
+def _requested_host(ctx, server):
+    """The host that 2.74's ``host``/``hypervisor_hostname`` name, checked; or None.
+
+    The scheduler restricts the build to that host and still runs its filters.
+    A node is held to through its host: the libvirt driver has one node per
+    host (the fake driver's several nodes of one host are not told apart).
+    """
+    host, node = server.get('host'), server.get('hypervisor_hostname')
+    if not (host or node):
+        return None
+    policy.authorize(ctx, rules.REQUESTED_DESTINATION)
+    if ':' in (server.get('availability_zone') or ''):
+        raise exception.Invalid(
+            "One mechanism with host and/or hypervisor_hostname and another mechanism with "
+            "zone:host:node are mutually exclusive.")
+    nodes = [found for found in db_services.compute_node_get_all(host=host)
+             if node is None or found['hypervisor_hostname'] == node]
+    if not nodes:
+        raise exception.Invalid(f"Compute host {host or node} could not be found.")
+    return nodes[0]['host']
+
+
+def _check_hostname(req, server):
+    """2.90: one server only may be given a host name (Nova's ambiguity rule)."""
+    if server.get('hostname') and int(server.get('max_count') or
+                                      server.get('min_count', 1)) > 1:
+        raise exception.Invalid(
+            "Unable to allocate a hostname to multiple instances. Please request a single "
+            "instance or omit the hostname parameter.")
 
 
 @validation.body(schemas.create, '2.0', '2.18')
@@ -174,7 +219,12 @@ def _create_request(req, body):
 @validation.body(schemas.create_v237, '2.37', '2.41')
 @validation.body(schemas.create_v242, '2.42', '2.51')
 @validation.body(schemas.create_v252, '2.52', '2.56')
-@validation.body(schemas.create_v257, '2.57')
+@validation.body(schemas.create_v257, '2.57', '2.62')
+@validation.body(schemas.create_v263, '2.63', '2.66')
+@validation.body(schemas.create_v267, '2.67', '2.73')
+@validation.body(schemas.create_v274, '2.74', '2.89')
+@validation.body(schemas.create_v290, '2.90', '2.93')
+@validation.body(schemas.create_v294, '2.94')
 def create(req):
     ctx = wsgi.context(req)
     body = validation.load_body(req)
@@ -182,7 +232,9 @@ def create(req):
     policy.authorize(ctx, rules.CREATE)
     if ':' in (server.get('availability_zone') or ''):
         policy.authorize(ctx, rules.FORCED_HOST)
-    request = _create_request(req, body)
+    _check_hostname(req, server)
+    request = dataclasses.replace(_create_request(req, body),
+                                  requested_host=_requested_host(ctx, server))
     created, reservation_id = COMPUTE.create(ctx, request)
     if wsgi.parse_bool(server.get('return_reservation_id', False), 'return_reservation_id'):
         return wsgi.json_response({'reservation_id': reservation_id}, status=202)
@@ -199,7 +251,9 @@ def create(req):
 
 
 @validation.body(schemas.update, '2.0', '2.18')
-@validation.body(schemas.update_v219, '2.19')
+@validation.body(schemas.update_v219, '2.19', '2.89')
+@validation.body(schemas.update_v290, '2.90', '2.93')
+@validation.body(schemas.update_v294, '2.94')
 def update(req, server_id):
     instance = get_instance(req, server_id, rules.UPDATE)
     changes = validation.load_body(req)['server']
@@ -210,6 +264,8 @@ def update(req, server_id):
         values['display_description'] = changes['description']
     if 'accessIPv4' in changes:
         values['access_ip_v4'] = changes['accessIPv4']
+    if 'hostname' in changes:
+        values['hostname'] = changes['hostname']
     if 'accessIPv6' in changes:
         values['access_ip_v6'] = _ipv6(changes['accessIPv6'])
     if 'OS-DCF:diskConfig' in changes:
@@ -218,7 +274,11 @@ def update(req, server_id):
             auto_disk_config=str(changes['OS-DCF:diskConfig'] == 'AUTO'))
     if values:
         instance = COMPUTE.update(wsgi.context(req), instance, values)
-    return wsgi.json_response({'server': server_view.ServerView(req).core(instance)})
+    view = server_view.ServerView(req)
+    # From 2.75 the answer is the server as GET shows it.
+    shown = (view.show(instance) if microversion.is_supported(req, '2.75')
+             else view.core(instance, one=True))
+    return wsgi.json_response({'server': shown})
 
 
 def delete(req, server_id):

@@ -2,9 +2,14 @@
 
 Before 2.53 a service is updated by host and binary:
 ``PUT /os-services/enable|disable|disable-log-reason`` and, from 2.11,
-``force-down``; 2.11 also shows ``forced_down``. Clients may name binaries
+``force-down``; 2.11 also shows ``forced_down``. From 2.53 services are
+named by uuid and a compute service is updated with
+``PUT /os-services/{uuid}`` (``status``, ``disabled_reason``,
+``forced_down``), answering the whole service. Clients may name binaries
 as Nova does (``nova-compute``): they are novalite's (``novalite-compute``).
 """
+
+from oslo_utils import uuidutils
 
 from novalite import exception, servicegroup
 from novalite.api import microversion, policy, validation, wsgi
@@ -26,7 +31,8 @@ def _view(req, service, zones):
     zone = INTERNAL_ZONE
     if service['binary'] == compute_api.COMPUTE_BINARY:
         zone = zones.get(service['host'], CONF.default_availability_zone)
-    view = {'id': service['id'], 'binary': service['binary'], 'host': service['host'],
+    ident = service['uuid'] if microversion.is_supported(req, '2.53') else service['id']
+    view = {'id': ident, 'binary': service['binary'], 'host': service['host'],
             'zone': zone, 'status': 'disabled' if service['disabled'] else 'enabled',
             'state': 'up' if servicegroup.is_up(service) else 'down',
             'updated_at': wsgi.precise_time(service['updated_at']),
@@ -81,10 +87,51 @@ def _force_down(body):
 _UPDATES = {'enable': _enable, 'disable': _disable, 'disable-log-reason': _disable_log_reason}
 
 
+def _service_by_uuid(service_id):
+    if not uuidutils.is_uuid_like(service_id):
+        raise exception.Invalid(f"Invalid uuid {service_id}")
+    try:
+        return db_services.service_get(service_id)
+    except exception.ServiceNotFound:
+        raise exception.NotFound(f"Service with id {service_id} could not be found.") from None
+
+
+def _changes_v253(body):
+    """The columns a 2.53 update sets. :raises Invalid: a reason without disabling, or nothing."""
+    values = {}
+    status, reason = body.get('status'), body.get('disabled_reason')
+    if reason is not None and status != 'disabled':
+        raise exception.Invalid(
+            "Specifying 'disabled_reason' with status 'enabled' is invalid.")
+    if status is not None:
+        values.update(disabled=status == 'disabled', disabled_reason=reason)
+    if 'forced_down' in body:
+        values['forced_down'] = wsgi.parse_bool(body['forced_down'], 'forced_down')
+    if not values:
+        raise exception.Invalid(
+            "No updates were requested. Fields 'status' or 'forced_down' should be specified.")
+    return values
+
+
+def _update_v253(req, service_id):
+    service = _service_by_uuid(service_id)
+    if service['binary'] != compute_api.COMPUTE_BINARY:
+        raise exception.Invalid(
+            f"Updating a {service['binary']} service is not supported. Only nova-compute "
+            f"services can be updated.")
+    service = db_services.service_update(service['id'],
+                                         _changes_v253(validation.load_body(req)))
+    zones = db_services.zones_by_host([service['host']])
+    return wsgi.json_response({'service': _view(req, service, zones)})
+
+
 @policy.require(rules.UPDATE)
 @validation.body(schemas.update, '2.0', '2.10')
-@validation.body(schemas.update_v211, '2.11')
+@validation.body(schemas.update_v211, '2.11', '2.52')
+@validation.body(schemas.update_v253, '2.53')
 def update(req, service_id):
+    if microversion.is_supported(req, '2.53'):
+        return _update_v253(req, service_id)
     updates = dict(_UPDATES)
     if microversion.is_supported(req, '2.11'):
         updates['force-down'] = _force_down
@@ -93,14 +140,20 @@ def update(req, service_id):
     return wsgi.json_response({'service': updates[service_id](validation.load_body(req))})
 
 
-@policy.require(rules.DELETE)
-def delete(req, service_id):
+def _service_by_id(req, service_id):
+    if microversion.is_supported(req, '2.53'):
+        return _service_by_uuid(service_id)
     try:
-        service = db_services.service_get(int(service_id))
+        return db_services.service_get(int(service_id))
     except ValueError:
         raise exception.Invalid(f"Service id {service_id} must be an integer") from None
     except exception.ServiceNotFound:
         raise exception.NotFound(f"Service {service_id} not found.") from None
+
+
+@policy.require(rules.DELETE)
+def delete(req, service_id):
+    service = _service_by_id(req, service_id)
     if service['binary'] == compute_api.COMPUTE_BINARY and db_instances.instance_get_all(
             {'host': service['host']}, limit=1):
         raise exception.ComputeServiceInUse()

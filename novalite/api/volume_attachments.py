@@ -1,6 +1,7 @@
 """Volume attachments of a server: ``/servers/{id}/os-volume_attachments[/{volume_id}]``.
 
-Microversions: 2.49 lets an attach carry a ``tag``; 2.70 shows it; 2.79 adds
+Microversions: 2.49 lets an attach carry a ``tag``; a multiattach volume is a 400
+before 2.60, then a 409 (no driver shares a disk); 2.70 shows it; 2.79 adds
 ``delete_on_termination`` to the attach and the view; 2.85 makes PUT update
 ``delete_on_termination`` (swapping volumes is not supported: 400 before
 2.85 unless the same volume is named); 2.89 drops the view's ``id`` and
@@ -68,9 +69,15 @@ def show(req, server_id, volume_id):
 def create(req, server_id):
     body = validation.load_body(req)['volumeAttachment']
     instance = servers.get_instance(req, server_id, RULE % 'create')
-    bdm = attach.attach(wsgi.context(req), servers.COMPUTE.compute_rpcapi, instance,
-                        body['volumeId'], device=body.get('device'), tag=body.get('tag'),
-                        delete_on_termination=body.get('delete_on_termination', False))
+    try:
+        bdm = attach.attach(wsgi.context(req), servers.COMPUTE.compute_rpcapi, instance,
+                            body['volumeId'], device=body.get('device'), tag=body.get('tag'),
+                            delete_on_termination=body.get('delete_on_termination', False))
+    except exception.MultiattachNotSupportedByVirtDriver:
+        if not microversion.is_supported(req, '2.60'):
+            raise exception.Invalid("Multiattach volumes are only supported starting with "
+                                    "compute API version 2.60.") from None
+        raise
     return wsgi.json_response({'volumeAttachment': view(req, instance['uuid'], bdm)})
 
 

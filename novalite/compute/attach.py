@@ -32,6 +32,9 @@ def _check_server(context, instance, action):
 def _volume(volume_api, context, volume_id):
     """:raises VolumeNotFound: (404) :raises InvalidVolume: not available (400)."""
     volume = volume_api.get(context, volume_id)
+    if volume.get('multiattach'):
+        # Neither driver shares a disk between guests.
+        raise exception.MultiattachNotSupportedByVirtDriver(volume_id=volume_id)
     if volume['status'] != 'available':
         raise exception.InvalidVolume(
             reason=f"volume {volume_id} status must be 'available', but it is "
@@ -45,6 +48,7 @@ def attach(context, compute_rpcapi, instance, volume_id, device=None, tag=None,
 
     :raises InstanceInvalidState: the server is busy or not running/stopped (409).
     :raises VolumeNotFound: (404).
+    :raises MultiattachNotSupportedByVirtDriver: a multiattach volume (409).
     :raises InvalidVolume: the volume is not available, e.g. attached elsewhere (400).
     :raises Invalid: ``device`` is in use on the server (400).
     """

@@ -7,6 +7,7 @@ lost-build recovery picks it up, so the request still succeeded.
 """
 
 import dataclasses
+import json
 import re
 import secrets
 import string
@@ -77,6 +78,8 @@ def _write_rows(context, request, resolved, group):
     common = _common_values(context, request, resolved, reservation_id)
     values = [_instance_values(common, request.name, index, request.max_count)
               for index in range(request.max_count)]
+    if request.hostname:
+        values[0]['hostname'] = request.hostname
     spec['instance_uuids'] = [value['uuid'] for value in values]
     for value in values:
         value['request_spec'] = spec
@@ -131,6 +134,7 @@ def _request_spec(context, request, resolved):
             'availability_zone': request.availability_zone or None,
             'scheduler_hints': _scheduler_hints(request.scheduler_hints),
             'num_instances': request.max_count, 'ignore_hosts': [], 'instance_uuids': [],
+            'requested_host': request.requested_host,
             'requested_networks': request.requested_networks,
             'security_groups': list(request.security_groups)}
 
@@ -143,6 +147,8 @@ def _system_metadata(request, image):
         auto_disk_config = str(properties.get('auto_disk_config', '')).lower() == 'true'
     system_metadata['auto_disk_config'] = str(bool(auto_disk_config))
     system_metadata['security_groups'] = ','.join(request.security_groups)
+    if request.trusted_certs:
+        system_metadata['trusted_image_certificates'] = json.dumps(request.trusted_certs)
     return system_metadata
 
 

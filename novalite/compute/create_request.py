@@ -26,6 +26,12 @@ class CreateRequest:
     :param tags: tags every server gets (2.52).
     :param personality: ``[{'path', 'contents' (base64)}]`` written into the
         config drive (before 2.57).
+    :param hostname: the guest's host name (2.90) instead of one derived from
+        the name; the caller checked a single server is asked for.
+    :param trusted_certs: certificate ids the image must be signed with
+        (2.63), kept with the server and shown.
+    :param requested_host: the host the scheduler must pick, through the
+        filters (2.74, the caller checked the policy and that it exists).
     """
 
     flavor_id: str
@@ -49,3 +55,6 @@ class CreateRequest:
     tags: list = dataclasses.field(default_factory=list)
     personality: list = dataclasses.field(default_factory=list)
     block_device_mapping: list = dataclasses.field(default_factory=list)
+    hostname: str | None = None
+    trusted_certs: list | None = None
+    requested_host: str | None = None

@@ -24,6 +24,11 @@ _STATUS_VM_STATES = {
 _STATUS_TASK_STATES = {'REBOOT': vm_states.REBOOTING, 'HARD_REBOOT': vm_states.REBOOTING_HARD,
                        'MIGRATING': vm_states.MIGRATING,
                        'REVERT_RESIZE': vm_states.RESIZE_REVERTING}
+# Every status Nova knows; the ones novalite has no state for match nothing
+# (an empty list), any other is refused from 2.38 (see the servers API).
+NOVA_STATUSES = frozenset(_STATUS_VM_STATES) | {
+    'BUILD', 'REBUILD', 'PASSWORD', 'RESIZE', 'RESCUE', 'SOFT_DELETED', 'SHELVED',
+    'SHELVED_OFFLOADED'}
 # Query parameter -> column whose value must equal the parameter's.
 _EXACT_FILTERS = {'host': 'host', 'user_id': 'user_id', 'project_id': 'project_id',
                   'tenant_id': 'project_id', 'vm_state': 'vm_state',

@@ -76,10 +76,16 @@ def service_states(binary, hosts):
             _STATES_ON_HOSTS, {'binary': binary, 'hosts': sorted(hosts)}).mappings()]
 
 
+def _by_id_or_uuid(ident):
+    """Filter of a row named by integer id or (2.53 on) by uuid string."""
+    return {'uuid': ident} if isinstance(ident, str) else {'id': ident}
+
+
 def service_get(service_id):
-    """:raises ServiceNotFound:"""
+    """The service of integer id or uuid ``service_id``. :raises ServiceNotFound:"""
     with engine.reader() as session:
-        row = session.query(models.Service).filter_by(id=service_id, deleted=0).one_or_none()
+        row = (session.query(models.Service)
+               .filter_by(**_by_id_or_uuid(service_id), deleted=0).one_or_none())
         if row is None:
             raise exception.ServiceNotFound(service_id=service_id)
         return row.as_dict()
@@ -170,9 +176,10 @@ def zones_by_host(hosts=None):
 
 
 def compute_node_get(node_id):
-    """:raises HypervisorNotFound:"""
+    """The node of integer id or uuid ``node_id``. :raises HypervisorNotFound:"""
     with engine.reader() as session:
-        row = session.query(models.ComputeNode).filter_by(id=node_id, deleted=0).one_or_none()
+        row = (session.query(models.ComputeNode)
+               .filter_by(**_by_id_or_uuid(node_id), deleted=0).one_or_none())
         if row is None:
             raise exception.HypervisorNotFound(hypervisor_id=node_id)
         return row.as_dict()

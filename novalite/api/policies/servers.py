@@ -11,6 +11,7 @@ SHOW = SERVERS % 'show'
 HOST_STATUS = SERVERS % 'show:host_status'
 CREATE = SERVERS % 'create'
 FORCED_HOST = SERVERS % 'create:forced_host'
+REQUESTED_DESTINATION = 'compute:servers:create:requested_destination'
 UPDATE = SERVERS % 'update'
 DELETE = SERVERS % 'delete'
 REBOOT = SERVERS % 'reboot'
@@ -39,6 +40,9 @@ rules = [
     base.rule(FORCED_HOST, base.ADMIN,
               "Create a server on the specified host and/or node, bypassing the "
               "scheduler's filters (availability_zone 'zone:host:node')", 'POST /servers'),
+    base.rule(REQUESTED_DESTINATION, base.ADMIN,
+              "Create a server on the specified host and/or node, through the scheduler's "
+              "filters (host and hypervisor_hostname, 2.74)", 'POST /servers'),
     base.rule(UPDATE, base.PROJECT_MEMBER_OR_ADMIN, "Update a server", 'PUT ' + _ONE),
     base.rule(DELETE, base.PROJECT_MEMBER_OR_ADMIN, "Delete a server", 'DELETE ' + _ONE),
     base.rule(REBOOT, base.PROJECT_MEMBER_OR_ADMIN, "Reboot a server",

@@ -166,6 +166,35 @@ create_v252['properties']['server']['properties']['tags'] = {
 create_v257 = copy.deepcopy(create_v252)
 del create_v257['properties']['server']['properties']['personality']
 
+# 2.63: certificates the image's signature must chain to.
+trusted_certs = {'type': ['array', 'null'], 'minItems': 1, 'maxItems': 50, 'uniqueItems': True,
+                 'items': {'type': 'string', 'minLength': 1, 'maxLength': 255}}
+create_v263 = copy.deepcopy(create_v257)
+create_v263['properties']['server']['properties']['trusted_image_certificates'] = trusted_certs
+
+# 2.67: a volume type for volumes the mappings create.
+create_v267 = copy.deepcopy(create_v263)
+create_v267['properties']['server']['properties']['block_device_mapping_v2']['items'][
+    'properties']['volume_type'] = {'type': ['string', 'null'], 'minLength': 0,
+                                    'maxLength': 255}
+
+# A host name of RFC 1123 labels (Nova's parameter_types.hostname, 2.90) and
+# a fully qualified one (parameter_types.fqdn: 2.74 hosts and nodes, 2.94 host names).
+hostname = {'type': 'string', 'minLength': 2, 'maxLength': 63,
+            'pattern': '^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$'}
+fqdn = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+        'pattern': '^[a-zA-Z0-9-_]+(\\.[a-zA-Z0-9-_]+)*$'}
+
+# 2.74: a host and/or node to build on (through the filters).
+create_v274 = copy.deepcopy(create_v267)
+create_v274['properties']['server']['properties'].update(host=fqdn, hypervisor_hostname=fqdn)
+
+# 2.90: the guest's host name; 2.94: fully qualified.
+create_v290 = copy.deepcopy(create_v274)
+create_v290['properties']['server']['properties']['hostname'] = hostname
+create_v294 = copy.deepcopy(create_v290)
+create_v294['properties']['server']['properties']['hostname'] = fqdn
+
 update = {
     'type': 'object',
     'properties': {
@@ -186,6 +215,11 @@ update = {
 
 update_v219 = copy.deepcopy(update)
 update_v219['properties']['server']['properties']['description'] = types.description
+
+update_v290 = copy.deepcopy(update_v219)
+update_v290['properties']['server']['properties']['hostname'] = hostname
+update_v294 = copy.deepcopy(update_v290)
+update_v294['properties']['server']['properties']['hostname'] = fqdn
 
 
 def _action(name, properties=None, required=()):

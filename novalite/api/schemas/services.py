@@ -1,4 +1,4 @@
-"""Schemas of os-services updates: the pre-2.53 ``PUT /os-services/<action>`` bodies."""
+"""Schemas of os-services updates: ``PUT /os-services/<action>`` before 2.53, by uuid after."""
 
 from novalite.api.schemas import types
 
@@ -24,5 +24,15 @@ update_v211 = {
         'forced_down': types.boolean,
     },
     'required': ['host', 'binary'],
+    'additionalProperties': False,
+}
+
+update_v253 = {
+    'type': 'object',
+    'properties': {
+        'status': {'type': 'string', 'enum': ['enabled', 'disabled']},
+        'disabled_reason': _reason,
+        'forced_down': types.boolean,
+    },
     'additionalProperties': False,
 }

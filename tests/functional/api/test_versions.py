@@ -2,12 +2,14 @@
 
 import pytest
 
+from novalite.api import microversion
+
 
 def test_root_lists_v2_and_v21_with_the_microversion_range(api):
     resp = api.get('/')
     assert resp.status_int == 200
     versions = {v['id']: v for v in resp.json['versions']}
-    assert versions['v2.1']['version'] == '2.37'
+    assert versions['v2.1']['version'] == str(microversion.MAX_VERSION)
     assert versions['v2.1']['min_version'] == '2.1'
     assert versions['v2.1']['status'] == 'CURRENT'
     assert versions['v2.1']['links'] == [{'rel': 'self', 'href': 'http://localhost/v2.1/'}]
@@ -31,7 +33,7 @@ def test_v21_document_describes_the_endpoint(api, path):
     assert resp.status_int == 200
     version = resp.json['version']
     assert version['id'] == 'v2.1'
-    assert (version['min_version'], version['version']) == ('2.1', '2.37')
+    assert (version['min_version'], version['version']) == ('2.1', str(microversion.MAX_VERSION))
     assert version['media-types'][0]['base'] == 'application/json'
 
 
@@ -45,7 +47,7 @@ def test_no_header_means_the_minimum_version(api):
 
 def test_latest_means_the_maximum_version(api):
     resp = api.get('/flavors', version='latest')
-    assert resp.headers['OpenStack-API-Version'] == 'compute 2.37'
+    assert resp.headers['OpenStack-API-Version'] == f'compute {microversion.MAX_VERSION}'
 
 
 def test_legacy_header_is_honoured(api):
@@ -64,12 +66,15 @@ def test_header_for_another_service_is_ignored(api):
     assert resp.headers['OpenStack-API-Version'] == 'compute 2.1'
 
 
-@pytest.mark.parametrize('version', ['2.38', '3.0', '2.0'])
+_ABOVE = f'2.{microversion.MAX_VERSION.minor + 1}'
+
+
+@pytest.mark.parametrize('version', [_ABOVE, '3.0', '2.0'])
 def test_version_out_of_range_is_not_acceptable(api, version):
     resp = api.get('/flavors', version=version)
     assert resp.status_int == 406
     assert resp.json['computeFault']['code'] == 406
-    assert '2.37' in resp.json['computeFault']['message']
+    assert str(microversion.MAX_VERSION) in resp.json['computeFault']['message']
 
 
 @pytest.mark.parametrize('version', ['2', 'two.one', '2.01', '2.1.1'])
