@@ -16,9 +16,8 @@ from novalite.api import microversion, policy, server_view, validation, wsgi
 from novalite.api.policies import servers as rules
 from novalite.api.schemas import servers as schemas
 from novalite.compute import api as compute_api
-from novalite.compute import block_device
+from novalite.compute import block_device, instance_list
 from novalite.compute import create as compute_create
-from novalite.compute import instance_list
 from novalite.compute.create_request import CreateRequest
 from novalite.conf import CONF
 from novalite.db import services as db_services

@@ -58,6 +58,12 @@ def _one(mapping, image_ref_given):
     if destination == 'local' and source != 'image':
         raise _invalid(f"A {source} source with destination_type local is not supported "
                        f"(novalite's ephemeral and swap disks come from the flavor).")
+    if mapping.get('volume_type') is not None:
+        if destination == 'local':
+            raise _invalid("Specifying a volume_type with destination_type=local is not "
+                           "supported.")
+        if source == 'volume':
+            raise _invalid("Specifying volume type to existing volume is not supported.")
     if source == 'snapshot':
         # novalite's volume service keeps no snapshots.
         raise _invalid(f"failed to get snapshot {uuid}.")
@@ -69,6 +75,7 @@ def _one(mapping, image_ref_given):
         'volume_size': mapping.get('volume_size'),
         'delete_on_termination': bool(mapping.get('delete_on_termination', False)),
         'device_name': mapping.get('device_name'), 'tag': mapping.get('tag'),
+        'volume_type': mapping.get('volume_type'),
         'device_type': mapping.get('device_type') or 'disk',
         'disk_bus': mapping.get('disk_bus') or 'virtio',
     }
@@ -124,6 +131,7 @@ def validate(context, mappings, image_service, count, volume_api=None):
     if count > 1 and any(m['source_type'] == 'volume' for m in mappings):
         raise exception.Invalid("Cannot attach one or more volumes to multiple instances")
     volume_api = volume_api or cinder.API()
+    _volume_types(context, volume_api, mappings)
     boot_image = {}
     for mapping in mappings:
         if mapping['source_type'] == 'image':
@@ -137,6 +145,19 @@ def validate(context, mappings, image_service, count, volume_api=None):
             _check_fits(image, mapping['volume_size'])
     _device_names(mappings)
     return boot_image
+
+
+def _volume_types(context, volume_api, mappings):
+    """Each ``volume_type`` (2.67) must name a type of the volume service, by name or id."""
+    asked = [m['volume_type'] for m in mappings if m.get('volume_type')]
+    if not asked:
+        return
+    known = set()
+    for volume_type in volume_api.volume_types(context):
+        known.update((volume_type['id'], volume_type['name']))
+    for volume_type in asked:
+        if volume_type not in known:
+            raise exception.Invalid(f"Volume type {volume_type} could not be found.")
 
 
 def _image(context, image_service, mapping):

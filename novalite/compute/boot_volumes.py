@@ -62,7 +62,8 @@ class BootVolumes:
 
     def _create(self, context, instance, bdm):
         volume = self.volume_api.create(context, bdm['volume_size'], '',
-                                        image_id=bdm.get('image_id'))
+                                        image_id=bdm.get('image_id'),
+                                        volume_type=bdm.get('volume_type'))
         # Recorded at once: whatever happens next, the server's delete finds it.
         bdm = self.conductor.bdm_update(context, bdm['uuid'], {'volume_id': volume['id']})
         self._wait_available(context, volume['id'])

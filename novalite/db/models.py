@@ -496,6 +496,8 @@ class BlockDeviceMapping(Base, TimestampMixin, SoftDeleteMixin):
     delete_on_termination = Column(Boolean, nullable=False, default=False)
     connection_info = Column(Text)
     tag = Column(String(255))
+    # The type of the volume the build makes (API 2.67); None: the default.
+    volume_type = Column(String(255))
 
 
 class ConsoleAuthToken(Base, TimestampMixin):

@@ -73,11 +73,17 @@ class API:
         except exception.NotFound:
             raise exception.VolumeNotFound(volume_id=volume_id) from None
 
-    def create(self, context, size, name, image_id=None, description=None):
+    def create(self, context, size, name, image_id=None, description=None, volume_type=None):
         body = {'volume': {'size': size, 'name': name, 'description': description}}
         if image_id:
             body['volume']['imageRef'] = image_id
+        if volume_type:
+            body['volume']['volume_type'] = volume_type
         return self._request(context, 'POST', '/volumes', body)['volume']
+
+    def volume_types(self, context):
+        """The volume types the caller may use: ``[{'id', 'name', ...}]``."""
+        return self._request(context, 'GET', '/types')['volume_types']
 
     def delete(self, context, volume_id):
         self._request(context, 'DELETE', f'/volumes/{volume_id}')

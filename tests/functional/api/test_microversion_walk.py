@@ -29,7 +29,7 @@ from novalite.db import server_groups as db_server_groups
 from novalite.db import server_migrations
 from novalite.volume import cinder
 from tests.functional.api.conftest import boot_body, make_instance
-from tests.functional.api.walk.steps import helper_steps, step, step_id
+from tests.functional.api.walk.steps import helper_versions, step, step_id
 
 STEPS = []
 
@@ -365,14 +365,20 @@ def _changes_before(w):
 
 @step(STEPS, '2.67', 'block device mappings take a volume_type')
 def _volume_type(w):
-    body = boot_body(w.image, networks='none', block_device_mapping_v2=[{
-        'source_type': 'image', 'uuid': w.image['id'], 'destination_type': 'volume',
-        'boot_index': 0, 'volume_size': 1, 'volume_type': 'fast'}])
-    before = w.api.at('2.66').post('/servers', body).json['badRequest']['message']
-    assert 'volume_type' in before
-    # Past the schema; novalite boots from images only.
-    after = w.api.at('2.67').post('/servers', body).json['badRequest']['message']
-    assert 'volume_type' not in after and 'Block device mappings' in after
+    w.monkeypatch.setattr(cinder.API, 'volume_types', lambda self, ctx: [
+        {'id': 'f00df00d-0000-4000-8000-000000000000', 'name': '__DEFAULT__'}])
+
+    def body(volume_type):
+        return boot_body(w.image, imageRef='', networks='none', block_device_mapping_v2=[{
+            'source_type': 'image', 'uuid': w.image['id'], 'destination_type': 'volume',
+            'boot_index': 0, 'volume_size': 1, 'volume_type': volume_type}])
+    before = w.api.at('2.66').post('/servers', body('__DEFAULT__'))
+    assert 'volume_type' in before.json['badRequest']['message']
+    unknown = w.api.at('2.67').post('/servers', body('fast'))
+    assert unknown.json['badRequest']['message'] == 'Volume type fast could not be found.'
+    server_id = w.api.at('2.67').post('/servers', body('__DEFAULT__')).json['server']['id']
+    [mapping] = db_bdms.bdm_get_by_instance(server_id)
+    assert mapping['volume_type'] == '__DEFAULT__'
 
 
 @step(STEPS, '2.68', 'live migration may no longer be forced')
@@ -423,21 +429,21 @@ def _claimed_versions():
 
 def test_every_advertised_version_is_walked():
     walked = {s.version for s in STEPS}
-    for steps in helper_steps().values():
-        walked.update(s.version for s in steps)
+    for versions in helper_versions().values():
+        walked.update(versions)
     missing = [version for version in _claimed_versions()
                if version not in walked and version not in NOT_HERE and version not in OWNED]
     assert missing == [], f'advertised without a step: {missing}'
 
 
 def test_owned_actions_that_exist_have_their_steps_walked():
-    helpers = helper_steps()
+    helpers = helper_versions()
     for version, (owner, names) in OWNED.items():
         if version not in _claimed_versions():
             continue
         built = [name for name in names if name in server_actions.ACTIONS]
         if built:
-            theirs = {s.version for s in helpers.get(f'test_walk_{owner}', ())}
+            theirs = helpers.get(f'test_walk_{owner}', set())
             assert version in theirs, f'{version} ({built}) claimed but not walked by {owner}'
 
 

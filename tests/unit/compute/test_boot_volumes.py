@@ -37,7 +37,7 @@ def test_a_volume_from_an_image_is_made_waited_for_reserved_and_connected(parts)
     ops, volume_api = parts
     volume_api.get.side_effect = [{'status': 'creating'}, {'status': 'available'}]
     [bdm] = ops.prepare(None, {'uuid': 'i1'}, [BDM])
-    volume_api.create.assert_called_once_with(None, 1, '', image_id='img')
+    volume_api.create.assert_called_once_with(None, 1, '', image_id='img', volume_type=None)
     volume_api.attachment_create.assert_called_once_with(None, 'vol1', 'i1')
     volume_api.attachment_update.assert_called_once_with(None, 'att1', CONNECTOR, '/dev/vda')
     assert bdm['connection_info']['serial'] == 'vol1'

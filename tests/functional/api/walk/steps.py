@@ -5,15 +5,16 @@ A step is one change of Nova's REST API version history
 check that sends the same request at the version before and at the
 version itself. ``tests/functional/api/test_microversion_walk.py`` holds
 the steps of the resources novalite has; each helper who builds an action
-keeps the steps of its action in ``walk/test_walk_<name>.py`` as a list
-named ``STEPS`` built with :func:`step`, so the walk sees them all.
+keeps the steps of its action in ``walk/test_walk_<name>.py``, either as a
+list named ``STEPS`` of ``(version, change, check)`` (see :func:`step`) or
+as tests whose names end in the version they show (``..._from_2_45``), so
+the walk sees them all.
 """
 
 import collections
 import importlib
 import pathlib
-
-from novalite.api import microversion
+import re
 
 Step = collections.namedtuple('Step', 'version change check')
 
@@ -26,20 +27,21 @@ def step(steps, version, change):
     return register
 
 
-def prev(version):
-    """The microversion before ``version`` (2.38 -> 2.37)."""
-    parsed = microversion.APIVersion.parse(version)
-    return str(microversion.APIVersion(parsed.major, parsed.minor - 1))
-
-
 def step_id(walk_step):
     return f"{walk_step.version}-{walk_step.change}"
 
 
-def helper_steps():
-    """The steps the other modules of this package declare, by module name."""
+_VERSION_IN_NAME = re.compile(r'_2_(\d+)(?:_|$)')
+
+
+def helper_versions():
+    """``{module name: {version, ...}}``: the versions the modules of this package walk."""
     found = {}
     for path in sorted(pathlib.Path(__file__).parent.glob('test_walk_*.py')):
         module = importlib.import_module(f'tests.functional.api.walk.{path.stem}')
-        found[path.stem] = list(getattr(module, 'STEPS', ()))
+        versions = {walk_step.version for walk_step in getattr(module, 'STEPS', ())}
+        for name in dir(module):
+            if name.startswith('test_'):
+                versions.update(f'2.{minor}' for minor in _VERSION_IN_NAME.findall(name))
+        found[path.stem] = versions
     return found
