@@ -111,12 +111,30 @@ class AllInOne:
 
 @pytest.fixture(scope='module')
 def aio(tmp_path_factory):
+    image_port = free_port()
     cloud = AllInOne(tmp_path_factory.mktemp('aio-snapshots'),
-                     '[DEFAULT]\nshelved_offload_time = -1\n')
+                     f'[DEFAULT]\nshelved_offload_time = -1\n'
+                     f'[image]\nlisten = 127.0.0.1\nport = {image_port}\n')
+    cloud.image_url = f'http://127.0.0.1:{image_port}'
     cloud.start()
     cloud.setup_cloud()
+    # The Image API over the same store, for the openstack CLI's --wait.
+    image_api = subprocess.Popen(
+        [os.path.join(BIN, 'novalite-image-api'), '--config-file', str(cloud.conf),
+         '--log-file', str(cloud.workdir / 'image-api.log')],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    Cloud.wait_for(lambda: _answers(cloud.image_url + '/versions'), 'the image API to answer')
     yield cloud
+    image_api.terminate()
+    image_api.wait(timeout=60)
     cloud.stop()
+
+
+def _answers(url):
+    try:
+        return requests.get(url, timeout=5).ok
+    except requests.ConnectionError:
+        return False
 
 
 def test_cli_image_create_waits_for_an_active_snapshot_that_boots(aio):
@@ -206,6 +224,33 @@ def test_novaclient_and_openstacksdk_snapshot_and_shelve(aio):
         ['active']
     sdk.compute.shelve_server(server_id)
     aio.wait_status(server_id, 'SHELVED')
+
+
+def test_openstack_cli_waits_for_image_create_backup_shelve_and_unshelve(aio):
+    env = {key: value for key, value in os.environ.items() if not key.startswith('OS_')}
+    env.update({'OS_AUTH_TYPE': 'admin_token', 'OS_TOKEN': 'demo:demo',
+                'OS_ENDPOINT': aio.url, 'OS_COMPUTE_API_VERSION': '2.37',
+                'OS_IMAGE_ENDPOINT_OVERRIDE': aio.image_url})
+
+    def openstack(*args):
+        done = subprocess.run([os.path.join(BIN, 'openstack'), *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if '-f' in args else None
+
+    server_id = aio.server('osc')
+    image = openstack('server', 'image', 'create', '--name', 'osc-snap', '--wait', server_id,
+                      '-f', 'json')
+    assert (image['status'], image['properties']['instance_uuid']) == ('active', server_id)
+    for number in range(3):
+        openstack('server', 'backup', 'create', '--name', f'osc-b{number}', '--type', 'daily',
+                  '--rotate', '2', '--wait', server_id)
+    names = {i['Name'] for i in openstack('image', 'list', '-f', 'json')}
+    assert {'osc-b1', 'osc-b2'} <= names and 'osc-b0' not in names
+    openstack('server', 'shelve', '--wait', server_id)
+    assert aio.show(server_id)['status'] == 'SHELVED'
+    openstack('server', 'unshelve', '--wait', server_id)
+    assert aio.show(server_id)['status'] == 'ACTIVE'
 
 
 @pytest.fixture
