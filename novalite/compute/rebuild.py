@@ -5,12 +5,14 @@ A rebuild re-images a server where it is: ``rebuilding`` (set by the API) →
 volumes and, if asked, the ephemeral disk kept aside) → ``rebuild_spawning``
 (the guest is created from the new image with a new config drive: the
 metadata, key, user data and hostname the API persisted) → active, or
-stopped if it was. Its fixed IP stays its own throughout.
+stopped if it was. Its fixed IP and attached volumes stay its own throughout.
 
 An evacuation (``recreate``) runs the same steps on the destination the
 conductor chose, for a server whose host is down: the first step takes the
-server over (host and node), there is no old guest here to remove, and the
-migration record ends ``done``. The old host, when it comes back, removes
+server over (host and node), there is no old guest here to remove, the
+volumes' attachments are given this host's connector (the guest starts with
+them, booting from its volume if it has one), and the migration record ends
+``done``. The old host, when it comes back, removes
 what it still holds of the server (:func:`destroy_evacuated`) and marks the
 record ``completed``; it never starts it again.
 
@@ -26,7 +28,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from novalite import exception
-from novalite.compute import build, events, vm_states
+from novalite.compute import boot_volumes, build, events, vm_states
 from novalite.image import client as image_client
 from novalite.virt import power_state
 
@@ -46,6 +48,7 @@ class Rebuilder:
         self.tasks = tasks
         self.in_flight = in_flight
         self.images = image_client.get_image_service()
+        self.volumes = boot_volumes.BootVolumes(host, driver, conductor)
 
     def submit(self, context, instance, **kwargs):
         """Run the rebuild in the task pool, under the instance's lock."""
@@ -75,18 +78,25 @@ class Rebuilder:
             taken_over = {'host': self.host, 'node': scheduled_node or self.host}
         instance = self._step(context, instance, vm_states.REBUILD_BLOCK_DEVICE_MAPPING,
                               vm_states.REBUILDING, **taken_over)
+        bdms = []
         if recreate:
             network_info = self.conductor.network_allocate(context, uuid, self.host)
-            kept = None
+            # The volumes' attachments move to this host's connector.
+            bdms = self.volumes.prepare(context, instance, [
+                bdm for bdm in self.conductor.bdm_get_by_instance(context, uuid)
+                if bdm.get('volume_id')])
+            kept = boot_volumes.block_device_info(bdms)
         else:
             network_info = self.conductor.network_get(context, uuid)
             kept = self.driver.prepare_rebuild(context, instance, network_info,
                                                preserve_ephemeral=preserve_ephemeral)
         instance = self._step(context, instance, vm_states.REBUILD_SPAWNING,
                               vm_states.REBUILD_BLOCK_DEVICE_MAPPING)
-        self.driver.spawn(context, instance, self.images.show(image_ref),
-                          _decoded(injected_files), new_pass, network_info,
-                          block_device_info=kept)
+        # A server booted from a volume has no image: its sysmeta has the properties.
+        image_meta = self.images.show(image_ref) if image_ref else None
+        self.driver.spawn(context, instance, image_meta, _decoded(injected_files), new_pass,
+                          network_info, block_device_info=kept)
+        self.volumes.complete(context, bdms)
         stopped = orig_vm_state == vm_states.STOPPED if not recreate \
             else target_state == vm_states.STOPPED or (
                 target_state is None and orig_vm_state == vm_states.STOPPED)

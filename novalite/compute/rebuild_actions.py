@@ -87,10 +87,6 @@ def evacuate(context, task_api, instance, host=None, admin_password=None, force=
         raise exception.Invalid("The target host can't be the same one.")
     _check_startable(context, instance, 'evacuate')
     _check_source_down(instance['host'])
-    if any(bdm.get('volume_id') for bdm in bdms.bdm_get_by_instance(instance['uuid'])):
-        # Their attachments would have to move to the new host's connector.
-        raise exception.Invalid("Evacuating a server with volumes attached is not "
-                                "supported yet; detach them first.")
     instance = _persist(context, instance, 'evacuate', {})
     migration = server_migrations.migration_create(instance, 'evacuation', status='accepted')
     task_api.rebuild_instance(context, instance, instance['image_ref'], instance['image_ref'],

@@ -137,3 +137,27 @@ def test_restart_puts_an_instance_left_rebuilding_into_error(rebuilder, ctx):
     rebuilder.init_host(context.get_admin_context())
     recovered = instances.instance_get(instance['uuid'])
     assert (recovered['vm_state'], recovered['task_state']) == ('error', None)
+
+
+def test_evacuation_moves_the_volume_attachments_to_this_hosts_connector(rebuilder, ctx):
+    from novalite.db import block_device_mappings as db_bdms
+    instance, migration = _evacuating(ctx)
+    bdm = db_bdms.bdm_create(instance['uuid'], {
+        'volume_id': 'vol-1', 'attachment_id': 'att-1', 'device_name': '/dev/vdb',
+        'source_type': 'volume', 'destination_type': 'volume', 'boot_index': None,
+        'connection_info': {'driver_volume_type': 'iscsi', 'data': {'host': 'dead-host'}}})
+    volume_api = mock.Mock()
+    volume_api.attachment_update.return_value = {
+        'connection_info': {'driver_volume_type': 'iscsi', 'data': {'host': HOST}}}
+    rebuilder.rebuilder.volumes.conductor = rebuilder.conductor
+    rebuilder.rebuilder.volumes.volume_api = volume_api
+
+    rebuilt = _rebuild(rebuilder, ctx, instance, image_ref='img', recreate=True,
+                       migration=migration, scheduled_node=HOST)
+    assert rebuilt['vm_state'] == 'active'
+    (_ctx, attachment_id, connector, device), _ = volume_api.attachment_update.call_args
+    assert (attachment_id, connector['host'], device) == ('att-1', HOST, '/dev/vdb')
+    volume_api.attachment_complete.assert_called_once_with(mock.ANY, 'att-1')
+    assert rebuilder.driver.guests[instance['uuid']]['volumes'] == {'/dev/vdb': 'vol-1'}
+    (stored,) = db_bdms.bdm_get_by_instance(instance['uuid'])
+    assert stored['uuid'] == bdm['uuid'] and stored['connection_info']['data']['host'] == HOST
