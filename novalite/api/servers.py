@@ -92,7 +92,10 @@ def _list(req, detail):
     view = server_view.ServerView(req)
     found = COMPUTE.get_all(ctx, _search_opts(req, params), _all_projects(ctx, params, detail),
                             limit=limit, marker=marker, sort_key=sort_key, sort_dir=sort_dir,
-                            columns=_columns(detail, view))
+                            columns=_columns(detail, view),
+                            user_filters=instance_list.USER_FILTERS_V283
+                            if microversion.is_supported(req, '2.83')
+                            else instance_list.USER_FILTERS)
     items = view.detail_list(found) if detail else [view.basic(i) for i in found]
     return wsgi.collection_response(req, view.links, 'servers', items, limit, detail)
 

@@ -40,12 +40,20 @@ _REGEX_FILTERS = {'name': 'display_name', 'display_name': 'display_name',
                   'reservation_id': 'reservation_id', 'node': 'node',
                   'availability_zone': 'availability_zone', 'key_name': 'key_name',
                   'hostname': 'hostname', 'kernel_id': 'kernel_id', 'ramdisk_id': 'ramdisk_id',
-                  'access_ip_v4': 'access_ip_v4', 'access_ip_v6': 'access_ip_v6'}
+                  'access_ip_v4': 'access_ip_v4', 'access_ip_v6': 'access_ip_v6',
+                  # Not strings: matched on their text, as Nova's regex filter does.
+                  'config_drive': 'config_drive', 'power_state': 'power_state',
+                  'progress': 'progress', 'created_at': 'created_at',
+                  'launched_at': 'launched_at', 'terminated_at': 'terminated_at'}
 _TAG_FILTERS = {'tags': 'tags', 'tags-any': 'tags_any', 'not-tags': 'not_tags',
                 'not-tags-any': 'not_tags_any'}
 # What a non-admin may filter on; Nova drops the rest of their filters.
-_USER_FILTERS = {'name', 'reservation_id', 'image', 'flavor', 'status', 'changes-since',
-                 'changes-before', 'locked', *_TAG_FILTERS}
+USER_FILTERS = frozenset({'name', 'reservation_id', 'image', 'flavor', 'status',
+                          'changes-since', 'changes-before', 'locked', *_TAG_FILTERS})
+# ... and from API 2.83.
+USER_FILTERS_V283 = USER_FILTERS | {
+    'availability_zone', 'config_drive', 'key_name', 'created_at', 'launched_at',
+    'terminated_at', 'power_state', 'task_state', 'vm_state', 'progress', 'user_id'}
 _ADMIN_SORT_KEYS = ('host', 'node')
 
 
@@ -77,19 +85,21 @@ def get(context, instance_uuid, read_deleted=False):
 
 
 def get_all(context, search_opts, all_projects=False, limit=None, marker=None,
-            sort_key='created_at', sort_dir='desc', columns='detail'):
+            sort_key='created_at', sort_dir='desc', columns='detail',
+            user_filters=USER_FILTERS):
     """The servers a listing shows, a page of them.
 
     :param search_opts: the listing's query parameters; ``status`` is a list,
         ``image`` an image id.
     :param columns: what to read per row (see ``instance_get_all_for_listing``).
+    :param user_filters: the filters a non-admin may use (more from API 2.83).
     :raises Forbidden: a non-admin sorts by an admin-only key.
     :raises MarkerNotFound: the marker is not a server of this listing.
     """
     if sort_key in _ADMIN_SORT_KEYS and not context.is_admin:
         raise exception.Forbidden(f"Only administrators can sort servers by {sort_key}")
     try:
-        filters = _filters(context, search_opts, all_projects)
+        filters = _filters(context, search_opts, all_projects, user_filters)
         return instances.instance_get_all_for_listing(
             filters, limit=limit, marker=marker, sort_key=sort_key, sort_dir=sort_dir,
             columns=columns)
@@ -99,10 +109,10 @@ def get_all(context, search_opts, all_projects=False, limit=None, marker=None,
         raise exception.MarkerNotFound(marker=marker) from None
 
 
-def _filters(context, opts, all_projects):
+def _filters(context, opts, all_projects, user_filters=USER_FILTERS):
     """DB filters for a listing. :raises _NoMatch: nothing can match."""
     opts = {key: value for key, value in opts.items()
-            if value not in (None, '', []) and (context.is_admin or key in _USER_FILTERS)}
+            if value not in (None, '', []) and (context.is_admin or key in user_filters)}
     if not all_projects:
         # Without all_tenants a project filter is ignored, as in Nova.
         opts.pop('project_id', None)

@@ -75,12 +75,14 @@ def event_finish_named(instance_uuid, request_id, event, host, result, traceback
 # Events find their action by subquery: each is two statements (three when
 # a finish arrives before its start).
 _INSERT_EVENT = sa.insert(_EVENTS).from_select(
-    ['action_id', 'event', 'host', 'start_time', 'finish_time', 'result', 'traceback'],
+    ['action_id', 'event', 'host', 'start_time', 'finish_time', 'result', 'traceback',
+     'details'],
     _NEWEST_ACTION_ID.add_columns(
         sa.bindparam('event_name', type_=sa.String),
         sa.bindparam('event_host', type_=sa.String), sa.bindparam('now', type_=sa.DateTime),
         sa.bindparam('finished_at', type_=sa.DateTime),
-        sa.bindparam('outcome', type_=sa.String), sa.bindparam('trace', type_=sa.Text))
+        sa.bindparam('outcome', type_=sa.String), sa.bindparam('trace', type_=sa.Text),
+        sa.bindparam('event_details', type_=sa.Text))
 ).execution_options(preserve_rowcount=True)  # psycopg forgets an INSERT's on close
 _CLOSE_EVENTS = (
     sa.update(_EVENTS)
@@ -88,10 +90,20 @@ _CLOSE_EVENTS = (
            _EVENTS.c.event == sa.bindparam('event_name'),
            _EVENTS.c.host == sa.bindparam('event_host'), _EVENTS.c.finish_time.is_(None))
     .values(finish_time=sa.bindparam('finished_at'), result=sa.bindparam('outcome'),
-            traceback=sa.bindparam('trace')))
+            traceback=sa.bindparam('trace'), details=sa.bindparam('event_details')))
 _TOUCH_ACTION = sa.update(_ACTIONS).where(_OF_REQUEST).values(
     updated_at=sa.bindparam('now'))
 _TOUCH_FAILED_ACTION = _TOUCH_ACTION.values(message='Error')
+
+
+def _details(traceback):
+    """What Nova keeps as a failed event's ``details`` (shown from 2.84): the message of
+    one of our exceptions, the class name of any other (its message may hold secrets)."""
+    lines = [line for line in (traceback or '').strip().splitlines() if line.strip()]
+    if not lines:
+        return None
+    kind, _sep, message = lines[-1].partition(': ')
+    return message if kind.startswith('novalite.') and message else kind.rsplit('.', 1)[-1]
 
 
 def record_event(session, instance_uuid, request_id, event, host, result=None,
@@ -106,7 +118,7 @@ def record_event(session, instance_uuid, request_id, event, host, result=None,
     now = utcnow()
     params = {'of_instance': instance_uuid, 'of_request': request_id, 'event_name': event,
               'event_host': host, 'now': now, 'finished_at': None, 'outcome': result,
-              'trace': traceback}
+              'trace': traceback, 'event_details': _details(traceback)}
     if result is not None:
         params['finished_at'] = now
     recorded = result is not None and session.execute(_CLOSE_EVENTS, params).rowcount

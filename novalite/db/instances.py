@@ -274,7 +274,10 @@ def _apply_filters(statement, filters):
         states = states if isinstance(states, (list, tuple)) else [states]
         statement = statement.where(columns.vm_state.in_(states))
     for column, pattern in (filters.get('regex') or {}).items():
-        statement = statement.where(columns[column].regexp_match(pattern))
+        searched = columns[column]
+        if not isinstance(searched.type, sa.String):
+            searched = sa.cast(searched, sa.String)
+        statement = statement.where(searched.regexp_match(pattern))
     if filters.get('tags'):
         statement = statement.where(*tags.instance_tag_criteria(columns.uuid, **filters['tags']))
     if filters.get('uuids') is not None:

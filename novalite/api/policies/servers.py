@@ -19,6 +19,8 @@ START = SERVERS % 'start'
 STOP = SERVERS % 'stop'
 EXTENDED_ATTRIBUTES = 'os_compute_api:os-extended-server-attributes'
 IPS = 'os_compute_api:ips:index'
+TOPOLOGY = 'compute:server:topology:index'
+TOPOLOGY_HOST = 'compute:server:topology:host:index'
 
 _ONE = '/servers/{server_id}'
 _ACTION = _ONE + '/action (%s)'
@@ -40,6 +42,11 @@ rules = [
     base.rule(FORCED_HOST, base.ADMIN,
               "Create a server on the specified host and/or node, bypassing the "
               "scheduler's filters (availability_zone 'zone:host:node')", 'POST /servers'),
+    base.rule(TOPOLOGY, base.PROJECT_READER_OR_ADMIN,
+              "Show the NUMA topology of a server (2.78)", 'GET ' + _ONE + '/topology'),
+    base.rule(TOPOLOGY_HOST, base.ADMIN,
+              "Show the host side of a server's NUMA topology (2.78)",
+              'GET ' + _ONE + '/topology'),
     base.rule(REQUESTED_DESTINATION, base.ADMIN,
               "Create a server on the specified host and/or node, through the scheduler's "
               "filters (host and hypervisor_hostname, 2.74)", 'POST /servers'),

@@ -31,7 +31,9 @@ def step_id(walk_step):
     return f"{walk_step.version}-{walk_step.change}"
 
 
-_VERSION_IN_NAME = re.compile(r'_2_(\d+)(?:_|$)')
+_VERSION = re.compile(r'^2\.\d+$')
+# ``..._from_2_45`` or ``test_273_...``.
+_VERSION_IN_NAME = re.compile(r'_2_(\d+)(?:_|$)|^test_2(\d{2,3})_')
 
 
 def helper_versions():
@@ -39,9 +41,13 @@ def helper_versions():
     found = {}
     for path in sorted(pathlib.Path(__file__).parent.glob('test_walk_*.py')):
         module = importlib.import_module(f'tests.functional.api.walk.{path.stem}')
-        versions = {walk_step.version for walk_step in getattr(module, 'STEPS', ())}
+        versions = set()
+        for walk_step in getattr(module, 'STEPS', ()):
+            # A Step, or any tuple naming its version ('2.51').
+            fields = [getattr(walk_step, 'version', None)] + list(walk_step)
+            versions.update(f for f in fields if isinstance(f, str) and _VERSION.match(f))
         for name in dir(module):
             if name.startswith('test_'):
-                versions.update(f'2.{minor}' for minor in _VERSION_IN_NAME.findall(name))
+                versions.update(f'2.{int(a or b)}' for a, b in _VERSION_IN_NAME.findall(name))
         found[path.stem] = versions
     return found
