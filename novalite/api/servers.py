@@ -285,5 +285,5 @@ def update(req, server_id):
 
 def delete(req, server_id):
     instance = get_instance(req, server_id, rules.DELETE)
-    COMPUTE.delete(wsgi.context(req), instance)
+    COMPUTE.delete_or_soft_delete(wsgi.context(req), instance)
     return wsgi.empty_response(204)

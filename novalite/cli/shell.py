@@ -32,6 +32,7 @@ from novalite.cli.commands import (
     migrations,
     quotas,
     rebuild,
+    server_admin,
     server_groups,
     server_images,
     server_properties,
@@ -44,7 +45,7 @@ from novalite.cli.exceptions import ClientError
 
 COMMAND_MODULES = [servers, rebuild, migrations, host_drains, instance_actions, flavors,
                    services, hypervisors, images, versions, keypairs, quotas, volumes,
-                   server_images, server_properties, server_groups, aggregates]
+                   server_images, server_properties, server_groups, aggregates, server_admin]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -18,6 +18,7 @@ from novalite.compute import (
     create_checks,
     delete,
     instance_list,
+    soft_delete,
 )
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.conductor import rpcapi as conductor_rpcapi
@@ -71,6 +72,17 @@ class API:
 
     def delete(self, context, instance):
         delete.delete(context, self.compute_rpcapi, instance)
+
+    def delete_or_soft_delete(self, context, instance):
+        """A user's DELETE: kept as SOFT_DELETED while ``reclaim_instance_interval`` is set
+        (see :mod:`~novalite.compute.soft_delete`)."""
+        soft_delete.delete_or_soft_delete(context, self.compute_rpcapi, instance)
+
+    def restore(self, context, instance):
+        soft_delete.restore(context, self.compute_rpcapi, instance)
+
+    def force_delete(self, context, instance):
+        soft_delete.force_delete(context, self.compute_rpcapi, instance)
 
     def act(self, context, instance, name, **rpc_kwargs):
         """Start a state transition of :data:`~novalite.compute.actions.TRANSITIONS`."""

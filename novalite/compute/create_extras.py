@@ -9,6 +9,7 @@ the server's tags show from its first read.
 from oslo_log import log as logging
 
 from novalite import exception, quota
+from novalite.compute import vm_states
 from novalite.db import instances, server_groups, tags
 
 LOG = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def _own_members(context, group):
     """The group's servers of the caller, as the quota counts them."""
     found = instances.instance_get_all({'uuids': group['members'], 'user_id': context.user_id}) \
         if group['members'] else []
-    return [server for server in found if server['vm_state'] != 'soft-delete']
+    return [server for server in found if server['vm_state'] != vm_states.SOFT_DELETED]
 
 
 def check_tags(server_tags):

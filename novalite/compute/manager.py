@@ -18,6 +18,7 @@ from novalite.compute import (
     moves,
     reaper,
     rebuild,
+    reclaim,
     resource_tracker,
     shelving,
     snapshots,
@@ -50,7 +51,7 @@ _POWER_ACTIONS = {
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.12')
+    target = messaging.Target(version='1.13')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -81,7 +82,9 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             _sync_power_states=abs(CONF.compute.sync_power_state_interval),
             _report_resources=CONF.compute.resource_report_interval,
             _reap_task_states=CONF.reap_interval,
-            _offload_shelved=abs(CONF.shelved_poll_interval))
+            _offload_shelved=abs(CONF.shelved_poll_interval),
+            _reclaim_queued_deletes=CONF.reclaim_instance_interval if
+            CONF.reclaim_instance_interval > 0 else 60)
 
     # Start and stop
 
@@ -127,6 +130,10 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             LOG.warning('Instance %s was being rebuilt when this host stopped', uuid)
             self.builder.set_error(context, instance, exception.InstanceDeployFailure(
                 reason='the compute host restarted during the rebuild'))
+        elif instance['task_state'] in reclaim.BY_TASK_STATE:
+            LOG.info('Completing %s of instance %s', instance['task_state'], uuid)
+            self._soft_delete_step(context, instance, reclaim.BY_TASK_STATE[
+                instance['task_state']])
         elif instance['vm_state'] == vm_states.BUILDING:
             LOG.warning('Instance %s was building when this host stopped', uuid)
             self._destroy_quietly(context, instance)
@@ -240,6 +247,19 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self._spawn_action(context, instance, 'compute_reboot_instance', task_state,
                            {'vm_state': vm_states.ACTIVE, 'power_state': power_state.RUNNING},
                            self.driver.reboot, reboot_type)
+
+    # Soft delete (novalite.compute.reclaim)
+
+    def soft_delete_instance(self, context, instance):
+        self._soft_delete_step(context, instance, reclaim.SOFT_DELETE)
+
+    def restore_instance(self, context, instance):
+        self._soft_delete_step(context, instance, reclaim.RESTORE)
+
+    def _soft_delete_step(self, context, instance, step):
+        event, task_state, method, final_values = step
+        self._spawn_action(context, instance, event, task_state, final_values,
+                           getattr(self.driver, method))
 
     def _power_action(self, context, instance, action):
         task_state, method, vm_state, power = _POWER_ACTIONS[action]
@@ -420,6 +440,11 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     def _offload_shelved(self, context):
         if CONF.shelved_poll_interval >= 0:
             self.shelver.offload_expired(context)
+
+    @periodic_task.periodic_task(spacing=60, run_immediately=False)
+    def _reclaim_queued_deletes(self, context):
+        if CONF.reclaim_instance_interval > 0:
+            reclaim.reclaim(self, context, CONF.reclaim_instance_interval)
 
     @periodic_task.periodic_task(spacing=CONF.compute.resource_report_interval)
     def _report_resources(self, context):

@@ -26,6 +26,7 @@ Version history:
 * 1.12 - Live migration checks and migrate_data: check_can_live_migrate_destination,
   check_can_live_migrate_source, rollback_live_migration_at_destination;
   pre_live_migration and live_migration take (and the first returns) migrate_data.
+* 1.13 - soft_delete_instance, restore_instance (``reclaim_instance_interval``).
 """
 
 from novalite import exception, objects, rpc
@@ -52,11 +53,13 @@ OBJECT_HISTORY = {
             'Migration': '1.0'},
     '1.12': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
              'Migration': '1.0'},
+    '1.13': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+             'Migration': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.12'
+    VERSION = '1.13'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -327,3 +330,19 @@ class ComputeAPI:
             new_pass=new_pass, preserve_ephemeral=preserve_ephemeral, recreate=recreate,
             migration=migration and objects.Migration.coerce(migration),
             scheduled_node=scheduled_node, target_state=target_state)
+
+    # Soft delete (1.13): a host capped below it deletes at once.
+
+    def supports_soft_delete(self):
+        return self.client.can_send_version('1.13')
+
+    def soft_delete_instance(self, context, instance):
+        """Power the guest off and leave the server SOFT_DELETED (check
+        :meth:`supports_soft_delete` first)."""
+        self._cast(context, instance['host'], 'soft_delete_instance', ('1.13',),
+                   instance=objects.Instance.coerce(instance))
+
+    def restore_instance(self, context, instance):
+        """Power a soft-deleted server's guest on: ACTIVE again."""
+        self._cast(context, instance['host'], 'restore_instance', ('1.13',),
+                   instance=objects.Instance.coerce(instance))

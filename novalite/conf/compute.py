@@ -50,6 +50,18 @@ number is checked every ``shelved_poll_interval`` seconds.
 Seconds between two runs of the compute hosts' task that offloads servers
 shelved longer than ``shelved_offload_time``; a negative value disables it.
 """),
+    cfg.IntOpt('reclaim_instance_interval',
+               default=0,
+               help="""
+Seconds a deleted server is kept before it is deleted for good (soft delete).
+
+With a positive value, ``DELETE /servers/{id}`` of a server that has run
+powers its guest off and leaves it ``SOFT_DELETED``: its owner may
+``restore`` it (if the quota has room) or ``forceDelete`` it, and each
+compute host deletes, every this many seconds, its soft-deleted servers
+older than this. With 0 (the default) or less, a delete is immediate.
+Set it alike on the API and the compute hosts.
+"""),
 ]
 
 compute_group_opts = [

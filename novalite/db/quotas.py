@@ -33,6 +33,7 @@ _GROUP = models.InstanceGroup.__table__
 _INSTANCE_RESOURCES = ('instances', 'cores', 'ram')
 # Soft-deleted servers wait to be reclaimed or restored and count for nothing (Nova's rule).
 SOFT_DELETED = 'soft-delete'
+RESTORING = 'restoring'
 
 
 def _limits(table, **owner):
@@ -141,7 +142,10 @@ def _instance_usage(session, project_id, user_id, now):
         sa.func.coalesce(sa.func.sum(_INSTANCE.c.vcpus), 0).label('cores'),
         sa.func.coalesce(sa.func.sum(_INSTANCE.c.memory_mb), 0).label('ram'),
     ).where(_INSTANCE.c.project_id == project_id, _INSTANCE.c.deleted == 0,
-            _INSTANCE.c.vm_state != SOFT_DELETED).group_by(_INSTANCE.c.user_id)
+            # A soft-deleted server does not count, as in Nova, except from
+            # the moment its restore passed the quota check.
+            sa.or_(_INSTANCE.c.vm_state != SOFT_DELETED, _INSTANCE.c.task_state == RESTORING)
+            ).group_by(_INSTANCE.c.user_id)
     held = sa.select(
         _RESERVATION.c.user_id, sa.func.sum(_RESERVATION.c.instances),
         sa.func.sum(_RESERVATION.c.cores), sa.func.sum(_RESERVATION.c.ram),

@@ -324,3 +324,8 @@ list_query_v275 = copy.deepcopy(list_query_v273)
 list_query_v275['additionalProperties'] = False
 list_query_v275['properties']['sort_key']['enum'] = sorted(
     set(SORT_KEYS) | {'locked', 'auto_disk_config', 'locked_by', 'root_device_name'})
+
+# Families of actions whose schemas live in their own modules.
+from novalite.api.schemas import admin_actions  # noqa: E402
+
+ACTIONS.update(admin_actions.ACTIONS)

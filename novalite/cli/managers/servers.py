@@ -134,6 +134,18 @@ class ServerManager(base.Manager):
     def resume(self, server_id):
         self._action(server_id, 'resume')
 
+    def reset_state(self, server_id, state='error'):
+        """Set the server's vm_state to ``active`` or ``error`` (admin)."""
+        self._action(server_id, 'os-resetState', {'state': state})
+
+    def restore(self, server_id):
+        """Bring a soft-deleted server back."""
+        self._action(server_id, 'restore')
+
+    def force_delete(self, server_id):
+        """Delete a (soft-deleted) server now."""
+        self._action(server_id, 'forceDelete')
+
     def resize(self, server_id, flavor_id):
         self._action(server_id, 'resize', {'flavorRef': flavor_id})
 
