@@ -22,6 +22,7 @@ from novalite.compute import (
     resource_tracker,
     shelving,
     snapshots,
+    usage_audit,
     vm_states,
     volumes,
 )
@@ -445,6 +446,11 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     def _reclaim_queued_deletes(self, context):
         if CONF.reclaim_instance_interval > 0:
             reclaim.reclaim(self, context, CONF.reclaim_instance_interval)
+
+    @periodic_task.periodic_task(spacing=600, run_immediately=True)
+    def _instance_usage_audit(self, context):
+        if CONF.instance_usage_audit:
+            usage_audit.run(self.conductor, context, self.host)
 
     @periodic_task.periodic_task(spacing=CONF.compute.resource_report_interval)
     def _report_resources(self, context):

@@ -7,6 +7,8 @@ compute host's step instead of failing its build. The build orchestration lives 
 :mod:`novalite.conductor.build` and is served beside this endpoint.
 """
 
+import datetime
+
 import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_service import periodic_task
@@ -22,6 +24,7 @@ from novalite.db import (
     instances,
     server_migrations,
     services,
+    task_log,
 )
 from novalite.network import api as network_api
 from novalite.service import Manager
@@ -31,6 +34,12 @@ LOG = logging.getLogger(__name__)
 
 def _under_request(context, action_event):
     return action_event and dict(action_event, request_id=context.request_id)
+
+
+def _datetime(value):
+    """A datetime sent as ISO 8601 text (or, in process, as itself)."""
+    return value if isinstance(value, datetime.datetime) else \
+        datetime.datetime.fromisoformat(value)
 
 
 def _answer(instance, object_versions):
@@ -45,7 +54,7 @@ def _answer(instance, object_versions):
 
 
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.7')
+    target = messaging.Target(version='1.8')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -168,6 +177,10 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
 
     def migration_complete_live(self, context, migration_uuid, values):
         server_migrations.complete_live(migration_uuid, values)
+
+    @engine.retry_on_disconnect
+    def instance_usage_audit(self, context, host, begin, end):
+        return task_log.audit_host(host, _datetime(begin), _datetime(end))
 
     @engine.retry_on_disconnect
     def bdm_get_by_instance(self, context, instance_uuid):

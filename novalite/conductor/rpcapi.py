@@ -23,6 +23,7 @@ ConductorAPI version history:
 * 1.6 - Added migration_get_evacuations (a restarted host's clean-up).
 * 1.7 - migration_get_in_progress and migration_complete_live (a live migration's
   end in one transaction).
+* 1.8 - instance_usage_audit (a host's run of the usage audit of a period).
 
 ComputeTaskAPI version history:
 
@@ -62,7 +63,7 @@ def _instance(answer):
 
 
 class ConductorAPI:
-    VERSION = '1.7'
+    VERSION = '1.8'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
@@ -208,6 +209,16 @@ class ConductorAPI:
 
     def bdm_destroy(self, context, bdm_uuid):
         self._call_bdm(context, 'bdm_destroy', bdm_uuid=bdm_uuid)
+
+    def instance_usage_audit(self, context, host, begin, end):
+        """Audit ``host``'s servers of the period ``begin``..``end`` (naive UTC datetimes)
+        unless it was; returns how many were audited, or None (1.8; an older
+        conductor audits nothing)."""
+        if not self.client.can_send_version('1.8'):
+            return None
+        return self.client.prepare(version='1.8').call(
+            context, 'instance_usage_audit', host=host, begin=begin.isoformat(),
+            end=end.isoformat())
 
 
     def migration_update(self, context, migration_uuid, values, expected_status=None):

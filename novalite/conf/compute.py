@@ -62,6 +62,21 @@ compute host deletes, every this many seconds, its soft-deleted servers
 older than this. With 0 (the default) or less, a delete is immediate.
 Set it alike on the API and the compute hosts.
 """),
+    cfg.BoolOpt('instance_usage_audit',
+                default=False,
+                help="""
+Have each compute host audit, once per ``instance_usage_audit_period``, the
+servers that ran on it in the last completed period; the runs are what
+``GET /os-instance_usage_audit_log`` reports (hosts that did not run show
+in its ``hosts_not_run``).
+"""),
+    cfg.StrOpt('instance_usage_audit_period',
+               default='month',
+               help="""
+The period the usage audit covers: ``hour``, ``day``, ``month`` or ``year``,
+optionally with ``@N`` for the minute, hour, day of the month or month the
+periods start at (``month@15``: from the 15th to the 15th).
+"""),
 ]
 
 compute_group_opts = [

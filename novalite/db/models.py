@@ -647,3 +647,27 @@ class HostDrainItem(Base, TimestampMixin):
     avoid_hosts = Column(Text, nullable=False, default='[]')
     message = Column(String(255))
     started_at = Column(DateTime)
+
+
+class TaskLog(Base, TimestampMixin):
+    """One host's run of a periodic audit over one period (Nova's ``task_log``).
+
+    ``instance_usage_audit`` rows back ``os-instance_usage_audit_log``:
+    ``state`` is ``RUNNING`` then ``DONE``, ``task_items`` the servers
+    audited, ``errors`` those that could not be.
+    """
+
+    __tablename__ = 'task_log'
+    __table_args__ = (
+        UniqueConstraint('task_name', 'host', 'period_beginning', 'period_ending',
+                         name='uniq_task_name0host0period_beginning0period_ending'),
+    )
+    id = Column(Integer, primary_key=True)
+    task_name = Column(String(255), nullable=False)
+    state = Column(String(255), nullable=False)
+    host = Column(String(255), nullable=False)
+    period_beginning = Column(DateTime, nullable=False)
+    period_ending = Column(DateTime, nullable=False)
+    message = Column(String(255), nullable=False)
+    task_items = Column(Integer, default=0)
+    errors = Column(Integer, default=0)

@@ -18,6 +18,7 @@ from novalite.api.policies import (
     host_drains,
     hypervisors,
     instance_actions,
+    instance_usage_audit_log,
     keypairs,
     limits,
     quotas,
@@ -39,7 +40,7 @@ _MODULES = (base, servers, server_actions, server_moves, server_rebuild, server_
             server_tags, instance_actions, server_groups, flavors, keypairs, limits,
             availability_zones, aggregates, hypervisors, services, volume_attachments, admin,
             remote_consoles, diagnostics, quotas, simple_tenant_usage, server_images,
-            host_drains)
+            host_drains, instance_usage_audit_log)
 
 
 def list_rules():
