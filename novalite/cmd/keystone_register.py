@@ -2,7 +2,9 @@
 
 Creates (or updates, so running it again is safe) a ``compute`` service and
 its endpoints, one per interface, so that clients find the API through the
-catalog. It authenticates as an administrator the way the ``openstack``
+catalog; with ``--image-url``, an ``image`` service for ``novalite-image-api``
+too, so that clients resolve image names (``openstack server create --image
+NAME``). It authenticates as an administrator the way the ``openstack``
 client does: ``--os-auth-url``, ``--os-username``... or the ``OS_*``
 environment variables. Needs keystoneauth1 (``pip install novalite[keystone]``).
 """
@@ -10,7 +12,10 @@ environment variables. Needs keystoneauth1 (``pip install novalite[keystone]``).
 from novalite import exception
 
 SERVICE_TYPE = 'compute'
+IMAGE_SERVICE_TYPE = 'image'
 INTERFACES = ('public', 'internal', 'admin')
+_DESCRIPTIONS = {SERVICE_TYPE: 'OpenStack Compute API (novalite)',
+                 IMAGE_SERVICE_TYPE: 'OpenStack Image API v2 (novalite-image-api)'}
 
 
 def add_arguments(parser):
@@ -24,6 +29,11 @@ def add_arguments(parser):
     parser.add_argument('--service-name', default='nova',
                         help="the service's name in the catalog (default nova, which tools "
                              "that look the compute service up by name expect)")
+    parser.add_argument('--image-url',
+                        help='also register novalite-image-api as the image service at this '
+                             'URL (every interface), e.g. http://controller:9292')
+    parser.add_argument('--image-service-name', default='glance',
+                        help="the image service's name in the catalog (default glance)")
     loading.register_session_argparse_arguments(parser)
     loading.register_auth_argparse_arguments(parser, [], default='password')
 
@@ -36,15 +46,15 @@ def _identity(args):
                            version=(3, 0), raise_exc=True)
 
 
-def _service(identity, name):
+def _service(identity, name, service_type=SERVICE_TYPE):
     found = [service for service in
-             identity.get('/services', params={'type': SERVICE_TYPE}).json()['services']
+             identity.get('/services', params={'type': service_type}).json()['services']
              if service['name'] == name]
     if found:
         return found[0]
     return identity.post('/services', json={'service': {
-        'type': SERVICE_TYPE, 'name': name, 'enabled': True,
-        'description': 'OpenStack Compute API (novalite)'}}).json()['service']
+        'type': service_type, 'name': name, 'enabled': True,
+        'description': _DESCRIPTIONS[service_type]}}).json()['service']
 
 
 def _endpoint(identity, service, interface, url, region):
@@ -61,16 +71,23 @@ def _endpoint(identity, service, interface, url, region):
     return found[0]
 
 
+def _register(identity, service_type, name, urls, region):
+    service = _service(identity, name, service_type)
+    for interface in INTERFACES:
+        endpoint = _endpoint(identity, service, interface, urls[interface], region)
+        print(f"{service_type} {service['name']} {interface} {endpoint['url']}")
+
+
 def register(args):
     """Create or update the service and its endpoints; prints what the catalog holds."""
     try:
         identity = _identity(args)
-        service = _service(identity, args.service_name)
         urls = {'public': args.public_url, 'internal': args.internal_url or args.public_url,
                 'admin': args.admin_url or args.public_url}
-        for interface in INTERFACES:
-            endpoint = _endpoint(identity, service, interface, urls[interface], args.region)
-            print(f"{SERVICE_TYPE} {service['name']} {interface} {endpoint['url']}")
+        _register(identity, SERVICE_TYPE, args.service_name, urls, args.region)
+        if args.image_url:
+            _register(identity, IMAGE_SERVICE_TYPE, args.image_service_name,
+                      dict.fromkeys(INTERFACES, args.image_url), args.region)
     except ImportError:
         raise exception.NovaliteException(
             "keystone-register needs keystoneauth1: pip install 'novalite[keystone]'") from None

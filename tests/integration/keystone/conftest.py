@@ -3,16 +3,18 @@
 Keystone (see :mod:`tests.integration.keystone.server`) gets two projects and
 a user per persona; novalite runs as separate daemons on RabbitMQ and
 MariaDB with ``[api] auth_strategy = keystone``, and is registered in the
-catalog with ``novalite-manage keystone-register``, as an operator would.
+catalog with ``novalite-manage keystone-register``, as an operator would,
+``novalite-image-api`` (same auth) as its ``image`` service.
 """
 
 import os
 import subprocess
 
 import pytest
+import requests
 
 from novalite.cli import client as novalite_client
-from tests.integration.cloud import BIN, Cloud
+from tests.integration.cloud import BIN, Cloud, free_port
 from tests.integration.conftest import make_database
 from tests.integration.keystone import server
 
@@ -52,16 +54,23 @@ def os_environ(keystone, user, project):
 def keystone_cloud(keystone, tmp_path_factory):
     workdir = tmp_path_factory.mktemp('cloud')
     db_url, drop = make_database('mariadb', workdir)
+    image_port = free_port()
     cloud = Cloud(workdir, db_url, computes=1, options={
         'api': {'auth_strategy': 'keystone'},
+        'image': {'listen': '127.0.0.1', 'port': image_port},
         'keystone_authtoken': keystone.authtoken_options('novalite', SERVICE_PASSWORD)})
     cloud.client = novalite_client.Client(cloud.client.endpoint, timeout=60,
                                           token=keystone.token('admin', 'admin'))
     try:
         cloud.start()
+        cloud.spawn('image-api', 'novalite-image-api', os.path.join(workdir, 'controller.conf'))
+        cloud.image_url = f'http://127.0.0.1:{image_port}'
+        cloud.wait_for(lambda: requests.get(cloud.image_url + '/versions', timeout=5).ok,
+                       'the image API to answer')
         subprocess.run(
             [os.path.join(BIN, 'novalite-manage'), 'keystone-register',
-             '--public-url', f'http://127.0.0.1:{cloud.port}/v2.1'],
+             '--public-url', f'http://127.0.0.1:{cloud.port}/v2.1',
+             '--image-url', cloud.image_url],
             env=os_environ(keystone, 'admin', 'admin'), check=True, capture_output=True)
         cloud.client.flavors.create(**SMALL)
         cloud.image_id = cloud.create_image()
