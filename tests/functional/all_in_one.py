@@ -19,11 +19,14 @@ AllInOne = collections.namedtuple('AllInOne', 'url volume_url conf image')
 
 
 @contextlib.contextmanager
-def running(workdir, flavor_memory_mb=512):
-    """Start it in ``workdir``; yields its URLs, config file and image id."""
+def running(workdir, flavor_memory_mb=512, defaults=''):
+    """Start it in ``workdir``; yields its URLs, config file and image id.
+
+    :param defaults: more ``[DEFAULT]`` lines of its config file.
+    """
     port, volume_port = free_port(), free_port()
     conf = workdir / 'novalite.conf'
-    conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n'
+    conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n{defaults}'
                     f'[api]\nport = {port}\n[volume]\nport = {volume_port}\n'
                     f'[compute]\nreserved_host_memory_mb = 0\n')
     proc = subprocess.Popen([os.path.join(BIN, 'novalite-all-in-one'), '--config-file',
