@@ -127,3 +127,13 @@ def test_2_80_shows_and_filters_by_user_and_project(admin, beyond_max, records):
         (records[1]['id'], 'other', 'alice')
     assert _ids(admin.at('2.80').get('/os-migrations?user_id=demo')) == \
         [records[2]['id'], records[0]['id']]
+
+
+def test_an_operator_may_let_members_list_without_the_hosts(api, conf, tmp_path, records):
+    """Nova's os-migrations:index:host: who may not see hosts gets them as null."""
+    (tmp_path / 'policy.yaml').write_text('"os_compute_api:os-migrations:index": "@"\n')
+    conf.set_override('policy_file', str(tmp_path / 'policy.yaml'), group='oslo_policy')
+    [first, *_rest] = api.get('/os-migrations').json['migrations']
+    assert first['id'] == records[0]['id']
+    assert all(first[key] is None for key in ('source_compute', 'source_node', 'dest_compute',
+                                              'dest_node', 'dest_host'))
