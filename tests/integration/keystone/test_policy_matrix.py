@@ -46,6 +46,13 @@ MATRIX = [
     ('GET', '/os-hypervisors', None, None, ADMIN_ONLY),
     ('GET', '/os-hypervisors/detail', None, None, ADMIN_ONLY),
     ('GET', '/os-hypervisors/statistics', None, None, ADMIN_ONLY),
+    ('GET', '/os-migrations', None, None, ADMIN_ONLY),
+    ('GET', '/os-hosts', None, None, ADMIN_ONLY),
+    ('GET', '/os-instance_usage_audit_log', None, None, ADMIN_ONLY),
+    ('POST', '/servers/{server}/action', {'os-resetState': {'state': 'active'}}, None,
+     (202, 403, 403, 403, 404)),
+    # Allowed callers reach the state check: the server is not soft-deleted.
+    ('POST', '/servers/{server}/action', {'restore': None}, None, (409, 409, 409, 403, 404)),
 ]
 _FAULTS = {403: 'forbidden', 404: 'itemNotFound'}
 
