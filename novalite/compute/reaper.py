@@ -21,7 +21,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from novalite import deadlines, exception
-from novalite.compute import build, vm_states
+from novalite.compute import build, reclaim, vm_states
 from novalite.conf import CONF
 from novalite.virt import power_state
 
@@ -85,6 +85,10 @@ class Reaper:
         with self.manager.in_flight.track(uuid):
             if task_state == vm_states.DELETING:
                 self.manager.terminate(context, instance)
+            elif task_state in reclaim.BY_TASK_STATE:
+                # A lost soft delete or restore cast: do what was asked.
+                self.manager._soft_delete_step(context, instance,
+                                               reclaim.BY_TASK_STATE[task_state])
             elif instance['vm_state'] == vm_states.BUILDING:
                 self._settle_build(context, instance)
             else:

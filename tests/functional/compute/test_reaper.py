@@ -118,3 +118,16 @@ def test_a_guest_no_instance_of_this_host_owns_is_destroyed(compute, ctx):
     instances.instance_destroy(stray['uuid'])
     _reap_after(compute, ctx, 1)
     assert stray['uuid'] not in compute.driver.list_instance_uuids()
+
+
+@pytest.mark.parametrize('task_state, vm_state, expected', [
+    ('soft-deleting', 'active', ('soft-delete', power_state.SHUTDOWN)),
+    ('restoring', 'soft-delete', ('active', power_state.RUNNING)),
+])
+def test_a_lost_soft_delete_or_restore_is_carried_out(compute, ctx, task_state, vm_state,
+                                                      expected):
+    instance = _with_guest(compute, ctx, _instance(vm_state=vm_state, task_state=task_state,
+                                                   power_state=power_state.RUNNING))
+    _reap_after(compute, ctx, 120)
+    found = instances.instance_get(instance['uuid'])
+    assert (found['vm_state'], found['power_state'], found['task_state']) == (*expected, None)
