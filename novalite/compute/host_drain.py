@@ -2,8 +2,9 @@
 
 Live drains live-migrate what runs (active, paused) and cold-migrate what is
 stopped; cold drains cold-migrate active and stopped servers. Servers in any
-other state, or in the middle of a task, are skipped with the reason. The
-conductor then runs the drain (:mod:`novalite.conductor.drain`).
+other state are skipped with the reason; one in the middle of a task waits
+its turn. The conductor then runs the drain (:mod:`novalite.conductor.drain`),
+which picks each server's move again when it starts it.
 """
 
 from novalite import exception
@@ -37,15 +38,22 @@ def start(context, task_api, host, mode, max_outbound=None, max_parallel=None):
     return host_drains.drain_get(drain['uuid'])
 
 
+def move_for(mode, server):
+    """``live``, ``cold``, or None when a drain in ``mode`` cannot move ``server``."""
+    return _MOVES[mode].get(server['vm_state'])
+
+
+def unmovable(mode, server):
+    return f"A {mode} drain moves no server in vm_state {server['vm_state']}."
+
+
 def plan(servers, mode):
     """Which move each server gets (uuid -> live/cold), and why the others get none."""
     moves, skipped = {}, {}
     for server in servers:
-        move = _MOVES[mode].get(server['vm_state'])
-        if move is not None and server['task_state'] is None:
-            moves[server['uuid']] = move
+        move = move_for(mode, server)
+        if move is None:
+            skipped[server['uuid']] = unmovable(mode, server)
         else:
-            skipped[server['uuid']] = (f"No {mode} move starts from vm_state "
-                                       f"{server['vm_state']}, task_state "
-                                       f"{server['task_state']}.")
+            moves[server['uuid']] = move
     return moves, skipped

@@ -9,13 +9,12 @@ cloud's ``max_parallel`` allow. Everything it knows is in the database, so
 a restarted conductor resumes its drains where they were.
 """
 
-import datetime
 
 from oslo_log import log as logging
 
 from novalite import concurrency, exception
 from novalite import context as context_lib
-from novalite.compute import actions, move_actions
+from novalite.compute import actions, host_drain, move_actions
 from novalite.conf import CONF
 from novalite.db import host_drains, instances, server_migrations
 
@@ -73,32 +72,55 @@ class DrainTask:
         return False
 
     def _start(self, context, drain, item):
-        """Start the item's move if a slot is free; False when none is."""
-        if not host_drains.item_take_slot(drain, item['id']):
-            return False
-        item = dict(item, attempts=item['attempts'] + 1)
+        """Start the item's move if the server can move and a slot is free; False when
+        no slot is. A server busy with a task waits, without taking a slot."""
         try:
             instance = instances.instance_get(item['instance_uuid'])
-            migration = self._begin_move(context, instance, item)
         except exception.InstanceNotFound:
             host_drains.item_update(item['id'], {'status': 'skipped',
                                                  'message': 'The server was deleted.'})
+            return True
+        move = host_drain.move_for(drain['mode'], instance)
+        if instance['host'] != drain['host'] or move is None:
+            self._end_unmoved(drain, item, instance)
+            return True
+        if instance['task_state'] is not None:
+            self._note(item, f"Waiting for task_state {instance['task_state']} to end.")
+            return True
+        if not host_drains.item_take_slot(drain, item['id']):
+            return False
+        try:
+            migration = self._begin_move(context, instance, move, item['avoid_hosts'])
         except exception.NovaliteException as exc:
-            host_drains.item_update(item['id'], {'attempts': item['attempts']})
-            self._attempt_failed(item, None, exc.format_message())
+            self._attempt_failed(dict(item, attempts=item['attempts'] + 1), None,
+                                 exc.format_message())
         else:
             host_drains.item_update(item['id'], {'migration_uuid': migration['uuid'],
-                                                 'attempts': item['attempts']})
+                                                 'move': move, 'message': None})
         return True
 
-    def _begin_move(self, context, instance, item):
-        if item['move'] == 'live':
+    @staticmethod
+    def _end_unmoved(drain, item, instance):
+        """A server that left the host by other means, or that no move starts from."""
+        if instance['host'] != drain['host']:
+            host_drains.item_update(item['id'], {
+                'status': 'completed', 'message': f"Now on {instance['host']}."})
+        else:
+            host_drains.item_update(item['id'], {
+                'status': 'skipped', 'message': host_drain.unmovable(drain['mode'], instance)})
+
+    @staticmethod
+    def _note(item, message):
+        if item['message'] != message:
+            host_drains.item_update(item['id'], {'message': message})
+
+    def _begin_move(self, context, instance, move, avoid_hosts):
+        if move == 'live':
             instance = actions.begin(context, instance, 'live-migration', move_actions.LIVE)
-            return self.moves.live_migrate_instance(context, instance,
-                                                    avoid_hosts=item['avoid_hosts'])
+            return self.moves.live_migrate_instance(context, instance, avoid_hosts=avoid_hosts)
         instance = actions.begin(context, instance, 'migrate', move_actions.COLD)
         return self.moves.migrate_server(context, instance, instance['flavor'],
-                                         avoid_hosts=item['avoid_hosts'])
+                                         avoid_hosts=avoid_hosts)
 
     def _observe(self, context, item):
         migration = self._migration_of(item)
@@ -112,8 +134,10 @@ class DrainTask:
                 'status': 'completed', 'migration_uuid': migration['uuid'],
                 'message': f"Moved to {migration['dest_compute']}."})
         elif migration['status'] in _FAILED:
-            self._attempt_failed(dict(item, migration_uuid=migration['uuid']),
-                                 migration['dest_compute'],
+            # A move whose conductor stopped before handing it over failed through
+            # no fault of its destination, which the retry may then use again.
+            blamed = migration['dest_compute'] if item['migration_uuid'] else None
+            self._attempt_failed(dict(item, migration_uuid=migration['uuid']), blamed,
                                  f"Migration {migration['uuid']} ended {migration['status']}.")
 
     def _confirm(self, context, item):
@@ -127,16 +151,18 @@ class DrainTask:
     @staticmethod
     def _migration_of(item):
         """The item's migration record; for an item whose conductor stopped before it
-        noted the record, the server's newest one since the item started."""
+        noted the record, the server's newest one made since the item started."""
         if item['migration_uuid']:
             return server_migrations.migration_get(item['migration_uuid'])
-        started = datetime.datetime.fromisoformat(item['started_at']).replace(microsecond=0)
-        found = server_migrations.migration_get_all(
-            {'instance_uuid': item['instance_uuid'], 'changes_since': started}, paged=True)
-        return found[0] if found else None
+        # MySQL keeps whole seconds.
+        started = item['started_at'][:19]
+        newest = server_migrations.migration_get_all(
+            {'instance_uuid': item['instance_uuid']}, limit=1, paged=True)
+        return newest[0] if newest and newest[0]['created_at'][:19] >= started else None
 
     def _requeue_if_idle(self, item):
-        """A move that never got its record: queue it again once the server is idle."""
+        """A move that never got its record (its conductor stopped): once the server is
+        idle again, it counts as a failed attempt."""
         try:
             instance = instances.instance_get(item['instance_uuid'])
         except exception.InstanceNotFound:
@@ -144,7 +170,7 @@ class DrainTask:
                                                  'message': 'The server was deleted.'})
             return
         if instance['task_state'] is None:
-            host_drains.item_update(item['id'], {'status': 'queued'})
+            self._attempt_failed(item, None, 'The move never started.')
 
     @staticmethod
     def _attempt_failed(item, destination, message):

@@ -108,7 +108,10 @@ def item_take_slot(drain, item_id):
         if running.get(drain['uuid'], 0) >= drain['max_outbound'] or \
                 sum(running.values()) >= drain['max_parallel']:
             return False
+        # The attempt counts from here: a conductor killed before the move
+        # started must not get unlimited retries.
         taken = session.execute(sa.update(_ITEM).where(
             _ITEM.id == item_id, _ITEM.status == 'queued').values(
-            status='running', started_at=models.utcnow(), migration_uuid=None))
+            status='running', started_at=models.utcnow(), migration_uuid=None,
+            attempts=_ITEM.attempts + 1))
         return taken.rowcount == 1

@@ -26,9 +26,12 @@ SERVERS = 4
 def cloud(tmp_path_factory):
     workdir = tmp_path_factory.mktemp('drain')
     url, drop = make_database('mariadb', workdir)
+    # A move the killed conductor had begun is found abandoned within seconds.
     cloud = Cloud(workdir, url, computes=2,
                   options={'fake': {'live_migration_step_seconds': 0.4},
-                           'migration': {'drain_poll_interval': 0.2}}).start()
+                           'migration': {'drain_poll_interval': 0.2},
+                           'DEFAULT': {'task_state_grace': 5, 'reap_interval': 2},
+                           'conductor': {'abandoned_move_timeout': 5}}).start()
     cloud.client.flavors.create('small', 512, 1, 1, id='1')
     cloud.image_id = cloud.create_image()
     yield cloud
@@ -101,12 +104,18 @@ def test_a_drain_resumes_after_its_conductor_is_killed(cloud):
     servers = [s for s in cloud.client.servers.list(all_tenants=True)
                if s['OS-EXT-SRV-ATTR:host'] == 'compute2']
     drain = cloud.client.host_drains.create('compute2', max_outbound_per_host=1)
-    cloud.wait_for(lambda: cloud.client.host_drains.get(drain['id'])['counts'].get(
-        'completed', 0) >= 1, 'a first server moved', timeout=60, interval=0.2)
+
+    def second_move_copying():
+        servers = cloud.client.host_drains.get(drain['id'])['servers']
+        return sum(s['status'] == 'completed' for s in servers) == 1 and any(
+            s.get('migration_status') == 'running' for s in servers)
+
+    # Killed with one server moved and the next handed over to its hosts.
+    cloud.wait_for(second_move_copying, 'a second server moving', timeout=60, interval=0.1)
     cloud.kill('conductor')
     cloud.restart('conductor')
     cloud.wait_for(lambda: cloud.client.host_drains.get(drain['id'])['status'] != 'running',
-                   'the drain to end', timeout=180)
+                   'the drain to end', timeout=240)
     drain = cloud.client.host_drains.get(drain['id'])
     assert drain['status'] == 'completed', drain
     for server in servers:

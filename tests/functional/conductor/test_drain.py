@@ -118,3 +118,30 @@ def test_a_second_conductor_does_not_run_a_claimed_drain(host, conf):
     assert host_drains.drain_claim(drain['uuid'], 'conductor-a')
     assert not host_drains.drain_claim(drain['uuid'], 'conductor-b')
     assert host_drains.drain_claim(drain['uuid'], 'conductor-a')
+
+
+def test_a_busy_server_waits_without_taking_a_slot(host):
+    [busy, idle] = _servers(2)
+    instances.instance_update(busy['uuid'], {'task_state': 'rebooting'})
+    drain = _start(max_outbound=1)
+    moves = ScriptedMoves([])
+    _task(moves)._step(context.get_admin_context(), drain['uuid'])
+    assert moves.started == [(idle['uuid'], [])]
+    items = {i['instance_uuid']: i for i in host_drains.drain_get(drain['uuid'])['items']}
+    assert (items[busy['uuid']]['status'], items[busy['uuid']]['attempts']) == ('queued', 0)
+    assert items[busy['uuid']]['message'] == 'Waiting for task_state rebooting to end.'
+
+
+def test_a_move_lost_with_its_conductor_is_retried_once_the_server_is_idle(host):
+    [server] = _servers(1)
+    drain = _start()
+    [item] = host_drains.drain_get(drain['uuid'])['items']
+    assert host_drains.item_take_slot(host_drains.drain_get(drain['uuid']), item['id'])
+    moves = ScriptedMoves(['completed'])
+    task = _task(moves)
+    ctx = context.get_admin_context()
+    task._step(ctx, drain['uuid'])
+    task._step(ctx, drain['uuid'])
+    assert moves.started == [(server['uuid'], [])]
+    [item] = host_drains.drain_get(drain['uuid'])['items']
+    assert (item['status'], item['attempts']) == ('completed', 2)
