@@ -223,6 +223,24 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     def unshelve_instance(self, context, instance, image=None, node=None):
         self.tasks.spawn_n(self.shelver.unshelve, context, instance, image, node)
 
+    # External events (os-server-external-events)
+
+    def external_instance_event(self, context, instances, events):
+        """Act on what another service says happened to our servers (Nova's names).
+
+        ``volume-extended`` grows the guest's disk; the network events have
+        nothing waiting for them here (novalite's network plugs no vifs
+        asynchronously), so they are only logged.
+        """
+        by_uuid = {instance['uuid']: instance for instance in instances}
+        for event in events:
+            instance = by_uuid.get(event['instance_uuid'])
+            if instance is not None and event['name'] == 'volume-extended':
+                self.tasks.spawn_n(self.volumes.extend, context, instance, event['tag'])
+            else:
+                LOG.debug("External event %s (%s) for %s: nothing to do", event['name'],
+                          event.get('tag'), event['instance_uuid'])
+
     # Power
 
     def start_instance(self, context, instance):

@@ -23,14 +23,20 @@ Version history:
 * 1.8 - rebuild_instance (rebuild, and evacuate with recreate).
 * 1.9 - Images and shelving: snapshot_instance, backup_instance,
   shelve_instance, shelve_offload_instance, unshelve_instance.
+* 1.11 - external_instance_event (os-server-external-events; volume-extended
+  grows the guest's disk).
 * 1.12 - Live migration checks and migrate_data: check_can_live_migrate_destination,
   check_can_live_migrate_source, rollback_live_migration_at_destination;
   pre_live_migration and live_migration take (and the first returns) migrate_data.
 * 1.13 - soft_delete_instance, restore_instance (``reclaim_instance_interval``).
 """
 
+from oslo_log import log as logging
+
 from novalite import exception, objects, rpc
 from novalite.conf import CONF
+
+LOG = logging.getLogger(__name__)
 
 TOPIC = 'compute'
 
@@ -51,6 +57,8 @@ OBJECT_HISTORY = {
             'Migration': '1.0'},
     '1.9': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
+    '1.11': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+             'Migration': '1.0'},
     '1.12': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
              'Migration': '1.0'},
     '1.13': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
@@ -275,6 +283,18 @@ class ComputeAPI:
     def detach_volume(self, context, instance, bdm):
         """Detach the volume ``bdm`` maps, delete its attachment and the mapping."""
         self._cast_volume(context, instance, 'detach_volume', bdm)
+
+    def external_instance_event(self, context, host, instances, events):
+        """Tell ``host`` about ``events`` (``{'name', 'status', 'tag', 'instance_uuid'}``)
+        of its ``instances`` (1.11). A host capped below 1.11 is not told: logged."""
+        if not self.client.can_send_version('1.11'):
+            LOG.warning("Compute host %s is too old for external events; dropped %s",
+                        host, [event['name'] for event in events])
+            return
+        self.client.prepare(server=host, version='1.11').cast(
+            context, 'external_instance_event',
+            instances=[objects.Instance.coerce(instance) for instance in instances],
+            events=events)
 
     # Images and shelving (1.9). A host capped below 1.9 has none of them.
 

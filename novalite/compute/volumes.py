@@ -21,6 +21,8 @@ LOG = logging.getLogger(__name__)
 
 ATTACH_EVENT = 'compute_attach_volume'
 DETACH_EVENT = 'compute_detach_volume'
+EXTEND_EVENT = 'compute_extend_volume'
+GiB = 1024 ** 3
 
 
 class VolumeOps:
@@ -98,6 +100,37 @@ class VolumeOps:
             self.volume_api.attachment_delete(context, bdm['attachment_id'])
         self.conductor.bdm_destroy(context, bdm['uuid'])
         LOG.info("Volume %s detached from %s", bdm['volume_id'], instance['uuid'])
+
+    def extend(self, context, instance, volume_id):
+        """The volume grew (a ``volume-extended`` event): grow the disk the guest sees.
+
+        The mapping takes the volume's new size; the driver resizes the
+        guest's disk. A failure leaves a fault; the guest sees the size at
+        its next start anyway.
+        """
+        uuid = instance['uuid']
+        with lockutils.lock(uuid):
+            try:
+                with events.action_event(self.conductor, context, uuid, EXTEND_EVENT,
+                                         self.host):
+                    self._extend(context, instance, volume_id)
+            except Exception as exc:
+                LOG.warning("Extending volume %s of %s failed: %s", volume_id, uuid, exc)
+                self._fault(context, uuid, exc)
+
+    def _extend(self, context, instance, volume_id):
+        bdm = next((bdm for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid'])
+                    if bdm['volume_id'] == volume_id), None)
+        if bdm is None:
+            LOG.warning("Volume %s grew but is not attached to %s", volume_id,
+                        instance['uuid'])
+            return
+        size = self.volume_api.get(context, volume_id)['size']
+        self.conductor.bdm_update(context, bdm['uuid'], {'volume_size': size})
+        if bdm.get('connection_info'):
+            self.driver.extend_volume(context, bdm['connection_info'], instance, size * GiB)
+            LOG.info("Volume %s of %s is now %d GiB in the guest", volume_id,
+                     instance['uuid'], size)
 
     def release_all(self, context, instance):
         """At server delete, after the guest is gone: free each volume, delete those asked.

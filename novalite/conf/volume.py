@@ -97,10 +97,33 @@ request.
 ]
 
 
+nova_opts = [
+    cfg.StrOpt('endpoint',
+               default='http://127.0.0.1:8774/v2.1',
+               help="""
+URL of the Compute API that the volume service tells when an attached
+volume grew (``volume-extended`` external events), as Cinder's ``[nova]``.
+"""),
+    cfg.StrOpt('service_token',
+               default='admin:admin',
+               secret=True,
+               help="""
+Token sent with the external events; the route is for administrators and
+services. ``user:project`` of an admin suits the noauth2 strategy; under
+keystone use a service user's long-lived token.
+"""),
+    cfg.IntOpt('timeout',
+               default=30,
+               min=1,
+               help="Seconds to wait for an answer of the Compute API."),
+]
+
+
 def register_opts(conf):
     conf.register_opts(volume_opts, group='volume')
     conf.register_opts(cinder_opts, group='cinder')
+    conf.register_opts(nova_opts, group='nova')
 
 
 def list_opts():
-    return {'volume': volume_opts, 'cinder': cinder_opts}
+    return {'volume': volume_opts, 'cinder': cinder_opts, 'nova': nova_opts}

@@ -285,6 +285,10 @@ class ComputeDriver(abc.ABC):
         """Take the volume at ``mountpoint`` away from the guest; one already gone is fine."""
         raise NotImplementedError()
 
+    def extend_volume(self, context, connection_info, instance, requested_size):
+        """Show the running guest its volume at ``requested_size`` bytes (it grew)."""
+        raise NotImplementedError()
+
     # Events
     def register_event_listener(self, callback):
         """``callback(uuid, power_state)`` is called on hypervisor lifecycle events."""

@@ -274,6 +274,12 @@ class FakeDriver(driver.ComputeDriver):
         guest.setdefault('volumes', {})[mountpoint] = connection_info['data'].get('volume_id')
         self._save(instance['uuid'])
 
+    def extend_volume(self, context, connection_info, instance, requested_size):
+        guest = self._guest(instance)
+        sizes = guest.setdefault('volume_sizes', {})
+        sizes[connection_info['data'].get('volume_id')] = requested_size
+        self._save(instance['uuid'])
+
     def detach_volume(self, context, connection_info, instance, mountpoint):
         guest = self.guests.get(instance['uuid'])
         if guest is not None and guest.get('volumes', {}).pop(mountpoint, None):

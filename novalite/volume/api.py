@@ -135,24 +135,27 @@ class API:
     def update(self, context, volume, values):
         return db.volume_update(volume['uuid'], values)
 
-    def extend(self, context, volume, new_size):
+    def extend(self, context, volume, new_size, in_use=False):
         """Persist ``extending`` and cast the growth to the storage host.
 
-        :raises InvalidVolume: not available (novalite extends detached volumes only),
-            or ``new_size`` not larger.
+        :param in_use: the caller speaks 3.42 or later, where an attached
+            (``in-use``) volume may grow too (Cinder's ``extend_attached_volume``).
+        :raises InvalidVolume: not available (nor in-use at 3.42), or
+            ``new_size`` not larger.
         """
         new_size = self._check_size(new_size)
         if new_size <= volume['size']:
             raise exception.InvalidVolume(
                 reason=f"New size for extend must be greater than current size. "
                        f"(current: {volume['size']}, extended: {new_size}).")
-        if volume['status'] != 'available':
+        allowed = ['available', 'in-use'] if in_use else ['available']
+        if volume['status'] not in allowed:
             raise exception.InvalidVolume(
-                reason=f"Volume status must be 'available' to extend, but current status "
-                       f"is: {volume['status']}.")
+                reason=f"Volume status must be {' or '.join(map(repr, allowed))} to extend, "
+                       f"but current status is: {volume['status']}.")
         self._check_quota_growth(context, new_size - volume['size'])
         volume = db.volume_update(volume['uuid'], {'status': 'extending'},
-                                  expected_status=['available'])
+                                  expected_status=allowed)
         self.rpcapi.extend_volume(context, volume, new_size)
 
     @staticmethod

@@ -17,7 +17,7 @@ from novalite.conf import CONF
 from novalite.db import volumes as db
 from novalite.image import local as local_image
 from novalite.service import Manager
-from novalite.volume import drivers
+from novalite.volume import drivers, nova
 
 LOG = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
         LOG.info("Volume %s deleted", volume_id)
 
     def extend_volume(self, context, volume_id, new_size):
+        """Grow the storage; an attached volume goes back in-use and its servers are told."""
         volume = db.volume_get(volume_id)
         try:
             self.driver.extend_volume(volume, new_size)
@@ -101,5 +102,13 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
             LOG.exception("Extending volume %s failed", volume_id)
             self._fail(volume_id, 'error_extending')
             return
-        db.volume_update(volume_id, {'status': 'available', 'size': new_size},
-                         expected_status=['extending'])
+        servers = self._attached_servers(volume_id)
+        db.volume_update(volume_id, {'status': 'in-use' if servers else 'available',
+                                     'size': new_size}, expected_status=['extending'])
+        nova.extend_volume(context, servers, volume_id)
+
+    @staticmethod
+    def _attached_servers(volume_id):
+        return sorted({attachment['instance_uuid'] for attachment
+                       in db.attachments_by_volume([volume_id])[volume_id]
+                       if attachment.get('attach_status') == 'attached'})

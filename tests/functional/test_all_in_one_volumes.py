@@ -29,7 +29,8 @@ def aio(tmp_path_factory):
                     f'[cinder]\nendpoint_template = '
                     f'http://127.0.0.1:{volume_port}/v3/%(project_id)s\n'
                     f'[compute]\nreserved_host_memory_mb = 0\n'
-                    f'block_device_allocate_retries_interval = 0.2\n')
+                    f'block_device_allocate_retries_interval = 0.2\n'
+                    f'[nova]\nendpoint = http://127.0.0.1:{port}/v2.1\n')
     proc = subprocess.Popen([os.path.join(BIN, 'novalite-all-in-one'), '--config-file',
                              str(conf), '--log-file', str(workdir / 'aio.log')],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -167,3 +168,39 @@ def test_boot_from_an_existing_volume_keeps_it_after_the_server(aio):
     requests.delete(f'{compute}/servers/{server["id"]}', headers=TOKEN).raise_for_status()
     Cloud.wait_for(lambda: _status(volume, volume_id) == 'available',
                    'the boot volume to be available after its server')
+
+
+def _max_compute_version(compute):
+    version = requests.get(compute).json()['version']['version']
+    return tuple(int(part) for part in version.split('.'))
+
+
+def test_growing_an_attached_volume_tells_its_server_s_host(aio):
+    compute, volume = aio
+    if _max_compute_version(compute) < (2, 51):
+        pytest.skip('the compute API does not serve 2.51 (volume-extended) yet')
+    server_id, volume_id = _server(compute), _volume(volume)
+    requests.post(f'{compute}/servers/{server_id}/os-volume_attachments', headers=TOKEN,
+                  json={'volumeAttachment': {'volumeId': volume_id}}).raise_for_status()
+    Cloud.wait_for(lambda: _status(volume, volume_id) == 'in-use', 'the volume to be in-use')
+    resp = requests.post(f'{volume}/volumes/{volume_id}/action',
+                         headers=dict(TOKEN, **{'OpenStack-API-Version': 'volume 3.42'}),
+                         json={'os-extend': {'new_size': 2}})
+    assert resp.status_code == 202, resp.text
+
+    def extended():
+        listed = requests.get(f'{compute}/servers/{server_id}/os-instance-actions',
+                              headers={'X-Auth-Token': 'admin:admin'}).json()
+        return [a for a in listed['instanceActions'] if a['action'] == 'extend_volume']
+    Cloud.wait_for(extended, 'the extend_volume action on the server')
+    request_id = extended()[0]['request_id']
+
+    def event():
+        shown = requests.get(
+            f'{compute}/servers/{server_id}/os-instance-actions/{request_id}',
+            headers={'X-Auth-Token': 'admin:admin'}).json()['instanceAction']
+        return [(e['event'], e['result']) for e in shown.get('events', [])]
+    Cloud.wait_for(lambda: ('compute_extend_volume', 'Success') in event(),
+                   'the host to grow the disk')
+    shown = requests.get(f'{volume}/volumes/{volume_id}', headers=TOKEN).json()['volume']
+    assert (shown['status'], shown['size']) == ('in-use', 2)

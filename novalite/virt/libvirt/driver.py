@@ -412,6 +412,27 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
             self._detach_disk(domain, dev)
         self._volume_connector.disconnect(connection_info)
 
+    def extend_volume(self, context, connection_info, instance, requested_size):
+        """``blockResize`` the running guest's disk of the volume (found by its serial).
+
+        QEMU re-reads the LUN's capacity and tells the guest (virtio's
+        config change); a stopped guest sees the size when it starts.
+
+        :raises InstanceNotFound: no domain. :raises VolumeDeviceNotFound:
+            the volume is not among the guest's disks.
+        """
+        domain = self._host.lookup(instance['name'])
+        if domain is None:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        if not domain.isActive():
+            return
+        volume_id = connection_info.get('serial') or connection_info['data'].get('volume_id')
+        dev = volume.dev_of_serial(domain.XMLDesc(0), volume_id)
+        if dev is None:
+            raise exception.VolumeDeviceNotFound(volume_id=volume_id,
+                                                 instance_uuid=instance['uuid'])
+        domain.blockResize(dev, requested_size, libvirt.VIR_DOMAIN_BLOCK_RESIZE_BYTES)
+
     def _detach_disk(self, domain, dev):
         flags = 0
         if volume.find_disk(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), dev):

@@ -161,6 +161,14 @@ def volume_disks(domain_xml):
     return found
 
 
+def dev_of_serial(domain_xml, serial):
+    """The target dev (``vdb``) of the domain's disk with ``serial``, or None."""
+    for disk in ET.fromstring(domain_xml).iter('disk'):
+        if disk.findtext('serial') == serial and disk.find('target') is not None:
+            return disk.find('target').get('dev')
+    return None
+
+
 def find_disk(domain_xml, dev):
     """The XML of the domain's disk at target ``dev``, or None."""
     for disk in ET.fromstring(domain_xml).iter('disk'):

@@ -21,6 +21,11 @@ def negotiate(headers):
     return api_microversion.negotiate_within(headers, SERVICE_TYPE, MIN_VERSION, MAX_VERSION)
 
 
+def is_supported(req, min_version):
+    """True if the request's version is ``min_version`` or later."""
+    return req.environ[ENVIRON_KEY] >= APIVersion.parse(min_version)
+
+
 def require_version(min_version):
     """Decorator: the resource exists from ``min_version`` on (404 before)."""
     def decorator(handler):

@@ -11,7 +11,7 @@ from novalite import exception
 from novalite.api import wsgi as compute_wsgi
 from novalite.db import volumes as db
 from novalite.volume import api as volume_api
-from novalite.volume.wsgi import common
+from novalite.volume.wsgi import common, microversion
 
 VOLUMES = volume_api.API()
 
@@ -169,7 +169,9 @@ def delete(req, volume_id):
 def _extend(req, ctx, volume, args):
     if not isinstance(args, dict) or 'new_size' not in args:
         raise exception.Invalid("Invalid input received: os-extend requires new_size")
-    VOLUMES.extend(ctx, volume, args['new_size'])
+    # 3.42: an attached volume may grow; its servers are told (volume-extended).
+    VOLUMES.extend(ctx, volume, args['new_size'],
+                   in_use=microversion.is_supported(req, '3.42'))
 
 
 def _reset_status(req, ctx, volume, args):

@@ -7,6 +7,7 @@ mappings, the fault of a failed attach.
 """
 
 import io
+import threading
 from unittest import mock
 
 import pytest
@@ -17,6 +18,7 @@ from novalite import context, exception
 from novalite.api import app as api_app
 from novalite.compute import attach
 from novalite.db import actions, block_device_mappings
+from novalite.db import volumes as db_volumes
 from novalite.volume import cinder
 from novalite.volume import manager as volume_manager
 from tests.functional.compute.test_manager import _build, _instance, compute  # noqa: F401
@@ -140,3 +142,45 @@ def test_server_delete_leaves_other_volumes_available(
     compute.terminate_instance(ctx, server)
     compute.tasks.waitall()
     assert volume_api.get(ctx, volume_id)['status'] == 'available'
+
+
+def test_a_volume_extended_event_grows_the_guest_s_disk_and_the_mapping(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    # The volume grew first, as novalite-volume does before it tells the API.
+    db_volumes.volume_update(volume_id, {'size': 3})
+    actions.action_start(server['uuid'], 'extend_volume', ctx.request_id)
+    compute.external_instance_event(ctx, [server], [
+        {'name': 'volume-extended', 'tag': volume_id, 'status': 'completed',
+         'instance_uuid': server['uuid']}])
+    compute.tasks.waitall()
+    assert compute.driver.guests[server['uuid']]['volume_sizes'] == {volume_id: 3 * 1024 ** 3}
+    (bdm,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
+    assert bdm['volume_size'] == 3
+    events = actions.action_get_by_request_id(server['uuid'], ctx.request_id)['events']
+    assert [(e['event'], e['result']) for e in events] == [('compute_extend_volume',
+                                                           'Success')]
+
+
+def test_two_concurrent_attaches_of_one_volume_one_wins_one_is_refused(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    other = _build(compute, ctx, _instance(ctx))
+    barrier, results = threading.Barrier(2), {}
+
+    def attach_to(target):
+        barrier.wait()
+        try:
+            attach.attach(ctx, mock.Mock(), target, volume_id, volume_api=volume_api)
+            results[target['uuid']] = 'attached'
+        except exception.InvalidVolume:
+            results[target['uuid']] = 'refused'
+    threads = [threading.Thread(target=attach_to, args=(s,)) for s in (server, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values()) == ['attached', 'refused']
+    mapped = [uuid for uuid in results
+              if block_device_mappings.bdm_get_by_instance(uuid)]
+    assert mapped == [uuid for uuid, result in results.items() if result == 'attached']
+    assert volume_api.get(ctx, volume_id)['status'] == 'reserved'

@@ -44,6 +44,7 @@ def volumes(it_conf, tgtd, tmp_path, images):
 
     def make(image=None):
         volume = {'uuid': str(uuid.uuid4()), 'size': 1}
+        make.volumes[volume['uuid']] = volume
         if image is None:
             volume_driver.create_volume(volume)
         else:
@@ -53,6 +54,8 @@ def volumes(it_conf, tgtd, tmp_path, images):
         flat = dict(drivers.connection_info(volume), attachment_id='a')
         return cinder.translate_connection_info(flat)
 
+    make.volumes = {}
+    make.driver = volume_driver
     yield make
     for volume in made:
         volume_driver.remove_export(volume)
@@ -106,6 +109,30 @@ def test_a_guest_boots_from_a_volume_made_of_its_image_and_reboots_from_it(
     assert libvirt.open(harness.uri).lookupByName(instance['name']).ID() != first_run
     assert '<boot order="1"' in libvirt_volume.find_disk(_domain_xml(harness, instance), 'vda')
     wait_console(driver, instance, '(?s)SYSLINUX.*NOVALITE-GUEST ready')
+
+
+def test_a_volume_grown_while_attached_grows_the_disk_the_guest_has(driver, guest_images,
+                                                                    volumes, harness):
+    info = volumes()
+    instance, _ = spawn(driver, guest_images['kernel'], with_network=False)
+    wait_console(driver, instance, 'NOVALITE-GUEST ready')
+    driver.attach_volume(None, info, instance, '/dev/vdb')
+    wait_console(driver, instance, 'disk vdb wrote=', timeout=GUEST_SEES_DISK_TIMEOUT)
+    volume_id = info['data']['volume_id']
+    volume = volumes.volumes[volume_id]
+    # What novalite-volume does on os-extend: grow the file, re-read the LUN.
+    volumes.driver.extend_volume(volume, 2)
+    info['serial'] = volume_id
+    driver.extend_volume(None, info, instance, 2 * 1024 ** 3)
+    domain = libvirt.open(harness.uri).lookupByName(instance['name'])
+    assert domain.blockInfo('vdb')[0] == 2 * 1024 ** 3
+    # The LUN was re-created under QEMU's session: what was written is still
+    # there when the guest reads the disk again (the guest names it anew).
+    driver.detach_volume(None, info, instance, '/dev/vdb')
+    wait_console(driver, instance, 'disk vdb gone')
+    driver.attach_volume(None, info, instance, '/dev/vdc')
+    wait_console(driver, instance, 'disk vd. has=NOVALITE-VOLUME',
+                 timeout=GUEST_SEES_DISK_TIMEOUT)
 
 
 def test_hard_reboot_and_power_cycle_keep_the_volume(driver, guest_images, volumes, harness):
