@@ -12,6 +12,7 @@ from oslo_service import periodic_task
 
 from novalite import concurrency, exception, objects
 from novalite.compute import (
+    boot_volumes,
     build,
     events,
     live_moves,
@@ -98,6 +99,9 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         known = self.conductor.instance_get_all_by_host(context, self.host)
         for instance in known:
             self._recover(context, instance)
+            if instance['vm_state'] != vm_states.BUILDING and \
+                    instance['task_state'] != vm_states.DELETING:
+                self.volumes.reconcile(context, instance)
         self.reap_unknown_guests(context, {instance['uuid'] for instance in known})
 
     def reap_unknown_guests(self, context, known_uuids):
@@ -265,7 +269,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         task_state = vm_states.REBOOTING_HARD if reboot_type == 'HARD' else vm_states.REBOOTING
         self._spawn_action(context, instance, 'compute_reboot_instance', task_state,
                            {'vm_state': vm_states.ACTIVE, 'power_state': power_state.RUNNING},
-                           self.driver.reboot, reboot_type)
+                           self._with_volumes(self.driver.reboot), reboot_type)
 
     # Soft delete (novalite.compute.reclaim)
 
@@ -282,9 +286,20 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     def _power_action(self, context, instance, action):
         task_state, method, vm_state, power = _POWER_ACTIONS[action]
+        driver_call = getattr(self.driver, method)
+        if action == 'start':
+            driver_call = self._with_volumes(driver_call)
         self._spawn_action(context, instance, f'compute_{action}_instance', task_state,
-                           {'vm_state': vm_state, 'power_state': power},
-                           getattr(self.driver, method))
+                           {'vm_state': vm_state, 'power_state': power}, driver_call)
+
+    def _with_volumes(self, driver_call):
+        """``driver_call`` given the volumes of the instance's block device mappings:
+        a guest defined anew (hard reboot, start) gets its disks from them."""
+        def call(context, instance, network_info, *args):
+            bdms = self.conductor.bdm_get_by_instance(context, instance['uuid'])
+            return driver_call(context, instance, network_info, *args,
+                               block_device_info=boot_volumes.block_device_info(bdms))
+        return call
 
     def _network_info(self, context, instance):
         """The instance's vifs: the cache it carries (Instance 1.1), else the conductor's."""

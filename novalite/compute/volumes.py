@@ -132,6 +132,45 @@ class VolumeOps:
             LOG.info("Volume %s of %s is now %d GiB in the guest", volume_id,
                      instance['uuid'], size)
 
+    def reconcile(self, context, instance):
+        """At start-up: settle each mapping with the guest's disks, as a crash left them.
+
+        An attach cut short leaves a mapping (and a reserved or attaching
+        volume) whose disk the guest lacks, or a disk whose connection_info
+        was never recorded: both are undone, so the volume is ``available``
+        again. A disk attached and recorded whose attachment was never
+        completed is completed: the volume is ``in-use``. A detach cut short
+        (disk gone, mapping left) is finished. Logged, never raised.
+        """
+        present = self.driver.volume_ids(instance)
+        if present is None:
+            return
+        for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid']):
+            if not bdm.get('volume_id') or bdm.get('boot_index') == 0:
+                continue
+            try:
+                self._reconcile_one(context, instance, bdm, bdm['volume_id'] in present)
+            except Exception:
+                LOG.exception("Could not reconcile volume %s of %s", bdm['volume_id'],
+                              instance['uuid'])
+
+    def _reconcile_one(self, context, instance, bdm, present):
+        if present and bdm.get('connection_info'):
+            if self.volume_api.get(context, bdm['volume_id'])['status'] == 'attaching':
+                LOG.info("Completing the attach of volume %s to %s", bdm['volume_id'],
+                         instance['uuid'])
+                self.volume_api.attachment_complete(context, bdm['attachment_id'])
+            return
+        LOG.warning("Undoing the unfinished attach or detach of volume %s on %s",
+                    bdm['volume_id'], instance['uuid'])
+        if present:
+            # Attached, but connection_info never recorded: only the volume id is known.
+            self.driver.detach_volume(context, {'data': {'volume_id': bdm['volume_id']}},
+                                      instance, bdm['device_name'])
+        if bdm.get('attachment_id'):
+            self.volume_api.attachment_delete(context, bdm['attachment_id'])
+        self.conductor.bdm_destroy(context, bdm['uuid'])
+
     def release_all(self, context, instance):
         """At server delete, after the guest is gone: free each volume, delete those asked.
 

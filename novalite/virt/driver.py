@@ -99,8 +99,12 @@ class ComputeDriver(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def reboot(self, context, instance, network_info, reboot_type):
-        """Reboot: ``SOFT`` asks the guest (falling back to hard), ``HARD`` resets."""
+    def reboot(self, context, instance, network_info, reboot_type, block_device_info=None):
+        """Reboot: ``SOFT`` asks the guest (falling back to hard), ``HARD`` resets.
+
+        ``block_device_info`` (as :meth:`spawn` takes it) lists the volumes a
+        guest defined anew gets; None keeps those it had.
+        """
 
     # Power: every method takes (context, instance, network_info), so that the
     # compute manager drives them all the same way.
@@ -110,8 +114,8 @@ class ComputeDriver(abc.ABC):
         shutdown_timeout``; 0 does not wait), then forcibly."""
 
     @abc.abstractmethod
-    def power_on(self, context, instance, network_info):
-        """Start a stopped guest."""
+    def power_on(self, context, instance, network_info, block_device_info=None):
+        """Start a stopped guest (with the volumes of ``block_device_info``, as reboot)."""
 
     def pause(self, context, instance, network_info):
         raise NotImplementedError()
@@ -284,6 +288,13 @@ class ComputeDriver(abc.ABC):
     def detach_volume(self, context, connection_info, instance, mountpoint):
         """Take the volume at ``mountpoint`` away from the guest; one already gone is fine."""
         raise NotImplementedError()
+
+    def volume_ids(self, instance):
+        """Ids of the volumes in the guest's definition (None: no guest, or unknown).
+
+        What a compute host's restart reconciles the block device mappings with.
+        """
+        return None
 
     def extend_volume(self, context, connection_info, instance, requested_size):
         """Show the running guest its volume at ``requested_size`` bytes (it grew)."""

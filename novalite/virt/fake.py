@@ -131,13 +131,13 @@ class FakeDriver(driver.ComputeDriver):
         self.destroy(context, instance, network_info)
         return kept
 
-    def reboot(self, context, instance, network_info, reboot_type):
+    def reboot(self, context, instance, network_info, reboot_type, block_device_info=None):
         self._set_state(instance, power_state.RUNNING)
 
     def power_off(self, context, instance, network_info, timeout=None):
         self._set_state(instance, power_state.SHUTDOWN)
 
-    def power_on(self, context, instance, network_info):
+    def power_on(self, context, instance, network_info, block_device_info=None):
         self._set_state(instance, power_state.RUNNING)
 
     def pause(self, context, instance, network_info):
@@ -273,6 +273,10 @@ class FakeDriver(driver.ComputeDriver):
         guest = self._guest(instance)
         guest.setdefault('volumes', {})[mountpoint] = connection_info['data'].get('volume_id')
         self._save(instance['uuid'])
+
+    def volume_ids(self, instance):
+        guest = self.guests.get(instance['uuid'])
+        return None if guest is None else set(guest.get('volumes', {}).values())
 
     def extend_volume(self, context, connection_info, instance, requested_size):
         guest = self._guest(instance)

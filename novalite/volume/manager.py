@@ -4,7 +4,8 @@ The API persists the state a request announces (creating, deleting,
 extending) before casting here; each method does the slow step and persists
 the end state. :meth:`VolumeManager.init_host` re-exports the host's volumes
 (tgtd keeps nothing across restarts) and settles what a crash interrupted:
-a volume left ``creating`` goes to ``error``, one left ``deleting`` is deleted.
+a volume left ``creating`` is made again from scratch (what was written of
+it is removed first), one left ``deleting`` is deleted.
 """
 
 import oslo_messaging as messaging
@@ -41,9 +42,10 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
         status = volume['status']
         try:
             if status == 'creating':
-                LOG.warning("Volume %s was being created when this host stopped",
-                            volume['uuid'])
-                self._fail(volume['uuid'])
+                LOG.warning("Volume %s was being created when this host stopped; "
+                            "creating it again", volume['uuid'])
+                self.driver.delete_volume(volume)
+                self.create_volume(context, volume['uuid'], volume.get('image_id'))
             elif status == 'deleting':
                 self.delete_volume(context, volume['uuid'])
             elif status == 'extending':
@@ -61,6 +63,10 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
 
     def create_volume(self, context, volume_id, image_id=None):
         volume = db.volume_get(volume_id)
+        if volume['status'] != 'creating':
+            # Made already: by init_host after a crash, before this cast was read.
+            LOG.info("Volume %s is %s: not creating it", volume_id, volume['status'])
+            return
         try:
             if image_id:
                 images = local_image.get_image_service()

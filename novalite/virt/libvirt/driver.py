@@ -12,6 +12,7 @@ in ``$instances_path/<uuid>``: nothing is kept in memory between calls.
 import os
 import shutil
 import time
+import xml.etree.ElementTree as ET
 
 import libvirt
 from oslo_log import log as logging
@@ -236,14 +237,14 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
         self._cleanup(instance, network_info, destroy_disks)
         LOG.info("Instance %s destroyed", instance['uuid'])
 
-    def reboot(self, context, instance, network_info, reboot_type):
+    def reboot(self, context, instance, network_info, reboot_type, block_device_info=None):
         """``SOFT``: ACPI shutdown then start, hard after ``[compute] shutdown_timeout``.
 
         ``HARD``: destroy the domain and start it again from a fresh definition.
         """
         if reboot_type == 'SOFT' and self._soft_reboot(instance):
             return
-        self._hard_reboot(instance, network_info)
+        self._hard_reboot(instance, network_info, block_device_info)
 
     def _soft_reboot(self, instance):
         current = self._guest(instance)
@@ -256,8 +257,10 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
         current.launch()
         return current.wait_for(_RUNNING, self.conf.libvirt.spawn_timeout)
 
-    def _hard_reboot(self, instance, network_info):
-        # The fresh definition keeps the volumes the old one had attached.
+    def _hard_reboot(self, instance, network_info, block_device_info=None):
+        # The fresh definition has the volumes of the block device mappings
+        # (their CHAP secrets defined again); without them, those the old
+        # definition had.
         domain = self._host.lookup(instance['name'])
         volume_disks = []
         if domain is not None:
@@ -265,6 +268,9 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
             old = guest.Guest(domain)
             old.destroy()
             old.undefine()
+        if block_device_info is not None:
+            volume_disks = self._connect_volumes(
+                block_device_info.get('block_device_mapping') or [])
         self._start(instance, network_info, volume_disks=volume_disks)
 
     def power_off(self, context, instance, network_info, timeout=None):
@@ -277,9 +283,9 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
             return
         current.destroy()
 
-    def power_on(self, context, instance, network_info):
+    def power_on(self, context, instance, network_info, block_device_info=None):
         """Start a stopped guest from a fresh definition (as Nova does)."""
-        self._hard_reboot(instance, network_info)
+        self._hard_reboot(instance, network_info, block_device_info)
 
     def pause(self, context, instance, network_info):
         self._guest(instance).pause()
@@ -411,6 +417,13 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
         if domain is not None:
             self._detach_disk(domain, dev)
         self._volume_connector.disconnect(connection_info)
+
+    def volume_ids(self, instance):
+        domain = self._host.lookup(instance['name'])
+        if domain is None:
+            return None
+        return {ET.fromstring(disk).findtext('serial') for disk in
+                volume.volume_disks(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))}
 
     def extend_volume(self, context, connection_info, instance, requested_size):
         """``blockResize`` the running guest's disk of the volume (found by its serial).

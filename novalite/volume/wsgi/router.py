@@ -52,3 +52,8 @@ def app_factory(global_conf, **local_conf):
 def versions_factory(global_conf, **local_conf):
     """Paste app factory of the versions document at ``/``."""
     return versions.VersionsApp()
+
+
+def version_factory(global_conf, **local_conf):
+    """Paste app factory of ``/v3``'s own version document, served without a token."""
+    return versions.EndpointVersionApp()

@@ -28,3 +28,11 @@ class VersionsApp:
         req = webob.Request(environ)
         body = {'versions': [_version(req.host_url + '/v3/')]}
         return wsgi.json_response(body, status=300)(environ, start_response)
+
+
+class EndpointVersionApp:
+    """``/v3`` without a token: keystoneauth's discovery reads it before authenticating."""
+
+    def __call__(self, environ, start_response):
+        req = webob.Request(environ)
+        return show(req)(environ, start_response)

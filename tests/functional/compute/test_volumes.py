@@ -184,3 +184,82 @@ def test_two_concurrent_attaches_of_one_volume_one_wins_one_is_refused(
               if block_device_mappings.bdm_get_by_instance(uuid)]
     assert mapped == [uuid for uuid, result in results.items() if result == 'attached']
     assert volume_api.get(ctx, volume_id)['status'] == 'reserved'
+
+
+# A compute host killed mid-attach or mid-detach: its restart settles each volume.
+
+def _restart(compute, ctx):  # noqa: F811
+    compute.init_host(ctx)
+    compute.tasks.waitall()
+
+
+def _connect(compute, ctx, server, bdm, volume_api):  # noqa: F811
+    """The host's attach steps up to the driver's, as a crash would leave them."""
+    info = volume_api.attachment_update(ctx, bdm['attachment_id'],
+                                        compute.driver.get_volume_connector(server),
+                                        bdm['device_name'])['connection_info']
+    info['data'].setdefault('volume_id', bdm['volume_id'])
+    compute.driver.attach_volume(ctx, info, server, bdm['device_name'])
+    return info
+
+
+def test_restart_frees_a_volume_whose_attach_never_reached_the_host(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    attach.attach(ctx, mock.Mock(), server, volume_id, volume_api=volume_api)
+    assert volume_api.get(ctx, volume_id)['status'] == 'reserved'
+    _restart(compute, ctx)
+    assert volume_api.get(ctx, volume_id)['status'] == 'available'
+    assert block_device_mappings.bdm_get_by_instance(server['uuid']) == []
+
+
+def test_restart_undoes_a_disk_attached_but_never_recorded(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    bdm = attach.attach(ctx, mock.Mock(), server, volume_id, volume_api=volume_api)
+    _connect(compute, ctx, server, bdm, volume_api)
+    assert volume_api.get(ctx, volume_id)['status'] == 'attaching'
+    _restart(compute, ctx)
+    assert volume_api.get(ctx, volume_id)['status'] == 'available'
+    assert compute.driver.guests[server['uuid']]['volumes'] == {}
+    assert block_device_mappings.bdm_get_by_instance(server['uuid']) == []
+
+
+def test_restart_completes_an_attach_recorded_but_not_completed(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    bdm = attach.attach(ctx, mock.Mock(), server, volume_id, volume_api=volume_api)
+    info = _connect(compute, ctx, server, bdm, volume_api)
+    block_device_mappings.bdm_update(bdm['uuid'], {'connection_info': info})
+    _restart(compute, ctx)
+    assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
+    assert compute.driver.guests[server['uuid']]['volumes'] == {'/dev/vdb': volume_id}
+
+
+def test_restart_finishes_a_detach_cut_short_after_the_guest_let_go(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    bdm = _attach(compute, ctx, server, volume_id, volume_api)
+    (bdm,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
+    compute.driver.detach_volume(ctx, bdm['connection_info'], server, bdm['device_name'])
+    _restart(compute, ctx)
+    assert volume_api.get(ctx, volume_id)['status'] == 'available'
+    assert block_device_mappings.bdm_get_by_instance(server['uuid']) == []
+
+
+def test_restart_leaves_an_attached_volume_in_use(compute, ctx, server, volume_id,  # noqa: F811
+                                                  volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    _restart(compute, ctx)
+    assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
+    assert len(block_device_mappings.bdm_get_by_instance(server['uuid'])) == 1
+
+
+def test_hard_reboot_and_start_define_the_guest_with_the_mapped_volumes(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    with mock.patch.object(compute.driver, 'reboot') as reboot, \
+            mock.patch.object(compute.driver, 'power_on') as power_on:
+        compute.reboot_instance(ctx, server, 'HARD')
+        compute.tasks.waitall()
+        compute.start_instance(ctx, server)
+        compute.tasks.waitall()
+    for call in (reboot.call_args, power_on.call_args):
+        [mapped] = call.kwargs['block_device_info']['block_device_mapping']
+        assert (mapped['volume_id'], mapped['mount_device']) == (volume_id, '/dev/vdb')

@@ -145,7 +145,10 @@ def test_hard_reboot_and_power_cycle_keep_the_volume(driver, guest_images, volum
     driver.reboot(None, instance, network_info, 'HARD')
     assert libvirt_volume.find_disk(_domain_xml(harness, instance), 'vdb') is not None
     driver.power_off(None, instance, network_info)
-    driver.power_on(None, instance, network_info)
+    # Started from a definition made anew from the block device mappings.
+    driver.power_on(None, instance, network_info, block_device_info={'block_device_mapping': [
+        {'connection_info': info, 'mount_device': '/dev/vdb', 'boot_index': None,
+         'volume_id': info['data']['volume_id']}]})
     assert libvirt_volume.find_disk(
         _domain_xml(harness, instance, libvirt.VIR_DOMAIN_XML_INACTIVE), 'vdb') is not None
     wait_console(driver, instance, 'disk vdb has=NOVALITE-VOLUME',

@@ -1,4 +1,5 @@
-"""Growing an attached volume (3.42): in-use stays in-use and its servers are told.
+"""Growing an attached volume (3.42): in-use stays in-use and its servers are told;
+and a volume a crash left ``creating`` is made again when the service restarts.
 
 The volume service tells the Compute API with a ``volume-extended`` event
 per attached server (``novalite.volume.nova``); here that call is recorded.
@@ -74,3 +75,13 @@ def test_the_event_goes_to_the_compute_api_as_cinder_sends_it(conf):
                                 'tag': 'v1'}]}
     assert headers['OpenStack-API-Version'] == 'compute 2.51'
     assert headers['X-Auth-Token'] == 'admin:admin'
+
+
+def test_a_volume_left_creating_by_a_crash_is_made_again_at_restart(vapi, manager):
+    volume_id = vapi.post('/volumes', {'volume': {'size': 1}}).json_body_or_none['volume']['id']
+    assert _volume(vapi, volume_id)['status'] == 'creating'
+    manager.init_host(context.get_admin_context())
+    assert _volume(vapi, volume_id)['status'] == 'available'
+    # The create cast read after the restart finds it made and leaves it be.
+    manager.create_volume(context.get_admin_context(), volume_id)
+    assert _volume(vapi, volume_id)['status'] == 'available'
