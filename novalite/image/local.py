@@ -218,6 +218,22 @@ class LocalImageService:
             raise exception.ImageNotFound(image_id=image_id) from None
         return _read_chunks(f)
 
+    def verified_path(self, image_id):
+        """``(record, path)`` of the active image's stored data, checked in place.
+
+        For a reader on this host (the volume service's create-from-image):
+        no copy is written, the data is read once for its hash.
+
+        :raises ImageNotFound: no such image, or it has no data.
+        :raises ImageUnacceptable: the data do not match the record's hash.
+        """
+        record = self.show(image_id)
+        chunks = self.data(image_id)
+        if chunks is None:
+            raise exception.ImageNotFound(image_id=image_id)
+        fields.write_verified(record, chunks, None)
+        return record, self._data_path(image_id)
+
     def download(self, image_id, dest_path, context=None):
         """Copy the image's data to ``dest_path``, checking its sha512; returns the record.
 

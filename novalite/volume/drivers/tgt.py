@@ -43,8 +43,12 @@ class TgtDriver:
         """
         os.makedirs(self.conf.volume.volumes_dir, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.conf.volume.volumes_dir) as tmp:
-            source = os.path.join(tmp, 'image')
-            image_service.download(image['id'], source)
+            if hasattr(image_service, 'verified_path'):
+                # The image store is on this host: convert from it, no copy.
+                _record, source = image_service.verified_path(image['id'])
+            else:
+                source = os.path.join(tmp, 'image')
+                image_service.download(image['id'], source)
             fmt = 'qcow2' if image.get('disk_format') == 'qcow2' else 'raw'
             virtual = self._virtual_size(source, fmt)
             if virtual > volume['size'] * GiB:
