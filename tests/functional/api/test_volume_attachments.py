@@ -10,6 +10,7 @@ import pytest
 
 from novalite import context
 from novalite.api import app as api_app
+from novalite.db import block_device_mappings as db_bdms
 from novalite.volume import cinder
 from novalite.volume import manager as volume_manager
 from tests.functional.api.conftest import make_instance
@@ -110,3 +111,20 @@ def test_detach_of_a_volume_not_attached_is_404(api, server, volume_id, volume_a
 
 def test_tag_needs_microversion_2_49(api, server, volume_id, volume_api):
     assert _attach(api, server, volume_id, tag='data').status_int == 400
+
+
+@pytest.mark.parametrize('delete_on_termination, expected', [(False, 'available'),
+                                                             (True, 'deleting')])
+def test_deleting_a_server_whose_host_is_down_still_frees_its_volume(
+        api, volume_id, volume_api, delete_on_termination, expected):
+    # No compute service row for host1: the host is down, the API deletes locally.
+    server = make_instance(host='host1')
+    ctx = context.RequestContext(user_id='demo', project_id='demo', auth_token='demo:demo')
+    attachment = volume_api.attachment_create(ctx, volume_id, server['uuid'])
+    db_bdms.bdm_reserve(server['uuid'], {
+        'source_type': 'volume', 'destination_type': 'volume', 'volume_id': volume_id,
+        'attachment_id': attachment['id'], 'delete_on_termination': delete_on_termination})
+    assert volume_api.get(ctx, volume_id)['status'] == 'reserved'
+    assert api.delete(f"/servers/{server['uuid']}").status_int == 204
+    assert volume_api.get(ctx, volume_id)['status'] == expected
+    assert db_bdms.bdm_get_by_instance(server['uuid']) == []
