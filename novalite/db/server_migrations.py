@@ -127,7 +127,7 @@ def settle_claims(migration_uuid, kept):
 def complete_live(migration_uuid, values):
     """End a live migration in one transaction: the instance takes ``values`` (its
     new host and node) and clears its task, the source claim held by the record
-    is released and the record is ``completed``.
+    is released and the record is ``completed`` with nothing left to copy.
 
     :raises UnexpectedTaskStateError: the instance is no longer migrating.
     """
@@ -144,7 +144,8 @@ def complete_live(migration_uuid, values):
                 expected='migrating', actual='another')
         claims.release_in(session, migration_uuid)
         session.execute(sa.update(_MIGRATION.__table__).where(
-            _MIGRATION.uuid == migration_uuid).values(status='completed',
+            _MIGRATION.uuid == migration_uuid).values(status='completed', memory_remaining=0,
+                                                      disk_remaining=0,
                                                       updated_at=models.utcnow()))
 
 

@@ -2,8 +2,10 @@
 
 import datetime
 
+import pytest
 import sqlalchemy as sa
 
+from novalite import exception
 from novalite.db import claims, engine, instances, models, server_migrations, services
 
 
@@ -79,3 +81,31 @@ def test_a_resize_waiting_for_confirmation_is_not_abandoned(db):
                                                    status='finished')
     _age(migration['uuid'])
     assert server_migrations.settle_abandoned(60) == []
+
+
+def test_a_completed_live_migration_moves_server_claims_and_record_together(db):
+    source, dest = _node('src'), _node('dst')
+    server = _server_on(source, task_state='migrating')
+    migration = server_migrations.migration_create(server, 'live-migration', 'dst', 'dst')
+    server_migrations.hold_source_claim(migration)
+    claims.claim(server['uuid'], dest['id'], {'vcpus': 1, 'memory_mb': 512, 'disk_gb': 1})
+    server_migrations.migration_update(migration['uuid'], {'status': 'running',
+                                                           'memory_remaining': 99})
+
+    server_migrations.complete_live(migration['uuid'], {'host': 'dst', 'node': 'dst'})
+    moved = instances.instance_get(server['uuid'])
+    assert (moved['host'], moved['node'], moved['task_state']) == ('dst', 'dst', None)
+    assert _holders(source) == [] and _holders(dest) == [server['uuid']]
+    record = server_migrations.migration_get(migration['uuid'])
+    assert (record['status'], record['memory_remaining']) == ('completed', 0)
+
+
+def test_a_live_migration_is_not_completed_for_a_server_no_longer_migrating(db):
+    source, _dest = _node('src'), _node('dst')
+    server = _server_on(source)
+    migration = server_migrations.migration_create(server, 'live-migration', 'dst', 'dst')
+    server_migrations.hold_source_claim(migration)
+    with pytest.raises(exception.UnexpectedTaskStateError):
+        server_migrations.complete_live(migration['uuid'], {'host': 'dst', 'node': 'dst'})
+    assert instances.instance_get(server['uuid'])['host'] == 'src'
+    assert _holders(source) == [migration['uuid']]
