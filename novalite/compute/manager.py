@@ -449,11 +449,13 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         if not values:
             return
         # Without a task to clear, only an idle instance is synced: a task in
-        # flight owns the state and will set it when it ends.
+        # flight owns the state and will set it when it ends. Only while it is
+        # still here: a live migration may have moved it since it was read.
         expected = None if clear_task_state else [None]
         try:
             self.conductor.instance_update(context, instance['uuid'], values,
-                                           expected_task_state=expected, read_back=False)
+                                           expected_task_state=expected,
+                                           expected_host=self.host, read_back=False)
         except build.GONE:
             LOG.debug('Instance %s changed while syncing its power state', instance['uuid'])
 

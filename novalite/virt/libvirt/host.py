@@ -211,11 +211,18 @@ class Host:
         _model, memory_mb, cpus = conn.getInfo()[:3]
         vcpus_used = memory_used = running = 0
         for dom in self.instance_domains():
-            if dom.isActive():
+            try:
+                if not dom.isActive():
+                    continue
                 _state, max_kib, _mem, ncpu, _time = dom.info()
-                vcpus_used += ncpu
-                memory_used += max_kib // 1024
-                running += 1
+            except libvirt.libvirtError as exc:
+                # Gone since it was listed: migrated away or destroyed.
+                if exc.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN:
+                    continue
+                raise
+            vcpus_used += ncpu
+            memory_used += max_kib // 1024
+            running += 1
         os.makedirs(instances_path, exist_ok=True)
         stat = os.statvfs(instances_path)
         total_gb = stat.f_blocks * stat.f_frsize // 2**30
