@@ -4,7 +4,9 @@ Creates (or updates, so running it again is safe) a ``compute`` service and
 its endpoints, one per interface, so that clients find the API through the
 catalog; with ``--image-url``, an ``image`` service for ``novalite-image-api``
 too, so that clients resolve image names (``openstack server create --image
-NAME``). It authenticates as an administrator the way the ``openstack``
+NAME``); with ``--volume-public-url``, novalite-volume's Block Storage API
+as ``block-storage`` (what openstacksdk looks up first) and ``volumev3``
+(what older clients look up). It authenticates as an administrator the way the ``openstack``
 client does: ``--os-auth-url``, ``--os-username``... or the ``OS_*``
 environment variables. Needs keystoneauth1 (``pip install novalite[keystone]``).
 """
@@ -14,8 +16,12 @@ from novalite import exception
 SERVICE_TYPE = 'compute'
 IMAGE_SERVICE_TYPE = 'image'
 INTERFACES = ('public', 'internal', 'admin')
+# (type, name) of the Block Storage API's services, as devstack registers Cinder's.
+VOLUME_SERVICES = (('block-storage', 'cinder'), ('volumev3', 'cinderv3'))
 _DESCRIPTIONS = {SERVICE_TYPE: 'OpenStack Compute API (novalite)',
-                 IMAGE_SERVICE_TYPE: 'OpenStack Image API v2 (novalite-image-api)'}
+                 IMAGE_SERVICE_TYPE: 'OpenStack Image API v2 (novalite-image-api)',
+                 **dict.fromkeys([t for t, _n in VOLUME_SERVICES],
+                                 'OpenStack Block Storage API v3 (novalite-volume)')}
 
 
 def add_arguments(parser):
@@ -34,6 +40,11 @@ def add_arguments(parser):
                              'URL (every interface), e.g. http://controller:9292')
     parser.add_argument('--image-service-name', default='glance',
                         help="the image service's name in the catalog (default glance)")
+    parser.add_argument('--volume-public-url',
+                        help="novalite-volume's Block Storage API as clients reach it, e.g. "
+                             "http://storage:8776/v3 (default: not registered)")
+    parser.add_argument('--volume-internal-url', help='(default: the volume public URL)')
+    parser.add_argument('--volume-admin-url', help='(default: the volume public URL)')
     loading.register_session_argparse_arguments(parser)
     loading.register_auth_argparse_arguments(parser, [], default='password')
 
@@ -88,6 +99,12 @@ def register(args):
         if args.image_url:
             _register(identity, IMAGE_SERVICE_TYPE, args.image_service_name,
                       dict.fromkeys(INTERFACES, args.image_url), args.region)
+        if args.volume_public_url:
+            urls = {'public': args.volume_public_url,
+                    'internal': args.volume_internal_url or args.volume_public_url,
+                    'admin': args.volume_admin_url or args.volume_public_url}
+            for service_type, name in VOLUME_SERVICES:
+                _register(identity, service_type, name, urls, args.region)
     except ImportError:
         raise exception.NovaliteException(
             "keystone-register needs keystoneauth1: pip install 'novalite[keystone]'") from None

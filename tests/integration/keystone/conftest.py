@@ -4,7 +4,8 @@ Keystone (see :mod:`tests.integration.keystone.server`) gets two projects and
 a user per persona; novalite runs as separate daemons on RabbitMQ and
 MariaDB with ``[api] auth_strategy = keystone``, and is registered in the
 catalog with ``novalite-manage keystone-register``, as an operator would,
-``novalite-image-api`` (same auth) as its ``image`` service.
+``novalite-image-api`` (same auth) as its ``image`` service and novalite-volume
+(fake volume driver) as its ``block-storage`` and ``volumev3`` services.
 """
 
 import os
@@ -54,11 +55,13 @@ def os_environ(keystone, user, project):
 def keystone_cloud(keystone, tmp_path_factory):
     workdir = tmp_path_factory.mktemp('cloud')
     db_url, drop = make_database('mariadb', workdir)
-    image_port = free_port()
+    image_port, volume_port = free_port(), free_port()
     cloud = Cloud(workdir, db_url, computes=1, options={
         'api': {'auth_strategy': 'keystone'},
         'image': {'listen': '127.0.0.1', 'port': image_port},
-        'keystone_authtoken': keystone.authtoken_options('novalite', SERVICE_PASSWORD)})
+        'keystone_authtoken': keystone.authtoken_options('novalite', SERVICE_PASSWORD),
+        'volume': {'port': volume_port, 'volume_driver': 'fake'},
+        'cinder': {'endpoint_template': f'http://127.0.0.1:{volume_port}/v3/%(project_id)s'}})
     cloud.client = novalite_client.Client(cloud.client.endpoint, timeout=60,
                                           token=keystone.token('admin', 'admin'))
     try:
@@ -67,10 +70,14 @@ def keystone_cloud(keystone, tmp_path_factory):
         cloud.image_url = f'http://127.0.0.1:{image_port}'
         cloud.wait_for(lambda: requests.get(cloud.image_url + '/versions', timeout=5).ok,
                        'the image API to answer')
+        cloud.spawn('volume', 'novalite-volume', os.path.join(workdir, 'controller.conf'))
+        cloud.volume_url = f'http://127.0.0.1:{volume_port}/v3'
+        cloud.wait_for(lambda: requests.get(cloud.volume_url, timeout=5).ok,
+                       'novalite-volume to answer')
         subprocess.run(
             [os.path.join(BIN, 'novalite-manage'), 'keystone-register',
              '--public-url', f'http://127.0.0.1:{cloud.port}/v2.1',
-             '--image-url', cloud.image_url],
+             '--image-url', cloud.image_url, '--volume-public-url', cloud.volume_url],
             env=os_environ(keystone, 'admin', 'admin'), check=True, capture_output=True)
         cloud.client.flavors.create(**SMALL)
         cloud.image_id = cloud.create_image()

@@ -68,6 +68,34 @@ def test_cli_lists_shows_renames_and_deletes_a_server(keystone, keystone_cloud):
     assert server.id not in [s['ID'] for s in _openstack(*as_member, 'server', 'list')]
 
 
+def _volume_status(keystone, volume_id, field='status'):
+    return _openstack(keystone, 'alpha-member', 'alpha', 'volume', 'show', volume_id)[field]
+
+
+def test_cli_creates_attaches_grows_detaches_and_deletes_a_volume(keystone, keystone_cloud):
+    # novalite-volume found in the catalog (keystone-register --volume-public-url).
+    server = _boot(keystone_cloud, keystone, 'cli-vol-web')
+    as_member = (keystone, 'alpha-member', 'alpha')
+    volume = _openstack(*as_member, 'volume', 'create', '--size', '1', 'cli-data')
+    keystone_cloud.wait_for(lambda: _volume_status(keystone, volume['id']) == 'available',
+                            'the volume to be available')
+    assert [v['Name'] for v in _openstack(*as_member, 'volume', 'list')
+            if v['ID'] == volume['id']] == ['cli-data']
+    _openstack_no_output(*as_member, 'server', 'add', 'volume', server.id, volume['id'])
+    keystone_cloud.wait_for(lambda: _volume_status(keystone, volume['id']) == 'in-use',
+                            'the volume to be in-use')
+    _openstack_no_output(*as_member, '--os-volume-api-version', '3.42', 'volume', 'set',
+                         '--size', '2', volume['id'])
+    keystone_cloud.wait_for(lambda: _volume_status(keystone, volume['id'], 'size') == 2,
+                            'the attached volume to grow')
+    assert _volume_status(keystone, volume['id']) == 'in-use'
+    _openstack_no_output(*as_member, 'server', 'remove', 'volume', server.id, volume['id'])
+    keystone_cloud.wait_for(lambda: _volume_status(keystone, volume['id']) == 'available',
+                            'the volume to be available again')
+    _openstack_no_output(*as_member, 'volume', 'delete', volume['id'])
+    _openstack_no_output(*as_member, 'server', 'delete', '--wait', server.id)
+
+
 def test_cli_lists_flavors(keystone, keystone_cloud):
     flavors = _openstack(keystone, 'alpha-reader', 'alpha', 'flavor', 'list')
     assert [(f['Name'], f['RAM']) for f in flavors] == [('small', 64)]
