@@ -12,7 +12,7 @@ import hashlib
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 from novalite import exception
@@ -83,3 +83,18 @@ def generate_x509_pair(user_id, project_id):
             .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=_CERT_DAYS))
             .sign(key, hashes.SHA256()))
     return _private_pem(key), cert.public_bytes(serialization.Encoding.PEM).decode('ascii')
+
+
+def ssh_encrypt_text(public_key, text):
+    """``text`` encrypted with an OpenSSH RSA public key (PKCS#1 v1.5), as bytes.
+
+    What Nova does to an admin password for the metadata service:
+    ``nova get-password SERVER KEY`` decrypts it with the private key.
+
+    :raises InvalidKeypair: not an RSA public key.
+    """
+    try:
+        key = serialization.load_ssh_public_key(public_key.encode('utf-8'))
+        return key.encrypt(text.encode('utf-8'), padding.PKCS1v15())
+    except Exception as exc:  # ValueError, UnsupportedAlgorithm, AttributeError (not RSA)
+        raise exception.InvalidKeypair(reason=f"cannot encrypt with it: {exc}") from None

@@ -394,3 +394,29 @@ class HostDrainNotFound(NotFound):
 
 class HostDrainInProgress(Conflict):
     msg_fmt = "Host %(host)s is already being drained (drain %(drain_id)s)."
+
+
+class InstanceAgentNotEnabled(Conflict):
+    msg_fmt = "Guest agent is not enabled for the instance"
+
+
+class SetAdminPasswdNotSupported(Conflict):
+    msg_fmt = "Set admin password is not supported"
+
+
+class InstancePasswordSetFailed(Conflict):
+    msg_fmt = "Failed to set admin password on %(instance)s because %(reason)s"
+
+
+class PasswordSetNotImplemented(NovaliteException):
+    """The guest's agent does not answer (Nova answers 501 for it)."""
+    msg_fmt = "Unable to set password on instance"
+    code = 501
+
+
+class InstanceNotRescuable(Invalid):
+    msg_fmt = "Instance %(instance_id)s cannot be rescued: %(reason)s"
+
+
+class UnsupportedRescueImage(Invalid):
+    msg_fmt = "Requested rescue image '%(image)s' is not supported"

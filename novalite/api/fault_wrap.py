@@ -37,7 +37,8 @@ _UNEXPECTED = ("Unexpected API Error. Please report this to the cloud operator a
 
 def _code_and_message(exc):
     if isinstance(exc, exception.NovaliteException):
-        if exc.code < 500:
+        # 501 says what is not implemented, as Nova's HTTPNotImplemented does.
+        if exc.code < 500 or exc.code == 501:
             return exc.code, exc.format_message()
         LOG.error("%s failed: %s", type(exc).__name__, exc.format_message())
         return exc.code, _UNEXPECTED % type(exc)

@@ -9,11 +9,11 @@ runners live in :mod:`novalite.api.actions`, one module per family.
 
 from novalite import exception
 from novalite.api import microversion, servers, validation, wsgi
-from novalite.api.actions import admin, images, lifecycle, moves, rebuild
+from novalite.api.actions import admin, images, lifecycle, moves, rebuild, rescue
 from novalite.api.schemas import servers as schemas
 
 ACTIONS = {**lifecycle.ACTIONS, **moves.ACTIONS, **images.ACTIONS, **rebuild.ACTIONS,
-           **admin.ACTIONS}
+           **admin.ACTIONS, **rescue.ACTIONS}
 
 
 def dispatch(req, server_id):

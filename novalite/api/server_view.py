@@ -79,6 +79,7 @@ class ServerView:
         # 2.47 embeds the flavor, with its extra specs for who may list them.
         self.flavor_extra_specs = self.v247 and policy.check(
             ctx, flavor_rules.EXTRA_SPECS % 'index')
+        self.v273 = microversion.is_supported(req, '2.73')
         # {uuid: tags} of the servers of the page being rendered (2.26).
         self._tags = {}
         # {uuid: [volume mapping]} of the page's servers.
@@ -131,6 +132,8 @@ class ServerView:
             server['progress'] = instance['progress'] or 0
         if self.v29:
             server['locked'] = bool(instance['locked'])
+        if self.v273:
+            server['locked_reason'] = (instance['system_metadata'] or {}).get('locked_reason')
         if self.v219:
             server['description'] = instance['display_description']
         if self.v226:

@@ -95,7 +95,15 @@ def record(context, instance, action):
                          context.project_id)
 
 
-def set_locked(context, instance, locked):
-    """Lock or unlock: a database change only, no host involved."""
+def set_locked(context, instance, locked, reason=None):
+    """Lock (with a ``reason``, 2.73) or unlock: a database change only, no host involved.
+
+    The reason is kept in the system metadata, as Nova keeps it; unlocking drops it.
+    """
     record(context, instance, 'lock' if locked else 'unlock')
-    return instances.instance_update(instance['uuid'], {'locked': locked})
+    sysmeta = dict(instance.get('system_metadata') or {})
+    sysmeta.pop('locked_reason', None)
+    if locked and reason:
+        sysmeta['locked_reason'] = reason
+    return instances.instance_update(instance['uuid'],
+                                     {'locked': locked, 'system_metadata': sysmeta})

@@ -20,6 +20,7 @@ from novalite.compute import (
     reaper,
     rebuild,
     reclaim,
+    rescue,
     resource_tracker,
     shelving,
     snapshots,
@@ -78,6 +79,8 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.shelver = shelving.ShelveOps(self, self.snapshots)
         self.rebuilder = rebuild.Rebuilder(self.host, self.driver, self.conductor, self.tracker,
                                            self.tasks, self.in_flight)
+        self.rescuer = rescue.RescueOps(self.host, self.driver, self.conductor,
+                                        self._network_info)
         # Spacings from config, read now rather than when the module was imported.
         self._periodic_spacing = dict(
             self._periodic_spacing,
@@ -148,6 +151,8 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         elif instance['task_state'] == vm_states.MIGRATING and \
                 self.live.recover(context, instance):
             return
+        elif self.rescuer.recover(context, instance):
+            pass
         elif instance['task_state'] is not None:
             LOG.info('Clearing task_state %s of instance %s', instance['task_state'], uuid)
             self.sync_instance(context, instance, clear_task_state=True)
@@ -335,6 +340,29 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
                                                expected_task_state=task_state, read_back=False)
             except build.GONE:
                 LOG.info('Instance %s changed during %s', uuid, event)
+
+    # Rescue and passwords (see novalite.compute.rescue)
+
+    def rescue_instance(self, context, instance, rescue_password, rescue_image_ref=None):
+        self.tasks.spawn_n(self._tracked, self.rescuer.rescue, context, instance,
+                           rescue_password, rescue_image_ref)
+
+    def unrescue_instance(self, context, instance):
+        self.tasks.spawn_n(self._tracked, self.rescuer.unrescue, context, instance)
+
+    @messaging.expected_exceptions(exception.InstanceAgentNotEnabled,
+                                   exception.QemuGuestAgentNotEnabled,
+                                   exception.SetAdminPasswdNotSupported,
+                                   exception.InstancePasswordSetFailed,
+                                   exception.PasswordSetNotImplemented,
+                                   exception.InstanceNotFound)
+    def set_admin_password(self, context, instance, new_pass):
+        with self.in_flight.track(instance['uuid']):
+            self.rescuer.set_admin_password(context, instance, new_pass)
+
+    def _tracked(self, operation, context, instance, *args):
+        with self.in_flight.track(instance['uuid']):
+            operation(context, instance, *args)
 
     @messaging.expected_exceptions(exception.ConsoleTypeUnavailable,
                                    exception.InstanceNotFound)

@@ -23,6 +23,8 @@ Version history:
 * 1.8 - rebuild_instance (rebuild, and evacuate with recreate).
 * 1.9 - Images and shelving: snapshot_instance, backup_instance,
   shelve_instance, shelve_offload_instance, unshelve_instance.
+* 1.10 - rescue_instance, unrescue_instance (casts), set_admin_password (a
+  call: the API answers what the guest's agent said).
 * 1.11 - external_instance_event (os-server-external-events; volume-extended
   grows the guest's disk).
 * 1.12 - Live migration checks and migrate_data: check_can_live_migrate_destination,
@@ -57,6 +59,8 @@ OBJECT_HISTORY = {
             'Migration': '1.0'},
     '1.9': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
+    '1.10': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+             'Migration': '1.0'},
     '1.11': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
              'Migration': '1.0'},
     '1.12': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
@@ -366,3 +370,33 @@ class ComputeAPI:
         """Power a soft-deleted server's guest on: ACTIVE again."""
         self._cast(context, instance['host'], 'restore_instance', ('1.13',),
                    instance=objects.Instance.coerce(instance))
+
+    # Rescue and passwords (1.10). A compute capped below cannot do them.
+
+    def check_version_1_10(self, what):
+        """:raises Invalid: the compute hosts are capped below 1.10."""
+        if not self.client.can_send_version('1.10'):
+            raise exception.Invalid(f"The server's compute host is too old to {what}")
+
+    def rescue_instance(self, context, instance, rescue_password, rescue_image_ref=None):
+        """Boot the guest from the rescue image (None: its own) with its disks attached."""
+        self.check_version_1_10('rescue servers')
+        self.client.prepare(server=instance['host'], version='1.10').cast(
+            context, 'rescue_instance', instance=objects.Instance.coerce(instance),
+            rescue_password=rescue_password, rescue_image_ref=rescue_image_ref)
+
+    def unrescue_instance(self, context, instance):
+        self.check_version_1_10('unrescue servers')
+        self.client.prepare(server=instance['host'], version='1.10').cast(
+            context, 'unrescue_instance', instance=objects.Instance.coerce(instance))
+
+    def set_admin_password(self, context, instance, new_pass):
+        """Set the admin password through the guest's agent; returns once it is set.
+
+        :raises InstanceAgentNotEnabled, InstancePasswordSetFailed,
+            PasswordSetNotImplemented, SetAdminPasswdNotSupported: what the host said.
+        """
+        self.check_version_1_10('change passwords')
+        self.client.prepare(server=instance['host'], version='1.10').call(
+            context, 'set_admin_password', instance=objects.Instance.coerce(instance),
+            new_pass=new_pass)

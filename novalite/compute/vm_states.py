@@ -11,6 +11,7 @@ RESIZED = 'resized'
 SHELVED = 'shelved'
 SHELVED_OFFLOADED = 'shelved_offloaded'
 SOFT_DELETED = 'soft-delete'
+RESCUED = 'rescued'
 
 SCHEDULING = 'scheduling'
 NETWORKING = 'networking'
@@ -54,6 +55,9 @@ REBUILD_SPAWNING = 'rebuild_spawning'
 REBUILD_STATES = (REBUILDING, REBUILD_BLOCK_DEVICE_MAPPING, REBUILD_SPAWNING)
 SOFT_DELETING = 'soft-deleting'
 RESTORING = 'restoring'
+RESCUING = 'rescuing'
+UNRESCUING = 'unrescuing'
+UPDATING_PASSWORD = 'updating_password'
 
 _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE',
@@ -67,6 +71,7 @@ _STATUS_BY_VM_STATE = {
     SHELVED: 'SHELVED',
     SHELVED_OFFLOADED: 'SHELVED_OFFLOADED',
     SOFT_DELETED: 'SOFT_DELETED',
+    RESCUED: 'RESCUE',
 }
 
 _RESIZING = {RESIZE_PREP: 'RESIZE', RESIZE_MIGRATING: 'RESIZE', RESIZE_MIGRATED: 'RESIZE',
@@ -77,7 +82,7 @@ _REBUILDING = {state: 'REBUILD' for state in REBUILD_STATES}
 # vm_state -> {task_state: status} where a task shows instead of the vm_state's status.
 _STATUS_BY_TASK_STATE = {
     ACTIVE: {REBOOTING: 'REBOOT', REBOOTING_HARD: 'HARD_REBOOT', MIGRATING: 'MIGRATING',
-             **_RESIZING, **_REBUILDING},
+             UPDATING_PASSWORD: 'PASSWORD', **_RESIZING, **_REBUILDING},
     STOPPED: {**_RESIZING, **_REBUILDING},
     ERROR: _REBUILDING,
     RESIZED: {RESIZE_REVERTING: 'REVERT_RESIZE'},

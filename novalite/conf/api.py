@@ -79,8 +79,9 @@ request is refused with 400 before anything is created.
                 default=True,
                 help="""
 Return the server's administrator password (``adminPass``) in the response
-to a server create. The password is the one the request gave, or a random
-one; the compute host injects it through the config drive.
+to a server create or rescue. The password is the one the request gave, or a
+random one; the compute host injects it through the config drive (a rescue's
+through the rescue's config drive). False answers a rescue with ``{}``.
 """),
     cfg.IntOpt('password_length',
                default=12,

@@ -146,6 +146,28 @@ class ComputeDriver(abc.ABC):
         """Inject an NMI into the guest. :raises InstanceNotFound:"""
         raise NotImplementedError()
 
+    # Rescue and the guest agent
+    def rescue(self, context, instance, network_info, image_meta, rescue_password):
+        """Boot the guest from ``image_meta`` (the rescue image) with its own
+        root disk attached; a config drive gets ``rescue_password``.
+
+        :raises InstanceNotRescuable: the rescue image asks for what this host lacks.
+        """
+        raise NotImplementedError()
+
+    def unrescue(self, context, instance, network_info):
+        """Boot the guest as it was before :meth:`rescue`; fine if it was never rescued."""
+        raise NotImplementedError()
+
+    def set_admin_password(self, instance, new_pass):
+        """Set the admin account's password inside the running guest.
+
+        :raises InstanceAgentNotEnabled: the guest has no agent to do it.
+        :raises PasswordSetNotImplemented: the agent does not answer.
+        :raises InstancePasswordSetFailed: the guest refused.
+        """
+        raise NotImplementedError()
+
     def get_vnc_console(self, context, instance):
         """:class:`ConsoleEndpoint` of the guest's VNC server.
 

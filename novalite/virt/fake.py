@@ -170,6 +170,31 @@ class FakeDriver(driver.ComputeDriver):
                 'nic_details': [], 'disk_details': [],
                 'memory_details': {'maximum': memory_mb, 'used': memory_mb}}
 
+    # Rescue and passwords: recorded on the guest, as a hypervisor would hold them.
+    def rescue(self, context, instance, network_info, image_meta, rescue_password):
+        guest = self._guest(instance)
+        properties = image_meta.get('properties') or {}
+        mode = ('stable' if 'hw_rescue_device' in properties or 'hw_rescue_bus' in properties
+                else 'legacy')
+        guest.update(state=power_state.RUNNING, rescue={'image': image_meta['id'],
+                                                        'mode': mode})
+        guest['console'].append(f"{instance['hostname']} rescue login:")
+        self._save(instance['uuid'])
+
+    def unrescue(self, context, instance, network_info):
+        guest = self._guest(instance)
+        guest.pop('rescue', None)
+        guest['state'] = power_state.RUNNING
+        self._save(instance['uuid'])
+
+    def set_admin_password(self, instance, new_pass):
+        guest = self._guest(instance)
+        sysmeta = instance.get('system_metadata') or {}
+        if sysmeta.get('image_hw_qemu_guest_agent', '').lower() not in ('yes', 'true', '1'):
+            raise exception.QemuGuestAgentNotEnabled()
+        guest.setdefault('passwords', {})[sysmeta.get('image_os_admin_user') or 'root'] = new_pass
+        self._save(instance['uuid'])
+
     def trigger_crash_dump(self, instance):
         guest = self._guest(instance)
         guest['console'].append('NMI received')

@@ -9,6 +9,15 @@ the config drive (label ``config-2``), prints what it finds on ttyS0 as
 ``network_data.json``, pings the gateway, runs ``user_data`` that is a ``#!/bin/sh`` script in the
 background and powers off on the ACPI power button, so soft reboot and clean shutdown work for real.
 
+The guest also runs Debian's ``qemu-ga`` (the host's ``qemu-guest-agent``
+package: the binary and every library ``ldd`` names are copied in) on the
+``org.qemu.guest_agent.0`` port when the domain has that channel, with a
+``chpasswd`` of its own (busybox has none) so libvirt's ``setUserPassword``
+works; it prints root's ``/etc/shadow`` line whenever it changes. It marks a
+blank boot disk (``vda``) with ``NOVALITE-ROOT from <hostname>`` and prints
+the mark of one already marked, so a rescue (rescue disk first, the server's
+own disk second) shows which disk booted and which it sees.
+
 Two boot flavours are produced:
 
 * ``vmlinuz`` + ``initrd.gz`` for direct kernel boot (aki/ari images), and
@@ -43,12 +52,14 @@ CACHE_ROOT = pathlib.Path(os.environ.get('NOVALITE_GUEST_CACHE',
 MARKER = 'NOVALITE-GUEST'
 VOLUME_MARKER = 'NOVALITE-VOLUME'
 ROOT_MARKER = 'NOVALITE-ROOT'
+QEMU_GA = '/usr/sbin/qemu-ga'
+AGENT_PORT = 'org.qemu.guest_agent.0'
 CMDLINE = 'console=ttyS0 quiet'
 
 # Load order matters: insmod has no dependency resolution, so the builder
 # expands this list with modules.dep and orders dependencies first.
 MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_scsi', 'ata_piix',
-           'sr_mod', 'isofs', 'button', 'evdev']
+           'sr_mod', 'isofs', 'button', 'evdev', 'virtio_console']
 
 INIT_SCRIPT = r'''#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -59,6 +70,23 @@ mount -t devtmpfs devtmpfs /dev
 for m in $(cat /etc/modules); do insmod /lib/modules/$m 2>/dev/null; done
 say() { echo "@MARKER@ $*" > /dev/ttyS0; }
 say boot
+# The guest agent, when the domain has its channel. No udev here: the port
+# is found by name in sysfs and linked where qemu-ga looks.
+agent=""
+for i in $(seq 1 10); do
+  for n in /sys/class/virtio-ports/*; do
+    [ "$(cat $n/name 2>/dev/null)" = @AGENT_PORT@ ] && agent=${n##*/}
+  done
+  [ -n "$agent" ] && break
+  sleep 0.2
+done
+if [ -n "$agent" ]; then
+  mkdir -p /dev/virtio-ports /run
+  ln -sf /dev/$agent /dev/virtio-ports/@AGENT_PORT@
+  @QEMU_GA@ -d -m virtio-serial -p /dev/virtio-ports/@AGENT_PORT@ -t /run \
+    -f /run/qemu-ga.pid -l /run/qemu-ga.log && say "agent=started" \
+    || { say "agent=failed"; cat /run/qemu-ga.log > /dev/ttyS0; }
+fi
 # The power button (libvirt's ACPI shutdown) powers off cleanly: busybox
 # acpid runs <confdir>/PWRF/00000080 for it.
 mkdir -p /etc/acpi/PWRF
@@ -105,19 +133,24 @@ else
   say "config_drive=missing"
 fi
 # The root disk: a blank one gets a mark naming this guest; one that has a
-# mark (a snapshot of another guest's disk) shows it.
+# mark (a snapshot of another guest's disk, a rescue image) shows it.
 mark=$(dd if=/dev/vda bs=64 count=1 2>/dev/null | tr -d '\000' | head -n 1)
 case "$mark" in
-  @ROOT@*) say "root has=$mark" ;;
-  "") echo "@ROOT@ from $(hostname)" | dd of=/dev/vda conv=fsync 2>/dev/null
-      say "root wrote=@ROOT@ from $(hostname)" ;;
+  "") [ -e /dev/vda ] && echo "@ROOT@ from $(hostname)" | dd of=/dev/vda conv=fsync 2>/dev/null \
+        && say "root wrote=@ROOT@ from $(hostname)" ;;
+  NOVALITE-*) say "root has=$mark" ;;
+  *) say "root has=other" ;;
 esac
 say ready
 [ -f /tmp/user-script ] && gw="$gw" sh /tmp/user-script > /dev/null 2>&1 &
-# Volumes: each disk that appears after boot (vdb on) is read; one without
-# a marker gets one naming this guest, so a second guest can read it back.
+# Volumes: each disk that appears after boot (vdb on) is read; a blank one
+# gets a marker naming this guest, so a second guest can read it back. A
+# disk with other content (a rescued server's own disk) is only read.
 seen=""
+shadow=""
 while true; do
+  line=$(grep '^root:' /etc/shadow)
+  [ "$line" != "$shadow" ] && shadow=$line && say "shadow=$line"
   for b in /sys/block/vd[b-z]; do
     [ -e "$b" ] || continue
     d=${b##*/}
@@ -125,9 +158,10 @@ while true; do
     seen="$seen $d"
     mark=$(dd if=/dev/$d bs=64 count=1 2>/dev/null | tr -d '\000' | head -n 1)
     case "$mark" in
-      @VOLUME@*) say "disk $d has=$mark" ;;
-      *) echo "@VOLUME@ from $(hostname)" | dd of=/dev/$d conv=fsync 2>/dev/null
-         say "disk $d wrote=@VOLUME@ from $(hostname)" ;;
+      "") echo "@VOLUME@ from $(hostname)" | dd of=/dev/$d conv=fsync 2>/dev/null
+          say "disk $d wrote=@VOLUME@ from $(hostname)" ;;
+      NOVALITE-*) say "disk $d has=$mark" ;;
+      *) say "disk $d has=other" ;;
     esac
   done
   for d in $seen; do
@@ -137,8 +171,27 @@ while true; do
   done
   sleep 1
 done
-'''.replace('@MARKER@', MARKER).replace('@VOLUME@', VOLUME_MARKER) \
-    .replace('@ROOT@', ROOT_MARKER)
+'''.replace('@MARKER@', MARKER).replace('@VOLUME@', VOLUME_MARKER).replace(
+    '@ROOT@', ROOT_MARKER).replace('@AGENT_PORT@', AGENT_PORT).replace('@QEMU_GA@', QEMU_GA)
+
+# qemu-ga's guest-set-user-password pipes ``user:password`` into
+# ``chpasswd`` (``-e``: the password is already a crypt hash).
+CHPASSWD = r'''#!/bin/sh
+crypted=no
+[ "$1" = "-e" ] && crypted=yes
+IFS= read -r line
+user=${line%%:*}
+password=${line#*:}
+if [ $crypted = yes ]; then hash=$password; else hash=$(mkpasswd -m sha512 "$password"); fi
+grep -q "^$user:" /etc/shadow || { echo "chpasswd: no user $user" >&2; exit 1; }
+sed -i "s|^$user:[^:]*:|$user:$hash:|" /etc/shadow
+'''
+
+ETC_FILES = {
+    'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\n',
+    'etc/group': 'root:x:0:\n',
+    'etc/shadow': 'root:*:20000:0:99999:7:::\n',
+}
 
 SYSLINUX_CFG = f'''SERIAL 0 115200
 DEFAULT linux
@@ -226,15 +279,35 @@ def _cpio_newc(entries):
 
 def _initrd(moddir, modules):
     entries = [(d, 0o40755, b'') for d in
-               ('bin', 'dev', 'etc', 'lib', 'lib/modules', 'mnt', 'proc', 'sys', 'tmp')]
+               ('bin', 'dev', 'etc', 'lib', 'lib/modules', 'mnt', 'proc', 'sys', 'tmp',
+                'root', 'run')]
     entries.append(('bin/busybox', 0o100755, pathlib.Path(BUSYBOX).read_bytes()))
     entries.append(('init', 0o100755, INIT_SCRIPT.encode()))
+    entries.append(('bin/chpasswd', 0o100755, CHPASSWD.encode()))
+    entries += [(name, 0o100600 if 'shadow' in name else 0o100644, text.encode())
+                for name, text in ETC_FILES.items()]
+    entries += _agent_entries()
     names = [pathlib.Path(m).name for m in modules]
     entries.append(('etc/modules', 0o100644, ('\n'.join(names) + '\n').encode()))
     for rel in modules:
         data = (moddir / rel).read_bytes()
         entries.append((f'lib/modules/{pathlib.Path(rel).name}', 0o100644, data))
     return _cpio_newc(entries)
+
+
+def _agent_entries():
+    """qemu-ga and the shared libraries it loads, at their host paths."""
+    libraries = re.findall(r'(/\S+\.so[.\d]*) \(0x', _run('ldd', QEMU_GA))
+    paths = [QEMU_GA, *libraries]
+    dirs = sorted({str(pathlib.Path(p).parent).lstrip('/') for p in paths})
+    entries = []
+    for directory in dirs:
+        parts = pathlib.PurePath(directory).parts
+        entries += [('/'.join(parts[:i]), 0o40755, b'') for i in range(1, len(parts) + 1)]
+    # The cpio keeps the first of duplicate directory entries; file entries follow.
+    entries = list(dict.fromkeys(entries))
+    entries += [(p.lstrip('/'), 0o100755, pathlib.Path(p).read_bytes()) for p in paths]
+    return entries
 
 
 def _bootable_disk(vmlinuz, initrd, dest):
@@ -269,6 +342,8 @@ def build(with_disk=True):
     """
     if not os.path.exists(BUSYBOX):
         raise GuestBuildError(f"{BUSYBOX} missing: apt-get install busybox-static")
+    if not os.path.exists(QEMU_GA):
+        raise GuestBuildError(f"{QEMU_GA} missing: apt-get install qemu-guest-agent")
     package = kernel_package()
     target = CACHE_ROOT / f"{package[len('linux-image-'):]}-{_digest()}"
     with _locked(CACHE_ROOT / '.lock'):

@@ -1,11 +1,12 @@
 """Power, lock, reboot, console output and crash-dump actions."""
 
-from novalite.api import remote_consoles, servers, wsgi
+from novalite.api import microversion, remote_consoles, servers, validation, wsgi
 from novalite.api.actions import Action
 from novalite.api.policies import remote_consoles as console_rules
 from novalite.api.policies import server_actions as action_rules
 from novalite.api.policies import servers as server_rules
 from novalite.api.schemas import remote_consoles as console_schemas
+from novalite.api.schemas import servers as server_schemas
 
 
 def _transition(name):
@@ -17,7 +18,11 @@ def _transition(name):
 
 def _locking(locked):
     def run(req, ctx, instance, body):
-        servers.COMPUTE.set_locked(ctx, instance, locked)
+        reason = None
+        if locked and microversion.is_supported(req, '2.73'):
+            validation.validate(server_schemas.LOCK_V273, body)
+            reason = (body['lock'] or {}).get('locked_reason')
+        servers.COMPUTE.set_locked(ctx, instance, locked, reason)
         return wsgi.empty_response(202)
     return run
 

@@ -23,11 +23,13 @@ from novalite.api.policies import (
     limits,
     quotas,
     remote_consoles,
+    rescue,
     server_actions,
     server_groups,
     server_images,
     server_metadata,
     server_moves,
+    server_password,
     server_rebuild,
     server_tags,
     servers,
@@ -40,7 +42,7 @@ _MODULES = (base, servers, server_actions, server_moves, server_rebuild, server_
             server_tags, instance_actions, server_groups, flavors, keypairs, limits,
             availability_zones, aggregates, hypervisors, services, volume_attachments, admin,
             remote_consoles, diagnostics, quotas, simple_tenant_usage, server_images,
-            host_drains, instance_usage_audit_log)
+            host_drains, instance_usage_audit_log, rescue, server_password)
 
 
 def list_rules():

@@ -268,7 +268,21 @@ ACTIONS = {
         'length': {'type': ['integer', 'string', 'null'], 'pattern': '^-?[0-9]+$',
                    'maxLength': 64, 'minimum': -1},
     }),
+    'rescue': {'type': 'object', 'properties': {'rescue': {
+        'type': ['object', 'null'],
+        'properties': {'adminPass': types.admin_password, 'rescue_image_ref': types.uuid},
+        'additionalProperties': False}}, 'required': ['rescue'],
+        'additionalProperties': False},
+    'unrescue': _action('unrescue'),
+    'changePassword': _action('changePassword', {'adminPass': types.admin_password},
+                              required=['adminPass']),
 }
+
+# The lock body from 2.73 (before it any body is taken and the reason ignored).
+LOCK_V273 = {'type': 'object', 'properties': {'lock': {
+    'type': ['object', 'null'],
+    'properties': {'locked_reason': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
+    'additionalProperties': False}}, 'required': ['lock'], 'additionalProperties': False}
 
 SORT_KEYS = ['access_ip_v4', 'access_ip_v6', 'availability_zone', 'config_drive',
              'created_at', 'display_description', 'display_name', 'host', 'hostname',

@@ -11,9 +11,12 @@ import collections
 import xml.etree.ElementTree as ET
 
 METADATA_NS = 'urn:novalite:libvirt:instance:1.0'
+GUEST_AGENT_CHANNEL = 'org.qemu.guest_agent.0'
 
+# ``boot_order``: a per-device boot order (a stable device rescue's disk), None for none.
 Disk = collections.namedtuple(
-    'Disk', ['path', 'driver_format', 'target', 'bus', 'device', 'readonly'])
+    'Disk', ['path', 'driver_format', 'target', 'bus', 'device', 'readonly', 'boot_order'],
+    defaults=(None,))
 Disk.__doc__ = "One disk of a guest: a file, its format and where the guest sees it."
 
 Boot = collections.namedtuple('Boot', ['kernel', 'ramdisk', 'cmdline'])
@@ -60,6 +63,8 @@ def _disk(devices, disk):
     _sub(element, 'target', dev=disk.target, bus=disk.bus)
     if disk.readonly:
         _sub(element, 'readonly')
+    if disk.boot_order is not None:
+        _sub(element, 'boot', order=disk.boot_order)
 
 
 def _interface(devices, vif):
@@ -94,8 +99,15 @@ def _graphics(devices, vnc_listen):
     _sub(video, 'model', type='vga')
 
 
+def _guest_agent(devices):
+    """The virtio-serial channel qemu-ga listens on; libvirt adds the
+    controller and the host socket, and talks to the agent itself."""
+    channel = _sub(devices, 'channel', type='unix')
+    _sub(channel, 'target', type='virtio', name=GUEST_AGENT_CHANNEL)
+
+
 def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
-               vnc_listen=None, serial_tcp=None, volume_disks=()):
+               vnc_listen=None, serial_tcp=None, volume_disks=(), guest_agent=False):
     """The domain XML (a string) of ``instance``.
 
     :param virt_type: ``kvm`` or ``qemu`` (``[libvirt] virt_type``).
@@ -109,6 +121,7 @@ def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
         write it to ``console_log`` only.
     :param volume_disks: ``<disk>`` XML strings of attached volumes, kept as they
         are; one with a ``<boot order>`` is the disk the firmware boots.
+    :param guest_agent: give the guest the qemu guest agent's channel.
     """
     domain = ET.Element('domain', type=virt_type)
     _sub(domain, 'name', instance['name'])
@@ -116,7 +129,8 @@ def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
     _metadata(domain, instance)
     _sub(domain, 'memory', int(instance['memory_mb']) * 1024, unit='KiB')
     _sub(domain, 'vcpu', int(instance['vcpus']))
-    _os(domain, boot, any('<boot ' in disk for disk in volume_disks))
+    _os(domain, boot, any('<boot ' in disk for disk in volume_disks)
+        or any(disk.boot_order is not None for disk in disks))
     features = _sub(domain, 'features')
     _sub(features, 'acpi')
     _sub(features, 'apic')
@@ -136,6 +150,8 @@ def domain_xml(instance, virt_type, disks, network_info, console_log, boot=None,
     _console(devices, console_log, serial_tcp)
     if vnc_listen is not None:
         _graphics(devices, vnc_listen)
+    if guest_agent:
+        _guest_agent(devices)
     _sub(devices, 'memballoon', model='virtio')
     ET.indent(domain)
     return ET.tostring(domain, encoding='unicode')

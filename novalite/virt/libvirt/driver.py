@@ -22,6 +22,7 @@ from novalite.compute import vm_states
 from novalite.image import client as image_client
 from novalite.virt import driver, power_state
 from novalite.virt.libvirt import (
+    agent,
     config,
     configdrive,
     console,
@@ -31,6 +32,7 @@ from novalite.virt.libvirt import (
     imagebackend,
     imagecache,
     moves,
+    rescue,
     snapshot,
     vif,
     volume,
@@ -116,14 +118,16 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
             disks.append(config.Disk(config_drive, 'raw', 'hdd', 'ide', 'cdrom', True))
         return disks, boot
 
-    def _domain_xml(self, instance, network_info, image_meta=None, volume_disks=()):
-        disks, boot = self._layout(instance, image_meta)
+    def _domain_xml(self, instance, network_info, image_meta=None, volume_disks=(),
+                    layout=None):
+        """:param layout: ``(disks, boot)`` other than the instance's own (a rescue)."""
+        disks, boot = layout or self._layout(instance, image_meta)
         console_log = os.path.join(self._instance_dir(instance), imagebackend.CONSOLE_LOG)
-        return config.domain_xml(instance, self.conf.libvirt.virt_type, disks,
-                                 network_info or [], console_log, boot,
-                                 volume_disks=volume_disks,
-                                 vnc_listen=console.vnc_listen(self.conf),
-                                 serial_tcp=console.serial_tcp(self.conf))
+        return config.domain_xml(
+            instance, self.conf.libvirt.virt_type, disks, network_info or [], console_log,
+            boot, volume_disks=volume_disks, vnc_listen=console.vnc_listen(self.conf),
+            serial_tcp=console.serial_tcp(self.conf),
+            guest_agent=agent.wanted(imagebackend.image_properties(instance, image_meta)))
 
     def _plug_vifs(self, network_info):
         for item in network_info or []:
@@ -136,10 +140,11 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
             except Exception:
                 LOG.exception("Failed to unplug vif %s", item.get('id'))
 
-    def _start(self, instance, network_info, image_meta=None, volume_disks=()):
-        """Plug vifs, define the domain from scratch and start it; wait until it runs."""
+    def _start(self, instance, network_info, image_meta=None, volume_disks=(), xml=None):
+        """Plug vifs, define the domain from scratch (or ``xml``) and start it; wait
+        until it runs."""
         self._plug_vifs(network_info)
-        xml = self._domain_xml(instance, network_info, image_meta, volume_disks)
+        xml = xml or self._domain_xml(instance, network_info, image_meta, volume_disks)
         new = guest.Guest.define(self._host.get_connection(), xml)
         new.launch()
         timeout = self.conf.libvirt.spawn_timeout
@@ -309,6 +314,74 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
 
     def get_info(self, instance):
         return driver.InstanceInfo(state=self._guest(instance).power_state())
+
+    # Rescue (see novalite.virt.libvirt.rescue) and the guest agent
+    def rescue(self, context, instance, network_info, image_meta, rescue_password):
+        """Boot the rescue image with the server's disks attached (the original
+        definition kept for :meth:`unrescue`).
+
+        :raises InstanceNotRescuable: the rescue image asks for an unsupported device.
+        :raises UnsupportedRescueImage: the image is not a disk.
+        """
+        properties = dict(image_meta.get('properties') or {})
+        stable = rescue.is_stable(properties)
+        device, bus = rescue.check_image(instance['uuid'], properties)
+        current = self._guest(instance)
+        path = self._instance_dir(instance)
+        rescue.save_original(path, self._host.lookup(instance['name']))
+        disk, boot = rescue.create_disk(self.image_cache, path, instance, image_meta)
+        config_drive = None
+        if configdrive.required(instance, self.conf):
+            config_drive = os.path.join(path, rescue.CONFIG_DRIVE)
+            configdrive.build(config_drive, instance, network_info or [], (), rescue_password)
+        volume_disks = ()
+        if stable:
+            volume_disks = volume.volume_disks(rescue.original_xml(path))
+            own, own_boot = self._layout(instance)
+            disks = rescue.stable_disks(own, volume_disks, disk, config_drive, device, bus)
+            boot = boot or own_boot
+        else:
+            disks = rescue.legacy_disks(path, disk, config_drive)
+        xml = self._domain_xml(instance, network_info, volume_disks=volume_disks,
+                               layout=(disks, boot))
+        current.destroy()
+        self._start(instance, network_info, xml=xml)
+        LOG.info("Instance %s rescued (%s)", instance['uuid'], 'stable' if stable else 'legacy')
+
+    def unrescue(self, context, instance, network_info):
+        """Boot the definition the rescue replaced and remove the rescue files.
+
+        Idempotent: without a saved definition (no rescue, or one already
+        undone) the guest is only started if it is not running.
+        """
+        path = self._instance_dir(instance)
+        xml = rescue.original_xml(path)
+        if xml is None:
+            current = self._guest(instance)
+            if not current.is_active():
+                self._start(instance, network_info)
+        else:
+            domain = self._host.lookup(instance['name'])
+            if domain is not None:
+                guest.Guest(domain).destroy()
+            self._start(instance, network_info, xml=xml)
+        rescue.remove_files(path)
+
+    def set_admin_password(self, instance, new_pass):
+        """Set the admin account's password through the qemu guest agent.
+
+        :raises QemuGuestAgentNotEnabled: the image does not say ``hw_qemu_guest_agent``.
+        :raises PasswordSetNotImplemented: the agent does not answer.
+        :raises InstancePasswordSetFailed: the agent refused.
+        """
+        properties = imagebackend.image_properties(instance)
+        if not agent.wanted(properties):
+            raise exception.QemuGuestAgentNotEnabled()
+        domain = self._host.lookup(instance['name'])
+        if domain is None:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        agent.set_user_password(domain, agent.admin_user(properties, properties.get('os_type')),
+                                new_pass, instance['uuid'])
 
     def get_console_output(self, context, instance):
         """The last 100 KiB the guest wrote to its serial console."""
