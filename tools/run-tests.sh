@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(libvirt-daemon-system libvirt-clients libvirt-dev pkg-config gcc qemu-system-x86
           qemu-utils qemu-block-extra busybox-static iproute2 cpio syslinux syslinux-common
-          mtools dosfstools tgt)
+          mtools dosfstools tgt qemu-guest-agent)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -32,6 +32,7 @@ from novalite.cli.commands import (
     migrations,
     quotas,
     rebuild,
+    rescue,
     server_admin,
     server_groups,
     server_images,
@@ -45,7 +46,8 @@ from novalite.cli.exceptions import ClientError
 
 COMMAND_MODULES = [servers, rebuild, migrations, host_drains, instance_actions, flavors,
                    services, hypervisors, images, versions, keypairs, quotas, volumes,
-                   server_images, server_properties, server_groups, aggregates, server_admin]
+                   server_images, server_properties, server_groups, aggregates, server_admin,
+                   rescue]
 
 
 class _Parser(argparse.ArgumentParser):

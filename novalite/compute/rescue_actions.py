@@ -54,6 +54,9 @@ def rescue(context, compute_rpcapi, image_service, instance, rescue_password,
     :raises UnsupportedRescueImage, InstanceNotRescuable: 400.
     """
     compute_rpcapi.check_version_1_10('rescue servers')
+    # Nova checks lock and state (409) before the image (400).
+    actions.check_lock(context, instance)
+    actions.check_state(instance, 'rescue', RESCUE)
     properties = _rescue_image_properties(context, image_service, instance, rescue_image_ref)
     if _volume_backed(instance) and not (
             allow_bfv_rescue and 'hw_rescue_bus' in properties

@@ -12,10 +12,8 @@ from novalite.conf import CONF
 def _rescue(req, ctx, instance, body):
     options = body['rescue'] or {}
     password = options.get('adminPass') or compute_create.generate_password()
-    rescue_image_ref = options.get('rescue_image_ref')
     rescue_actions.rescue(ctx, servers.COMPUTE.compute_rpcapi, servers.COMPUTE.image_service,
-                          instance, password,
-                          wsgi.id_from_ref(rescue_image_ref) if rescue_image_ref else None,
+                          instance, password, options.get('rescue_image_ref'),
                           allow_bfv_rescue=microversion.is_supported(req, '2.87'))
     # Nova answers 200 with the password (or an empty body when it keeps it).
     return wsgi.json_response({'adminPass': password}
