@@ -338,7 +338,8 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
         if stable:
             volume_disks = volume.volume_disks(rescue.original_xml(path))
             own, own_boot = self._layout(instance)
-            disks = rescue.stable_disks(own, volume_disks, disk, config_drive, device, bus)
+            disks, volume_disks = rescue.stable_disks(own, volume_disks, disk, config_drive,
+                                                      device, bus)
             boot = boot or own_boot
         else:
             disks = rescue.legacy_disks(path, disk, config_drive)

@@ -140,19 +140,29 @@ def stable_disks(own_disks, volume_disks, rescue_disk, config_drive, device, bus
     """The server's disks where they were, and the rescue disk last with boot order 1.
 
     :param own_disks: the server's :class:`config.Disk` list; a config drive
-        among them is replaced by the rebuilt ``config_drive`` at its address.
+        among them is replaced by the rebuilt ``config_drive`` at its address,
+        and a root disk a volume-backed server does not have is left out.
     :param volume_disks: ``<disk>`` XML of the attached volumes (their targets are taken).
+    :returns: ``(disks, volume_disks)``, the volumes without a boot order of
+        their own (a boot volume's), as the rescue disk boots first.
     """
     disks = [disk._replace(path=config_drive)
              if config_drive and os.path.basename(disk.path) == configdrive.FILE_NAME
-             else disk for disk in own_disks]
+             else disk for disk in own_disks if os.path.exists(disk.path)]
     taken = {disk.target for disk in disks} | {_target(xml) for xml in volume_disks}
     prefix = _PREFIXES[bus]
     target = next(f'{prefix}{letter}' for letter in 'abcdefghijklmnopqrstuvwxyz'
                   if f'{prefix}{letter}' not in taken)
     disks.append(config.Disk(rescue_disk, 'qcow2', target, bus, device, device == 'cdrom',
                              boot_order=1))
-    return disks
+    return disks, [_without_boot_order(xml) for xml in volume_disks]
+
+
+def _without_boot_order(disk_xml):
+    disk = ET.fromstring(disk_xml)
+    for boot in disk.findall('boot'):
+        disk.remove(boot)
+    return ET.tostring(disk, encoding='unicode')
 
 
 def _target(disk_xml):

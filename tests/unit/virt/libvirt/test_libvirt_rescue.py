@@ -141,11 +141,24 @@ def test_the_admin_user_is_the_images_or_root(properties, user):
     assert agent.admin_user(properties) == user
 
 
-def test_stable_disks_take_the_next_free_target_on_the_asked_bus():
-    own = [config.Disk('/i/disk', 'qcow2', 'vda', 'virtio', 'disk', False)]
+def test_stable_disks_take_the_next_free_target_on_the_asked_bus(tmp_path):
+    root = tmp_path / 'disk'
+    root.write_bytes(b'')
+    own = [config.Disk(str(root), 'qcow2', 'vda', 'virtio', 'disk', False)]
     volume = "<disk type='network'><target dev='vdb' bus='virtio'/><serial>v</serial></disk>"
-    disks = rescue.stable_disks(own, [volume], '/i/disk.rescue', None, 'disk', 'virtio')
+    disks, _ = rescue.stable_disks(own, [volume], '/i/disk.rescue', None, 'disk', 'virtio')
     assert disks[-1] == config.Disk('/i/disk.rescue', 'qcow2', 'vdc', 'virtio', 'disk', False,
                                     boot_order=1)
-    disks = rescue.stable_disks(own, [], '/i/disk.rescue', None, 'cdrom', 'ide')
+    disks, _ = rescue.stable_disks(own, [], '/i/disk.rescue', None, 'cdrom', 'ide')
     assert disks[-1].target == 'hda' and disks[-1].readonly
+
+
+def test_a_volume_backed_servers_rescue_boots_the_rescue_disk_not_its_boot_volume(tmp_path):
+    # No local root disk; the boot volume loses its boot order to the rescue disk.
+    own = [config.Disk(str(tmp_path / 'disk'), 'qcow2', 'vda', 'virtio', 'disk', False)]
+    boot_volume = ("<disk type='network'><target dev='vda' bus='virtio'/><serial>v</serial>"
+                   "<boot order='1'/></disk>")
+    disks, volumes = rescue.stable_disks(own, [boot_volume], '/i/disk.rescue', None, 'disk',
+                                         'virtio')
+    assert [(d.target, d.boot_order) for d in disks] == [('vdb', 1)]
+    assert '<boot' not in volumes[0] and "dev=\"vda\"" in volumes[0]
