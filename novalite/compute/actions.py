@@ -98,12 +98,32 @@ def record(context, instance, action):
 def set_locked(context, instance, locked, reason=None):
     """Lock (with a ``reason``, 2.73) or unlock: a database change only, no host involved.
 
-    The reason is kept in the system metadata, as Nova keeps it; unlocking drops it.
+    A lock records who locked: ``owner`` when the caller is of the server's
+    project, ``admin`` otherwise. The owner locking a locked server changes
+    nothing, so an administrator's lock stays one, as in Nova. The reason is
+    kept in the system metadata, as Nova keeps it; unlocking drops it.
     """
+    if locked and instance['locked'] and _is_owner(context, instance):
+        return instance
     record(context, instance, 'lock' if locked else 'unlock')
     sysmeta = dict(instance.get('system_metadata') or {})
     sysmeta.pop('locked_reason', None)
     if locked and reason:
         sysmeta['locked_reason'] = reason
-    return instances.instance_update(instance['uuid'],
-                                     {'locked': locked, 'system_metadata': sysmeta})
+    return instances.instance_update(instance['uuid'], {
+        'locked': locked, 'locked_by': _locker(context, instance) if locked else None,
+        'system_metadata': sysmeta})
+
+
+def is_expected_locked_by(context, instance):
+    """Whether the caller is on the side that locked: the owner's lock for the
+    owner's project, an administrator's for anyone else (or not locked by anyone)."""
+    return instance.get('locked_by') in (None, _locker(context, instance))
+
+
+def _is_owner(context, instance):
+    return instance['project_id'] == context.project_id
+
+
+def _locker(context, instance):
+    return 'owner' if _is_owner(context, instance) else 'admin'

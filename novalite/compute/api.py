@@ -95,6 +95,7 @@ class API:
                            reboot_type=reboot_type)
 
     set_locked = staticmethod(actions.set_locked)
+    is_expected_locked_by = staticmethod(actions.is_expected_locked_by)
 
     @staticmethod
     def update(context, instance, values):

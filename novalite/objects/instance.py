@@ -27,7 +27,8 @@ class Instance(base.NovaliteObject):
     """
 
     VERSION = '1.1'
-    LEFT_OUT_KEYS = frozenset({'name'})
+    # ``locked_by`` only decides who may unlock, an API check: hosts never need it.
+    LEFT_OUT_KEYS = frozenset({'name', 'locked_by'})
 
     fields = {
         'id': fields.IntegerField(),

@@ -6,6 +6,7 @@ SQLite, in-process messaging and the fake hypervisor, with one image
 
 import collections
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -45,3 +46,20 @@ def running(workdir, flavor_memory_mb=512, defaults=''):
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def openstack_cli(url, token, *args, version='2.37', check=True):
+    """Run the real ``openstack`` CLI against the all-in-one at ``url`` as ``token``.
+
+    keystoneauth's ``admin_token`` plugin sends noauth2's ``user:project`` as
+    it is. Answers the parsed output when ``-f json`` is asked for, else the
+    finished process; with ``check`` a non-zero exit fails the test.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith('OS_')}
+    env.update({'OS_AUTH_TYPE': 'admin_token', 'OS_TOKEN': token,
+                'OS_ENDPOINT': url + '/v2.1', 'OS_COMPUTE_API_VERSION': version})
+    done = subprocess.run([os.path.join(BIN, 'openstack'), *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+    if check:
+        assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout) if check and '-f' in args else done

@@ -6,11 +6,6 @@ reach the all-in-one as they would a Nova cloud; they discover its
 microversions from the version documents first, which need no token.
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import openstack
 import pytest
 from keystoneauth1 import discover, session, token_endpoint
@@ -19,7 +14,6 @@ from novaclient import client as nova_client
 from tests.functional import all_in_one
 from tests.integration.cloud import Cloud
 
-BIN = os.path.dirname(sys.executable)
 TOKEN = 'demo:demo'
 
 
@@ -42,15 +36,8 @@ def test_keystoneauth_discovers_each_endpoint_without_a_token(aio, path, version
 
 
 def test_openstack_cli_shows_and_deletes_a_server_and_lists_flavors(aio):
-    env = {key: value for key, value in os.environ.items() if not key.startswith('OS_')}
-    env.update({'OS_AUTH_TYPE': 'admin_token', 'OS_TOKEN': TOKEN,
-                'OS_ENDPOINT': aio['url'] + '/v2.1', 'OS_COMPUTE_API_VERSION': '2.37'})
-
     def openstack_cli(*args):
-        done = subprocess.run([os.path.join(BIN, 'openstack'), *args], env=env,
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout) if '-f' in args else None
+        return all_in_one.openstack_cli(aio['url'], TOKEN, *args)
 
     sdk = openstack.connection.Connection(session=_session(aio), compute_api_version='2.37')
     server = sdk.compute.create_server(name='cli-web', image_id=aio['image'], flavor_id='1',
@@ -82,3 +69,29 @@ def test_novaclient_creates_lists_and_deletes_a_server(aio):
     nova.servers.delete(server)
     Cloud.wait_for(lambda: server.id not in [s.id for s in nova.servers.list()],
                    'nova-web gone')
+
+
+def test_openstack_cli_admin_lock_holds_against_the_owner_until_the_admin_unlocks(aio):
+    def as_user(token, *args, check=True):
+        return all_in_one.openstack_cli(aio['url'], token, *args, version='2.73', check=check)
+
+    sdk = openstack.connection.Connection(session=_session(aio), compute_api_version='2.37')
+    server = sdk.compute.create_server(name='locked-web', image_id=aio['image'],
+                                       flavor_id='1', networks='none')
+    sdk.compute.wait_for_server(server, wait=120)
+    as_user('admin:admin', 'server', 'lock', '--reason', 'forensics', server.id)
+
+    refused = as_user(TOKEN, 'server', 'unlock', server.id, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith('ForbiddenException: 403')
+    assert ("Policy doesn't allow os_compute_api:os-lock-server:unlock:unlock_override "
+            "to be performed.") in refused.stderr
+    stopped = as_user(TOKEN, 'server', 'stop', server.id, check=False)
+    assert stopped.returncode == 1 and 'is locked' in stopped.stderr
+    shown = as_user(TOKEN, 'server', 'show', server.id, '-f', 'json')
+    assert (shown['locked'], shown['locked_reason']) == (True, 'forensics')
+
+    as_user('admin:admin', 'server', 'unlock', server.id)
+    as_user(TOKEN, 'server', 'lock', server.id)
+    as_user(TOKEN, 'server', 'unlock', server.id)
+    assert as_user(TOKEN, 'server', 'show', server.id, '-f', 'json')['locked'] is False

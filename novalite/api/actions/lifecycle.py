@@ -1,6 +1,6 @@
 """Power, lock, reboot, console output and crash-dump actions."""
 
-from novalite.api import microversion, remote_consoles, servers, validation, wsgi
+from novalite.api import microversion, policy, remote_consoles, servers, validation, wsgi
 from novalite.api.actions import Action
 from novalite.api.policies import remote_consoles as console_rules
 from novalite.api.policies import server_actions as action_rules
@@ -16,15 +16,23 @@ def _transition(name):
     return run
 
 
-def _locking(locked):
-    def run(req, ctx, instance, body):
-        reason = None
-        if locked and microversion.is_supported(req, '2.73'):
-            validation.validate(server_schemas.LOCK_V273, body)
-            reason = (body['lock'] or {}).get('locked_reason')
-        servers.COMPUTE.set_locked(ctx, instance, locked, reason)
-        return wsgi.empty_response(202)
-    return run
+def _lock(req, ctx, instance, body):
+    reason = None
+    if microversion.is_supported(req, '2.73'):
+        validation.validate(server_schemas.LOCK_V273, body)
+        reason = (body['lock'] or {}).get('locked_reason')
+    servers.COMPUTE.set_locked(ctx, instance, True, reason)
+    return wsgi.empty_response(202)
+
+
+def _unlock(req, ctx, instance, body):
+    # Lifting a lock the other side set takes unlock_override (403 without it).
+    if not servers.COMPUTE.is_expected_locked_by(ctx, instance):
+        policy.authorize(ctx, action_rules.UNLOCK_OVERRIDE,
+                         {'project_id': instance['project_id'],
+                          'user_id': instance['user_id']})
+    servers.COMPUTE.set_locked(ctx, instance, False)
+    return wsgi.empty_response(202)
 
 
 def _reboot(req, ctx, instance, body):
@@ -51,8 +59,8 @@ ACTIONS = {
     'unpause': Action(action_rules.UNPAUSE, _transition('unpause')),
     'suspend': Action(action_rules.SUSPEND, _transition('suspend')),
     'resume': Action(action_rules.RESUME, _transition('resume')),
-    'lock': Action(action_rules.LOCK, _locking(True)),
-    'unlock': Action(action_rules.UNLOCK, _locking(False)),
+    'lock': Action(action_rules.LOCK, _lock),
+    'unlock': Action(action_rules.UNLOCK, _unlock),
     'reboot': Action(server_rules.REBOOT, _reboot),
     'os-getConsoleOutput': Action(action_rules.CONSOLE_OUTPUT, _console_output),
     'trigger_crash_dump': Action(action_rules.CRASH_DUMP, _crash_dump, ('2.17', None)),

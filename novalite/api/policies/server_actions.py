@@ -8,6 +8,7 @@ SUSPEND = 'os_compute_api:os-suspend-server:suspend'
 RESUME = 'os_compute_api:os-suspend-server:resume'
 LOCK = 'os_compute_api:os-lock-server:lock'
 UNLOCK = 'os_compute_api:os-lock-server:unlock'
+UNLOCK_OVERRIDE = 'os_compute_api:os-lock-server:unlock:unlock_override'
 CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
 CRASH_DUMP = 'os_compute_api:servers:trigger_crash_dump'
 
@@ -24,6 +25,10 @@ rules = [
     base.rule(LOCK, base.PROJECT_MEMBER_OR_ADMIN, "Lock a server", _ACTION % 'lock'),
     base.rule(UNLOCK, base.PROJECT_MEMBER_OR_ADMIN, "Unlock a locked server",
               _ACTION % 'unlock'),
+    base.rule(UNLOCK_OVERRIDE, base.ADMIN,
+              "Unlock a server whoever locked it (checked after the unlock rule, when the "
+              "lock was set by the other side: an administrator of another project or the "
+              "owner)", _ACTION % 'unlock'),
     base.rule(CONSOLE_OUTPUT, base.PROJECT_MEMBER_OR_ADMIN, "Show the console output of a server",
               _ACTION % 'os-getConsoleOutput'),
     base.rule(CRASH_DUMP, base.PROJECT_MEMBER_OR_ADMIN,

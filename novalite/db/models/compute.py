@@ -172,6 +172,9 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
     access_ip_v4 = Column(String(39))
     access_ip_v6 = Column(String(39))
     locked = Column(Boolean, nullable=False, default=False)
+    # Who locked it: 'owner' (a caller of the server's project) or 'admin'
+    # (anyone else); only the unlock_override rule lifts another's lock.
+    locked_by = Column(String(5))
     progress = Column(Integer, nullable=False, default=0)
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)

@@ -35,8 +35,13 @@ def test_every_object_field_change_comes_with_a_version_bump():
 
 def test_an_instance_declares_every_column_services_pass_around():
     columns = {column.key for column in models.Instance.__table__.columns}
-    as_passed = columns - {'request_spec', 'user_metadata'} | {'metadata'}
+    as_passed = columns - {'request_spec', 'user_metadata', 'locked_by'} | {'metadata'}
     assert set(objects.Instance.fields) == as_passed
+
+
+def test_who_locked_an_instance_stays_in_the_api():
+    values = dict(instance_dict(), locked=True, locked_by='admin')
+    assert 'locked_by' not in objects.Instance.from_dict(values).to_dict()
 
 
 def test_an_instance_crosses_the_wire_as_the_same_instance():
