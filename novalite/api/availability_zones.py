@@ -6,7 +6,7 @@ detail view only, as Nova does.
 """
 
 from novalite import servicegroup
-from novalite.api import policy, wsgi
+from novalite.api import binaries, policy, wsgi
 from novalite.api import services as services_api
 from novalite.api.policies import availability_zones as rules
 from novalite.compute import api as compute_api
@@ -33,7 +33,8 @@ def _zones(detail):
         if up and not service['disabled']:
             entry['zoneState']['available'] = True
         if detail:
-            entry['hosts'].setdefault(service['host'], {})[service['binary']] = {
+            host = entry['hosts'].setdefault(service['host'], {})
+            host[binaries.shown(service['binary'])] = {
                 'available': up, 'active': not service['disabled'],
                 'updated_at': wsgi.precise_time(service['updated_at'])}
     return sorted(result.values(), key=lambda zone: zone['zoneName'])

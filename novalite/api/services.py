@@ -5,14 +5,14 @@ Before 2.53 a service is updated by host and binary:
 ``force-down``; 2.11 also shows ``forced_down``. From 2.53 services are
 named by uuid and a compute service is updated with
 ``PUT /os-services/{uuid}`` (``status``, ``disabled_reason``,
-``forced_down``), answering the whole service. Clients may name binaries
-as Nova does (``nova-compute``): they are novalite's (``novalite-compute``).
+``forced_down``), answering the whole service. Binaries are shown by
+Nova's names and taken by either (:mod:`novalite.api.binaries`).
 """
 
 from oslo_utils import uuidutils
 
 from novalite import exception, servicegroup
-from novalite.api import microversion, policy, validation, wsgi
+from novalite.api import binaries, microversion, policy, validation, wsgi
 from novalite.api.policies import services as rules
 from novalite.api.schemas import services as schemas
 from novalite.compute import api as compute_api
@@ -23,16 +23,12 @@ from novalite.db import services as db_services
 INTERNAL_ZONE = 'internal'
 
 
-def _binary(name):
-    return 'novalite-' + name[len('nova-'):] if name.startswith('nova-') else name
-
-
 def _view(req, service, zones):
     zone = INTERNAL_ZONE
     if service['binary'] == compute_api.COMPUTE_BINARY:
         zone = zones.get(service['host'], CONF.default_availability_zone)
     ident = service['uuid'] if microversion.is_supported(req, '2.53') else service['id']
-    view = {'id': ident, 'binary': service['binary'], 'host': service['host'],
+    view = {'id': ident, 'binary': binaries.shown(service['binary']), 'host': service['host'],
             'zone': zone, 'status': 'disabled' if service['disabled'] else 'enabled',
             'state': 'up' if servicegroup.is_up(service) else 'down',
             'updated_at': wsgi.precise_time(service['updated_at']),
@@ -45,14 +41,15 @@ def _view(req, service, zones):
 @policy.require(rules.LIST)
 def index(req):
     binary = req.GET.get('binary')
-    found = db_services.service_get_all(binary=_binary(binary) if binary else None,
+    found = db_services.service_get_all(binary=binaries.stored(binary) if binary else None,
                                         host=req.GET.get('host'))
     zones = db_services.zones_by_host()
     return wsgi.json_response({'services': [_view(req, s, zones) for s in found]})
 
 
 def _update(body, values):
-    found = db_services.service_get_all(binary=_binary(body['binary']), host=body['host'])
+    found = db_services.service_get_all(binary=binaries.stored(body['binary']),
+                                        host=body['host'])
     if not found:
         raise exception.HostBinaryNotFound(host=body['host'], binary=body['binary'])
     db_services.service_update(found[0]['id'], values)
@@ -117,8 +114,8 @@ def _update_v253(req, service_id):
     service = _service_by_uuid(service_id)
     if service['binary'] != compute_api.COMPUTE_BINARY:
         raise exception.Invalid(
-            f"Updating a {service['binary']} service is not supported. Only nova-compute "
-            f"services can be updated.")
+            f"Updating a {binaries.shown(service['binary'])} service is not supported. "
+            f"Only nova-compute services can be updated.")
     service = db_services.service_update(service['id'],
                                          _changes_v253(validation.load_body(req)))
     zones = db_services.zones_by_host([service['host']])

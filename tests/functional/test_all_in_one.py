@@ -101,5 +101,5 @@ def test_boot_with_unknown_flavor_fails_with_one_line_and_creates_nothing(aio):
 
 def test_service_and_hypervisor_lists_show_the_all_in_one(aio):
     services = _run('novalite', 'service-list', env=aio).stdout
-    assert 'novalite-compute' in services and 'up' in services
+    assert 'nova-compute' in services and 'up' in services
     assert 'aio' in _run('novalite', 'hypervisor-list', env=aio).stdout

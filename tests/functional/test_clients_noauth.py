@@ -95,3 +95,22 @@ def test_openstack_cli_admin_lock_holds_against_the_owner_until_the_admin_unlock
     as_user(TOKEN, 'server', 'lock', server.id)
     as_user(TOKEN, 'server', 'unlock', server.id)
     assert as_user(TOKEN, 'server', 'show', server.id, '-f', 'json')['locked'] is False
+
+
+@pytest.mark.parametrize('version', ['2.37', '2.53'])
+def test_openstack_cli_disables_and_enables_nova_compute_by_novas_binary_name(aio, version):
+    def admin(*args):
+        return all_in_one.openstack_cli(aio['url'], 'admin:admin', *args, version=version)
+
+    listed = admin('compute', 'service', 'list', '-f', 'json')
+    assert sorted(s['Binary'] for s in listed) == [
+        'nova-compute', 'nova-conductor', 'nova-scheduler', 'novalite-volume']
+    admin('compute', 'service', 'set', 'aio', 'nova-compute', '--disable',
+          '--disable-reason', 'maintenance')
+    [shown] = admin('compute', 'service', 'list', '--service', 'nova-compute', '--long',
+                    '-f', 'json')
+    assert (shown['Host'], shown['Status'], shown['Disabled Reason']) == (
+        'aio', 'disabled', 'maintenance')
+    admin('compute', 'service', 'set', 'aio', 'novalite-compute', '--enable')
+    [shown] = admin('compute', 'service', 'list', '--service', 'nova-compute', '-f', 'json')
+    assert shown['Status'] == 'enabled'

@@ -31,8 +31,8 @@ def test_availability_zones_list_available_compute_zones(api, admin, compute_hos
     assert zones == [{'zoneName': 'nova', 'zoneState': {'available': True}, 'hosts': None}]
     detail = admin.get('/os-availability-zone/detail').json['availabilityZoneInfo']
     by_name = {zone['zoneName']: zone for zone in detail}
-    assert by_name['nova']['hosts']['host1']['novalite-compute']['available'] is True
-    assert 'ctl' in by_name['internal']['hosts']
+    assert by_name['nova']['hosts']['host1']['nova-compute']['available'] is True
+    assert list(by_name['internal']['hosts']['ctl']) == ['nova-conductor']
     assert api.get('/os-availability-zone/detail').status_int == 403
 
 

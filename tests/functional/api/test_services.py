@@ -15,13 +15,15 @@ def test_list_is_admin_only(api, compute_host):
     assert api.get('/os-services').status_int == 403
 
 
-def test_list_shows_state_status_and_zone(admin, compute_host, scheduler):
+def test_list_shows_state_status_and_zone_under_novas_binary_names(admin, compute_host,
+                                                                   scheduler):
     services = {s['binary']: s for s in admin.get('/os-services').json['services']}
-    compute = services['novalite-compute']
+    assert set(services) == {'nova-compute', 'nova-scheduler'}
+    compute = services['nova-compute']
     assert compute['host'] == 'host1' and compute['zone'] == 'nova'
     assert compute['status'] == 'enabled' and compute['state'] == 'up'
     assert compute['updated_at'].count('.') == 1
-    assert services['novalite-scheduler']['zone'] == 'internal'
+    assert services['nova-scheduler']['zone'] == 'internal'
     assert 'forced_down' not in compute
 
 
@@ -29,9 +31,16 @@ def test_forced_down_shows_from_2_11(admin, compute_host):
     assert admin.at('2.11').get('/os-services').json['services'][0]['forced_down'] is False
 
 
-def test_list_filters_by_binary_with_nova_names(admin, compute_host, scheduler):
-    found = admin.get('/os-services?binary=nova-compute').json['services']
-    assert [s['host'] for s in found] == ['host1']
+@pytest.mark.parametrize('binary', ['nova-compute', 'novalite-compute'])
+def test_list_filters_by_binary_by_either_name(admin, compute_host, scheduler, binary):
+    found = admin.get(f'/os-services?binary={binary}').json['services']
+    assert [(s['host'], s['binary']) for s in found] == [('host1', 'nova-compute')]
+
+
+def test_a_binary_nova_has_no_name_for_keeps_novalites(admin, db):
+    db_services.service_get_or_create('storage', 'novalite-volume', 'volume')
+    found = admin.get('/os-services?binary=novalite-volume').json['services']
+    assert [s['binary'] for s in found] == ['novalite-volume']
 
 
 def test_disable_with_reason_and_enable(admin, compute_host):
@@ -92,3 +101,12 @@ def test_delete_of_compute_service_hosting_servers_is_a_conflict(admin, compute_
 def test_delete_of_unknown_or_malformed_id(admin, db):
     assert admin.delete('/os-services/999').status_int == 404
     assert admin.delete('/os-services/abc').status_int == 400
+
+
+def test_updating_a_scheduler_at_2_53_is_refused_by_its_nova_name(admin, scheduler):
+    resp = admin.at('2.53').put(f"/os-services/{scheduler['uuid']}", {'status': 'disabled'})
+    assert resp.status_int == 400
+    assert resp.json['badRequest']['message'] == (
+        "Updating a nova-scheduler service is not supported. "
+        "Only nova-compute services can be updated.")
+    assert db_services.service_get_all(binary='novalite-scheduler')[0]['disabled'] is False
