@@ -336,6 +336,14 @@ class InvalidVolume(Invalid):
     msg_fmt = "Invalid volume: %(reason)s"
 
 
+class SnapshotNotFound(NotFound):
+    msg_fmt = "Snapshot %(snapshot_id)s could not be found."
+
+
+class InvalidSnapshot(Invalid):
+    msg_fmt = "Invalid snapshot: %(reason)s"
+
+
 class VolumeLimitExceeded(NovaliteException):
     msg_fmt = "VolumeLimitExceeded: %(reason)s"
     code = 413

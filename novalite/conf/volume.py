@@ -66,7 +66,14 @@ clients of Cinder expect in the catalog (``block-storage``/``volumev3``).
     cfg.IntOpt('quota_gigabytes',
                default=1000,
                min=-1,
-               help="GiB of volumes one project may have; -1 for no limit."),
+               help="""
+GiB of volumes and snapshots one project may have (a snapshot counts its
+volume's size, as in Cinder); -1 for no limit.
+"""),
+    cfg.IntOpt('quota_snapshots',
+               default=10,
+               min=-1,
+               help="Volume snapshots one project may have; -1 for no limit."),
 ]
 
 cinder_opts = [

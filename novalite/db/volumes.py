@@ -17,10 +17,11 @@ from novalite.db.models import utcnow
 
 _VOLUME = models.Volume
 _ATTACHMENT = models.VolumeAttachment
-_JSON_COLUMNS = {'volume_metadata': '{}', 'connector': None, 'connection_info': None}
+_JSON_COLUMNS = {'volume_metadata': '{}', 'snapshot_metadata': '{}', 'connector': None,
+                 'connection_info': None}
 
 
-def _decode(row):
+def decode_row(row):
     values = row.as_dict()
     for key, empty in _JSON_COLUMNS.items():
         if key in values:
@@ -29,7 +30,7 @@ def _decode(row):
     return values
 
 
-def _encode(values):
+def encode_values(values):
     return {key: json.dumps(value) if key in _JSON_COLUMNS and value is not None else value
             for key, value in values.items()}
 
@@ -39,10 +40,10 @@ def _encode(values):
 def volume_create(values):
     values = dict(values, uuid=values.get('uuid') or str(uuid.uuid4()))
     with engine.writer() as session:
-        row = _VOLUME(**_encode(values))
+        row = _VOLUME(**encode_values(values))
         session.add(row)
         session.flush()
-        return _decode(row)
+        return decode_row(row)
 
 
 def _live_volume(session, volume_id):
@@ -55,7 +56,7 @@ def _live_volume(session, volume_id):
 def volume_get(volume_id):
     """:raises VolumeNotFound:"""
     with engine.reader() as session:
-        return _decode(_live_volume(session, volume_id))
+        return decode_row(_live_volume(session, volume_id))
 
 
 def volume_get_all(filters=None, limit=None, marker=None, sort_key='created_at',
@@ -65,24 +66,33 @@ def volume_get_all(filters=None, limit=None, marker=None, sort_key='created_at',
     :raises VolumeNotFound: ``marker`` names no volume.
     """
     with engine.reader() as session:
-        query = session.query(_VOLUME).filter_by(deleted=0)
-        for key, value in (filters or {}).items():
-            query = query.filter(getattr(_VOLUME, key) == value)
-        column = getattr(_VOLUME, sort_key)
-        order = column.desc() if sort_dir == 'desc' else column.asc()
-        query = query.order_by(order, _VOLUME.id.desc() if sort_dir == 'desc'
-                               else _VOLUME.id.asc())
-        if marker:
-            start = _live_volume(session, marker)
-            beyond = (column < getattr(start, sort_key)) if sort_dir == 'desc' \
-                else (column > getattr(start, sort_key))
-            same = sa.and_(column == getattr(start, sort_key),
-                           (_VOLUME.id < start.id) if sort_dir == 'desc'
-                           else (_VOLUME.id > start.id))
-            query = query.filter(sa.or_(beyond, same))
-        if limit:
-            query = query.limit(limit)
-        return [_decode(row) for row in query]
+        start = _live_volume(session, marker) if marker else None
+        return [decode_row(row) for row in live_page(session, _VOLUME, filters, limit, start,
+                                                  sort_key, sort_dir)]
+
+
+def live_page(session, model, filters, limit, start, sort_key, sort_dir):
+    """Live rows of ``model`` matching ``filters``, sorted, after the row ``start``.
+
+    Ties on ``sort_key`` are broken by id, so that a page never repeats or
+    skips a row.
+    """
+    query = session.query(model).filter_by(deleted=0)
+    for key, value in (filters or {}).items():
+        query = query.filter(getattr(model, key) == value)
+    column = getattr(model, sort_key)
+    descending = sort_dir == 'desc'
+    query = query.order_by(column.desc() if descending else column.asc(),
+                           model.id.desc() if descending else model.id.asc())
+    if start is not None:
+        beyond = (column < getattr(start, sort_key)) if descending \
+            else (column > getattr(start, sort_key))
+        same = sa.and_(column == getattr(start, sort_key),
+                       (model.id < start.id) if descending else (model.id > start.id))
+        query = query.filter(sa.or_(beyond, same))
+    if limit:
+        query = query.limit(limit)
+    return query
 
 
 def volume_usage(project_id):
@@ -104,12 +114,36 @@ def volume_update(volume_id, values, expected_status=None):
         query = session.query(_VOLUME).filter_by(uuid=volume_id, deleted=0)
         if expected_status is not None:
             query = query.filter(_VOLUME.status.in_(expected_status))
-        if not query.update(_encode(values), synchronize_session=False):
+        if not query.update(encode_values(values), synchronize_session=False):
             current = _live_volume(session, volume_id)
             raise exception.InvalidVolume(
                 reason=f"volume {volume_id} is {current.status}, not "
                        f"{' or '.join(expected_status)}")
-        return _decode(_live_volume(session, volume_id))
+        return decode_row(_live_volume(session, volume_id))
+
+
+@engine.retry_on_deadlock
+def volume_begin_delete(volume_id, deletable):
+    """Move a volume whose status is one of ``deletable`` and that has no live
+    snapshot to ``deleting``; returns it.
+
+    One statement, so that a snapshot taken meanwhile
+    (:func:`novalite.db.volume_snapshots.snapshot_create`) makes it fail.
+
+    :raises VolumeNotFound:
+    :raises InvalidVolume: in another status, or it has snapshots.
+    """
+    snapshots = sa.select(models.VolumeSnapshot.id).where(
+        models.VolumeSnapshot.volume_uuid == volume_id, models.VolumeSnapshot.deleted == 0)
+    with engine.writer() as session:
+        updated = session.query(_VOLUME).filter_by(uuid=volume_id, deleted=0) \
+            .filter(_VOLUME.status.in_(deletable), ~snapshots.exists()) \
+            .update({'status': 'deleting'}, synchronize_session=False)
+        volume = _live_volume(session, volume_id)
+        if not updated:
+            raise exception.InvalidVolume(reason=f"volume {volume_id} is {volume.status} "
+                                                 f"or has snapshots")
+        return decode_row(volume)
 
 
 def volume_destroy(volume_id):
@@ -147,18 +181,18 @@ def attachment_create(volume_id, instance_uuid, volume_status, attachment_values
             raise exception.InvalidVolume(
                 reason=f"volume {volume_id} status must be available to reserve, but the "
                        f"status is {current.status}")
-        row = _ATTACHMENT(**_encode(dict(attachment_values, uuid=str(uuid.uuid4()),
+        row = _ATTACHMENT(**encode_values(dict(attachment_values, uuid=str(uuid.uuid4()),
                                          volume_uuid=volume_id,
                                          instance_uuid=instance_uuid)))
         session.add(row)
         session.flush()
-        return _decode(row)
+        return decode_row(row)
 
 
 def attachment_get(attachment_id):
     """:raises VolumeAttachmentNotFound:"""
     with engine.reader() as session:
-        return _decode(_live_attachment(session, attachment_id))
+        return decode_row(_live_attachment(session, attachment_id))
 
 
 def attachment_get_all(filters=None):
@@ -166,7 +200,7 @@ def attachment_get_all(filters=None):
         query = session.query(_ATTACHMENT).filter_by(deleted=0)
         for key, value in (filters or {}).items():
             query = query.filter(getattr(_ATTACHMENT, key) == value)
-        return [_decode(row) for row in query.order_by(_ATTACHMENT.id)]
+        return [decode_row(row) for row in query.order_by(_ATTACHMENT.id)]
 
 
 def attachments_by_volume(volume_ids):
@@ -178,7 +212,7 @@ def attachments_by_volume(volume_ids):
         rows = session.query(_ATTACHMENT).filter(_ATTACHMENT.volume_uuid.in_(volume_ids),
                                                  _ATTACHMENT.deleted == 0)
         for row in rows.order_by(_ATTACHMENT.id):
-            found[row.volume_uuid].append(_decode(row))
+            found[row.volume_uuid].append(decode_row(row))
     return found
 
 
@@ -190,13 +224,13 @@ def attachment_update(attachment_id, values, volume_values=None):
     """
     with engine.writer() as session:
         row = _live_attachment(session, attachment_id)
-        for key, value in _encode(values).items():
+        for key, value in encode_values(values).items():
             setattr(row, key, value)
         if volume_values:
             session.query(_VOLUME).filter_by(uuid=row.volume_uuid, deleted=0) \
-                .update(_encode(volume_values), synchronize_session=False)
+                .update(encode_values(volume_values), synchronize_session=False)
         session.flush()
-        return _decode(row)
+        return decode_row(row)
 
 
 @engine.retry_on_deadlock
@@ -217,4 +251,4 @@ def attachment_destroy(attachment_id):
                 .filter(_VOLUME.status.in_(('reserved', 'attaching', 'in-use', 'detaching'))) \
                 .update({'status': 'available', 'attach_status': 'detached'},
                         synchronize_session=False)
-        return _decode(row)
+        return decode_row(row)

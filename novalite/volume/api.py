@@ -11,6 +11,7 @@ from oslo_utils import timeutils
 
 from novalite import exception
 from novalite.conf import CONF
+from novalite.db import volume_snapshots as snapshot_db
 from novalite.db import volumes as db
 from novalite.image import local as local_image
 from novalite.volume import drivers
@@ -29,6 +30,11 @@ _DELETABLE_MESSAGE = ("Volume status must be available or error or error_restori
                       "error_extending or error_managing and must not be migrating, "
                       "attached, belong to a group, have snapshots or be disassociated "
                       "from snapshots after volume transfer.")
+
+
+def gigabytes_used(project_id):
+    """GiB the project's volumes and snapshots hold (both count, as in Cinder)."""
+    return db.volume_usage(project_id)[1] + snapshot_db.snapshot_usage(project_id)[1]
 
 
 class API:
@@ -52,16 +58,31 @@ class API:
         return volume
 
     def create(self, context, size, name=None, description=None, image_id=None,
-               availability_zone=None, metadata=None, volume_type=None):
+               availability_zone=None, metadata=None, volume_type=None, snapshot_id=None):
         """Record a volume in ``creating`` and cast its creation to the storage host.
 
-        :raises Invalid: a bad size, zone, type or image; nothing was created.
+        A volume made from ``snapshot_id`` is at least the snapshot's size, on
+        the snapshot's storage host, and bootable with the image of the
+        snapshot's volume if that was.
+
+        :raises Invalid: a bad size, zone, type, image or snapshot; nothing was created.
         :raises VolumeLimitExceeded: the project's quota would be exceeded.
         """
+        if image_id and snapshot_id:
+            raise exception.Invalid("Invalid input received: only one of imageRef and "
+                                    "snapshot_id may be given")
         image = self._check_image(image_id)
+        source = self._check_snapshot(context, snapshot_id)
         if size is None and image is not None:
             size = max(1, -(-int(image.get('size') or 0) // 1024 ** 3))
+        if size is None and source is not None:
+            size = source['volume_size']
         size = self._check_size(size)
+        if source is not None and size < source['volume_size']:
+            raise exception.Invalid(
+                f"Invalid input received: Volume size '{size}'GB cannot be smaller than the "
+                f"snapshot size {source['volume_size']}GB. They must be >= original "
+                f"snapshot size.")
         self._check_quota(context, size)
         zone = availability_zone or CONF.volume.storage_availability_zone
         if zone != CONF.volume.storage_availability_zone:
@@ -74,9 +95,35 @@ class API:
             'attach_status': 'detached', 'display_name': name,
             'display_description': description, 'availability_zone': zone,
             'volume_type': CONF.volume.default_volume_type, 'image_id': image_id,
-            'bootable': False, 'volume_metadata': dict(metadata or {})})
-        self.rpcapi.create_volume(context, volume, image_id=image_id)
+            'bootable': False, 'volume_metadata': dict(metadata or {}),
+            **self._from_snapshot(source)})
+        self.rpcapi.create_volume(context, volume, image_id=image_id, snapshot_id=snapshot_id)
         return volume
+
+    @staticmethod
+    def _check_snapshot(context, snapshot_id):
+        """The snapshot a volume is made from, with its ``volume``.
+
+        :raises SnapshotNotFound: no such snapshot, or another project's (404).
+        :raises InvalidSnapshot: not available (400).
+        """
+        if not snapshot_id:
+            return None
+        snapshot = snapshot_db.snapshot_get(snapshot_id)
+        if not context.is_admin and snapshot['project_id'] != context.project_id:
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+        if snapshot['status'] != 'available':
+            raise exception.InvalidSnapshot(
+                reason="Originating snapshot status must be one of 'available' values")
+        return dict(snapshot, volume=db.volume_get(snapshot['volume_uuid']))
+
+    @staticmethod
+    def _from_snapshot(source):
+        """What a volume made from ``source`` takes of the snapshot and its volume."""
+        if source is None:
+            return {}
+        return {'snapshot_id': source['uuid'], 'host': source['host'],
+                'image_id': source['volume']['image_id']}
 
     @staticmethod
     def _check_size(size):
@@ -105,7 +152,8 @@ class API:
 
     @staticmethod
     def _check_quota(context, size):
-        count, gigabytes = db.volume_usage(context.project_id)
+        count = db.volume_usage(context.project_id)[0]
+        gigabytes = gigabytes_used(context.project_id)
         if 0 <= CONF.volume.quota_volumes < count + 1:
             raise exception.VolumeLimitExceeded(
                 reason=f"Maximum number of volumes allowed ({CONF.volume.quota_volumes}) "
@@ -126,8 +174,7 @@ class API:
         if db.attachments_by_volume([volume['uuid']])[volume['uuid']]:
             raise exception.InvalidVolume(reason=_DELETABLE_MESSAGE)
         try:
-            volume = db.volume_update(volume['uuid'], {'status': 'deleting'},
-                                      expected_status=list(DELETABLE))
+            volume = db.volume_begin_delete(volume['uuid'], list(DELETABLE))
         except exception.InvalidVolume:
             raise exception.InvalidVolume(reason=_DELETABLE_MESSAGE) from None
         self.rpcapi.delete_volume(context, volume)
@@ -160,7 +207,7 @@ class API:
 
     @staticmethod
     def _check_quota_growth(context, growth):
-        _count, gigabytes = db.volume_usage(context.project_id)
+        gigabytes = gigabytes_used(context.project_id)
         if 0 <= CONF.volume.quota_gigabytes < gigabytes + growth:
             raise exception.VolumeLimitExceeded(
                 reason=f"Requested volume or snapshot exceeds allowed gigabytes quota. "

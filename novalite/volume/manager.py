@@ -4,8 +4,8 @@ The API persists the state a request announces (creating, deleting,
 extending) before casting here; each method does the slow step and persists
 the end state. :meth:`VolumeManager.init_host` re-exports the host's volumes
 (tgtd keeps nothing across restarts) and settles what a crash interrupted:
-a volume left ``creating`` is made again from scratch (what was written of
-it is removed first), one left ``deleting`` is deleted.
+a volume or snapshot left ``creating`` is made again from scratch (what was
+written of it is removed first), one left ``deleting`` is deleted.
 """
 
 import oslo_messaging as messaging
@@ -15,6 +15,7 @@ from oslo_utils import timeutils
 
 from novalite import exception
 from novalite.conf import CONF
+from novalite.db import volume_snapshots as snapshot_db
 from novalite.db import volumes as db
 from novalite.image import local as local_image
 from novalite.service import Manager
@@ -26,7 +27,7 @@ _EXPORTED = ('available', 'reserved', 'attaching', 'in-use', 'detaching', 'exten
 
 
 class VolumeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, host=None, driver=None):
         # The service runs every manager's periodic tasks; this one has none yet.
@@ -35,6 +36,9 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
         self.driver = driver or drivers.load_driver(CONF.volume.volume_driver, CONF)
 
     def init_host(self, context):
+        # Snapshots first: a volume left creating may be made from one.
+        for snapshot in snapshot_db.snapshot_get_all({'host': self.host}):
+            self._recover_snapshot(context, snapshot)
         for volume in db.volume_get_all({'host': self.host}):
             self._recover(context, volume)
 
@@ -45,7 +49,9 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
                 LOG.warning("Volume %s was being created when this host stopped; "
                             "creating it again", volume['uuid'])
                 self.driver.delete_volume(volume)
-                self.create_volume(context, volume['uuid'], volume.get('image_id'))
+                self.create_volume(context, volume['uuid'],
+                                   None if volume['snapshot_id'] else volume['image_id'],
+                                   volume['snapshot_id'])
             elif status == 'deleting':
                 self.delete_volume(context, volume['uuid'])
             elif status == 'extending':
@@ -55,34 +61,55 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
         except Exception:
             LOG.exception("Could not recover volume %s (%s)", volume['uuid'], status)
 
+    def _recover_snapshot(self, context, snapshot):
+        status = snapshot['status']
+        try:
+            if status == 'creating':
+                LOG.warning("Snapshot %s was being taken when this host stopped; "
+                            "taking it again", snapshot['uuid'])
+                self.driver.delete_snapshot(snapshot)
+                self.create_snapshot(context, snapshot['uuid'])
+            elif status == 'deleting':
+                self.delete_snapshot(context, snapshot['uuid'])
+        except Exception:
+            LOG.exception("Could not recover snapshot %s (%s)", snapshot['uuid'], status)
+
     def _fail(self, volume_id, status='error'):
         try:
             db.volume_update(volume_id, {'status': status})
         except exception.VolumeNotFound:
             pass
 
-    def create_volume(self, context, volume_id, image_id=None):
+    def create_volume(self, context, volume_id, image_id=None, snapshot_id=None):
         volume = db.volume_get(volume_id)
         if volume['status'] != 'creating':
             # Made already: by init_host after a crash, before this cast was read.
             LOG.info("Volume %s is %s: not creating it", volume_id, volume['status'])
             return
         try:
-            if image_id:
-                images = local_image.get_image_service()
-                self.driver.create_volume_from_image(volume, images, images.show(image_id))
-            else:
-                self.driver.create_volume(volume)
+            self._make(volume, image_id, snapshot_id)
             export = self.driver.create_export(volume)
         except Exception:
             LOG.exception("Creating volume %s failed", volume_id)
             self.driver.delete_volume(volume)
             self._fail(volume_id)
             return
-        db.volume_update(volume_id, dict(export, status='available', bootable=bool(image_id),
+        # A volume made from a snapshot of an image's volume boots as that one did.
+        db.volume_update(volume_id, dict(export, status='available',
+                                         bootable=bool(volume['image_id']),
                                          launched_at=timeutils.utcnow()),
                          expected_status=['creating'])
         LOG.info("Volume %s created (%d GiB)", volume_id, volume['size'])
+
+    def _make(self, volume, image_id, snapshot_id):
+        if snapshot_id:
+            self.driver.create_volume_from_snapshot(volume,
+                                                    snapshot_db.snapshot_get(snapshot_id))
+        elif image_id:
+            images = local_image.get_image_service()
+            self.driver.create_volume_from_image(volume, images, images.show(image_id))
+        else:
+            self.driver.create_volume(volume)
 
     def delete_volume(self, context, volume_id):
         try:
@@ -118,3 +145,34 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
         return sorted({attachment['instance_uuid'] for attachment
                        in db.attachments_by_volume([volume_id])[volume_id]
                        if attachment.get('attach_status') == 'attached'})
+
+    def create_snapshot(self, context, snapshot_id):
+        """Copy the snapshot's volume as it is now; ``available`` once done."""
+        snapshot = snapshot_db.snapshot_get(snapshot_id)
+        if snapshot['status'] != 'creating':
+            LOG.info("Snapshot %s is %s: not taking it", snapshot_id, snapshot['status'])
+            return
+        try:
+            self.driver.create_snapshot(snapshot, db.volume_get(snapshot['volume_uuid']))
+        except Exception:
+            LOG.exception("Taking snapshot %s failed", snapshot_id)
+            self.driver.delete_snapshot(snapshot)
+            snapshot_db.snapshot_update(snapshot_id, {'status': 'error'})
+            return
+        snapshot_db.snapshot_update(snapshot_id, {'status': 'available', 'progress': '100%'},
+                                    expected_status=['creating'])
+        LOG.info("Snapshot %s of volume %s taken", snapshot_id, snapshot['volume_uuid'])
+
+    def delete_snapshot(self, context, snapshot_id):
+        try:
+            snapshot = snapshot_db.snapshot_get(snapshot_id)
+        except exception.SnapshotNotFound:
+            return
+        try:
+            self.driver.delete_snapshot(snapshot)
+        except Exception:
+            LOG.exception("Deleting snapshot %s failed", snapshot_id)
+            snapshot_db.snapshot_update(snapshot_id, {'status': 'error_deleting'})
+            return
+        snapshot_db.snapshot_destroy(snapshot_id)
+        LOG.info("Snapshot %s deleted", snapshot_id)

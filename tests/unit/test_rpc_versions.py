@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 
-from novalite import context, objects
+from novalite import context, exception, objects
 from novalite.compute import manager as compute_manager
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.conductor import build as conductor_build
@@ -12,6 +12,8 @@ from novalite.conductor import manager as conductor_manager
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.scheduler import manager as scheduler_manager
 from novalite.scheduler import rpcapi as scheduler_rpcapi
+from novalite.volume import manager as volume_manager
+from novalite.volume import rpcapi as volume_rpcapi
 from tests.unit.objects.payloads import FLAVOR, UUID, instance_dict
 
 SELECTION = {'host': 'compute1', 'nodename': 'compute1', 'compute_node_id': 1,
@@ -23,6 +25,7 @@ SELECTION = {'host': 'compute1', 'nodename': 'compute1', 'compute_node_id': 1,
     (conductor_rpcapi.ConductorAPI, conductor_manager.ConductorManager),
     (conductor_rpcapi.ComputeTaskAPI, conductor_build.ComputeTaskManager),
     (scheduler_rpcapi.SchedulerAPI, scheduler_manager.SchedulerManager),
+    (volume_rpcapi.VolumeAPI, volume_manager.VolumeManager),
 ])
 def test_each_client_speaks_the_version_its_server_serves(client, server):
     assert client.VERSION == server.target.version
@@ -152,3 +155,25 @@ def test_the_conductor_answers_a_pre_objects_caller_a_dict(monkeypatch):
                         lambda uuid: instance_dict())
     assert conductor_manager.ConductorManager.instance_get(None, None, UUID) == \
         instance_dict()
+
+
+def _snapshot(api, ctxt):
+    api.create_snapshot(ctxt, {'uuid': UUID, 'host': 'storage1'})
+
+
+def test_a_snapshot_goes_to_its_volume_s_host_at_1_1(conf):
+    [(version, method, kwargs)], _ = _sent(conf, 'volume', None, volume_rpcapi.VolumeAPI,
+                                           _snapshot)
+    assert (version, method, kwargs) == ('1.1', 'create_snapshot', {'snapshot_id': UUID})
+
+
+def test_a_volume_service_capped_at_1_0_is_sent_no_snapshot(conf):
+    with pytest.raises(exception.Invalid, match='Snapshots are not supported'):
+        _sent(conf, 'volume', '1.0', volume_rpcapi.VolumeAPI, _snapshot)
+
+
+def test_a_plain_volume_still_goes_to_a_volume_service_capped_at_1_0(conf):
+    [(version, method, _kwargs)], _ = _sent(
+        conf, 'volume', '1.0', volume_rpcapi.VolumeAPI,
+        lambda api, ctxt: api.create_volume(ctxt, {'uuid': UUID, 'host': 'storage1'}))
+    assert (version, method) == ('1.0', 'create_volume')

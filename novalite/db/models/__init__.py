@@ -46,4 +46,5 @@ from novalite.db.models.volumes import (  # noqa: F401
     BlockDeviceMapping,
     Volume,
     VolumeAttachment,
+    VolumeSnapshot,
 )

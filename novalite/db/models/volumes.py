@@ -45,6 +45,36 @@ class Volume(Base, TimestampMixin, SoftDeleteMixin):
     provider_auth = Column(String(255))
     volume_metadata = Column(Text, nullable=False, default='{}')
     launched_at = Column(DateTime)
+    # The snapshot the volume was made from, kept so a restart can make it again.
+    snapshot_id = Column(String(36))
+
+
+class VolumeSnapshot(Base, TimestampMixin, SoftDeleteMixin):
+    """A point-in-time copy of a volume, kept on the volume's storage host (Cinder's
+    ``snapshots``).
+
+    ``status``: creating, available, deleting, error, error_deleting.
+    ``volume_size`` is the volume's size when the snapshot was taken: a volume
+    made from the snapshot is at least that large.
+    """
+
+    __tablename__ = 'volume_snapshots'
+    __table_args__ = (
+        Index('volume_snapshots_volume_uuid_idx', 'volume_uuid'),
+        Index('volume_snapshots_project_id_deleted_idx', 'project_id', 'deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    volume_uuid = Column(String(36), nullable=False)
+    project_id = Column(String(255))
+    user_id = Column(String(255))
+    host = Column(String(255))
+    status = Column(String(255), nullable=False)
+    progress = Column(String(255))
+    volume_size = Column(Integer, nullable=False)
+    display_name = Column(String(255))
+    display_description = Column(String(255))
+    snapshot_metadata = Column(Text, nullable=False, default='{}')
 
 
 class VolumeAttachment(Base, TimestampMixin, SoftDeleteMixin):

@@ -2,6 +2,7 @@
 
 Volumes are only rows: they get a made-up target and CHAP credentials so
 that the attach path runs end to end against the fake virt driver.
+Snapshots are only rows too: a volume made from one is as empty as any.
 """
 
 from novalite.volume import drivers
@@ -15,6 +16,15 @@ class FakeDriver:
         pass
 
     def create_volume_from_image(self, volume, image_service, image):
+        pass
+
+    def create_snapshot(self, snapshot, volume):
+        pass
+
+    def create_volume_from_snapshot(self, volume, snapshot):
+        pass
+
+    def delete_snapshot(self, snapshot):
         pass
 
     def delete_volume(self, volume):

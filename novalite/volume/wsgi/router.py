@@ -8,7 +8,14 @@ catalog entries carry; the version a request gets is negotiated first
 import webob
 
 from novalite.api import path_router
-from novalite.volume.wsgi import attachments, microversion, types, versions, volumes
+from novalite.volume.wsgi import (
+    attachments,
+    microversion,
+    snapshots,
+    types,
+    versions,
+    volumes,
+)
 
 ROUTES = (
     ('/volumes', {'GET': volumes.index, 'POST': volumes.create}),
@@ -16,6 +23,10 @@ ROUTES = (
     ('/volumes/{volume_id}', {'GET': volumes.show, 'PUT': volumes.update,
                               'DELETE': volumes.delete}),
     ('/volumes/{volume_id}/action', {'POST': volumes.action}),
+    ('/snapshots', {'GET': snapshots.index, 'POST': snapshots.create}),
+    ('/snapshots/detail', {'GET': snapshots.detail}),
+    ('/snapshots/{snapshot_id}', {'GET': snapshots.show, 'PUT': snapshots.update,
+                                  'DELETE': snapshots.delete}),
     ('/attachments', {'GET': attachments.index, 'POST': attachments.create}),
     ('/attachments/detail', {'GET': attachments.detail}),
     ('/attachments/{attachment_id}', {'GET': attachments.show, 'PUT': attachments.update,

@@ -2,6 +2,7 @@
 
 from novalite import exception
 from novalite.conf import CONF
+from novalite.db import volume_snapshots as snapshot_db
 from novalite.db import volumes as db
 from novalite.volume import api as volume_api
 from novalite.volume.wsgi import common
@@ -29,10 +30,13 @@ def show(req, type_id):
 
 
 def limits(req):
-    count, gigabytes = db.volume_usage(common.context(req).project_id)
+    project_id = common.context(req).project_id
     return common.json_response({'limits': {'rate': [], 'absolute': {
         'maxTotalVolumes': CONF.volume.quota_volumes,
         'maxTotalVolumeGigabytes': CONF.volume.quota_gigabytes,
-        'maxTotalSnapshots': 0, 'maxTotalBackups': 0, 'maxTotalBackupGigabytes': 0,
-        'totalVolumesUsed': count, 'totalGigabytesUsed': gigabytes,
-        'totalSnapshotsUsed': 0, 'totalBackupsUsed': 0, 'totalBackupGigabytesUsed': 0}}})
+        'maxTotalSnapshots': CONF.volume.quota_snapshots,
+        'maxTotalBackups': 0, 'maxTotalBackupGigabytes': 0,
+        'totalVolumesUsed': db.volume_usage(project_id)[0],
+        'totalGigabytesUsed': volume_api.gigabytes_used(project_id),
+        'totalSnapshotsUsed': snapshot_db.snapshot_usage(project_id)[0],
+        'totalBackupsUsed': 0, 'totalBackupGigabytesUsed': 0}}})

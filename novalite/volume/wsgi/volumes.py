@@ -36,7 +36,8 @@ def detail_view(req, volume, attachments):
         'status': volume['status'], 'availability_zone': volume['availability_zone'],
         'created_at': common.isotime(volume['created_at']),
         'updated_at': common.isotime(volume['updated_at']),
-        'volume_type': volume['volume_type'], 'snapshot_id': None, 'source_volid': None,
+        'volume_type': volume['volume_type'], 'snapshot_id': volume['snapshot_id'],
+        'source_volid': None,
         'metadata': volume['volume_metadata'], 'bootable': str(volume['bootable']).lower(),
         'encrypted': False, 'multiattach': False, 'replication_status': None,
         'consistencygroup_id': None, 'migration_status': None,
@@ -57,7 +58,9 @@ def _summary_view(req, volume):
             'links': common.links(req, 'volumes', volume['uuid'])}
 
 
-def _filters(req, ctx):
+def list_filters(req, ctx, columns):
+    """A listing's filters: the caller's project (every project for an admin asking
+    ``all_tenants``) and the query's ``columns`` (parameter: column)."""
     filters = {}
     all_tenants = req.GET.get('all_tenants')
     if not (ctx.is_admin and all_tenants is not None and
@@ -65,7 +68,7 @@ def _filters(req, ctx):
         filters['project_id'] = ctx.project_id
     elif req.GET.get('project_id'):
         filters['project_id'] = req.GET['project_id']
-    for param, column in _FILTERS.items():
+    for param, column in columns.items():
         if param in req.GET:
             value = req.GET[param]
             filters[column] = compute_wsgi.parse_bool(value, param) \
@@ -73,25 +76,26 @@ def _filters(req, ctx):
     return filters
 
 
-def _sort(req):
-    """``sort=key:dir`` (3.x) or ``sort_key``/``sort_dir``; the first key only."""
+def sort_of(req, sort_keys):
+    """``sort=key:dir`` (3.x) or ``sort_key``/``sort_dir``; the first key only, as the
+    column of ``sort_keys`` it names."""
     key, direction = req.GET.get('sort_key', 'created_at'), req.GET.get('sort_dir', 'desc')
     if req.GET.get('sort'):
         first = req.GET['sort'].split(',')[0]
         key, _sep, direction = first.partition(':')
         direction = direction or 'desc'
-    if key not in _SORT_KEYS or direction not in ('asc', 'desc'):
+    if key not in sort_keys or direction not in ('asc', 'desc'):
         raise exception.Invalid(f"Invalid sort key or direction: {key}:{direction}")
-    return _SORT_KEYS[key], direction
+    return sort_keys[key], direction
 
 
 def _list(req, detail):
     ctx = common.context(req)
     limit, marker = common.limit_and_marker(req)
-    sort_key, sort_dir = _sort(req)
+    sort_key, sort_dir = sort_of(req, _SORT_KEYS)
     if marker:
         VOLUMES.get(ctx, marker)
-    found = db.volume_get_all(_filters(req, ctx), limit=limit, marker=marker,
+    found = db.volume_get_all(list_filters(req, ctx, _FILTERS), limit=limit, marker=marker,
                               sort_key=sort_key, sort_dir=sort_dir)
     if detail:
         attached = db.attachments_by_volume([v['uuid'] for v in found])
@@ -126,7 +130,7 @@ def show(req, volume_id):
 
 def create(req):
     values = common.body(req, 'volume')
-    for unsupported in ('snapshot_id', 'source_volid', 'backup_id', 'group_id'):
+    for unsupported in ('source_volid', 'backup_id', 'group_id'):
         if values.get(unsupported):
             raise exception.Invalid(f"{unsupported} is not supported by novalite-volume")
     if values.get('multiattach'):
@@ -140,7 +144,7 @@ def create(req):
         description=values.get('description') or values.get('display_description'),
         image_id=values.get('imageRef') or values.get('image_id'),
         availability_zone=values.get('availability_zone'), metadata=metadata,
-        volume_type=values.get('volume_type'))
+        volume_type=values.get('volume_type'), snapshot_id=values.get('snapshot_id'))
     return _show(req, volume, status=202)
 
 

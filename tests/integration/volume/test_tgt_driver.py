@@ -120,3 +120,35 @@ def test_volume_from_image_carries_the_images_data(driver, conf, tmp_path):
                        f'of={out}')
     assert copied.returncode == 0, copied.stderr
     assert out.read_bytes()[:14] == b'NOVALITE-IMAGE'
+
+
+def _first_sector(info, tmp_path):
+    out = tmp_path / f"sector-{info['volume_id']}.raw"
+    copied = _qemu_img('dd', '-f', 'raw', '-O', 'raw', 'bs=512', 'count=1', f'if={_url(info)}',
+                       f'of={out}')
+    assert copied.returncode == 0, copied.stderr
+    return out.read_bytes()
+
+
+def test_a_volume_made_from_a_snapshot_reads_what_the_volume_held_then(driver, conf,
+                                                                       tmp_path):
+    volume = _volume()
+    driver.create_volume(volume)
+    path = os.path.join(conf.volume.volumes_dir, volume['uuid'])
+    with open(path, 'r+b') as f:
+        f.write(b'BEFORE-SNAPSHOT')
+    snapshot = {'uuid': str(uuid.uuid4())}
+    driver.create_snapshot(snapshot, volume)
+    with open(path, 'r+b') as f:
+        f.write(b'AFTER--SNAPSHOT')
+    copy = os.path.join(conf.volume.volumes_dir, 'snapshot-' + snapshot['uuid'])
+    # Sparse: the 1 GiB volume's copy holds the one block written.
+    assert os.path.getsize(copy) == 1024 ** 3 and os.stat(copy).st_blocks * 512 <= 64 * 1024
+    restored = _volume(size=2)
+    driver.create_volume_from_snapshot(restored, snapshot)
+    info = _exported(driver, restored)
+    assert _first_sector(info, tmp_path)[:15] == b'BEFORE-SNAPSHOT'
+    found = _qemu_img('info', '--output', 'json', _url(info))
+    assert json.loads(found.stdout)['virtual-size'] == 2 * 1024 ** 3
+    driver.delete_snapshot(snapshot)
+    assert not os.path.exists(copy)

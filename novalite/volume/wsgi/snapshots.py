@@ -1,0 +1,95 @@
+"""Volume snapshots: create (``force`` for an in-use volume), list (with detail),
+show, update, delete.
+
+Views follow Cinder's: id, name, description, volume_id, status, size (the
+volume's when taken), metadata and times; show and detail add
+``os-extended-snapshot-attributes:progress`` and ``:project_id``.
+"""
+
+from novalite import exception
+from novalite.db import volume_snapshots as db
+from novalite.volume import snapshot_api
+from novalite.volume.wsgi import common
+from novalite.volume.wsgi.volumes import VOLUMES, list_filters, sort_of
+
+_FILTERS = {'name': 'display_name', 'status': 'status', 'volume_id': 'volume_uuid'}
+_SORT_KEYS = {'created_at': 'created_at', 'updated_at': 'updated_at', 'name': 'display_name',
+              'size': 'volume_size', 'status': 'status', 'id': 'id'}
+
+
+def _view(snapshot, detail=True):
+    view = {'id': snapshot['uuid'], 'name': snapshot['display_name'],
+            'description': snapshot['display_description'],
+            'volume_id': snapshot['volume_uuid'], 'status': snapshot['status'],
+            'size': snapshot['volume_size'], 'metadata': snapshot['snapshot_metadata'],
+            'created_at': common.isotime(snapshot['created_at']),
+            'updated_at': common.isotime(snapshot['updated_at'])}
+    if detail:
+        view['os-extended-snapshot-attributes:progress'] = snapshot['progress']
+        view['os-extended-snapshot-attributes:project_id'] = snapshot['project_id']
+    return view
+
+
+def _list(req, detail):
+    ctx = common.context(req)
+    limit, marker = common.limit_and_marker(req)
+    sort_key, sort_dir = sort_of(req, _SORT_KEYS)
+    if marker:
+        snapshot_api.get(ctx, marker)
+    found = db.snapshot_get_all(list_filters(req, ctx, _FILTERS), limit=limit, marker=marker,
+                                sort_key=sort_key, sort_dir=sort_dir)
+    body = {'snapshots': [_view(snapshot, detail) for snapshot in found]}
+    if limit and len(found) == limit:
+        url = f"{common.link_base(req)}/snapshots{'/detail' if detail else ''}"
+        body['snapshots_links'] = [{'rel': 'next',
+                                    'href': f"{url}?limit={limit}&marker={found[-1]['uuid']}"}]
+    return common.json_response(body)
+
+
+def index(req):
+    return _list(req, detail=False)
+
+
+def detail(req):
+    return _list(req, detail=True)
+
+
+def show(req, snapshot_id):
+    snapshot = snapshot_api.get(common.context(req), snapshot_id)
+    return common.json_response({'snapshot': _view(snapshot)})
+
+
+def create(req):
+    values = common.body(req, 'snapshot')
+    if not values.get('volume_id'):
+        raise exception.Invalid("Invalid input received: 'volume_id' is a required property")
+    metadata = values.get('metadata') or {}
+    if not isinstance(metadata, dict):
+        raise exception.Invalid("Invalid metadata: it must be an object")
+    force = snapshot_api.parse_force(values.get('force', False))
+    ctx = common.context(req)
+    snapshot = snapshot_api.create(
+        ctx, VOLUMES.rpcapi, VOLUMES.get(ctx, values['volume_id']),
+        name=values.get('name') or values.get('display_name'),
+        description=values.get('description') or values.get('display_description'),
+        metadata=metadata, force=force)
+    return common.json_response({'snapshot': _view(snapshot)}, status=202)
+
+
+def update(req, snapshot_id):
+    values = common.body(req, 'snapshot')
+    changes = {column: values[key] for key, column in (
+        ('name', 'display_name'), ('display_name', 'display_name'),
+        ('description', 'display_description'),
+        ('display_description', 'display_description')) if key in values}
+    if not changes:
+        raise exception.Invalid("Missing request body: nothing to update")
+    ctx = common.context(req)
+    snapshot = snapshot_api.update(ctx, snapshot_api.get(ctx, snapshot_id), changes)
+    return common.json_response({'snapshot': _view(snapshot)})
+
+
+def delete(req, snapshot_id):
+    ctx = common.context(req)
+    snapshot_api.delete(ctx, VOLUMES.rpcapi, snapshot_api.get(ctx, snapshot_id))
+    return common.empty_response(202)
