@@ -10,22 +10,23 @@ from oslo_concurrency import lockutils
 from oslo_log import log as logging
 from oslo_service import periodic_task
 
-from novalite import concurrency, exception, objects
+from novalite import concurrency, exception
 from novalite.compute import (
-    boot_volumes,
+    action_runner,
     build,
     events,
     live_moves,
     moves,
+    power_sync,
     reaper,
     rebuild,
     reclaim,
+    recovery,
     rescue,
     resource_tracker,
     shelving,
     snapshots,
     usage_audit,
-    vm_states,
     volumes,
 )
 from novalite.compute import rpcapi as compute_rpcapi
@@ -33,24 +34,10 @@ from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.conf import CONF
 from novalite.service import Manager
 from novalite.virt import driver as virt_driver
-from novalite.virt import power_state
 
 LOG = logging.getLogger(__name__)
 
 _TERMINATE_EVENT = 'compute_terminate_instance'
-_IMAGE_TASK_STATES = vm_states.SNAPSHOT_TASK_STATES
-_SHELVE_TASK_STATES = (*vm_states.SHELVING_TASK_STATES, vm_states.SHELVING_OFFLOADING,
-                       vm_states.UNSHELVING)
-
-# (action, task_state while running, driver call, vm_state after, power_state after)
-_POWER_ACTIONS = {
-    'start': (vm_states.POWERING_ON, 'power_on', vm_states.ACTIVE, power_state.RUNNING),
-    'stop': (vm_states.POWERING_OFF, 'power_off', vm_states.STOPPED, power_state.SHUTDOWN),
-    'pause': (vm_states.PAUSING, 'pause', vm_states.PAUSED, power_state.PAUSED),
-    'unpause': (vm_states.UNPAUSING, 'unpause', vm_states.ACTIVE, power_state.RUNNING),
-    'suspend': (vm_states.SUSPENDING, 'suspend', vm_states.SUSPENDED, power_state.SUSPENDED),
-    'resume': (vm_states.RESUMING, 'resume', vm_states.ACTIVE, power_state.RUNNING),
-}
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
@@ -79,8 +66,13 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.shelver = shelving.ShelveOps(self, self.snapshots)
         self.rebuilder = rebuild.Rebuilder(self.host, self.driver, self.conductor, self.tracker,
                                            self.tasks, self.in_flight)
+        self.power_sync = power_sync.PowerSync(self.host, self.driver, self.conductor,
+                                               self.tasks)
+        self.actions = action_runner.ActionRunner(self.host, self.driver, self.conductor,
+                                                  self.tasks, self.in_flight, self.power_sync)
         self.rescuer = rescue.RescueOps(self.host, self.driver, self.conductor,
-                                        self._network_info)
+                                        self.actions.network_info)
+        self.recovery = recovery.Recovery(self)
         # Spacings from config, read now rather than when the module was imported.
         self._periodic_spacing = dict(
             self._periodic_spacing,
@@ -95,67 +87,11 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     def init_host(self, context):
         self.driver.init_host(self.host)
-        self.driver.register_event_listener(self._on_lifecycle_event)
-        # Before anything is started: a server evacuated while this host was
-        # down must never run here again.
-        rebuild.destroy_evacuated(context, self.host, self.driver, self.conductor)
-        known = self.conductor.instance_get_all_by_host(context, self.host)
-        for instance in known:
-            self._recover(context, instance)
-            if instance['vm_state'] != vm_states.BUILDING and \
-                    instance['task_state'] != vm_states.DELETING:
-                self.volumes.reconcile(context, instance)
-        self.reap_unknown_guests(context, {instance['uuid'] for instance in known})
+        self.driver.register_event_listener(self.power_sync.on_lifecycle_event)
+        self.recovery.run(context)
 
     def reap_unknown_guests(self, context, known_uuids):
-        """Destroy guests the database does not place on this host (deleted while we were down)."""
-        for uuid in set(self.driver.list_instance_uuids()) - known_uuids:
-            try:
-                instance = self.conductor.instance_get(context, uuid)
-            except exception.InstanceNotFound:
-                instance = objects.Instance(uuid=uuid)
-            if instance.get('host') not in (None, self.host):
-                continue
-            LOG.warning('Destroying guest %s, which no live instance on this host owns', uuid)
-            self._destroy_quietly(context, instance)
-
-    def _recover(self, context, instance):
-        """Settle an instance a crash left mid-way, as Nova's init_host does."""
-        uuid = instance['uuid']
-        if instance['task_state'] == vm_states.DELETING:
-            LOG.info('Completing the delete of instance %s', uuid)
-            self.terminate(context, instance)
-        elif instance['task_state'] in _IMAGE_TASK_STATES:
-            LOG.info('Settling the interrupted %s of instance %s', instance['task_state'], uuid)
-            self.snapshots.recover(context, instance)
-            self.sync_instance(context, instance, clear_task_state=True)
-        elif instance['task_state'] in _SHELVE_TASK_STATES or \
-                instance['vm_state'] == vm_states.SHELVED_OFFLOADED:
-            LOG.info('Settling the interrupted %s of instance %s', instance['task_state'], uuid)
-            self.shelver.recover(context, instance)
-        elif instance['task_state'] in vm_states.REBUILD_STATES:
-            # Its old guest may be half gone and its new one half made, as Nova says.
-            LOG.warning('Instance %s was being rebuilt when this host stopped', uuid)
-            self.builder.set_error(context, instance, exception.InstanceDeployFailure(
-                reason='the compute host restarted during the rebuild'))
-        elif instance['task_state'] in reclaim.BY_TASK_STATE:
-            LOG.info('Completing %s of instance %s', instance['task_state'], uuid)
-            self._soft_delete_step(context, instance, reclaim.BY_TASK_STATE[
-                instance['task_state']])
-        elif instance['vm_state'] == vm_states.BUILDING:
-            LOG.warning('Instance %s was building when this host stopped', uuid)
-            self._destroy_quietly(context, instance)
-            self.builder.volumes.release(context, instance)
-            self.builder.set_error(context, instance, exception.BuildAbortException(
-                instance_uuid=uuid, reason='the compute host restarted during the build'))
-        elif instance['task_state'] == vm_states.MIGRATING and \
-                self.live.recover(context, instance):
-            return
-        elif self.rescuer.recover(context, instance):
-            pass
-        elif instance['task_state'] is not None:
-            LOG.info('Clearing task_state %s of instance %s', instance['task_state'], uuid)
-            self.sync_instance(context, instance, clear_task_state=True)
+        self.recovery.reap_unknown_guests(context, known_uuids)
 
     def post_start_hook(self, context):
         self.tracker.report(context)
@@ -191,9 +127,6 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             except exception.InstanceNotFound:
                 LOG.debug('Instance %s was already deleted', uuid)
         self.tracker.report_soon(context)
-
-    def _destroy_quietly(self, context, instance):
-        build.destroy_quietly(self.driver, self.conductor, context, instance)
 
     # Rebuild and evacuation (novalite.compute.rebuild)
 
@@ -253,93 +186,33 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     # Power
 
     def start_instance(self, context, instance):
-        self._power_action(context, instance, 'start')
+        self.actions.power(context, instance, 'start')
 
     def stop_instance(self, context, instance):
-        self._power_action(context, instance, 'stop')
+        self.actions.power(context, instance, 'stop')
 
     def pause_instance(self, context, instance):
-        self._power_action(context, instance, 'pause')
+        self.actions.power(context, instance, 'pause')
 
     def unpause_instance(self, context, instance):
-        self._power_action(context, instance, 'unpause')
+        self.actions.power(context, instance, 'unpause')
 
     def suspend_instance(self, context, instance):
-        self._power_action(context, instance, 'suspend')
+        self.actions.power(context, instance, 'suspend')
 
     def resume_instance(self, context, instance):
-        self._power_action(context, instance, 'resume')
+        self.actions.power(context, instance, 'resume')
 
     def reboot_instance(self, context, instance, reboot_type):
-        task_state = vm_states.REBOOTING_HARD if reboot_type == 'HARD' else vm_states.REBOOTING
-        self._spawn_action(context, instance, 'compute_reboot_instance', task_state,
-                           {'vm_state': vm_states.ACTIVE, 'power_state': power_state.RUNNING},
-                           self._with_volumes(self.driver.reboot), reboot_type)
+        self.actions.reboot(context, instance, reboot_type)
 
     # Soft delete (novalite.compute.reclaim)
 
     def soft_delete_instance(self, context, instance):
-        self._soft_delete_step(context, instance, reclaim.SOFT_DELETE)
+        self.actions.soft_delete_step(context, instance, reclaim.SOFT_DELETE)
 
     def restore_instance(self, context, instance):
-        self._soft_delete_step(context, instance, reclaim.RESTORE)
-
-    def _soft_delete_step(self, context, instance, step):
-        event, task_state, method, final_values = step
-        self._spawn_action(context, instance, event, task_state, final_values,
-                           getattr(self.driver, method))
-
-    def _power_action(self, context, instance, action):
-        task_state, method, vm_state, power = _POWER_ACTIONS[action]
-        driver_call = getattr(self.driver, method)
-        if action == 'start':
-            driver_call = self._with_volumes(driver_call)
-        self._spawn_action(context, instance, f'compute_{action}_instance', task_state,
-                           {'vm_state': vm_state, 'power_state': power}, driver_call)
-
-    def _with_volumes(self, driver_call):
-        """``driver_call`` given the volumes of the instance's block device mappings:
-        a guest defined anew (hard reboot, start) gets its disks from them."""
-        def call(context, instance, network_info, *args):
-            bdms = self.conductor.bdm_get_by_instance(context, instance['uuid'])
-            return driver_call(context, instance, network_info, *args,
-                               block_device_info=boot_volumes.block_device_info(bdms))
-        return call
-
-    def _network_info(self, context, instance):
-        """The instance's vifs: the cache it carries (Instance 1.1), else the conductor's."""
-        if 'network_info' in instance:
-            return instance['network_info']
-        return self.conductor.network_get(context, instance['uuid'])
-
-    def _spawn_action(self, context, instance, event, task_state, final_values, driver_call,
-                      *args):
-        """Run ``driver_call(context, instance, network_info, *args)`` in the task pool.
-
-        It runs under the instance's lock as action ``event``; then the
-        instance takes ``final_values`` if it is still in ``task_state``.
-        """
-        self.tasks.spawn_n(self._run_action, context, instance, event, task_state,
-                           final_values, driver_call, args)
-
-    def _run_action(self, context, instance, event, task_state, final_values, driver_call,
-                    args):
-        uuid = instance['uuid']
-        with self.in_flight.track(uuid), lockutils.lock(uuid):
-            try:
-                with events.action_event(self.conductor, context, uuid, event, self.host):
-                    driver_call(context, instance, self._network_info(context, instance),
-                                *args)
-            except Exception as exc:
-                LOG.exception('%s of instance %s failed', event, uuid)
-                if events.record_fault(self.conductor, context, uuid, exc, self.host):
-                    self.sync_instance(context, instance, clear_task_state=True)
-                return
-            try:
-                self.conductor.instance_update(context, uuid, dict(final_values, task_state=None),
-                                               expected_task_state=task_state, read_back=False)
-            except build.GONE:
-                LOG.info('Instance %s changed during %s', uuid, event)
+        self.actions.soft_delete_step(context, instance, reclaim.RESTORE)
 
     # Rescue and passwords (see novalite.compute.rescue)
 
@@ -446,55 +319,14 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     # Power-state sync
 
-    def _on_lifecycle_event(self, uuid, state):
-        self.tasks.spawn_n(self._record_power_state, uuid, state)
-
-    def _record_power_state(self, uuid, state):
-        from novalite import context as novalite_context
-        ctxt = novalite_context.get_admin_context()
-        try:
-            instance = self.conductor.instance_get(ctxt, uuid)
-        except exception.InstanceNotFound:
-            return
-        if instance['host'] == self.host:
-            self.sync_instance(ctxt, instance, observed=state)
-
     def sync_instance(self, context, instance, observed=None, clear_task_state=False):
-        """Bring the DB's power_state (and a stopped guest's vm_state) to the hypervisor's."""
-        if observed is None:
-            try:
-                observed = self.driver.get_info(instance).state
-            except exception.InstanceNotFound:
-                observed = power_state.NOSTATE
-        values = {}
-        if observed != instance['power_state']:
-            values['power_state'] = observed
-        if instance['vm_state'] == vm_states.ACTIVE and observed in (
-                power_state.SHUTDOWN, power_state.CRASHED):
-            values['vm_state'] = vm_states.STOPPED
-        if clear_task_state:
-            values['task_state'] = None
-        if not values:
-            return
-        # Without a task to clear, only an idle instance is synced: a task in
-        # flight owns the state and will set it when it ends. Only while it is
-        # still here: a live migration may have moved it since it was read.
-        expected = None if clear_task_state else [None]
-        try:
-            self.conductor.instance_update(context, instance['uuid'], values,
-                                           expected_task_state=expected,
-                                           expected_host=self.host, read_back=False)
-        except build.GONE:
-            LOG.debug('Instance %s changed while syncing its power state', instance['uuid'])
+        self.power_sync.sync(context, instance, observed, clear_task_state)
 
     @periodic_task.periodic_task(spacing=CONF.compute.sync_power_state_interval,
                                  run_immediately=False)
     def _sync_power_states(self, context):
-        if CONF.compute.sync_power_state_interval < 0:
-            return
-        for instance in self.conductor.instance_get_all_by_host(context, self.host):
-            if instance['task_state'] is None and instance['vm_state'] != vm_states.BUILDING:
-                self.sync_instance(context, instance)
+        if CONF.compute.sync_power_state_interval >= 0:
+            self.power_sync.sync_idle(context)
 
     @periodic_task.periodic_task(spacing=30, run_immediately=False)
     def _reap_task_states(self, context):

@@ -87,8 +87,7 @@ class Reaper:
                 self.manager.terminate(context, instance)
             elif task_state in reclaim.BY_TASK_STATE:
                 # A lost soft delete or restore cast: do what was asked.
-                self.manager._soft_delete_step(context, instance,
-                                               reclaim.BY_TASK_STATE[task_state])
+                self.manager.actions.resume_soft_delete_step(context, instance)
             elif instance['vm_state'] == vm_states.BUILDING:
                 self._settle_build(context, instance)
             else:

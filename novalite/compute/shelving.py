@@ -78,8 +78,8 @@ class ShelveOps:
             return
         # A paused guest cannot answer the power button.
         clean = clean_shutdown and state == power_state.RUNNING
-        self.driver.power_off(context, instance, self.manager._network_info(context, instance),
-                              timeout=None if clean else 0)
+        network_info = self.manager.actions.network_info(context, instance)
+        self.driver.power_off(context, instance, network_info, timeout=None if clean else 0)
 
     # Offload
 
@@ -91,7 +91,7 @@ class ShelveOps:
 
     def _offload(self, context, instance):
         """Destroy the guest and its disks, then give the server up (host and node None)."""
-        self.driver.destroy(context, instance, self.manager._network_info(context, instance))
+        self.driver.destroy(context, instance, self.manager.actions.network_info(context, instance))
         self.snapshots.move(context, instance, None, vm_states.SHELVING_OFFLOADING,
                             vm_state=vm_states.SHELVED_OFFLOADED,
                             power_state=power_state.SHUTDOWN, host=None, node=None)
@@ -149,7 +149,8 @@ class ShelveOps:
         self.manager.tracker.report_soon(context)
 
     def _power_on(self, context, instance):
-        self.driver.power_on(context, instance, self.manager._network_info(context, instance))
+        network_info = self.manager.actions.network_info(context, instance)
+        self.driver.power_on(context, instance, network_info)
         self._unshelved(context, instance, vm_states.UNSHELVING)
 
     def _spawn(self, context, instance, image):

@@ -13,6 +13,7 @@ import pytest
 from novalite import context, exception
 from novalite.compute import manager as compute_manager
 from novalite.conductor import manager as conductor_manager
+from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.db import actions, instances
 from novalite.virt import fake, power_state
 
@@ -39,6 +40,12 @@ class DirectConductor:
         return call
 
 
+def direct_manager():
+    """A compute manager on the fake driver whose every part calls the conductor in process."""
+    with mock.patch.object(conductor_rpcapi, 'ConductorAPI', DirectConductor):
+        return compute_manager.ComputeManager(HOST, driver=fake.FakeDriver())
+
+
 @pytest.fixture
 def ctx():
     return context.RequestContext(user_id='u', project_id='p', roles=['admin'])
@@ -47,10 +54,7 @@ def ctx():
 @pytest.fixture
 def compute(db, conf, tmp_path):
     conf.set_override('images_path', str(tmp_path / 'images'), group='image')
-    manager = compute_manager.ComputeManager(HOST, driver=fake.FakeDriver())
-    direct = DirectConductor()
-    manager.conductor = manager.builder.conductor = manager.tracker.conductor = direct
-    manager.volumes.conductor = manager.builder.volumes.conductor = direct
+    manager = direct_manager()
     manager.builder.compute_task = mock.Mock()
     manager.builder.images = mock.Mock(show=mock.Mock(return_value={'id': 'img'}))
     manager.driver.init_host(HOST)

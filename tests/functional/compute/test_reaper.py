@@ -12,10 +12,9 @@ import pytest
 from oslo_utils import timeutils
 
 from novalite import context
-from novalite.compute import manager as compute_manager
 from novalite.db import actions, instances
-from novalite.virt import fake, power_state
-from tests.functional.compute.test_manager import FLAVOR, HOST, DirectConductor
+from novalite.virt import power_state
+from tests.functional.compute.test_manager import FLAVOR, HOST, direct_manager
 
 
 @pytest.fixture
@@ -27,11 +26,7 @@ def ctx():
 def compute(db, conf):
     conf.set_override('task_state_grace', 60)
     conf.set_override('task_state_deadlines', {'spawning': '600', 'default': '600'})
-    manager = compute_manager.ComputeManager(HOST, driver=fake.FakeDriver())
-    direct = DirectConductor()
-    manager.conductor = manager.reaper.conductor = direct
-    manager.builder.conductor = manager.tracker.conductor = manager.volumes.conductor = \
-        manager.builder.volumes.conductor = direct
+    manager = direct_manager()
     manager.driver.init_host(HOST)
     yield manager
     timeutils.clear_time_override()

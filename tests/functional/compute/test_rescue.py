@@ -13,11 +13,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from novalite import context, exception
-from novalite.compute import manager as compute_manager
 from novalite.compute import server_password
 from novalite.db import actions, instances
-from novalite.virt import fake, power_state
-from tests.functional.compute.test_manager import HOST, DirectConductor, _build, _instance
+from novalite.virt import power_state
+from tests.functional.compute.test_manager import HOST, _build, _instance, direct_manager
 
 AGENT = {'image_hw_qemu_guest_agent': 'yes', 'image_base_image_ref': 'img'}
 
@@ -31,10 +30,7 @@ def ctx():
 def compute(db, conf, tmp_path):
     """A compute manager on the fake driver, its conductor in process (as test_manager's)."""
     conf.set_override('images_path', str(tmp_path / 'images'), group='image')
-    manager = compute_manager.ComputeManager(HOST, driver=fake.FakeDriver())
-    direct = DirectConductor()
-    manager.conductor = manager.builder.conductor = manager.tracker.conductor = direct
-    manager.volumes.conductor = manager.rescuer.conductor = direct
+    manager = direct_manager()
     manager.builder.compute_task = mock.Mock()
     manager.builder.images = manager.rescuer._images = mock.Mock(
         show=mock.Mock(return_value={'id': 'img'}))
