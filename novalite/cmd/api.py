@@ -1,8 +1,9 @@
 """novalite-api: the OpenStack Compute API v2.1 over eventlet's WSGI server.
 
-``[api] workers`` processes (default: one per CPU) serve one listening
-socket, bound before oslo.service's launcher forks them, so a request that
-keeps one process busy does not queue the others behind it.
+``[api] workers`` processes (default: one per CPU) serve one port, reserved
+before oslo.service's launcher forks them; each listens on it with
+``SO_REUSEPORT``, so the kernel spreads connections across them and a burst
+is not served by whichever process woke first.
 """
 
 import os

@@ -110,8 +110,10 @@ exhausting the parser's or the validator's recursion.
     cfg.IntOpt('workers',
                min=1,
                help="""
-Number of processes serving the API. They share one listening socket, so a
-request that keeps one process busy does not queue the requests behind it.
+Number of processes serving the API on one port, each listening on a socket
+of its own in the port's ``SO_REUSEPORT`` group: the kernel spreads new
+connections evenly across them, so a burst is served by every process and a
+request that keeps one process busy queues only the connections it was given.
 
 Possible values:
 
