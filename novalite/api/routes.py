@@ -6,6 +6,7 @@ paths in this order. Every path is also served under ``/{project_id}``.
 """
 
 from novalite.api import (
+    aggregate_images,
     aggregates,
     availability_zones,
     diagnostics,
@@ -91,6 +92,7 @@ ROUTES = (
     ('/os-aggregates/{aggregate_id}', {'GET': aggregates.show, 'PUT': aggregates.update,
                                        'DELETE': aggregates.delete}),
     ('/os-aggregates/{aggregate_id}/action', {'POST': aggregates.action}),
+    ('/os-aggregates/{aggregate_id}/images', {'POST': aggregate_images.create}),
     ('/os-server-groups', {'GET': server_groups.index, 'POST': server_groups.create}),
     ('/os-server-groups/{group_id}', {'GET': server_groups.show,
                                       'DELETE': server_groups.delete}),

@@ -15,6 +15,7 @@ from novalite.compute import (
     action_runner,
     build,
     events,
+    image_precache,
     live_moves,
     moves,
     power_sync,
@@ -41,7 +42,7 @@ _TERMINATE_EVENT = 'compute_terminate_instance'
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.13')
+    target = messaging.Target(version='1.14')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -350,6 +351,10 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
     @periodic_task.periodic_task(spacing=CONF.compute.resource_report_interval)
     def _report_resources(self, context):
         self.tracker.report(context)
+
+    def cache_images(self, context, image_ids):
+        """Pre-cache images (1.14); ``{image_id: status}``, see :mod:`.image_precache`."""
+        return image_precache.cache_images(self.driver, context, image_ids)
 
     @periodic_task.periodic_task(spacing=600, run_immediately=False)
     def _manage_image_cache(self, context):

@@ -31,6 +31,7 @@ Version history:
   check_can_live_migrate_source, rollback_live_migration_at_destination;
   pre_live_migration and live_migration take (and the first returns) migrate_data.
 * 1.13 - soft_delete_instance, restore_instance (``reclaim_instance_interval``).
+* 1.14 - cache_images (a call: the host answers what became of each image).
 """
 
 from oslo_log import log as logging
@@ -67,11 +68,13 @@ OBJECT_HISTORY = {
              'Migration': '1.0'},
     '1.13': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
              'Migration': '1.0'},
+    '1.14': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+             'Migration': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.13'
+    VERSION = '1.14'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -400,3 +403,15 @@ class ComputeAPI:
         self.client.prepare(server=instance['host'], version='1.10').call(
             context, 'set_admin_password', instance=objects.Instance.coerce(instance),
             new_pass=new_pass)
+
+    def cache_images(self, context, host, image_ids):
+        """Have ``host`` fetch ``image_ids`` into its image cache; waits up to
+        ``long_rpc_timeout`` (1.14).
+
+        :returns: ``{image_id: status}`` (see :mod:`novalite.compute.image_precache`);
+            all ``unsupported`` when the host is capped below 1.14.
+        """
+        if not self.client.can_send_version('1.14'):
+            return dict.fromkeys(image_ids, 'unsupported')
+        cctxt = self.client.prepare(server=host, version='1.14', timeout=CONF.long_rpc_timeout)
+        return cctxt.call(context, 'cache_images', image_ids=list(image_ids))

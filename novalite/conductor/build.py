@@ -35,7 +35,7 @@ from oslo_utils import timeutils
 from novalite import concurrency, exception, objects, servicegroup
 from novalite.compute import rpcapi as compute_rpcapi
 from novalite.compute import vm_states
-from novalite.conductor import drain, migrate, rebuild, unshelve
+from novalite.conductor import drain, image_precache, migrate, rebuild, unshelve
 from novalite.conf import CONF
 from novalite.db import actions, claims, instances, services
 from novalite.scheduler import rpcapi as scheduler_rpcapi
@@ -45,7 +45,7 @@ LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    target = messaging.Target(namespace='compute_task', version='1.8')
+    target = messaging.Target(namespace='compute_task', version='1.9')
 
     def __init__(self):
         self.scheduler = scheduler_rpcapi.SchedulerAPI()
@@ -55,6 +55,7 @@ class ComputeTaskManager:
         self.unshelver = unshelve.UnshelveTask(self.scheduler, self.compute)
         self.drains = drain.DrainTask(self.moves, self.compute, self.tasks)
         self.rebuilds = rebuild.RebuildTask(self.scheduler, self.compute)
+        self.precache = image_precache.PrecacheTask(self.compute)
         self._slots = concurrency.Semaphore(CONF.conductor.max_concurrent_schedules)
         self._callers_waiting = 0
 
@@ -96,6 +97,10 @@ class ComputeTaskManager:
 
     def drain_host(self, context, drain_uuid):
         self.drains.start(context, drain_uuid)
+
+    def cache_images(self, context, aggregate_id, image_ids):
+        """Pre-cache images on the aggregate's hosts, in the background (1.9)."""
+        self.tasks.spawn_n(self.precache.cache_images, context, aggregate_id, image_ids)
 
     @staticmethod
     def _move(start, context, instance, *args):

@@ -36,6 +36,7 @@ ComputeTaskAPI version history:
 * 1.5 - Added rebuild_instance (rebuild, and evacuate with recreate).
 * 1.6 - Added unshelve_instance.
 * 1.8 - Added drain_host (host drains).
+* 1.9 - Added cache_images (image pre-caching on an aggregate's hosts).
 """
 
 from novalite import exception, objects, rpc
@@ -53,6 +54,8 @@ TASK_OBJECT_HISTORY = {
     '1.6': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
     '1.8': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+            'Migration': '1.0'},
+    '1.9': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
 }
 
@@ -259,7 +262,7 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    VERSION = '1.8'
+    VERSION = '1.9'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
@@ -360,3 +363,15 @@ class ComputeTaskAPI:
     def drain_host(self, context, drain_uuid):
         """Run the recorded drain ``drain_uuid``; a cast (1.8)."""
         self.client.prepare(version='1.8').cast(context, 'drain_host', drain_uuid=drain_uuid)
+
+    def cache_images(self, context, aggregate_id, image_ids):
+        """Have every compute host of the aggregate fetch ``image_ids`` into its image
+        cache; a cast (1.9).
+
+        :raises Invalid: the conductors are capped below 1.9.
+        """
+        if not self.client.can_send_version('1.9'):
+            raise exception.Invalid("The conductor is too old to pre-cache images")
+        self.client.prepare(version='1.9').cast(context, 'cache_images',
+                                                aggregate_id=aggregate_id,
+                                                image_ids=list(image_ids))

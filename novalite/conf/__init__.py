@@ -18,6 +18,7 @@ from novalite.conf import (
     glance,
     host_drain,
     image,
+    image_cache,
     libvirt,
     migration,
     network,
@@ -32,7 +33,7 @@ CONF = cfg.CONF
 
 # In the order the sample file lists the options of a shared group.
 MODULES = (service, compute, conductor, console, api, database, scheduler, fake, glance, image,
-           libvirt, migration, host_drain, network, quota, upgrade_levels, volume)
+           image_cache, libvirt, migration, host_drain, network, quota, upgrade_levels, volume)
 
 for _module in MODULES:
     _module.register_opts(CONF)

@@ -154,6 +154,19 @@ the one the hypervisor reports. A negative value disables the sync.
                default=10,
                min=1,
                help="How many builds one compute service runs at once; the rest queue."),
+    cfg.IntOpt('max_concurrent_disk_ops',
+               default=0,
+               min=0,
+               help="""
+Image downloads into this host's image cache (for boots, rebuilds and
+pre-caching, ``POST /os-aggregates/{id}/images``) that run at once; the rest
+wait. Downloads compete for the disk and the network with running guests:
+fewer at once keep those responsive. 0 means no limit.
+
+Related options:
+
+* ``[image_cache] precache_concurrency``: hosts pre-caching at once.
+"""),
     cfg.IntOpt('shutdown_timeout',
                default=60,
                min=0,

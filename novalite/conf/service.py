@@ -37,6 +37,19 @@ Related options: ``service_down_time`` must be larger, or services flap.
 A service whose last heartbeat is older than this many seconds is reported
 ``down``; the scheduler's ComputeFilter skips down compute hosts.
 """),
+    cfg.IntOpt('long_rpc_timeout',
+               default=1800,
+               min=1,
+               help="""
+Seconds to wait for the answer of an RPC call that may take long, instead of
+``rpc_response_timeout``: the conductor's call asking a compute host to
+pre-cache images (``POST /os-aggregates/{id}/images``), which returns once
+they are downloaded.
+
+Related options:
+
+* ``rpc_response_timeout``: every other call.
+"""),
     cfg.IntOpt('periodic_interval',
                default=10,
                min=1,

@@ -205,6 +205,15 @@ class ComputeDriver(abc.ABC):
     def manage_image_cache(self, context, all_instances):
         """Periodic clean-up of cached base images no instance uses."""
 
+    def cache_image(self, context, image_id):
+        """Fetch ``image_id`` into this host's image cache before any boot needs it.
+
+        :returns: True if it was downloaded, False if it was there already.
+        :raises NotImplementedError: the driver keeps no image cache.
+        :raises ImageNotFound, ImageUnacceptable: no such image, or not one to boot.
+        """
+        raise NotImplementedError()
+
     # Moves: cold migration and resize (source, then destination), live migration
     def _cannot_move(self):
         return NotImplementedError(f"The {type(self).__name__} cannot move servers yet.")

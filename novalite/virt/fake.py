@@ -6,7 +6,8 @@ so the scheduler's claims are checked against a second, independent ledger.
 ``[fake] fail_spawn_on_hosts`` makes spawns fail on chosen hosts. Guests
 outlive the compute service, as on a real hypervisor: each is kept in its own
 file under ``$state_path/fake-<host>/``, so that recording one costs the same
-however many guests the host runs.
+however many guests the host runs. Pre-cached images are recorded there too,
+as empty files named by image id in ``image_cache/``.
 """
 
 import json
@@ -220,6 +221,17 @@ class FakeDriver(driver.ComputeDriver):
         for path in (base, base + '.tmp'):
             if os.path.exists(path):
                 os.remove(path)
+
+    def cache_image(self, context, image_id):
+        """Record ``image_id`` as cached: an empty file under ``image_cache/`` of the
+        host's state, which tests (and operators trying pre-caching) can look at."""
+        directory = os.path.join(self._state_dir(), 'image_cache')
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, image_id)
+        if os.path.exists(path):
+            return False
+        open(path, 'w').close()
+        return True
 
     # Fake guests have no display or serial server: the endpoints name the
     # ports a real guest of this host would have, for the API and proxies' tests.

@@ -3,6 +3,8 @@
 from novalite.api.policies import base
 
 ROOT = 'os_compute_api:os-aggregates:%s'
+# Nova named the 2.81 rule in its newer scheme.
+IMAGES = 'compute:aggregates:images'
 
 _ONE = '/os-aggregates/{aggregate_id}'
 
@@ -19,4 +21,6 @@ rules = [
               'POST ' + _ONE + '/action (remove_host)'),
     base.rule(ROOT % 'set_metadata', base.ADMIN, "Create or replace metadata for an aggregate",
               'POST ' + _ONE + '/action (set_metadata)'),
+    base.rule(IMAGES, base.ADMIN, "Request image caching for an aggregate",
+              'POST ' + _ONE + '/images'),
 ]

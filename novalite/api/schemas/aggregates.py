@@ -1,4 +1,4 @@
-"""Schemas of os-aggregates: create, update and the three actions."""
+"""Schemas of os-aggregates: create, update, the three actions and image pre-caching."""
 
 from novalite.api.schemas import types
 
@@ -72,5 +72,24 @@ set_metadata = {
         },
     },
     'required': ['set_metadata'],
+    'additionalProperties': False,
+}
+
+# POST /os-aggregates/{id}/images (2.81): the images to pre-cache.
+images = {
+    'type': 'object',
+    'properties': {
+        'cache': {
+            'type': 'array',
+            'minItems': 1,
+            'items': {
+                'type': 'object',
+                'properties': {'id': types.uuid},
+                'required': ['id'],
+                'additionalProperties': False,
+            },
+        },
+    },
+    'required': ['cache'],
     'additionalProperties': False,
 }

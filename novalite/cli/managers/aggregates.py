@@ -2,6 +2,8 @@
 
 from novalite.cli import base
 
+CACHE_IMAGES_VERSION = '2.81'
+
 
 class AggregateManager(base.Manager):
     kind = 'aggregate'
@@ -43,6 +45,12 @@ class AggregateManager(base.Manager):
     def set_metadata(self, aggregate_id, metadata):
         """Set keys to values; a value of None removes the key."""
         return self._action(aggregate_id, 'set_metadata', {'metadata': metadata})
+
+    def cache_images(self, aggregate_id, image_ids):
+        """Have the aggregate's hosts pre-cache the images (sent at 2.81, which added it)."""
+        self.client.post(f'/os-aggregates/{aggregate_id}/images',
+                         {'cache': [{'id': image_id} for image_id in image_ids]},
+                         microversion=CACHE_IMAGES_VERSION)
 
 
 class AvailabilityZoneManager(base.Manager):

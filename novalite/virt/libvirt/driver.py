@@ -439,6 +439,9 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
         snapshot.cleanup(self._host.lookup(instance['name']),
                          snapshot.target_path(self.conf.instances_path, instance))
 
+    def cache_image(self, context, image_id):
+        return self.image_cache.precache(image_id)
+
     def manage_image_cache(self, context, all_instances):
         removed = self.image_cache.manage(all_instances,
                                           imagebackend.backing_names(self._instance_dirs(

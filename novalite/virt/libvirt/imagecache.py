@@ -8,10 +8,15 @@ inspected with ``qemu-img`` before it is renamed into place: an image whose
 real format is not its ``disk_format``, or that refers to another file
 (backing file, external data file), is rejected and never enters the cache.
 
+At most ``[compute] max_concurrent_disk_ops`` downloads run at once (0: no
+limit). :meth:`ImageCache.precache` fetches a base before any boot needs it
+(``POST /os-aggregates/{id}/images``): the boot then finds it in place.
+
 The periodic :meth:`ImageCache.manage` removes bases no instance has used for
-``[libvirt] remove_unused_base_images_min_age_seconds``.
+``[libvirt] remove_unused_base_images_min_age_seconds``, pre-cached ones too.
 """
 
+import contextlib
 import hashlib
 import os
 import time
@@ -19,7 +24,7 @@ import time
 from oslo_concurrency import lockutils
 from oslo_log import log as logging
 
-from novalite import exception
+from novalite import concurrency, exception
 from novalite.virt.libvirt import qemuimg
 
 LOG = logging.getLogger(__name__)
@@ -54,6 +59,8 @@ class ImageCache:
         self.lock_path = os.path.join(instances_path, 'locks')
         self.image_service = image_service
         self.conf = conf
+        limit = conf.compute.max_concurrent_disk_ops
+        self._downloads = concurrency.Semaphore(limit) if limit else contextlib.nullcontext()
 
     def path(self, image_id):
         return os.path.join(self.base_dir, base_name(image_id))
@@ -79,15 +86,25 @@ class ImageCache:
             os.utime(path)
         return path, self._inspect(path, meta)
 
+    def precache(self, image_id):
+        """Fetch ``image_id``'s base unless it is here; True if it was downloaded.
+
+        :raises ImageNotFound, ImageUnacceptable: as :meth:`fetch`.
+        """
+        present = os.path.exists(self.path(image_id))
+        self.fetch(image_id)
+        return not present
+
     def _download(self, image_id, meta, path):
         if meta.get('disk_format') not in SUPPORTED_DISK_FORMATS:
             raise exception.ImageUnacceptable(
                 image_id=image_id, reason=f"disk_format {meta.get('disk_format')!r} "
                                           "is not supported")
         partial = f'{path}.part'
-        LOG.info("Downloading image %s to %s", image_id, path)
         try:
-            self.image_service.download(image_id, partial)
+            with self._downloads:
+                LOG.info("Downloading image %s to %s", image_id, path)
+                self.image_service.download(image_id, partial)
             self._verify(image_id, meta, partial)
         except BaseException:
             _unlink(partial)

@@ -91,3 +91,50 @@ def test_manage_keeps_recently_used_bases(cache, raw_image):
     path, _ = cache.fetch(raw_image['id'])
     assert cache.manage([]) == []
     assert os.path.exists(path)
+
+
+def test_precache_downloads_a_missing_base_and_says_so(cache, images, raw_image):
+    assert cache.precache(raw_image['id']) is True
+    assert os.path.exists(cache.path(raw_image['id']))
+    assert images.downloads == {raw_image['id']: 1}
+
+
+def test_precache_of_a_cached_base_downloads_nothing(cache, images, raw_image):
+    cache.fetch(raw_image['id'])
+    assert cache.precache(raw_image['id']) is False
+    assert images.downloads == {raw_image['id']: 1}
+
+
+def test_a_fetch_after_precache_downloads_nothing(cache, images, raw_image):
+    cache.precache(raw_image['id'])
+    path, _info = cache.fetch(raw_image['id'])
+    assert path == cache.path(raw_image['id'])
+    assert images.downloads == {raw_image['id']: 1}
+
+
+def test_precache_of_an_unknown_image_raises_and_leaves_no_base(cache):
+    with pytest.raises(exception.ImageNotFound):
+        cache.precache('0b1ec700-0000-4000-8000-000000000000')
+    assert os.listdir(cache.base_dir) == []
+
+
+def test_downloads_beyond_max_concurrent_disk_ops_wait(lv_conf, images, tmp_path):
+    import eventlet
+    lv_conf.set_override('max_concurrent_disk_ops', 1, group='compute')
+    running, most = [0], [0]
+    download = images.download
+
+    def slow_download(image_id, dest_path):
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        eventlet.sleep(0.05)
+        running[0] -= 1
+        return download(image_id, dest_path)
+
+    images.download = slow_download
+    cache = imagecache.ImageCache(lv_conf.instances_path, images, lv_conf)
+    ids = [images.create(f'i{n}', make_disk(tmp_path / f'{n}.raw'), disk_format='raw')['id']
+           for n in range(3)]
+    pool = eventlet.GreenPool()
+    assert list(pool.imap(cache.precache, ids)) == [True, True, True]
+    assert most == [1]
