@@ -209,6 +209,27 @@ def test_two_servers_of_one_image_download_it_once(cloud):
         assert cloud.domain(server['id']) is None
 
 
+def test_images_precached_on_an_aggregate_are_not_downloaded_again_at_boot(cloud, guest_files):
+    warm = cloud.register_guest(guest_files, suffix='-warm')
+    image_ids = [warm['kernel'], warm['ramdisk'], warm['kernel_boot']]
+    aggregate = cloud.client.aggregates.create('warm')
+    cloud.client.aggregates.add_host(aggregate['id'], fullstack.HOST)
+    cloud.cli('aggregate-cache-images', 'warm', *image_ids)
+    cloud.wait_for(lambda: all(os.path.isfile(base_path(cloud, image_id))
+                               for image_id in image_ids), 'the images in _base', timeout=60)
+    assert [download_count(cloud, image_id) for image_id in image_ids] == [1, 1, 1]
+    boot(cloud, 'warmed', warm['kernel_boot'])
+    server = server_by_name(cloud, 'warmed')
+    try:
+        assert cloud.domain_state(server['id']) == RUNNING
+        cloud.wait_console(server['id'], 'NOVALITE-GUEST boot')
+        assert [download_count(cloud, image_id) for image_id in image_ids] == [1, 1, 1]
+    finally:
+        cloud.cli('delete', '--wait', '--poll-interval', '0.2', server['id'])
+        cloud.client.aggregates.remove_host(aggregate['id'], fullstack.HOST)
+        cloud.client.aggregates.delete(aggregate['id'])
+
+
 def test_delete_leaves_nothing_behind(cloud, booted):
     server_id = booted['server']['id']
     dom = cloud.domain(server_id)
