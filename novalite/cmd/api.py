@@ -6,12 +6,7 @@ before oslo.service's launcher forks them; each listens on it with
 is not served by whichever process woke first.
 """
 
-import os
-import sys
-
-from oslo_service import service as oslo_service
-
-from novalite import config, preflight
+from novalite.cmd import common
 from novalite.conf import CONF
 
 
@@ -21,10 +16,5 @@ def api_service():
     return wsgi_server.WSGIService('osapi_compute', CONF.api.listen, CONF.api.port)
 
 
-@preflight.operator_errors
 def main():
-    config.parse_args(sys.argv[1:])
-    workers = CONF.api.workers or os.cpu_count() or 1
-    launcher = oslo_service.launch(CONF, api_service(), workers=workers,
-                                   restart_method='mutate')
-    launcher.wait()
+    common.run_wsgi(api_service, 'workers')

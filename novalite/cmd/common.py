@@ -1,5 +1,6 @@
-"""What every RPC daemon's ``main`` does: parse config, build a Service, run it."""
+"""What every daemon's ``main`` does: parse config, build its service, run it."""
 
+import os
 import sys
 
 from oslo_service import service as oslo_service
@@ -26,4 +27,19 @@ def run(binary, topic, manager_factory, servicegroup_factory, workers_group=None
                              servicegroup_factory())
     workers = CONF[workers_group].workers if workers_group else 1
     launcher = oslo_service.launch(CONF, server, workers=workers, restart_method='mutate')
+    launcher.wait()
+
+
+@preflight.operator_errors
+def run_wsgi(service_factory, workers_option):
+    """Parse config, serve ``service_factory()``'s WSGI service until a signal stops it.
+
+    ``workers_option`` names the ``[api]`` option giving the number of
+    processes (unset: one per CPU); they serve the port the service reserves
+    before the launcher forks them (:mod:`novalite.api.wsgi_server`).
+    """
+    config.parse_args(sys.argv[1:])
+    workers = CONF.api[workers_option] or os.cpu_count() or 1
+    launcher = oslo_service.launch(CONF, service_factory(), workers=workers,
+                                   restart_method='mutate')
     launcher.wait()

@@ -20,6 +20,7 @@ from novalite.conf import (
     image,
     image_cache,
     libvirt,
+    metadata,
     migration,
     network,
     quota,
@@ -32,8 +33,9 @@ from novalite.conf import (
 CONF = cfg.CONF
 
 # In the order the sample file lists the options of a shared group.
-MODULES = (service, compute, conductor, console, api, database, scheduler, fake, glance, image,
-           image_cache, libvirt, migration, host_drain, network, quota, upgrade_levels, volume)
+MODULES = (service, compute, conductor, console, api, metadata, database, scheduler, fake,
+           glance, image, image_cache, libvirt, migration, host_drain, network, quota,
+           upgrade_levels, volume)
 
 for _module in MODULES:
     _module.register_opts(CONF)

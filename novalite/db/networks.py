@@ -209,3 +209,10 @@ def network_info_get(instance_uuid):
         cached = session.execute(sa.select(_INSTANCES.c.network_info)
                                  .where(_INSTANCES.c.uuid == instance_uuid)).scalar()
     return json.loads(cached) if cached else []
+
+
+def fixed_ip_holder(address):
+    """The uuid of the instance holding fixed IP ``address``, or None."""
+    with engine.reader() as session:
+        return session.execute(sa.select(_IP.instance_uuid).where(
+            _IP.address == address, _IP.instance_uuid.is_not(None))).scalars().first()

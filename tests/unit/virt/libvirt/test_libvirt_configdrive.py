@@ -7,6 +7,7 @@ import pycdlib
 import pytest
 
 from novalite import exception
+from novalite.metadata import content
 from novalite.virt.libvirt import configdrive
 from tests.unit.virt.libvirt.samples import make_instance, make_vif
 
@@ -64,7 +65,7 @@ def test_user_data_is_decoded_from_base64(drive):
 
 def test_dated_versions_carry_the_files_of_their_time(drive):
     files = drive[2][2]
-    for version in configdrive.VERSIONS:
+    for version in content.VERSIONS:
         assert f'openstack/{version}/meta_data.json' in files
     assert 'openstack/2013-04-04/network_data.json' not in files
     assert 'openstack/2015-10-15/network_data.json' in files
