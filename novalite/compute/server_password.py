@@ -5,8 +5,8 @@ Nova keeps it in the instance's system metadata, split into
 the password encrypted with the server's RSA public key, so only the key
 pair's owner reads it (``nova get-password SERVER KEY``). A change of admin
 password through the guest agent stores it this way when the server has an
-RSA key pair. (novalite has no metadata service yet, so guests cannot post
-one of their own as cloud-init and cloudbase-init do with Nova's.)
+RSA key pair, and so does a guest posting its own to the metadata service
+(:mod:`novalite.metadata.password`), as cloud-init and cloudbase-init do.
 """
 
 import base64

@@ -48,8 +48,8 @@ def metadata(cloud, conf):
     engine.configure(f"sqlite:///{cloud['workdir']}/novalite.sqlite")
     app = api_app.load_app(conf, name='metadata')
 
-    def get(path, headers=None, method='GET'):
-        req = webob.Request.blank(path, method=method, headers=headers or {})
+    def get(path, headers=None, method='GET', body=None):
+        req = webob.Request.blank(path, method=method, headers=headers or {}, POST=body)
         req.remote_addr = '192.0.2.99'
         return req.get_response(app)
     yield get
@@ -109,8 +109,10 @@ def test_version_listings(cloud, metadata):
     versions = metadata('/openstack', headers).text.splitlines()
     assert versions[0] == '2012-08-10' and versions[-2:] == ['2020-10-14', 'latest']
     assert metadata('/openstack/latest', headers).text.splitlines() == [
-        'meta_data.json', 'user_data', 'vendor_data.json', 'network_data.json',
+        'meta_data.json', 'user_data', 'password', 'vendor_data.json', 'network_data.json',
         'vendor_data2.json']
+    assert metadata('/openstack/2012-08-10', headers).text.splitlines() == [
+        'meta_data.json', 'user_data']
     root = metadata('/')
     assert root.status_int == 200 and root.text.splitlines()[-2:] == ['2009-04-04', 'latest']
 
@@ -198,3 +200,27 @@ def test_a_deleted_server_is_404(cloud, metadata):
                     _proxy_headers(doomed)).status_int == 404
     assert json.loads(metadata('/openstack/latest/meta_data.json',
                                _proxy_headers(cloud['server'])).body)['name'] == 'web'
+
+
+def test_a_guest_posts_its_password_once_and_the_owner_reads_it(cloud, metadata):
+    server, demo = cloud['server'], cloud['client']
+    headers = _proxy_headers(server)
+    path = '/openstack/latest/password'
+    encrypted = 'c2VjcmV0' * 100
+    assert metadata(path, headers).body == b''
+    assert metadata(path, headers, method='POST', body=encrypted).status_int == 200
+    shown = demo.get(f"/servers/{server['id']}/os-server-password")
+    assert shown == {'password': encrypted}
+    assert metadata(path, headers).text == encrypted
+    assert metadata(path, headers, method='POST', body='again').status_int == 409
+    demo.delete(f"/servers/{server['id']}/os-server-password")
+    assert metadata(path, headers).body == b''
+    assert metadata('/openstack/2012-08-10/password', headers).status_int == 404
+
+
+def test_a_posted_password_past_four_chunks_is_400_and_not_kept(cloud, metadata):
+    server, demo = cloud['server'], cloud['client']
+    resp = metadata('/openstack/latest/password', _proxy_headers(server), method='POST',
+                    body='x' * 1021)
+    assert resp.status_int == 400 and 'Request is too large.' in resp.text
+    assert demo.get(f"/servers/{server['id']}/os-server-password") == {'password': ''}
