@@ -9,11 +9,17 @@ with Nova's message, raised before anything is written.
 
 What novalite boots: an image on a local disk (``imageRef``, or an image
 mapping to ``local`` at boot index 0) or a volume at boot index 0 (an
-existing volume, a new one made from an image, or a blank one), plus more
-volumes (existing, from an image, blank). Volumes are made and attached on
-the compute host during the build (:mod:`novalite.compute.boot_volumes`);
-here existing volumes are only reserved (:func:`reserve`).
+existing volume, a new one made from an image or a volume snapshot, or a
+blank one), plus more volumes (existing, from an image or a snapshot,
+blank). An image that carries a block device mapping (``bdm_v2``: the image
+of a volume-backed server, :mod:`novalite.compute.volume_images`) adds its
+mappings to the request's (:func:`merge_image_mappings`), as Nova does.
+Volumes are made and attached on the compute host during the build
+(:mod:`novalite.compute.boot_volumes`); here existing volumes are only
+reserved (:func:`reserve`).
 """
+
+import json
 
 from novalite import exception
 from novalite.volume import cinder
@@ -44,7 +50,8 @@ def _boot_index(mapping):
 def _one(mapping, image_ref_given):
     """One request mapping in novalite's form (Nova's ``BlockDeviceDict.from_api``)."""
     source = mapping.get('source_type')
-    uuid = mapping.get('uuid') or mapping.get('image_id') or mapping.get('volume_id')
+    uuid = mapping.get('uuid') or mapping.get('image_id') or mapping.get('volume_id') \
+        or mapping.get('snapshot_id')
     if source == 'blank' and uuid:
         raise _invalid("Invalid device UUID.")
     if source != 'blank' and not uuid:
@@ -64,14 +71,12 @@ def _one(mapping, image_ref_given):
                            "supported.")
         if source == 'volume':
             raise _invalid("Specifying volume type to existing volume is not supported.")
-    if source == 'snapshot':
-        # novalite's volume service keeps no snapshots.
-        raise _invalid(f"failed to get snapshot {uuid}.")
     return {
         'source_type': source, 'destination_type': destination,
         'boot_index': boot_index if boot_index is not None and boot_index >= 0 else None,
         'image_id': uuid if source == 'image' else None,
         'volume_id': uuid if source == 'volume' else None,
+        'snapshot_id': uuid if source == 'snapshot' else None,
         'volume_size': mapping.get('volume_size'),
         'delete_on_termination': bool(mapping.get('delete_on_termination', False)),
         'device_name': mapping.get('device_name'), 'tag': mapping.get('tag'),
@@ -98,9 +103,7 @@ def from_api(server):
         return image_ref, []
     mappings = [_one(mapping, image_ref is not None) for mapping in requested
                 if not mapping.get('no_device')]
-    indexes = sorted(m['boot_index'] for m in mappings if m['boot_index'] is not None)
-    if not indexes or indexes != list(range(len(indexes))):
-        raise exception.Invalid(BOOT_SEQUENCE)
+    _check_boot_sequence(mappings)
     root = next(m for m in mappings if m['boot_index'] == 0)
     if root['destination_type'] == 'local':
         if image_ref and image_ref != root['image_id']:
@@ -109,9 +112,53 @@ def from_api(server):
         image_id = root['image_id']
     else:
         image_id = ''
-    volumes = [m for m in mappings if m['destination_type'] == 'volume']
-    volumes.sort(key=lambda m: (m['boot_index'] is None, m['boot_index'] or 0))
-    return image_id, volumes
+    return image_id, _boot_order([m for m in mappings if m['destination_type'] == 'volume'])
+
+
+def _boot_order(mappings):
+    return sorted(mappings, key=lambda m: (m['boot_index'] is None, m['boot_index'] or 0))
+
+
+def _check_boot_sequence(mappings):
+    indexes = sorted(m['boot_index'] for m in mappings if m['boot_index'] is not None)
+    if not indexes or indexes != list(range(len(indexes))):
+        raise exception.Invalid(BOOT_SEQUENCE)
+
+
+def image_mappings(image):
+    """The volume mappings an image carries (``bdm_v2`` images), in novalite's form.
+
+    Glance v2 keeps them as a JSON string; a list is taken as it is.
+    """
+    properties = image.get('properties') or {}
+    if str(properties.get('bdm_v2', '')).lower() != 'true':
+        return []
+    found = properties.get('block_device_mapping') or []
+    if isinstance(found, str):
+        try:
+            found = json.loads(found)
+        except ValueError:
+            raise _invalid(f"Image {image.get('id')} has a malformed "
+                           f"block_device_mapping.") from None
+    return [_one(mapping, False) for mapping in found
+            if not mapping.get('no_device') and mapping.get('destination_type') == 'volume']
+
+
+def merge_image_mappings(image, requested):
+    """The image's volume mappings with the request's (which win on a device name).
+
+    When the image's mappings hold the root, the server boots from it.
+
+    :raises Invalid: the merged boot sequence is not valid.
+    """
+    defined = image_mappings(image)
+    if not defined:
+        return requested
+    names = {m['device_name'] for m in requested if m['device_name']}
+    merged = [m for m in defined if m['device_name'] not in names] + list(requested)
+    if is_volume_backed(merged):
+        _check_boot_sequence(merged)
+    return _boot_order(merged)
 
 
 def is_volume_backed(mappings):
@@ -138,6 +185,8 @@ def validate(context, mappings, image_service, count, volume_api=None):
             image = _image(context, image_service, mapping)
         elif mapping['source_type'] == 'volume':
             image = _volume(context, volume_api, mapping)
+        elif mapping['source_type'] == 'snapshot':
+            image = _snapshot(context, volume_api, mapping)
         else:
             image = _blank(mapping)
         if mapping['boot_index'] == 0:
@@ -183,6 +232,22 @@ def _volume(context, volume_api, mapping):
             reason=f"volume '{mapping['volume_id']}' status must be 'available'. "
                    f"Currently in '{volume['status']}'")
     mapping['volume_size'] = volume['size']
+    return _image_of(volume)
+
+
+def _snapshot(context, volume_api, mapping):
+    """A snapshot's mapping: its size unless one was asked; the image of its volume."""
+    try:
+        snapshot = volume_api.get_snapshot(context, mapping['snapshot_id'])
+        volume = volume_api.get(context, snapshot['volume_id'])
+    except (exception.SnapshotNotFound, exception.VolumeNotFound):
+        raise _invalid(f"failed to get snapshot {mapping['snapshot_id']}.") from None
+    mapping['volume_size'] = mapping['volume_size'] or snapshot['size']
+    return _image_of(volume)
+
+
+def _image_of(volume):
+    """The image a volume was made from, as far as its ``volume_image_metadata`` says."""
     metadata = volume.get('volume_image_metadata') or {}
     image = {'properties': {key: value for key, value in metadata.items()
                             if key not in ('image_id', 'min_disk', 'min_ram', 'size')}}

@@ -2,14 +2,16 @@
 
 The compute API recorded the mappings (and reserved existing volumes). Here,
 in the build's ``block_device_mapping`` step: a volume to be made from an
-image or blank is created through the volume API and waited for until
-``available``; each volume is reserved for the server if it is not yet,
-this host's connector sent, and connection_info recorded on the mapping.
-The driver then boots the guest with those disks
-(``block_device_info``), and :meth:`BootVolumes.complete` marks the volumes
-in-use. A failed build calls :meth:`BootVolumes.release`: attachments go,
-volumes made stay recorded on their mappings, so a rebuild elsewhere uses
-them again and the server's delete removes them (``delete_on_termination``).
+image, from a volume snapshot or blank is created through the volume API
+and waited for until ``available`` (a snapshot still being taken, as right
+after createImage of a volume-backed server, is waited for first); each
+volume is reserved for the server if it is not yet, this host's connector
+sent, and connection_info recorded on the mapping. The driver then boots
+the guest with those disks (``block_device_info``), and
+:meth:`BootVolumes.complete` marks the volumes in-use. A failed build calls
+:meth:`BootVolumes.release`: attachments go, volumes made stay recorded on
+their mappings, so a rebuild elsewhere uses them again and the server's
+delete removes them (``delete_on_termination``).
 """
 
 from oslo_log import log as logging
@@ -61,29 +63,17 @@ class BootVolumes:
         return self.conductor.bdm_update(context, bdm['uuid'], {'connection_info': info})
 
     def _create(self, context, instance, bdm):
+        if bdm.get('snapshot_id'):
+            wait_available(self.volume_api.get_snapshot, context, bdm['snapshot_id'])
         volume = self.volume_api.create(context, bdm['volume_size'], '',
                                         image_id=bdm.get('image_id'),
-                                        volume_type=bdm.get('volume_type'))
+                                        volume_type=bdm.get('volume_type'),
+                                        snapshot_id=bdm.get('snapshot_id'))
         # Recorded at once: whatever happens next, the server's delete finds it.
         bdm = self.conductor.bdm_update(context, bdm['uuid'], {'volume_id': volume['id']})
-        self._wait_available(context, volume['id'])
+        wait_available(self.volume_api.get, context, volume['id'])
         LOG.info("Volume %s made for instance %s", volume['id'], instance['uuid'])
         return bdm
-
-    def _wait_available(self, context, volume_id):
-        attempts = CONF.compute.block_device_allocate_retries + 1
-        interval = CONF.compute.block_device_allocate_retries_interval
-        status = None
-        for attempt in range(attempts):
-            status = self.volume_api.get(context, volume_id)['status']
-            if status == 'available':
-                return
-            if status == 'error':
-                break
-            if attempt + 1 < attempts:
-                concurrency.sleep(interval)
-        raise exception.VolumeNotCreated(volume_id=volume_id, seconds=int(interval * attempts),
-                                         attempts=attempts, volume_status=status)
 
     def complete(self, context, bdms):
         """The guest runs with the disks: each volume is in-use."""
@@ -110,3 +100,23 @@ class BootVolumes:
         if bdm.get('attachment_id') or bdm.get('connection_info'):
             self.conductor.bdm_update(context, bdm['uuid'],
                                       {'attachment_id': None, 'connection_info': None})
+
+
+def wait_available(get, context, resource_id):
+    """Poll ``get(context, resource_id)`` (a volume or a snapshot) until ``available``.
+
+    :raises VolumeNotCreated: it went to ``error`` or stayed busy past the retries.
+    """
+    attempts = CONF.compute.block_device_allocate_retries + 1
+    interval = CONF.compute.block_device_allocate_retries_interval
+    status = None
+    for attempt in range(attempts):
+        status = get(context, resource_id)['status']
+        if status == 'available':
+            return
+        if status == 'error':
+            break
+        if attempt + 1 < attempts:
+            concurrency.sleep(interval)
+    raise exception.VolumeNotCreated(volume_id=resource_id, seconds=int(interval * attempts),
+                                     attempts=attempts, volume_status=status)

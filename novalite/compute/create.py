@@ -25,6 +25,7 @@ LOG = logging.getLogger(__name__)
 
 _PASSWORD_SYMBOLS = string.ascii_letters + string.digits
 _RESERVATION_SYMBOLS = string.ascii_lowercase + string.digits
+_SKIPPED_PROPERTIES = ('block_device_mapping', 'mappings')
 _FLAVOR_KEYS = ('id', 'flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb', 'ephemeral_gb',
                 'swap', 'rxtx_factor', 'extra_specs')
 
@@ -113,13 +114,18 @@ def flavor_snapshot(flavor):
 
 
 def image_system_metadata(image):
-    """The ``image_*`` system metadata an instance keeps of the image it was built from."""
+    """The ``image_*`` system metadata an instance keeps of the image it was built from.
+
+    An image's block device mapping is left out (Nova's ``SM_SKIP_KEYS``):
+    it is large, and the server's own mappings say what it holds.
+    """
     values = {'image_base_image_ref': image.get('id') or ''}
     for key in ('min_ram', 'min_disk', 'disk_format', 'container_format'):
         if image.get(key) is not None:
             values['image_' + key] = str(image[key])
     for key, value in (image.get('properties') or {}).items():
-        values['image_' + key] = str(value)
+        if key not in _SKIPPED_PROPERTIES:
+            values['image_' + key] = str(value)
     return values
 
 
@@ -155,9 +161,12 @@ def _system_metadata(request, image):
 def _common_values(context, request, resolved, reservation_id):
     flavor, image = resolved.flavor, resolved.image
     properties = image.get('properties') or {}
+    # A server booted from a volume has no image_ref, even from an image with mappings.
+    volume_backed = block_device.is_volume_backed(resolved.block_device_mapping)
     return {
         'project_id': context.project_id, 'user_id': context.user_id,
-        'image_ref': request.image_id and image['id'], 'kernel_id': properties.get('kernel_id'),
+        'image_ref': '' if volume_backed else image['id'],
+        'kernel_id': properties.get('kernel_id'),
         'ramdisk_id': properties.get('ramdisk_id'),
         'flavor': flavor_snapshot(flavor), 'instance_type_id': flavor['id'],
         'memory_mb': flavor['memory_mb'], 'vcpus': flavor['vcpus'],

@@ -29,17 +29,27 @@ class Resolved:
 def check(context, request, image_service):
     """Run every check of ``request``; returns its :class:`Resolved` records.
 
+    An image whose block device mapping holds the root (the image of a
+    volume-backed server) makes a volume-backed server: its ``image_ref``
+    stays empty, as for any server booted from a volume.
+
     :raises Invalid: a bad count, flavor, image, key pair, zone or network.
     """
     check_counts(request.min_count, request.max_count)
     flavor = resolve_flavor(context, request.flavor_id)
-    mappings = request.block_device_mapping
+    mappings, image = request.block_device_mapping, None
+    if request.image_id:
+        image = show_image(context, image_service, request.image_id)
+        mappings = block_device.merge_image_mappings(image, mappings)
     if block_device.is_volume_backed(mappings):
         # The flavor's root disk is not used: the image goes into the boot volume.
-        image = block_device.validate(context, mappings, image_service, request.max_count)
+        boot_image = block_device.validate(context, mappings, image_service, request.max_count)
+        image = image or boot_image
         check_memory(image, flavor)
     else:
-        image = resolve_image(context, image_service, request.image_id, flavor)
+        if image is None:
+            raise exception.Invalid("Missing imageRef attribute")
+        check_image_fits(image, flavor)
         if mappings:
             block_device.validate(context, mappings, image_service, request.max_count)
     key_data = key_data_of(context, request.key_name)
@@ -69,9 +79,8 @@ def resolve_flavor(context, flavor_id):
     return flavor
 
 
-def resolve_image(context, image_service, image_id, flavor):
-    if not image_id:
-        raise exception.Invalid("Missing imageRef attribute")
+def show_image(context, image_service, image_id):
+    """The active image ``image_id``. :raises Invalid: unknown or not active."""
     try:
         # As the caller: a user boots only images it may see.
         image = image_service.show(image_id, context)
@@ -79,7 +88,6 @@ def resolve_image(context, image_service, image_id, flavor):
         raise exception.Invalid("Can not find requested image") from None
     if image.get('status') != 'active':
         raise exception.Invalid(f"Image {image_id} is not active.")
-    check_image_fits(image, flavor)
     return image
 
 

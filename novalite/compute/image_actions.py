@@ -7,8 +7,9 @@ captures the disk and uploads it (:mod:`novalite.compute.snapshots`). An
 image whose task could not be persisted is deleted again: no request leaves
 an image nobody fills.
 
-A server booted from a volume is snapshotted by the volume service instead:
-:func:`snapshot` is where that branch goes (see :func:`is_volume_backed`).
+A server booted from a volume (:func:`is_volume_backed`) is snapshotted by
+the volume service instead: its image holds only the snapshots of its
+volumes (:mod:`novalite.compute.volume_images`).
 """
 
 from oslo_log import log as logging
@@ -34,14 +35,11 @@ _NOT_INHERITED = ('cache_in_nova', 'bittorrent', 'img_signature', 'img_signature
 
 
 def snapshot(context, image_service, compute_rpcapi, instance, name, extra_properties=None):
-    """Snapshot the server's root disk into a new image; returns its (queued) record.
+    """Snapshot the server's local root disk into a new image; returns its (queued) record.
 
     :raises InstanceInvalidState: not active, stopped, paused or suspended, or busy (409).
     :raises InstanceIsLocked: (409).
     """
-    if is_volume_backed(instance):
-        raise exception.Invalid("Snapshots of servers booted from volumes are not "
-                                "supported yet.")
     image = begin_image(context, image_service, instance, name, 'createImage', SNAPSHOT,
                    'snapshot', extra_properties)
     compute_rpcapi.snapshot_instance(context, instance, image['id'])

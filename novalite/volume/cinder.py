@@ -1,8 +1,10 @@
 """The compute side's client of the Block Storage API v3: novalite-volume or a real Cinder.
 
-What Nova's ``nova/volume/cinder.py`` does, over plain HTTP: volumes get and
-delete, and the attachments flow of microversion 3.44 (create, update with the
-host connector, complete, delete). Compute never reads the volume tables.
+What Nova's ``nova/volume/cinder.py`` does, over plain HTTP: volumes get,
+create (blank, from an image or a snapshot) and delete, snapshots of
+volume-backed servers (create with ``force``, get, delete), the project's
+absolute limits, and the attachments flow of microversion 3.44 (create,
+update with the host connector, complete, delete). Compute never reads the volume tables.
 The endpoint is ``[cinder] endpoint_template`` filled with the caller's
 project; requests carry the caller's token, or ``[cinder] service_token``
 when there is no caller (a host cleaning up by itself).
@@ -73,10 +75,15 @@ class API:
         except exception.NotFound:
             raise exception.VolumeNotFound(volume_id=volume_id) from None
 
-    def create(self, context, size, name, image_id=None, description=None, volume_type=None):
+    def create(self, context, size, name, image_id=None, description=None, volume_type=None,
+               snapshot_id=None):
+        """A new volume (``creating``): blank, from ``image_id`` or from ``snapshot_id``
+        (``size`` None: the snapshot's)."""
         body = {'volume': {'size': size, 'name': name, 'description': description}}
         if image_id:
             body['volume']['imageRef'] = image_id
+        if snapshot_id:
+            body['volume']['snapshot_id'] = snapshot_id
         if volume_type:
             body['volume']['volume_type'] = volume_type
         return self._request(context, 'POST', '/volumes', body)['volume']
@@ -87,6 +94,28 @@ class API:
 
     def delete(self, context, volume_id):
         self._request(context, 'DELETE', f'/volumes/{volume_id}')
+
+    def get_absolute_limits(self, context):
+        """The project's absolute limits (``maxTotalSnapshots``, ``totalSnapshotsUsed``...)."""
+        return self._request(context, 'GET', '/limits')['limits']['absolute']
+
+    # --- snapshots ---------------------------------------------------------------
+
+    def create_snapshot_force(self, context, volume_id, name, description):
+        """Snapshot a volume even while it is in use; returns the snapshot (``creating``)."""
+        body = {'snapshot': {'volume_id': volume_id, 'force': True, 'name': name,
+                             'description': description}}
+        return self._request(context, 'POST', '/snapshots', body)['snapshot']
+
+    def get_snapshot(self, context, snapshot_id):
+        """:raises SnapshotNotFound:"""
+        try:
+            return self._request(context, 'GET', f'/snapshots/{snapshot_id}')['snapshot']
+        except exception.NotFound:
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id) from None
+
+    def delete_snapshot(self, context, snapshot_id):
+        self._request(context, 'DELETE', f'/snapshots/{snapshot_id}')
 
     # --- attachments -------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from novalite.api import microversion, policy, servers, validation, wsgi
 from novalite.api.actions import Action
 from novalite.api.policies import server_images as rules
 from novalite.api.schemas import server_images as schemas
-from novalite.compute import image_actions, shelve_actions
+from novalite.compute import image_actions, shelve_actions, volume_images
 
 
 def _check_metadata_quota(req, ctx, metadata):
@@ -34,9 +34,13 @@ def _create_image(req, ctx, instance, body):
     entity = body['createImage']
     metadata = entity.get('metadata') or {}
     _check_metadata_quota(req, ctx, metadata)
-    image = image_actions.snapshot(ctx, servers.COMPUTE.image_service,
-                                   servers.COMPUTE.compute_rpcapi, instance,
-                                   entity['name'].strip(), metadata)
+    if image_actions.is_volume_backed(instance):
+        image = volume_images.snapshot(ctx, servers.COMPUTE.image_service, instance,
+                                       entity['name'].strip(), metadata)
+    else:
+        image = image_actions.snapshot(ctx, servers.COMPUTE.image_service,
+                                       servers.COMPUTE.compute_rpcapi, instance,
+                                       entity['name'].strip(), metadata)
     return _image_response(req, image)
 
 

@@ -126,6 +126,8 @@ class BlockDeviceMapping(Base, TimestampMixin, SoftDeleteMixin):
     disk_bus = Column(String(255))
     boot_index = Column(Integer)
     image_id = Column(String(36))
+    # The volume snapshot a ``snapshot`` source's volume is made from.
+    snapshot_id = Column(String(36))
     volume_id = Column(String(36))
     volume_size = Column(Integer)
     attachment_id = Column(String(36))

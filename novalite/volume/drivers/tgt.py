@@ -74,9 +74,9 @@ class TgtDriver:
     def create_snapshot(self, snapshot, volume):
         """Copy the volume's file as it is now.
 
-        The copy is not atomic: a guest writing meanwhile may leave it torn, as
-        pulling the power would; the compute side freezes the guest's
-        filesystems first when its agent allows (createImage).
+        The copy is not one point in time: blocks a guest writes meanwhile may
+        be copied before or after the write (a reflink, where the filesystem
+        has them, is atomic).
         """
         _sparse_copy(self._path(volume), self._snapshot_path(snapshot))
 

@@ -40,7 +40,6 @@ def volumes(it_conf, tgtd, tmp_path, images):
     tgtd.configure(it_conf)
     it_conf.set_override('volumes_dir', str(tmp_path / 'volumes'), group='volume')
     volume_driver = tgt.TgtDriver(it_conf)
-    made = []
 
     def make(image=None):
         volume = {'uuid': str(uuid.uuid4()), 'size': 1}
@@ -50,14 +49,14 @@ def volumes(it_conf, tgtd, tmp_path, images):
         else:
             volume_driver.create_volume_from_image(volume, images, image)
         volume.update(volume_driver.create_export(volume))
-        made.append(volume)
         flat = dict(drivers.connection_info(volume), attachment_id='a')
         return cinder.translate_connection_info(flat)
 
     make.volumes = {}
     make.driver = volume_driver
     yield make
-    for volume in made:
+    # Every volume registered here, also those tests make of snapshots.
+    for volume in make.volumes.values():
         volume_driver.remove_export(volume)
         volume_driver.delete_volume(volume)
 

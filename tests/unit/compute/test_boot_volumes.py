@@ -37,12 +37,31 @@ def test_a_volume_from_an_image_is_made_waited_for_reserved_and_connected(parts)
     ops, volume_api = parts
     volume_api.get.side_effect = [{'status': 'creating'}, {'status': 'available'}]
     [bdm] = ops.prepare(None, {'uuid': 'i1'}, [BDM])
-    volume_api.create.assert_called_once_with(None, 1, '', image_id='img', volume_type=None)
+    volume_api.create.assert_called_once_with(None, 1, '', image_id='img', volume_type=None,
+                                              snapshot_id=None)
     volume_api.attachment_create.assert_called_once_with(None, 'vol1', 'i1')
     volume_api.attachment_update.assert_called_once_with(None, 'att1', CONNECTOR, '/dev/vda')
     assert bdm['connection_info']['serial'] == 'vol1'
     assert bdm['connection_info']['data']['volume_id'] == 'vol1'
     assert boot_volumes.block_device_info([bdm])['block_device_mapping'][0]['boot_index'] == 0
+
+
+def test_a_volume_from_a_snapshot_waits_for_the_snapshot_then_is_made_of_it(parts):
+    ops, volume_api = parts
+    volume_api.get_snapshot.side_effect = [{'status': 'creating'}, {'status': 'available'}]
+    volume_api.get.return_value = {'status': 'available'}
+    ops.prepare(None, {'uuid': 'i1'}, [dict(BDM, image_id=None, snapshot_id='snap1')])
+    assert volume_api.get_snapshot.call_count == 2
+    volume_api.create.assert_called_once_with(None, 1, '', image_id=None, volume_type=None,
+                                              snapshot_id='snap1')
+
+
+def test_a_snapshot_in_error_fails_the_build_before_any_volume_is_made(parts):
+    ops, volume_api = parts
+    volume_api.get_snapshot.return_value = {'status': 'error'}
+    with pytest.raises(exception.VolumeNotCreated):
+        ops.prepare(None, {'uuid': 'i1'}, [dict(BDM, image_id=None, snapshot_id='snap1')])
+    volume_api.create.assert_not_called()
 
 
 def test_a_volume_that_ends_in_error_fails_the_build_with_nova_s_message(parts):

@@ -1,4 +1,5 @@
-"""Volume snapshots, and the snapshot a volume was made from.
+"""Volume snapshots, the snapshot a volume was made from, and the one a block device
+mapping makes its volume from.
 
 Revision ID: 0019
 Revises: 0020
@@ -16,6 +17,7 @@ depends_on = None
 
 def upgrade():
     op.add_column("volumes", sa.Column("snapshot_id", sa.String(36)))
+    op.add_column("block_device_mappings", sa.Column("snapshot_id", sa.String(36)))
     op.create_table(
         "volume_snapshots",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -297,11 +297,10 @@ def test_unshelve_of_an_active_server_is_a_conflict(api, server, unshelves):
     assert resp.status_int == 409 and 'vm_state active' in _message(resp)
 
 
-@pytest.mark.parametrize('body', [{'createImage': {'name': 'x'}},
-                                  {'createBackup': {'name': 'x', 'backup_type': 'daily',
+@pytest.mark.parametrize('body', [{'createBackup': {'name': 'x', 'backup_type': 'daily',
                                                     'rotation': 1}},
                                   {'shelve': None}])
-def test_image_actions_of_a_volume_backed_server_are_refused_for_now(api, server, casts,
+def test_backup_and_shelve_of_a_volume_backed_server_are_refused(api, server, casts,
                                                                      images, body):
     from novalite.db import block_device_mappings
     block_device_mappings.bdm_create(server['uuid'], {
