@@ -339,7 +339,8 @@ class ComputeAPI:
 
     def unshelve_instance(self, context, host, instance, image=None, node=None):
         """Bring a shelved server back on ``host``: spawned from ``image`` (the shelved
-        snapshot) when offloaded, powered on when not (``image`` None)."""
+        snapshot, or the image record of a server booted from a volume) when
+        offloaded, powered on when not (``image`` None)."""
         self._cast_image_op(context, host, 'unshelve_instance', instance, image=image,
                             node=node)
     def rebuild_instance(self, context, host, instance, orig_image_ref, image_ref,

@@ -2,7 +2,9 @@
 
 Shelve registers the server's snapshot image (``<name>-shelved``) the way
 createImage does, persists ``shelving`` and casts to the host
-(:mod:`novalite.compute.shelving`). Offload goes to the host too. Unshelve
+(:mod:`novalite.compute.shelving`). A server booted from a volume has no
+disk to image: as Nova does, it is offloaded at once (``shelving_offloading``),
+keeping its volumes. Offload goes to the host too. Unshelve
 goes to the conductor, which powers a shelved server on where it is or
 schedules an offloaded one anew (:mod:`novalite.conductor.unshelve`), in
 the zone and on the host the request names (2.77, 2.91).
@@ -17,6 +19,10 @@ SHELVE = actions.Transition(
     vm_states.SHELVING, 'shelve_instance')
 OFFLOAD = actions.Transition([vm_states.SHELVED], [None], vm_states.SHELVING_OFFLOADING,
                              'shelve_offload_instance')
+# A volume-backed server skips ``shelved``: its host is freed at once.
+SHELVE_VOLUME_BACKED = actions.Transition(SHELVE.allowed_vm_states, [None],
+                                          vm_states.SHELVING_OFFLOADING,
+                                          'shelve_offload_instance')
 UNSHELVE = actions.Transition([vm_states.SHELVED, vm_states.SHELVED_OFFLOADED], [None],
                               vm_states.UNSHELVING, None)
 
@@ -25,14 +31,16 @@ KEEP_ZONE = object()
 
 
 def shelve(context, image_service, compute_rpcapi, instance, clean_shutdown=True):
-    """Snapshot the server into ``<name>-shelved`` and power it off on its host.
+    """Snapshot the server into ``<name>-shelved`` and power it off on its host; returns
+    the image (None for a server booted from a volume, offloaded at once instead).
 
     :raises InstanceInvalidState: not active, stopped, paused or suspended, or busy (409).
-    :raises Invalid: the server boots from a volume (not supported yet; Nova offloads
-        those at once, with no image).
     """
     if image_actions.is_volume_backed(instance):
-        raise exception.Invalid("Shelving servers booted from volumes is not supported yet.")
+        instance = actions.begin(context, instance, 'shelve', SHELVE_VOLUME_BACKED)
+        compute_rpcapi.shelve_offload_instance(context, instance,
+                                               clean_shutdown=clean_shutdown)
+        return None
     image = image_actions.begin_image(
         context, image_service, instance, f"{instance['display_name']}-shelved", 'shelve',
         SHELVE, 'snapshot')

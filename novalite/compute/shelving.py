@@ -8,9 +8,12 @@ claim. Offload (at once when ``[DEFAULT] shelved_offload_time`` is 0, after
 that many seconds by :meth:`ShelveOps.offload_expired`, or on request)
 destroys the guest and its disks and gives up the host: the server becomes
 ``shelved_offloaded`` with no host, and the next resource report releases
-its claim. Unshelve powers a shelved guest on again, or spawns an offloaded
-one on the host the conductor chose from the shelved image, which is then
-deleted. The fixed IP stays the server's throughout.
+its claim; its volumes stay reserved for it, disconnected from this host.
+Unshelve powers a shelved guest on again, or spawns an offloaded one on the
+host the conductor chose, from the shelved image (then deleted) and with its
+volumes connected from there. A server booted from a volume is offloaded at
+once, with no image, and comes back booting from its volume. The fixed IP
+stays the server's throughout.
 """
 
 from oslo_concurrency import lockutils
@@ -18,7 +21,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from novalite import exception
-from novalite.compute import build, events, snapshots, vm_states
+from novalite.compute import boot_volumes, build, events, snapshots, vm_states
 from novalite.conf import CONF
 from novalite.virt import power_state
 
@@ -90,8 +93,10 @@ class ShelveOps:
         self._run(context, instance, 'compute_shelve_offload_instance', work)
 
     def _offload(self, context, instance):
-        """Destroy the guest and its disks, then give the server up (host and node None)."""
+        """Destroy the guest and its disks, keep its volumes reserved for it, then give
+        the server up (host and node None)."""
         self.driver.destroy(context, instance, self.manager.actions.network_info(context, instance))
+        self.manager.volumes.keep_reserved_all(context, instance)
         self.snapshots.move(context, instance, None, vm_states.SHELVING_OFFLOADING,
                             vm_state=vm_states.SHELVED_OFFLOADED,
                             power_state=power_state.SHUTDOWN, host=None, node=None)
@@ -154,9 +159,15 @@ class ShelveOps:
         self._unshelved(context, instance, vm_states.UNSHELVING)
 
     def _spawn(self, context, instance, image):
+        """Spawn the offloaded server here with its volumes (connected anew from this host)."""
         self.snapshots.move(context, instance, vm_states.SPAWNING, vm_states.UNSHELVING)
         network_info = self.conductor.network_get(context, instance['uuid'])
-        self.driver.spawn(context, instance, image, [], None, network_info)
+        boot = self.manager.builder.volumes
+        bdms = self.conductor.bdm_get_by_instance(context, instance['uuid'])
+        bdms = boot.prepare(context, instance, bdms) if bdms else []
+        self.driver.spawn(context, instance, image, [], None, network_info,
+                          block_device_info=boot_volumes.block_device_info(bdms))
+        boot.complete(context, bdms)
         self._unshelved(context, instance, vm_states.SPAWNING, launched_on=self.host)
 
     def _unshelved(self, context, instance, expected, **values):
@@ -173,6 +184,7 @@ class ShelveOps:
     def _back_to_offloaded(self, context, instance, exc):
         """An unshelve that failed here leaves the server offloaded, free to try again."""
         build.destroy_quietly(self.driver, self.conductor, context, instance)
+        self.manager.volumes.keep_reserved_all(context, instance)
         if not events.record_fault(self.conductor, context, instance['uuid'], exc, self.host):
             return
         try:

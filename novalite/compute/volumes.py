@@ -186,6 +186,34 @@ class VolumeOps:
             release(self.volume_api, context, bdm)
 
 
+    def keep_reserved_all(self, context, instance):
+        """At shelve offload, after the guest is gone: disconnect each volume and keep
+        it the server's (Nova's ``_terminate_volume_connections``).
+
+        An attachment without connector (the volume ``reserved``) replaces the
+        one that carried this host's connection, so the host that unshelves
+        the server sends its own. Failures are logged: the offload goes on.
+        """
+        for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid']):
+            if not bdm.get('attachment_id'):
+                continue
+            try:
+                self._keep_reserved(context, instance, bdm)
+            except Exception:
+                LOG.exception("Could not keep volume %s of %s reserved", bdm['volume_id'],
+                              instance['uuid'])
+
+    def _keep_reserved(self, context, instance, bdm):
+        if bdm.get('connection_info'):
+            self.driver.detach_volume(context, bdm['connection_info'], instance,
+                                      bdm['device_name'])
+        reserved = self.volume_api.attachment_create(context, bdm['volume_id'],
+                                                     instance['uuid'])
+        self.conductor.bdm_update(context, bdm['uuid'], {'attachment_id': reserved['id'],
+                                                         'connection_info': None})
+        self.volume_api.attachment_delete(context, bdm['attachment_id'])
+
+
 def release(volume_api, context, bdm):
     """Delete a deleted server's attachment, and its volume if ``delete_on_termination``."""
     if not bdm.get('volume_id'):

@@ -4,7 +4,9 @@ The API has persisted ``unshelving``. A server still on its host
 (``shelved``) is handed straight back to it to power on. An offloaded one
 has no host: the conductor asks the scheduler for one (which claims it), in
 the zone the API settled and on the host an admin named (2.91), records it,
-and casts the spawn from the shelved snapshot there. Without a host the
+and casts the spawn from the shelved snapshot there (a server booted from a
+volume has none: it spawns from its boot volume, with the image it was
+built from as its image's properties). Without a host the
 server stays offloaded: the task is cleared and a fault says why.
 """
 
@@ -13,7 +15,7 @@ from oslo_log import log as logging
 from novalite import exception
 from novalite.compute import vm_states
 from novalite.conf import CONF
-from novalite.db import actions, claims, instances
+from novalite.db import actions, block_device_mappings, claims, instances
 from novalite.image import client as image_client
 from novalite.scheduler.request_spec import from_instance as spec_from_instance
 
@@ -51,11 +53,19 @@ class UnshelveTask:
 
     @staticmethod
     def _shelved_image(context, instance):
-        """The shelved snapshot's record. :raises ImageNotFound: it is gone."""
+        """The shelved snapshot's record; for a volume-backed server, the record of
+        the image it was built from (``{}`` if none).
+
+        :raises ImageNotFound: the snapshot is gone.
+        """
         image_id = (instance['system_metadata'] or {}).get('shelved_image_id')
-        if not image_id:
-            raise exception.Invalid(f"Server {instance['uuid']} has no shelved image")
-        return image_client.get_image_service().show(image_id)
+        if image_id:
+            return image_client.get_image_service().show(image_id)
+        if any(bdm.get('boot_index') == 0
+               for bdm in block_device_mappings.bdm_get_by_instance(instance['uuid'])):
+            return dict((instances.request_spec_get(instance['uuid']) or {}).get('image')
+                        or {})
+        raise exception.Invalid(f"Server {instance['uuid']} has no shelved image")
 
     def _destination(self, context, instance, availability_zone, host):
         # An offloaded server holds no claim; one its old host has not

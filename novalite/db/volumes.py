@@ -168,6 +168,9 @@ def attachment_create(volume_id, instance_uuid, volume_status, attachment_values
 
     One transaction: the volume moves from ``available`` to ``volume_status``
     only if it is available, so a second attach of the same volume fails.
+    As in Cinder, a volume ``in-use`` or ``reserved`` by the same server may
+    get another attachment for it (a shelve offload keeps the volume the
+    server's that way); its status does not change then.
 
     :raises VolumeNotFound:
     :raises InvalidVolume: the volume is not available (in use, reserved...).
@@ -176,7 +179,7 @@ def attachment_create(volume_id, instance_uuid, volume_status, attachment_values
         updated = session.query(_VOLUME).filter_by(uuid=volume_id, deleted=0,
                                                    status='available') \
             .update({'status': volume_status}, synchronize_session=False)
-        if not updated:
+        if not updated and not _held_by(session, volume_id, instance_uuid):
             current = _live_volume(session, volume_id)
             raise exception.InvalidVolume(
                 reason=f"volume {volume_id} status must be available to reserve, but the "
@@ -187,6 +190,15 @@ def attachment_create(volume_id, instance_uuid, volume_status, attachment_values
         session.add(row)
         session.flush()
         return decode_row(row)
+
+
+def _held_by(session, volume_id, instance_uuid):
+    """Whether the volume is in-use or reserved by an attachment of ``instance_uuid``."""
+    if not instance_uuid:
+        return False
+    volume = _live_volume(session, volume_id)
+    return volume.status in ('in-use', 'reserved') and session.query(_ATTACHMENT).filter_by(
+        volume_uuid=volume_id, instance_uuid=instance_uuid, deleted=0).count() > 0
 
 
 def attachment_get(attachment_id):
@@ -235,7 +247,8 @@ def attachment_update(attachment_id, values, volume_values=None):
 
 @engine.retry_on_deadlock
 def attachment_destroy(attachment_id):
-    """Delete an attachment; its volume is available again unless attached elsewhere.
+    """Delete an attachment; its volume is available again unless it has others
+    (``reserved`` when those are only reservations).
 
     Returns the deleted attachment. :raises VolumeAttachmentNotFound:
     """
@@ -244,11 +257,15 @@ def attachment_destroy(attachment_id):
         row.deleted, row.deleted_at = row.id, utcnow()
         row.attach_status, row.detach_time = 'detached', utcnow()
         session.flush()
-        others = session.query(_ATTACHMENT).filter_by(volume_uuid=row.volume_uuid,
-                                                      deleted=0).count()
+        others = {status for (status,) in session.query(_ATTACHMENT.attach_status)
+                  .filter_by(volume_uuid=row.volume_uuid, deleted=0)}
         if not others:
-            session.query(_VOLUME).filter_by(uuid=row.volume_uuid, deleted=0) \
-                .filter(_VOLUME.status.in_(('reserved', 'attaching', 'in-use', 'detaching'))) \
-                .update({'status': 'available', 'attach_status': 'detached'},
-                        synchronize_session=False)
+            values = {'status': 'available', 'attach_status': 'detached'}
+        elif others == {'reserved'}:
+            values = {'status': 'reserved', 'attach_status': 'reserved'}
+        else:
+            return decode_row(row)
+        session.query(_VOLUME).filter_by(uuid=row.volume_uuid, deleted=0) \
+            .filter(_VOLUME.status.in_(('reserved', 'attaching', 'in-use', 'detaching'))) \
+            .update(values, synchronize_session=False)
         return decode_row(row)

@@ -87,3 +87,18 @@ def test_attachments_list_filters_by_server(vapi, available):
     _attach(vapi, available('b'), server=OTHER_SERVER)
     found = vapi.get(f'/attachments?instance_id={SERVER}').json_body_or_none['attachments']
     assert [a['instance'] for a in found] == [SERVER]
+
+
+def test_the_server_of_an_in_use_volume_may_reserve_it_again_as_a_shelve_offload_does(
+        vapi, available):
+    volume_id = available()
+    first = _attach(vapi, volume_id, connector=CONNECTOR).json_body_or_none['attachment']
+    vapi.post(f"/attachments/{first['id']}/action", {'os-complete': None})
+    assert _attach(vapi, volume_id, server=OTHER_SERVER).status_int == 400
+    again = _attach(vapi, volume_id)
+    assert again.status_int == 200
+    assert _status(vapi, volume_id) == 'in-use'
+    assert vapi.delete(f"/attachments/{first['id']}").status_int == 200
+    assert _status(vapi, volume_id) == 'reserved'
+    # Still the server's: another cannot take it.
+    assert _attach(vapi, volume_id, server=OTHER_SERVER).status_int == 400

@@ -297,14 +297,25 @@ def test_unshelve_of_an_active_server_is_a_conflict(api, server, unshelves):
     assert resp.status_int == 409 and 'vm_state active' in _message(resp)
 
 
-@pytest.mark.parametrize('body', [{'createBackup': {'name': 'x', 'backup_type': 'daily',
-                                                    'rotation': 1}},
-                                  {'shelve': None}])
-def test_backup_and_shelve_of_a_volume_backed_server_are_refused(api, server, casts,
-                                                                     images, body):
+def _volume_backed(server):
     from novalite.db import block_device_mappings
     block_device_mappings.bdm_create(server['uuid'], {
         'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0,
         'volume_id': 'c0ffee00-0000-4000-8000-000000000001', 'device_name': '/dev/vda'})
-    assert _action(api, server, body).status_int == 400
+
+
+def test_backup_of_a_volume_backed_server_is_refused(api, server, casts, images):
+    _volume_backed(server)
+    resp = _action(api, server, {'createBackup': {'name': 'x', 'backup_type': 'daily',
+                                                  'rotation': 1}})
+    assert resp.status_int == 400
     assert _task(server) is None and images.list() == [] and casts == []
+
+
+def test_shelve_of_a_volume_backed_server_offloads_it_at_once_without_an_image(
+        api, server, casts, images):
+    _volume_backed(server)
+    assert _action(api, server, {'shelve': None}).status_int == 202
+    assert _task(server) == 'shelving_offloading' and images.list() == []
+    assert [(method, uuid) for _host, method, uuid, _kwargs in casts] == [
+        ('shelve_offload_instance', server['uuid'])]
