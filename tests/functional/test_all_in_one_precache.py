@@ -1,15 +1,19 @@
 """Image pre-caching (2.81) through the all-in-one: the API, the conductor and the
 compute host talk as in a real cloud, and the fake driver records each image it
 was asked to cache in ``$state_path/fake-aio/image_cache/``. The REST API, the
-``openstack`` CLI (which looks images up in ``novalite-image-api``) and
-novalite's CLI drive it; a refused request caches nothing."""
+``openstack`` CLI (which looks images up in ``novalite-image-api``), novaclient's
+and openstacksdk's Python APIs and novalite's CLI drive it; a refused request
+caches nothing."""
 
 import os
 import subprocess
 import sys
 
+import openstack
 import pytest
 import requests
+from keystoneauth1 import session, token_endpoint
+from novaclient import client as nova_client
 
 from novalite.cli import client as novalite_client
 from tests.functional import all_in_one
@@ -74,6 +78,19 @@ def test_openstack_cli_caches_images_by_name(aio):
     all_in_one.openstack_cli(cloud.url, 'admin:admin', 'aggregate', 'cache', 'image', 'warm',
                              'osc-warm', version='2.81', image_url=cloud.image_url)
     _wait_cached(workdir, image)
+
+
+def test_novaclient_and_openstacksdk_cache_images(aio):
+    cloud, workdir, aggregate = aio
+    sess = session.Session(auth=token_endpoint.Token(cloud.url + '/v2.1', 'admin:admin'))
+    nova_image = all_in_one.create_image(cloud.conf, 'nova-warm')
+    nova_client.Client('2.81', session=sess).aggregates.cache_images(aggregate['id'],
+                                                                     [nova_image])
+    sdk_image = all_in_one.create_image(cloud.conf, 'sdk-warm')
+    sdk = openstack.connection.Connection(session=sess, compute_api_version='2.81')
+    sdk.compute.aggregate_precache_images(aggregate['id'], [sdk_image])
+    _wait_cached(workdir, nova_image)
+    _wait_cached(workdir, sdk_image)
 
 
 def test_novalite_cli_caches_images_by_name_or_id(aio):
