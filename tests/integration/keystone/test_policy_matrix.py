@@ -44,6 +44,10 @@ MATRIX = [
     ('PUT', '/os-services/enable', {'host': 'compute1', 'binary': 'nova-compute'}, None,
      ADMIN_ONLY),
     ('GET', '/os-hypervisors', None, None, ADMIN_ONLY),
+    # Past the policy, an administrator learns there is no such aggregate.
+    ('POST', '/os-aggregates/424242/images',
+     {'cache': [{'id': 'c0ffee00-0000-4000-8000-000000000000'}]}, '2.81',
+     (404, 403, 403, 403, 403)),
     ('GET', '/os-hypervisors/detail', None, None, ADMIN_ONLY),
     ('GET', '/os-hypervisors/statistics', None, None, ADMIN_ONLY),
     ('GET', '/os-migrations', None, None, ADMIN_ONLY),
