@@ -31,6 +31,11 @@ def block_device_info(bdms):
         for bdm in bdms if bdm.get('connection_info')]}
 
 
+def boots_from_volume(bdms):
+    """True if one of ``bdms`` is a volume at boot index 0."""
+    return any(bdm.get('volume_id') and str(bdm.get('boot_index')) == '0' for bdm in bdms)
+
+
 class BootVolumes:
     def __init__(self, host, driver, conductor, volume_api=None):
         self.host = host

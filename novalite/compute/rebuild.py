@@ -6,6 +6,8 @@ volumes and, if asked, the ephemeral disk kept aside) → ``rebuild_spawning``
 (the guest is created from the new image with a new config drive: the
 metadata, key, user data and hostname the API persisted) → active, or
 stopped if it was. Its fixed IP and attached volumes stay its own throughout.
+A server booted from a volume keeps it: its guest is recreated over the
+same boot volume, each volume connected again from the mappings.
 
 An evacuation (``recreate``) runs the same steps on the destination the
 conductor chose, for a server whose host is down: the first step takes the
@@ -78,18 +80,8 @@ class Rebuilder:
             taken_over = {'host': self.host, 'node': scheduled_node or self.host}
         instance = self._step(context, instance, vm_states.REBUILD_BLOCK_DEVICE_MAPPING,
                               vm_states.REBUILDING, **taken_over)
-        bdms = []
-        if recreate:
-            network_info = self.conductor.network_allocate(context, uuid, self.host)
-            # The volumes' attachments move to this host's connector.
-            bdms = self.volumes.prepare(context, instance, [
-                bdm for bdm in self.conductor.bdm_get_by_instance(context, uuid)
-                if bdm.get('volume_id')])
-            kept = boot_volumes.block_device_info(bdms)
-        else:
-            network_info = self.conductor.network_get(context, uuid)
-            kept = self.driver.prepare_rebuild(context, instance, network_info,
-                                               preserve_ephemeral=preserve_ephemeral)
+        network_info, bdms, kept = self._tear_down(context, instance, recreate,
+                                                   preserve_ephemeral)
         instance = self._step(context, instance, vm_states.REBUILD_SPAWNING,
                               vm_states.REBUILD_BLOCK_DEVICE_MAPPING)
         # A server booted from a volume has no image: its sysmeta has the properties.
@@ -110,6 +102,29 @@ class Rebuilder:
             self._migration(context, migration, 'done')
         LOG.info('Instance %s rebuilt from image %s%s', uuid, image_ref,
                  ' (evacuated here)' if recreate else '')
+
+    def _tear_down(self, context, instance, recreate, preserve_ephemeral):
+        """Stop using what the guest had here, or take it over (evacuation).
+
+        :returns: ``(network_info, bdms, kept)``: the mappings whose volumes
+            were connected anew (completed once the guest runs) and what
+            ``spawn`` starts the guest with.
+        """
+        uuid = instance['uuid']
+        volume_bdms = [bdm for bdm in self.conductor.bdm_get_by_instance(context, uuid)
+                       if bdm.get('volume_id')]
+        if recreate:
+            network_info = self.conductor.network_allocate(context, uuid, self.host)
+        else:
+            network_info = self.conductor.network_get(context, uuid)
+            kept = self.driver.prepare_rebuild(context, instance, network_info,
+                                               preserve_ephemeral=preserve_ephemeral)
+            if not boot_volumes.boots_from_volume(volume_bdms):
+                return network_info, [], kept
+        # The guest boots from its volume, or moved here: each volume's
+        # attachment gets this host's connector again.
+        bdms = self.volumes.prepare(context, instance, volume_bdms)
+        return network_info, bdms, boot_volumes.block_device_info(bdms)
 
     def _step(self, context, instance, task_state, expected, read_back=True, **values):
         return self.conductor.instance_update(context, instance['uuid'],

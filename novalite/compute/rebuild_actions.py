@@ -8,6 +8,11 @@ then one conditional update persists ``rebuilding`` with every new value
 recorded and the conductor takes over (:mod:`novalite.conductor.rebuild`).
 An evacuation also writes its migration record (type ``evacuation``) first,
 so the move is visible from the moment it is accepted.
+
+A server booted from a volume keeps an empty ``image_ref`` (Nova's mark of
+one) and the image its boot volume was made from: below 2.93 it is rebuilt
+with that image only (its guest recreated over the same volume), any other
+is refused as Nova refuses it.
 """
 
 import dataclasses
@@ -16,6 +21,7 @@ from novalite import exception, quota, servicegroup
 from novalite.compute import actions, create, create_checks, vm_states
 from novalite.db import block_device_mappings as bdms
 from novalite.db import instances, server_migrations, services
+from novalite.volume import cinder
 
 COMPUTE_BINARY = 'novalite-compute'
 # Nova's check_instance_state for rebuild and evacuate.
@@ -45,23 +51,29 @@ class RebuildRequest:
     UNSET = _UNSET
 
 
-def rebuild(context, task_api, image_service, instance, request):
+def rebuild(context, task_api, image_service, instance, request, volume_api=None):
     """Re-image ``instance`` on its host with ``request`` (a :class:`RebuildRequest`).
 
     :returns: the instance as persisted, in ``rebuilding``.
     :raises InstanceInvalidState: not active, stopped or in error, or busy (409).
     :raises InstanceIsLocked: locked, and the caller is not an admin (409).
     :raises Invalid: an unknown or inactive image, one the flavor cannot hold,
-        an unknown key pair (400).
+        an unknown key pair, another image than its boot volume's for a
+        server booted from a volume (400).
     :raises QuotaError: too many metadata items or personality files (403).
     """
     _check_startable(context, instance, 'rebuild')
     image = _resolve_image(context, image_service, request.image_id, instance)
-    _check_not_volume_backed(instance, image)
+    orig_image_ref = _boot_volume_image(context, instance, volume_api)
+    if orig_image_ref is None:
+        orig_image_ref = instance['image_ref']
+    elif orig_image_ref != image['id']:
+        raise exception.ImageUnacceptable(
+            image_id=image['id'],
+            reason="Unable to rebuild with a different image for a volume-backed server.")
     values = _new_values(context, instance, request, image)
     files = [(item['path'], item['contents']) for item in request.personality]
     quota.check_injected_files(context, files or None)
-    orig_image_ref = instance['image_ref']
     instance = _persist(context, instance, 'rebuild', values)
     task_api.rebuild_instance(context, instance, orig_image_ref, image['id'],
                               injected_files=request.personality,
@@ -102,15 +114,17 @@ def _check_startable(context, instance, action):
         raise exception.InstanceNotReady(instance_id=instance['uuid'])
 
 
-def _check_not_volume_backed(instance, image):
-    """A server booted from a volume is refused: its volume is not re-imaged yet (2.93)."""
-    if not any(bdm.get('volume_id') and str(bdm.get('boot_index')) == '0'
-               for bdm in bdms.bdm_get_by_instance(instance['uuid'])):
-        return
-    if image['id'] != instance['image_ref']:
-        raise exception.Invalid("Unable to rebuild with a different image for a "
-                                "volume-backed server.")
-    raise exception.Invalid("Rebuilding a volume-backed server is not supported yet.")
+def _boot_volume_image(context, instance, volume_api=None):
+    """The image the boot volume was made from (``''`` if none); None: not volume-backed.
+
+    Read from the volume, as Nova does: after a re-image (2.93) it is the new one.
+    """
+    root = next((bdm for bdm in bdms.bdm_get_by_instance(instance['uuid'])
+                 if bdm.get('volume_id') and str(bdm.get('boot_index')) == '0'), None)
+    if root is None:
+        return None
+    volume = (volume_api or cinder.API()).get(context, root['volume_id'])
+    return (volume.get('volume_image_metadata') or {}).get('image_id') or ''
 
 
 def _check_source_down(host):
@@ -139,7 +153,9 @@ def _new_values(context, instance, request, image):
     sysmeta.update(create.image_system_metadata(image))
     if request.auto_disk_config is not None:
         sysmeta['auto_disk_config'] = str(request.auto_disk_config)
-    values = {'image_ref': image['id'], 'kernel_id': properties.get('kernel_id'),
+    # An empty image_ref marks a server booted from a volume: it stays empty.
+    values = {'image_ref': image['id'] if instance['image_ref'] else '',
+              'kernel_id': properties.get('kernel_id'),
               'ramdisk_id': properties.get('ramdisk_id'), 'progress': 0,
               'system_metadata': sysmeta}
     spec = instances.request_spec_get(instance['uuid'])

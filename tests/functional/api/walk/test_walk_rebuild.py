@@ -11,10 +11,13 @@ import base64
 import pytest
 
 from novalite.conductor import rpcapi as conductor_rpcapi
+from novalite.db import block_device_mappings as db_bdms
 from novalite.db import instances as db_instances
 from novalite.db import keypairs as db_keypairs
 from novalite.db import server_migrations
 from novalite.db import services as db_services
+from novalite.image import local as local_image
+from novalite.volume import cinder
 from tests.functional.api.conftest import make_instance
 
 pytestmark = pytest.mark.usefixtures('beyond_max')
@@ -270,12 +273,43 @@ def test_evacuate_from_a_wrong_state_is_a_conflict(admin, server, handed_over):
     assert resp.status_int == 409 and "Cannot 'evacuate' instance" in _message(resp)
 
 
-def test_rebuild_of_a_volume_backed_server_is_refused(api, server, image, handed_over):
-    from novalite.db import block_device_mappings as db_bdms
-    db_bdms.bdm_create(server['uuid'], {'volume_id': '5' * 8 + '-0000-4000-8000-' + '0' * 12,
-                                        'boot_index': 0, 'device_name': '/dev/vda',
-                                        'source_type': 'volume', 'destination_type': 'volume'})
-    resp = _rebuild(api, server, image, '2.93')
-    assert resp.status_int == 400 and 'volume-backed' in _message(resp)
-    assert db_instances.instance_get(server['uuid'])['task_state'] is None
+@pytest.fixture
+def volume_backed(flavor, compute_host, image, monkeypatch):
+    """A server booted from a volume made of ``image`` (the Block Storage API faked)."""
+    server = make_instance(image_ref='')
+    volume_id = '5' * 8 + '-0000-4000-8000-' + '0' * 12
+    db_bdms.bdm_create(server['uuid'], {'volume_id': volume_id, 'boot_index': 0,
+                                        'device_name': '/dev/vda', 'source_type': 'volume',
+                                        'destination_type': 'volume'})
+    monkeypatch.setattr(cinder.API, 'get', lambda self, ctx, vid: {
+        'id': vid, 'status': 'in-use', 'volume_image_metadata': {'image_id': image['id']}})
+    return server
+
+
+@pytest.fixture
+def other_image(conf, tmp_path):
+    source = tmp_path / 'other.img'
+    source.write_bytes(b'\1' * 1024)
+    return local_image.get_image_service(conf).create('other', str(source))
+
+
+def test_rebuild_of_a_volume_backed_server_with_its_volume_s_image_keeps_it_volume_backed(
+        api, volume_backed, image, handed_over):
+    resp = _rebuild(api, volume_backed, image, '2.92', name='again')
+    assert resp.status_int == 202
+    assert resp.json['server']['image'] == ''
+    stored = db_instances.instance_get(volume_backed['uuid'])
+    assert (stored['task_state'], stored['image_ref'], stored['display_name']) == (
+        'rebuilding', '', 'again')
+    [(_uuid, args, _kwargs)] = handed_over
+    assert args[:2] == (image['id'], image['id'])
+
+
+def test_rebuild_of_a_volume_backed_server_with_another_image_is_refused_before_2_93(
+        api, volume_backed, other_image, handed_over):
+    resp = _rebuild(api, volume_backed, other_image, '2.92')
+    assert resp.status_int == 400
+    assert _message(resp) == (f"Image {other_image['id']} is unacceptable: Unable to rebuild "
+                              f"with a different image for a volume-backed server.")
+    assert db_instances.instance_get(volume_backed['uuid'])['task_state'] is None
     assert handed_over == []
