@@ -28,6 +28,10 @@ _EVENT_STATES = {
     libvirt.VIR_DOMAIN_EVENT_CRASHED: power_state.CRASHED,
     libvirt.VIR_DOMAIN_EVENT_PMSUSPENDED: power_state.SUSPENDED,
 }
+_MIGRATED_AWAY = {
+    (libvirt.VIR_DOMAIN_EVENT_SUSPENDED, libvirt.VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED),
+    (libvirt.VIR_DOMAIN_EVENT_STOPPED, libvirt.VIR_DOMAIN_EVENT_STOPPED_MIGRATED),
+}
 
 _event_loop_lock = threading.Lock()
 _event_loop_started = False
@@ -59,7 +63,15 @@ def _run_event_loop():
 
 
 def lifecycle_power_state(event, detail):
-    """The power state a lifecycle event announces, or None to ignore it."""
+    """The power state a lifecycle event announces, or None to ignore it.
+
+    A guest paused or stopped because it migrated away did not change its
+    power: it runs elsewhere, and the move records where. Read late (the
+    events queue while the compute is busy or stopped), such an event would
+    mark a running server stopped.
+    """
+    if (event, detail) in _MIGRATED_AWAY:
+        return None
     if (event == libvirt.VIR_DOMAIN_EVENT_STOPPED
             and detail == libvirt.VIR_DOMAIN_EVENT_STOPPED_SAVED):
         return power_state.SUSPENDED

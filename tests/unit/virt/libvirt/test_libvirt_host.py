@@ -21,6 +21,17 @@ def test_event_mapping():
     assert host.lifecycle_power_state(libvirt.VIR_DOMAIN_EVENT_DEFINED, 0) is None
 
 
+def test_a_guest_leaving_by_migration_is_no_power_change_of_its_server():
+    assert host.lifecycle_power_state(
+        libvirt.VIR_DOMAIN_EVENT_STOPPED, libvirt.VIR_DOMAIN_EVENT_STOPPED_MIGRATED) is None
+    assert host.lifecycle_power_state(
+        libvirt.VIR_DOMAIN_EVENT_SUSPENDED, libvirt.VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED) is None
+    # A migration that failed resumes the guest where it was.
+    assert host.lifecycle_power_state(
+        libvirt.VIR_DOMAIN_EVENT_RESUMED, libvirt.VIR_DOMAIN_EVENT_RESUMED_MIGRATED) == \
+        power_state.RUNNING
+
+
 def test_dropped_connection_is_reopened():
     h = host.Host('test:///default')
     first = h.get_connection()
