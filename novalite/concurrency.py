@@ -33,6 +33,28 @@ spawn_n = eventlet.spawn_n
 Timeout = eventlet.Timeout
 
 
+def gather(*calls):
+    """Run each ``(func, *args)`` at once in its own green thread; wait for all.
+
+    For independent steps whose waits (subprocesses, RPC, libvirt) may overlap.
+
+    :returns: the results, in the order of ``calls``.
+    :raises: the first failed call's exception (in the order of ``calls``),
+        once every call has ended: none is left running behind the caller.
+    """
+    threads = [spawn(func, *args) for func, *args in calls]
+    results, error = [], None
+    for thread in threads:
+        try:
+            results.append(thread.wait())
+        except Exception as exc:
+            error = error or exc
+            results.append(None)
+    if error is not None:
+        raise error
+    return results
+
+
 def monkey_patch():
     eventlet.monkey_patch()
 

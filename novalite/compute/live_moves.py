@@ -99,19 +99,21 @@ class LiveMover(moves.Mover):
             self._rollback_live(context, instance, migration, 'cancelled', None)
             return
         started = time.monotonic()
-        migration = self._update_migration(context, migration, 'preparing')
         try:
-            prepared = self.compute_rpcapi.pre_live_migration(
-                context, migration['dest_compute'], instance, migration, migrate_data)
+            # The record and the destination are told at once: neither waits for the other.
+            migration, prepared = concurrency.gather(
+                (self._update_migration, context, migration, 'preparing'),
+                (self.compute_rpcapi.pre_live_migration, context, migration['dest_compute'],
+                 instance, migration, migrate_data))
         except Exception as exc:
-            LOG.exception('The destination could not prepare for %s', instance['uuid'])
+            LOG.exception('Preparing the live migration of %s failed', instance['uuid'])
             self._rollback_live(context, instance, migration, 'error', migrate_data, exc)
             return
         migrate_data = prepared or migrate_data
-        migration = self._update_migration(context, migration, 'running')
         if migration['id'] in self._cancelled:
             self._rollback_live(context, instance, migration, 'cancelled', migrate_data)
             return
+        # From here an abort goes to the driver (no green switch since the check).
         self._pending.discard(migration['id'])
         prepared_in = time.monotonic() - started
         if self._migrate(context, instance, migration, block_migration, migrate_data):
@@ -119,13 +121,28 @@ class LiveMover(moves.Mover):
                      '%.2f s', migration['uuid'], instance['uuid'], prepared_in,
                      time.monotonic() - started - prepared_in)
 
+    @contextlib.contextmanager
+    def _recorded_running(self, context, migration):
+        """Write ``running`` while the body starts the migration, and wait for the
+        write on the way out, so that the final status always lands after it."""
+        write = concurrency.spawn(self._update_migration, context, migration, 'running')
+        try:
+            yield
+        finally:
+            try:
+                write.wait()
+            except Exception:
+                LOG.exception('Recording live migration %s as running failed',
+                              migration['uuid'])
+
     def _migrate(self, context, instance, migration, block_migration, migrate_data):
         """True once the guest moved and the move is settled."""
         def report(progress):
             self.conductor.migration_update(context, migration['uuid'], progress)
         try:
-            self.driver.live_migration(context, instance, migration['dest_compute'], report,
-                                       block_migration, migrate_data=migrate_data)
+            with self._recorded_running(context, migration):
+                self.driver.live_migration(context, instance, migration['dest_compute'],
+                                           report, block_migration, migrate_data=migrate_data)
         except exception.MigrationAborted:
             LOG.info('Live migration of %s aborted; it stays here', instance['uuid'])
             self._rollback_live(context, instance, migration, 'cancelled', migrate_data)

@@ -10,10 +10,11 @@ the server, the record to ``error``, the task is cleared and a fault says why.
 
 import contextlib
 import json
+import time
 
 from oslo_log import log as logging
 
-from novalite import exception, servicegroup
+from novalite import concurrency, exception, servicegroup
 from novalite.compute import vm_states
 from novalite.conf import CONF
 from novalite.db import actions, instances, server_migrations, services
@@ -64,13 +65,19 @@ class MoveTask:
                               avoid_hosts)
             if force and host:
                 spec['force_hosts'] = [host]
+            started = time.monotonic()
             selection = self._destination(context, instance, migration, spec)
             if selection is None:
                 return migration
-            migration = server_migrations.migration_update(migration['uuid'], {
-                'dest_compute': selection['host'], 'dest_node': selection['nodename']})
-            migrate_data = self._check_live_move(context, instance, selection,
-                                                 block_migration)
+            claimed = time.monotonic()
+            # The hosts' checks first: the record is written while they run.
+            migrate_data, migration = concurrency.gather(
+                (self._check_live_move, context, instance, selection, block_migration),
+                (server_migrations.migration_update, migration['uuid'], {
+                    'dest_compute': selection['host'], 'dest_node': selection['nodename']}))
+            LOG.debug('Live migration %s of %s: %s claimed in %.2f s, checked in %.2f s',
+                      migration['uuid'], instance['uuid'], selection['host'],
+                      claimed - started, time.monotonic() - claimed)
             self.compute.live_migration(
                 context, instance, migration,
                 block_migration=bool(migrate_data.get('block_migration', block_migration)),

@@ -14,7 +14,7 @@ import shutil
 
 from oslo_log import log as logging
 
-from novalite import exception
+from novalite import concurrency, exception
 from novalite.virt.libvirt import config, qemuimg
 
 LOG = logging.getLogger(__name__)
@@ -127,7 +127,14 @@ def create(cache, path, instance, image_meta, keep_ephemeral=False):
     :raises ImageUnacceptable: an image fails verification or does not fit.
     :raises ImageNotFound: an image (or its kernel/ramdisk) is gone.
     """
-    properties = image_properties(instance, image_meta)
+    # The boot files wait on other images and files than the disks: both at once.
+    concurrency.gather((_create_disks, cache, path, instance, image_meta, keep_ephemeral),
+                       (_create_boot_files, cache, path, instance,
+                        image_properties(instance, image_meta)))
+    return existing_layout(path, instance, image_meta)
+
+
+def _create_disks(cache, path, instance, image_meta, keep_ephemeral):
     base, image_info = cache.fetch(image_meta['id'], image_meta)
     if image_info is None:
         raise exception.ImageUnacceptable(
@@ -142,8 +149,6 @@ def create(cache, path, instance, image_meta, keep_ephemeral=False):
     swap_mb = int(instance.get('swap') or 0)
     if swap_mb > 0:
         qemuimg.create_blank(os.path.join(path, SWAP), swap_mb * MiB)
-    _create_boot_files(cache, path, instance, properties)
-    return existing_layout(path, instance, image_meta)
 
 
 def create_volume_backed(cache, path, instance, image_meta):

@@ -61,6 +61,8 @@ class ImageCache:
         self.conf = conf
         limit = conf.compute.max_concurrent_disk_ops
         self._downloads = concurrency.Semaphore(limit) if limit else contextlib.nullcontext()
+        # path -> ((inode, size, disk_format), qemu-img info) of bases inspected.
+        self._inspections = {}
 
     def path(self, image_id):
         return os.path.join(self.base_dir, base_name(image_id))
@@ -84,7 +86,22 @@ class ImageCache:
                 self._download(image_id, meta, path)
             # The mtime is the last use; manage() ages unused bases from it.
             os.utime(path)
-        return path, self._inspect(path, meta)
+        return path, self._inspected(path, meta)
+
+    def _inspected(self, path, meta):
+        """:meth:`_inspect` once per base file, not on every use.
+
+        A base is never changed in place: a new download is a new file
+        renamed over it, so the path, inode and size name what was inspected.
+        qemu-img runs under prlimit, a Python process: a tenth of a second
+        that every spawn and live migration on this host would wait again.
+        """
+        stat = os.stat(path)
+        key = (stat.st_ino, stat.st_size, meta.get('disk_format'))
+        known = self._inspections.get(path)
+        if known is None or known[0] != key:
+            known = self._inspections[path] = (key, self._inspect(path, meta))
+        return known[1]
 
     def precache(self, image_id):
         """Fetch ``image_id``'s base unless it is here; True if it was downloaded.

@@ -125,16 +125,27 @@ class MovesMixin:
             self._plug_vifs(network_info)
             return migrate_data
         os.makedirs(path, exist_ok=True)
+        # Independent steps whose waits (qemu-img, the source's libvirtd, ip)
+        # overlap: the migration starts that much sooner.
+        started = time.monotonic()
+        concurrency.gather((self._create_live_disks, instance, path),
+                           (self._fetch_config_drive, path, migrate_data),
+                           (self._plug_vifs, network_info))
+        LOG.debug('Disks, config drive and vifs of %s ready in %.2f s', instance['uuid'],
+                  time.monotonic() - started)
+        return migrate_data
+
+    def _create_live_disks(self, instance, path):
         if not os.path.exists(os.path.join(path, imagebackend.ROOT)) and instance.get('image_ref'):
             # The same base and the same virtual size: block migration copies
             # only what the guest wrote into the overlay.
             imagebackend.create(self.image_cache, path, instance, self._image_meta(instance))
+
+    def _fetch_config_drive(self, path, migrate_data):
         if migrate_data.get('has_config_drive'):
             transfer.fetch(self.conf, self._peer_uri(migrate_data['source_addr']),
                            migrate_data['source_addr'], migrate_data['source_dir'],
                            [configdrive.FILE_NAME], path)
-        self._plug_vifs(network_info)
-        return migrate_data
 
     def rollback_live_migration_at_destination(self, context, instance, network_info,
                                                migrate_data=None):

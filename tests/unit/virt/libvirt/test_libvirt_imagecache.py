@@ -31,6 +31,21 @@ def test_concurrent_fetches_download_once(cache, images, raw_image):
     assert images.downloads == {raw_image['id']: 1}
 
 
+def test_a_cached_base_is_inspected_once_and_again_when_replaced(cache, raw_image, monkeypatch):
+    inspected = []
+    real = imagecache.qemuimg.info
+    monkeypatch.setattr(imagecache.qemuimg, 'info',
+                        lambda path, **kw: inspected.append(path) or real(path, **kw))
+    path, first = cache.fetch(raw_image['id'])
+    assert cache.fetch(raw_image['id']) == (path, first)
+    # Download and use: the base was inspected twice, not three times.
+    assert len(inspected) == 2
+    make_disk(path + '.new', 'qcow2')
+    os.replace(path + '.new', path)
+    with pytest.raises(exception.ImageUnacceptable, match='disk_format is raw'):
+        cache.fetch(raw_image['id'])
+
+
 def test_checksum_mismatch_is_rejected_and_leaves_no_base(cache, raw_image):
     meta = dict(raw_image, checksum='0' * 32)
     with pytest.raises(exception.ImageUnacceptable, match='checksum'):
