@@ -3,8 +3,10 @@
 It ties the jobs of this package together: :mod:`host` (connection, events,
 facts), :mod:`imagecache` and :mod:`imagebackend` (disks), :mod:`configdrive`,
 :mod:`vif` (bridge and taps), :mod:`config` (domain XML) and :mod:`guest`
-(power operations). Domains are named ``instance['name']`` and carry the
-instance's uuid, so the hypervisor alone tells which instances it runs.
+(power operations); moves, volumes and rescue are mixed in from
+:mod:`moves`, :mod:`volume_ops` and :mod:`rescue_ops`. Domains are named
+``instance['name']`` and carry the instance's uuid, so the hypervisor alone
+tells which instances it runs.
 Every operation rebuilds what it needs from the instance dict and the files
 in ``$instances_path/<uuid>``: nothing is kept in memory between calls.
 """
@@ -12,7 +14,6 @@ in ``$instances_path/<uuid>``: nothing is kept in memory between calls.
 import os
 import shutil
 import time
-import xml.etree.ElementTree as ET
 
 import libvirt
 from oslo_log import log as logging
@@ -32,10 +33,11 @@ from novalite.virt.libvirt import (
     imagebackend,
     imagecache,
     moves,
-    rescue,
+    rescue_ops,
     snapshot,
     vif,
     volume,
+    volume_ops,
 )
 
 LOG = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ MAX_CONSOLE_BYTES = 100 * 1024
 _RUNNING = {power_state.RUNNING}
 
 
-class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
+class LibvirtDriver(moves.MovesMixin, volume_ops.VolumesMixin, rescue_ops.RescueMixin,
+                    driver.ComputeDriver):
     """:class:`novalite.virt.driver.ComputeDriver` on libvirt."""
 
     def __init__(self, conf=None, image_service=None):
@@ -192,20 +195,6 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
             raise exception.InstanceDeployFailure(reason=str(exc)) from exc
         LOG.info("Instance %s is running", instance['uuid'])
 
-    def _connect_volumes(self, volumes):
-        """The ``<disk>`` XML of each volume a new guest starts with (CHAP secrets defined)."""
-        connector = self._volume_connector
-        return [connector.connect(bdm['connection_info'], volume.target_dev(bdm['mount_device']),
-                                  boot_order=1 if bdm.get('boot_index') == 0 else None)
-                for bdm in volumes]
-
-    def _disconnect_volumes(self, volumes):
-        for bdm in volumes:
-            try:
-                self._volume_connector.disconnect(bdm['connection_info'])
-            except Exception:
-                LOG.exception("Could not disconnect volume %s", bdm.get('volume_id'))
-
     def prepare_rebuild(self, context, instance, network_info, preserve_ephemeral=False):
         """Destroy the domain and its files; keep its volumes and, if asked, ``disk.eph0``.
 
@@ -315,59 +304,6 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
     def get_info(self, instance):
         return driver.InstanceInfo(state=self._guest(instance).power_state())
 
-    # Rescue (see novalite.virt.libvirt.rescue) and the guest agent
-    def rescue(self, context, instance, network_info, image_meta, rescue_password):
-        """Boot the rescue image with the server's disks attached (the original
-        definition kept for :meth:`unrescue`).
-
-        :raises InstanceNotRescuable: the rescue image asks for an unsupported device.
-        :raises UnsupportedRescueImage: the image is not a disk.
-        """
-        properties = dict(image_meta.get('properties') or {})
-        stable = rescue.is_stable(properties)
-        device, bus = rescue.check_image(instance['uuid'], properties)
-        current = self._guest(instance)
-        path = self._instance_dir(instance)
-        rescue.save_original(path, self._host.lookup(instance['name']))
-        disk, boot = rescue.create_disk(self.image_cache, path, instance, image_meta)
-        config_drive = None
-        if configdrive.required(instance, self.conf):
-            config_drive = os.path.join(path, rescue.CONFIG_DRIVE)
-            configdrive.build(config_drive, instance, network_info or [], (), rescue_password)
-        volume_disks = ()
-        if stable:
-            volume_disks = volume.volume_disks(rescue.original_xml(path))
-            own, own_boot = self._layout(instance)
-            disks, volume_disks = rescue.stable_disks(own, volume_disks, disk, config_drive,
-                                                      device, bus)
-            boot = boot or own_boot
-        else:
-            disks = rescue.legacy_disks(path, disk, config_drive)
-        xml = self._domain_xml(instance, network_info, volume_disks=volume_disks,
-                               layout=(disks, boot))
-        current.destroy()
-        self._start(instance, network_info, xml=xml)
-        LOG.info("Instance %s rescued (%s)", instance['uuid'], 'stable' if stable else 'legacy')
-
-    def unrescue(self, context, instance, network_info):
-        """Boot the definition the rescue replaced and remove the rescue files.
-
-        Idempotent: without a saved definition (no rescue, or one already
-        undone) the guest is only started if it is not running.
-        """
-        path = self._instance_dir(instance)
-        xml = rescue.original_xml(path)
-        if xml is None:
-            current = self._guest(instance)
-            if not current.is_active():
-                self._start(instance, network_info)
-        else:
-            domain = self._host.lookup(instance['name'])
-            if domain is not None:
-                guest.Guest(domain).destroy()
-            self._start(instance, network_info, xml=xml)
-        rescue.remove_files(path)
-
     def set_admin_password(self, instance, new_pass):
         """Set the admin account's password through the qemu guest agent.
 
@@ -448,95 +384,3 @@ class LibvirtDriver(moves.MovesMixin, driver.ComputeDriver):
                                               all_instances)))
         if removed:
             LOG.info("Image cache: removed %d unused base image(s)", len(removed))
-
-    # Volumes
-    @property
-    def _volume_connector(self):
-        return volume.load_connector(self.conf.libvirt.volume_connector,
-                                     self._host.get_connection)
-
-    def get_volume_connector(self, instance):
-        """What the volume API is told about this host (os-brick's keys)."""
-        if self.conf.libvirt.volume_connector == 'os-brick':
-            return volume.host_connector_properties()
-        return {'host': self.conf.host, 'ip': self.conf.my_ip, 'platform': 'x86_64',
-                'os_type': 'linux', 'multipath': False,
-                'initiator': f'iqn.2026-12.org.novalite:{self.conf.host}'}
-
-    def attach_volume(self, context, connection_info, instance, mountpoint):
-        """Hot-plug the volume (and keep it in the definition); a stopped guest gets it defined.
-
-        :raises VolumeAttachFailed: QEMU could not reach or log in to the target;
-            nothing is left attached.
-        """
-        domain = self._host.lookup(instance['name'])
-        if domain is None:
-            raise exception.InstanceNotFound(instance_id=instance['uuid'])
-        connector = self._volume_connector
-        xml = connector.connect(connection_info, volume.target_dev(mountpoint))
-        flags = libvirt.VIR_DOMAIN_AFFECT_CONFIG
-        if domain.isActive():
-            flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
-        try:
-            domain.attachDeviceFlags(xml, flags)
-        except libvirt.libvirtError as exc:
-            connector.disconnect(connection_info)
-            raise exception.VolumeAttachFailed(
-                volume_id=connection_info['data'].get('volume_id'),
-                instance_uuid=instance['uuid'], reason=exc.get_error_message()) from exc
-        LOG.info("Volume %s attached to %s at %s", connection_info['data'].get('volume_id'),
-                 instance['uuid'], mountpoint)
-
-    def detach_volume(self, context, connection_info, instance, mountpoint):
-        """Unplug the disk at ``mountpoint`` live and from the definition; gone is fine."""
-        domain = self._host.lookup(instance['name'])
-        dev = volume.target_dev(mountpoint)
-        if domain is not None:
-            self._detach_disk(domain, dev)
-        self._volume_connector.disconnect(connection_info)
-
-    def volume_ids(self, instance):
-        domain = self._host.lookup(instance['name'])
-        if domain is None:
-            return None
-        return {ET.fromstring(disk).findtext('serial') for disk in
-                volume.volume_disks(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))}
-
-    def extend_volume(self, context, connection_info, instance, requested_size):
-        """``blockResize`` the running guest's disk of the volume (found by its serial).
-
-        QEMU re-reads the LUN's capacity and tells the guest (virtio's
-        config change); a stopped guest sees the size when it starts.
-
-        :raises InstanceNotFound: no domain. :raises VolumeDeviceNotFound:
-            the volume is not among the guest's disks.
-        """
-        domain = self._host.lookup(instance['name'])
-        if domain is None:
-            raise exception.InstanceNotFound(instance_id=instance['uuid'])
-        if not domain.isActive():
-            return
-        volume_id = connection_info.get('serial') or connection_info['data'].get('volume_id')
-        dev = volume.dev_of_serial(domain.XMLDesc(0), volume_id)
-        if dev is None:
-            raise exception.VolumeDeviceNotFound(volume_id=volume_id,
-                                                 instance_uuid=instance['uuid'])
-        domain.blockResize(dev, requested_size, libvirt.VIR_DOMAIN_BLOCK_RESIZE_BYTES)
-
-    def _detach_disk(self, domain, dev):
-        flags = 0
-        if volume.find_disk(domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), dev):
-            flags |= libvirt.VIR_DOMAIN_AFFECT_CONFIG
-        live = domain.isActive() and volume.find_disk(domain.XMLDesc(0), dev)
-        if live:
-            flags |= libvirt.VIR_DOMAIN_AFFECT_LIVE
-        if not flags:
-            return
-        domain.detachDeviceFlags(live or volume.find_disk(
-            domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE), dev), flags)
-        # The guest releases a hot-unplugged disk in its own time.
-        if live and not volume.wait_until(lambda: not volume.find_disk(domain.XMLDesc(0), dev),
-                                          self.conf.libvirt.volume_detach_timeout):
-            raise exception.NovaliteException(
-                f"The guest did not release disk {dev} within "
-                f"{self.conf.libvirt.volume_detach_timeout} s")
