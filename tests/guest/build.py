@@ -27,7 +27,8 @@ Two boot flavours are produced:
 
 Results are cached in ``~/.cache/novalite/guest/<kernel version>-<digest>``
 (the digest covers this file, so editing the init script rebuilds), which
-makes reruns instant. Run ``python tests/guest/build.py`` to build and print
+makes reruns instant; builds of other digests are removed once unused for a
+day (another checkout may be testing on one). Run ``python tests/guest/build.py`` to build and print
 the paths.
 """
 
@@ -43,6 +44,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 KERNEL_META_PACKAGE = 'linux-image-cloud-amd64'
 BUSYBOX = '/bin/busybox'
@@ -53,6 +55,7 @@ MARKER = 'NOVALITE-GUEST'
 VOLUME_MARKER = 'NOVALITE-VOLUME'
 ROOT_MARKER = 'NOVALITE-ROOT'
 QEMU_GA = '/usr/sbin/qemu-ga'
+UNUSED_FOR = 24 * 3600
 AGENT_PORT = 'org.qemu.guest_agent.0'
 CMDLINE = 'console=ttyS0 quiet'
 
@@ -354,6 +357,8 @@ def build(with_disk=True):
             tmp = target / 'disk.raw.tmp'
             _bootable_disk(target / 'vmlinuz', target / 'initrd.gz', tmp)
             tmp.rename(disk)
+        # The mtime says when a build was last used: see _prune_unused.
+        os.utime(target)
     return {'kernel': str(target / 'vmlinuz'), 'initrd': str(target / 'initrd.gz'),
             'disk': str(disk) if disk.exists() else None, 'cmdline': CMDLINE,
             'kernel_version': (target / 'kernel_version').read_text().strip()}
@@ -370,9 +375,18 @@ def _build_kernel_and_initrd(package, target):
         # Rename last so a half-built cache is never picked up.
         shutil.rmtree(target, ignore_errors=True)
         staging.rename(target)
-    # Builds of an older builder are dead weight (~35 MB each).
+    _prune_unused(target)
+
+
+def _prune_unused(target):
+    """Remove other builders' builds (~35 MB each) unused for a day.
+
+    Not at once: another checkout with another builder (another digest) may
+    be running tests on its own build right now.
+    """
+    stale = time.time() - UNUSED_FOR
     for old in target.parent.glob('*-cloud-amd64-*'):
-        if old != target:
+        if old != target and old.stat().st_mtime < stale:
             shutil.rmtree(old, ignore_errors=True)
 
 
