@@ -17,6 +17,7 @@ from novalite.network import api as network_api
 from novalite.virt.libvirt import driver as libvirt_driver
 from tests.guest import build as guest_build
 from tests.integration.libvirt import harness as harness_mod
+from tests.integration.libvirt import twohost
 from tests.unit.virt.libvirt.samples import CountingImageService
 
 CONSOLE_TIMEOUT = 90
@@ -38,6 +39,14 @@ def guest_files():
         return guest_build.build()
     except guest_build.GuestBuildError as exc:
         pytest.skip(f"cannot build the test guest: {exc}")
+
+
+@pytest.fixture(scope='module')
+def pair():
+    """Two libvirtds in network namespaces (:class:`twohost.HostPair`), one per module."""
+    started = twohost.start_pair()
+    yield started
+    started.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 
 from tests.integration.libvirt import fullstack, twohost
-from tests.integration.libvirt import harness as harness_mod
 
 pytestmark = pytest.mark.integration
 
@@ -21,29 +20,10 @@ TINY = {'name': 'tiny', 'ram': 192, 'vcpus': 1, 'disk': 1, 'id': '100'}
 
 
 @pytest.fixture(scope='module')
-def pair():
-    try:
-        started = twohost.HostPair().start()
-    except harness_mod.HarnessUnavailable as exc:
-        pytest.skip(f"libvirtd unavailable: {exc}")
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope='module')
 def cloud(pair, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
     workdir = tmp_path_factory.mktemp('evacuate-libvirt')
-    started = twohost.TwoHostCloud(pair, workdir,
-                                   f'sqlite:///{workdir}/novalite.sqlite').start()
-    started.client.flavors.create(**TINY)
-    started.images = started.register_guest(guest_files)
-    started.db = sa.create_engine(started.db_url)
-    yield started
-    started.db.dispose()
-    started.stop()
+    with twohost.running_cloud(pair, guest_files, workdir, [TINY]) as started:
+        yield started
 
 
 def _status(cloud, server_id):

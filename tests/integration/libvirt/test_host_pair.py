@@ -3,20 +3,7 @@
 import libvirt
 import pytest
 
-from tests.integration.libvirt import harness as harness_mod
-from tests.integration.libvirt import twohost
-
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope='module')
-def pair():
-    try:
-        started = twohost.HostPair().start()
-    except harness_mod.HarnessUnavailable as exc:
-        pytest.skip(f"libvirtd unavailable: {exc}")
-    yield started
-    started.stop()
 
 
 def test_each_host_reaches_its_peer_over_tcp_under_another_name_and_uuid(pair):

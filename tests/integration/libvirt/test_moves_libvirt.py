@@ -18,8 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from novalite.virt.libvirt import qemuimg
-from tests.integration.libvirt import fullstack, twohost
-from tests.integration.libvirt import harness as harness_mod
+from tests.integration.libvirt import twohost
 
 pytestmark = pytest.mark.integration
 
@@ -52,32 +51,12 @@ esac
 
 
 @pytest.fixture(scope='module')
-def pair():
-    try:
-        started = twohost.HostPair().start()
-    except harness_mod.HarnessUnavailable as exc:
-        pytest.skip(f"libvirtd unavailable: {exc}")
-    yield started
-    started.stop()
-
-
-@pytest.fixture(scope='module')
 def cloud(pair, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
     workdir = tmp_path_factory.mktemp('moves-libvirt')
-    started = twohost.TwoHostCloud(
-        pair, workdir, f'sqlite:///{workdir}/novalite.sqlite',
-        # A capped link: the dirtying guest never converges by itself.
-        compute_options={'libvirt': {'live_migration_bandwidth': 40}}).start()
-    started.client.flavors.create(**TINY)
-    started.client.flavors.create(**BIGGER)
-    started.images = started.register_guest(guest_files)
-    started.db = sa.create_engine(started.db_url)
-    yield started
-    started.db.dispose()
-    started.stop()
+    # A capped link: the dirtying guest never converges by itself.
+    with twohost.running_cloud(pair, guest_files, workdir, [TINY, BIGGER], compute_options={
+            'libvirt': {'live_migration_bandwidth': 40}}) as started:
+        yield started
 
 
 # Helpers

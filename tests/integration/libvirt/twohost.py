@@ -17,11 +17,14 @@ namespace with its own instances path, RabbitMQ reached through a
 use it too.
 """
 
+import contextlib
 import os
 import pathlib
 import uuid
 
 import libvirt
+import pytest
+import sqlalchemy as sa
 
 from tests.integration import cloud as cloud_mod
 from tests.integration.libvirt import fullstack, relay
@@ -172,3 +175,35 @@ class TwoHostCloud(fullstack.LibvirtCloud):
 
     def instance_dir_on(self, host, server_id):
         return pathlib.Path(self.instances_paths[host], server_id)
+
+
+def start_pair():
+    """A started :class:`HostPair`; the calling test is skipped where libvirtd cannot run."""
+    try:
+        return HostPair().start()
+    except harness_mod.HarnessUnavailable as exc:
+        pytest.skip(f"libvirtd unavailable: {exc}")
+
+
+@contextlib.contextmanager
+def running_cloud(pair, guest_files, workdir, flavors, **kwargs):
+    """A started :class:`TwoHostCloud` on SQLite with ``flavors`` created, the test
+    guest registered (``.images``) and an engine on its database (``.db``).
+
+    The calling test is skipped without a message bus; ``kwargs`` go to the cloud.
+    """
+    reason = fullstack.rabbit_unavailable()
+    if reason:
+        pytest.skip(f'no message bus for the daemons: {reason}')
+    started = TwoHostCloud(pair, workdir, f'sqlite:///{workdir}/novalite.sqlite',
+                           **kwargs).start()
+    try:
+        for flavor in flavors:
+            started.client.flavors.create(**flavor)
+        started.images = started.register_guest(guest_files)
+        started.db = sa.create_engine(started.db_url)
+        yield started
+    finally:
+        if getattr(started, 'db', None) is not None:
+            started.db.dispose()
+        started.stop()
