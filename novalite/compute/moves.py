@@ -127,8 +127,14 @@ class Mover:
             expected_task_state=[None], read_back=False)
 
     def revert_resize(self, context, instance, migration):
-        """Destination: drop the guest defined here; the source takes the server back."""
-        self.driver.destroy(context, instance, self._network_info(context, instance))
+        """Destination: drop the guest defined here; the source takes the server back.
+
+        On the same host the disks stay: the source's revert puts the old
+        ones back in their place.
+        """
+        same_host = migration['source_compute'] == migration['dest_compute']
+        self.driver.destroy(context, instance, self._network_info(context, instance),
+                            destroy_disks=not same_host)
         self.conductor.migration_settle_claims(context, migration['uuid'], 'source')
         self.compute_rpcapi.finish_revert_resize(context, migration['source_compute'],
                                                  instance, migration)

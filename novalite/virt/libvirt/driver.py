@@ -227,8 +227,11 @@ class LibvirtDriver(moves.MovesMixin, volume_ops.VolumesMixin, rescue_ops.Rescue
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True):
-        """Power off, undefine, unplug and delete the files. A missing guest is fine."""
+        """Power off, undefine, unplug and delete the files (those a resize to this
+        host set aside too). A missing guest is fine."""
         self._cleanup(instance, network_info, destroy_disks)
+        if destroy_disks:
+            shutil.rmtree(self._instance_dir(instance) + moves.ASIDE_SUFFIX, ignore_errors=True)
         LOG.info("Instance %s destroyed", instance['uuid'])
 
     def reboot(self, context, instance, network_info, reboot_type, block_device_info=None):

@@ -35,6 +35,10 @@ LOG = logging.getLogger(__name__)
 _COPIED = (imagebackend.ROOT, imagebackend.EPHEMERAL, imagebackend.SWAP, imagebackend.KERNEL,
            imagebackend.RAMDISK, imagebackend.CMDLINE, configdrive.FILE_NAME)
 _ABORT_WAIT = 30
+# Where a resize to the same host sets the old files aside, and the definition they
+# belong to.
+ASIDE_SUFFIX = '_resize'
+_ASIDE_XML = 'domain.xml'
 
 
 class MovesMixin:
@@ -296,15 +300,17 @@ class MovesMixin:
     def migrate_disk_and_power_off(self, context, instance, dest_host, flavor, network_info):
         """Source: stop the guest, keep it defined here (for a revert); say where its files are.
 
-        :raises MigrationError: the destination is this host, which the libvirt
-            driver does not resize in place.
+        To this same host (``allow_resize_to_same_host``), as Nova does: the
+        files move aside to ``<instance dir>_resize`` with the definition
+        they belong to, and the new guest is made from copies of them.
         """
-        if dest_host == self.conf.host:
-            raise exception.MigrationError(
-                reason='the libvirt driver does not resize to the same host')
         self.power_off(context, instance, network_info)
         path = self._instance_dir(instance)
         names = [name for name in _COPIED if os.path.exists(os.path.join(path, name))]
+        if dest_host == self.conf.host:
+            domain = self._host.lookup(instance['name'])
+            xml = domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE) if domain else None
+            path = _set_aside(path, xml)
         return {'source_addr': migration.inbound_addr(self.conf), 'source_dir': path,
                 'files': names}
 
@@ -314,9 +320,12 @@ class MovesMixin:
         new flavor; define the guest and start it unless it was stopped."""
         path = self._instance_dir(instance)
         try:
-            transfer.fetch(self.conf, self._peer_uri(disk_info['source_addr']),
-                           disk_info['source_addr'], disk_info['source_dir'],
-                           disk_info['files'], path)
+            if disk_info['source_dir'] == _aside(path):
+                transfer.copy_local(disk_info['source_dir'], disk_info['files'], path)
+            else:
+                transfer.fetch(self.conf, self._peer_uri(disk_info['source_addr']),
+                               disk_info['source_addr'], disk_info['source_dir'],
+                               disk_info['files'], path)
             root = os.path.join(path, imagebackend.ROOT)
             if os.path.exists(root) and instance.get('image_ref'):
                 base, image_info = self.image_cache.fetch(instance['image_ref'],
@@ -338,11 +347,26 @@ class MovesMixin:
                            self._domain_xml(instance, network_info))
 
     def confirm_migration(self, context, migration_record, instance, network_info):
-        """Source: the move is confirmed; the stopped guest and its files go."""
-        self._cleanup(instance, network_info)
+        """Source: the move is confirmed; the stopped guest and its files go.
+
+        On a resize to the same host the guest here is the new one: only the
+        files set aside go.
+        """
+        aside = _aside(self._instance_dir(instance))
+        if os.path.isdir(aside):
+            shutil.rmtree(aside)
+        else:
+            self._cleanup(instance, network_info)
 
     def finish_revert_migration(self, context, instance, network_info, power_on=True):
-        """Source: the guest never left its definition here; start it again."""
+        """Source: the guest never left its definition here; start it again.
+
+        After a resize to the same host, the files set aside and their
+        definition come back in place of the new guest's.
+        """
+        aside = _aside(self._instance_dir(instance))
+        if os.path.isdir(aside):
+            self._restore_aside(instance, network_info, aside)
         domain = self._host.lookup(instance['name'])
         if domain is None:
             raise exception.InstanceNotFound(instance_id=instance['uuid'])
@@ -353,6 +377,29 @@ class MovesMixin:
             if not current.wait_for({power_state.RUNNING}, self.conf.libvirt.spawn_timeout):
                 raise exception.InstanceDeployFailure(
                     reason=f"guest {instance['uuid']} not running after revert")
+
+    def _restore_aside(self, instance, network_info, aside):
+        self._cleanup(instance, network_info)
+        path = self._instance_dir(instance)
+        os.rename(aside, path)
+        with open(os.path.join(path, _ASIDE_XML)) as f:
+            guest.Guest.define(self._host.get_connection(), f.read())
+        os.remove(os.path.join(path, _ASIDE_XML))
+
+
+def _aside(path):
+    return path + ASIDE_SUFFIX
+
+
+def _set_aside(path, xml):
+    """Move ``path`` to ``<path>_resize`` with the domain definition ``xml``; the new path."""
+    aside = _aside(path)
+    if xml is not None:
+        with open(os.path.join(path, _ASIDE_XML), 'w') as f:
+            f.write(xml)
+    shutil.rmtree(aside, ignore_errors=True)
+    os.rename(path, aside)
+    return aside
 
 
 def _cpu_xml(cpu_info):
