@@ -42,7 +42,7 @@ _TERMINATE_EVENT = 'compute_terminate_instance'
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.14')
+    target = messaging.Target(version='1.17')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)

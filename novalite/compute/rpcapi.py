@@ -32,6 +32,8 @@ Version history:
   pre_live_migration and live_migration take (and the first returns) migrate_data.
 * 1.13 - soft_delete_instance, restore_instance (``reclaim_instance_interval``).
 * 1.14 - cache_images (a call: the host answers what became of each image).
+* 1.17 - attach_volume, detach_volume: the block device mapping is a
+  BlockDeviceMapping object.
 """
 
 from oslo_log import log as logging
@@ -70,11 +72,13 @@ OBJECT_HISTORY = {
              'Migration': '1.0'},
     '1.14': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
              'Migration': '1.0'},
+    '1.17': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+             'Migration': '1.0', 'BlockDeviceMapping': '1.0'},
 }
 
 
 class ComputeAPI:
-    VERSION = '1.14'
+    VERSION = '1.17'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -278,10 +282,13 @@ class ComputeAPI:
 
         :raises Invalid: the host's compute is capped below 1.7.
         """
-        if not self.client.can_send_version('1.7'):
+        version = rpc.newest_sendable(self.client, ('1.17', '1.7'))
+        if version is None:
             raise exception.Invalid("The server's compute host is too old to attach volumes")
-        self.client.prepare(server=instance['host'], version='1.7').cast(
-            context, method, instance=objects.Instance.coerce(instance), bdm=bdm)
+        bdm = objects.BlockDeviceMapping.coerce(bdm)
+        self.client.prepare(server=instance['host'], version=version).cast(
+            context, method, instance=objects.Instance.coerce(instance),
+            bdm=bdm if version == '1.17' else bdm.to_dict())
 
     def attach_volume(self, context, instance, bdm):
         """Connect and attach the volume ``bdm`` maps (device name and attachment reserved)."""

@@ -42,19 +42,20 @@ def _datetime(value):
         datetime.datetime.fromisoformat(value)
 
 
-def _answer(instance, object_versions):
-    """An instance read for a caller: a dict, or an Instance at the caller's versions.
+def _answer(record, object_versions, cls=objects.Instance):
+    """A record read for a caller: a dict, or a ``cls`` object at the caller's versions.
 
-    ``object_versions`` (1.3) is the caller's ``{object name: version}``; a
-    caller that sends none is older and takes dicts.
+    ``object_versions`` (instances 1.3, block device mappings 1.9) is the
+    caller's ``{object name: version}``; a caller that sends none is older
+    and takes dicts.
     """
-    if instance is None or object_versions is None:
-        return instance
-    return objects.base.primitive_at(objects.Instance.from_dict(instance), object_versions)
+    if record is None or object_versions is None:
+        return record
+    return objects.base.primitive_at(cls.from_dict(record), object_versions)
 
 
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.8')
+    target = messaging.Target(version='1.9')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -183,11 +184,13 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         return task_log.audit_host(host, _datetime(begin), _datetime(end))
 
     @engine.retry_on_disconnect
-    def bdm_get_by_instance(self, context, instance_uuid):
-        return block_device_mappings.bdm_get_by_instance(instance_uuid)
+    def bdm_get_by_instance(self, context, instance_uuid, object_versions=None):
+        return [_answer(bdm, object_versions, objects.BlockDeviceMapping)
+                for bdm in block_device_mappings.bdm_get_by_instance(instance_uuid)]
 
-    def bdm_update(self, context, bdm_uuid, values):
-        return block_device_mappings.bdm_update(bdm_uuid, values)
+    def bdm_update(self, context, bdm_uuid, values, object_versions=None):
+        return _answer(block_device_mappings.bdm_update(bdm_uuid, values), object_versions,
+                       objects.BlockDeviceMapping)
 
     def bdm_destroy(self, context, bdm_uuid):
         block_device_mappings.bdm_destroy(bdm_uuid)

@@ -24,6 +24,8 @@ ConductorAPI version history:
 * 1.7 - migration_get_in_progress and migration_complete_live (a live migration's
   end in one transaction).
 * 1.8 - instance_usage_audit (a host's run of the usage audit of a period).
+* 1.9 - bdm_get_by_instance and bdm_update take object_versions and answer
+  BlockDeviceMapping objects instead of dicts.
 
 ComputeTaskAPI version history:
 
@@ -66,7 +68,7 @@ def _instance(answer):
 
 
 class ConductorAPI:
-    VERSION = '1.8'
+    VERSION = '1.9'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
@@ -201,14 +203,27 @@ class ConductorAPI:
     def _call_bdm(self, context, method, **kwargs):
         return self.client.prepare(version='1.5').call(context, method, **kwargs)
 
+    def _read_bdm(self, context, method, **kwargs):
+        """Call a method that answers mappings; they come back as BlockDeviceMappings.
+
+        A 1.9 conductor answers them at the object versions this code
+        knows; a 1.5 one answers dicts.
+        """
+        if self.client.can_send_version('1.9'):
+            return self.client.prepare(version='1.9').call(
+                context, method, object_versions=objects.base.manifest(), **kwargs)
+        return self._call_bdm(context, method, **kwargs)
+
     def bdm_get_by_instance(self, context, instance_uuid):
-        """The instance's block device mappings (dicts), boot disk first."""
+        """The instance's block device mappings, boot disk first."""
         if not self.client.can_send_version('1.5'):
             return []
-        return self._call_bdm(context, 'bdm_get_by_instance', instance_uuid=instance_uuid)
+        return [objects.BlockDeviceMapping.coerce(bdm) for bdm in self._read_bdm(
+            context, 'bdm_get_by_instance', instance_uuid=instance_uuid)]
 
     def bdm_update(self, context, bdm_uuid, values):
-        return self._call_bdm(context, 'bdm_update', bdm_uuid=bdm_uuid, values=values)
+        return objects.BlockDeviceMapping.coerce(self._read_bdm(
+            context, 'bdm_update', bdm_uuid=bdm_uuid, values=values))
 
     def bdm_destroy(self, context, bdm_uuid):
         self._call_bdm(context, 'bdm_destroy', bdm_uuid=bdm_uuid)

@@ -2,14 +2,14 @@
 
 One module per object. Importing this package registers them all; each is
 then ``novalite.objects.<Name>`` (the newest version this code knows).
-Shapes that coming issues add (migrations, block device mappings) get a
-module and an import here the same way.
+A new shape gets a module and an import here the same way.
 """
 
 
 def register_all():
     # Imported for their registration side effect.
     from novalite.objects import (  # noqa: F401
+        block_device,
         flavor,
         instance,
         migration,

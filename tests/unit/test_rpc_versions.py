@@ -14,7 +14,7 @@ from novalite.scheduler import manager as scheduler_manager
 from novalite.scheduler import rpcapi as scheduler_rpcapi
 from novalite.volume import manager as volume_manager
 from novalite.volume import rpcapi as volume_rpcapi
-from tests.unit.objects.payloads import FLAVOR, UUID, instance_dict
+from tests.unit.objects.payloads import BDM, FLAVOR, UUID, instance_dict
 
 SELECTION = {'host': 'compute1', 'nodename': 'compute1', 'compute_node_id': 1,
              'availability_zone': 'nova', 'resources': {'vcpus': 1}, 'claimed': True}
@@ -177,3 +177,41 @@ def test_a_plain_volume_still_goes_to_a_volume_service_capped_at_1_0(conf):
         conf, 'volume', '1.0', volume_rpcapi.VolumeAPI,
         lambda api, ctxt: api.create_volume(ctxt, {'uuid': UUID, 'host': 'storage1'}))
     assert (version, method) == ('1.0', 'create_volume')
+
+
+def _attach(api, ctxt):
+    api.attach_volume(ctxt, instance_dict(), dict(BDM, created_at='2026-12-02T00:00:00'))
+
+
+@pytest.mark.parametrize('cap, version, kind', [
+    (None, '1.17', objects.BlockDeviceMapping), ('1.16', '1.7', dict)])
+def test_a_mapping_goes_as_an_object_or_to_a_compute_capped_below_1_17_as_a_dict(
+        conf, cap, version, kind):
+    [(sent_version, method, kwargs)], _ = _sent(conf, 'compute', cap,
+                                                compute_rpcapi.ComputeAPI, _attach)
+    assert (sent_version, method) == (version, 'attach_volume')
+    assert isinstance(kwargs['bdm'], kind) and kwargs['bdm']['volume_id'] == BDM['volume_id']
+
+
+def test_a_compute_capped_below_1_7_cannot_be_sent_volume_work(conf):
+    with pytest.raises(exception.Invalid):
+        _sent(conf, 'compute', '1.6', compute_rpcapi.ComputeAPI, _attach)
+
+
+def _mappings(api, ctxt):
+    return api.bdm_get_by_instance(ctxt, UUID)
+
+
+@pytest.mark.parametrize('cap, version', [(None, '1.9'), ('1.8', '1.5')])
+def test_mappings_are_read_as_objects_from_a_new_or_an_old_conductor(conf, cap, version):
+    answer = [objects.BlockDeviceMapping.from_dict(BDM) if version == '1.9' else BDM]
+    [(sent_version, _method, kwargs)], mappings = _sent(
+        conf, 'conductor', cap, conductor_rpcapi.ConductorAPI, _mappings, answer)
+    assert sent_version == version and ('object_versions' in kwargs) == (version == '1.9')
+    assert isinstance(mappings[0], objects.BlockDeviceMapping) and mappings[0].tag == 'data'
+
+
+def test_the_conductor_answers_a_caller_without_object_versions_mapping_dicts(monkeypatch):
+    monkeypatch.setattr(conductor_manager.block_device_mappings, 'bdm_get_by_instance',
+                        lambda uuid: [BDM])
+    assert conductor_manager.ConductorManager.bdm_get_by_instance(None, None, UUID) == [BDM]

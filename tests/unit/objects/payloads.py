@@ -29,3 +29,10 @@ def instance_dict(**values):
         'deleted': 0, 'name': 'instance-' + UUID}
     instance.update(values)
     return instance
+
+BDM = {'id': 7, 'uuid': '9b0e2b8e-6ad3-4bd5-9f47-1d7c3ef1f2a4', 'instance_uuid': UUID,
+       'source_type': 'volume', 'destination_type': 'volume', 'device_name': '/dev/vdb',
+       'device_type': 'disk', 'disk_bus': 'virtio', 'boot_index': None, 'image_id': None,
+       'snapshot_id': None, 'volume_id': '5c2f4a8e-0d64-4f0e-a3c6-5f6f0d2c3b1a',
+       'volume_size': 1, 'volume_type': None, 'attachment_id': None,
+       'delete_on_termination': False, 'connection_info': None, 'tag': 'data'}

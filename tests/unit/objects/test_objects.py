@@ -7,11 +7,12 @@ from oslo_versionedobjects import fixture as ovo_fixture
 
 from novalite import objects, rpc
 from novalite.db import models
-from tests.unit.objects.payloads import FLAVOR, UUID, instance_dict
+from tests.unit.objects.payloads import BDM, FLAVOR, UUID, instance_dict
 
 # The fingerprints of every object's fields at its version: a change to an
 # object's fields without a version bump fails here.
 FINGERPRINTS = {
+    'BlockDeviceMapping': '1.0-5e41ebd03577b4c4be1313c6d60c85d2',
     'Flavor': '1.0-de1e4331f1fc39236c75695cd883948b',
     'Instance': '1.1-bb24cdedd180abac58da09e65f55d0d3',
     'Migration': '1.0-023b459e8762c2c5aa38f67c98e8bf07',
@@ -133,6 +134,16 @@ def test_a_flavor_record_becomes_its_snapshot():
 
 
 def test_every_column_of_a_payload_record_is_carried_or_left_out_on_purpose():
-    for obj, model in ((objects.Flavor, models.Flavor), (objects.Migration, models.Migration)):
+    for obj, model in ((objects.Flavor, models.Flavor), (objects.Migration, models.Migration),
+                       (objects.BlockDeviceMapping, models.BlockDeviceMapping)):
         columns = {column.key for column in model.__table__.columns}
         assert columns - set(obj.fields) - obj.LEFT_OUT_KEYS == set(), obj.obj_name()
+
+
+def test_a_block_device_mapping_crosses_the_wire_with_its_connection_info():
+    info = {'driver_volume_type': 'iscsi', 'data': {'target_lun': 1, 'auth_password': 's'}}
+    bdm = objects.BlockDeviceMapping.from_dict(dict(
+        BDM, connection_info=info, created_at=datetime.datetime(2026, 12, 2)))
+    received = _wire(bdm)
+    assert isinstance(received, objects.BlockDeviceMapping)
+    assert received.to_dict() == dict(BDM, connection_info=info)
