@@ -46,18 +46,13 @@ from novalite.conf import CONF
 
 TOPIC = 'conductor'
 
-# The object versions each RPC version's readers know (see rpc.get_client).
+# The object versions readers know, at each RPC version that changed them (a
+# reader at a version between two entries knows the older's; see rpc.object_versions_at).
 TASK_OBJECT_HISTORY = {
     '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
     '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
     '1.4': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
     '1.5': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
-            'Migration': '1.0'},
-    '1.6': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
-            'Migration': '1.0'},
-    '1.8': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
-            'Migration': '1.0'},
-    '1.9': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
 }
 
