@@ -396,6 +396,15 @@ class InstanceDiagnosticsNotSupported(NovaliteException):
     code = 501
 
 
+class HostUptimeNotSupported(NovaliteException):
+    msg_fmt = "Virt driver does not implement uptime function."
+    code = 501
+
+
+class ComputeServiceUnavailable(Invalid):
+    msg_fmt = "Compute service of %(host)s is unavailable at this time."
+
+
 class HostDrainNotFound(NotFound):
     msg_fmt = "Host drain %(drain_id)s could not be found."
 

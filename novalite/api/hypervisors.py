@@ -6,16 +6,19 @@ hypervisors (and their services) by uuid and replaces the ``search`` and
 ``servers`` routes with the ``hypervisor_hostname_pattern`` and
 ``with_servers`` query parameters; 2.75 always answers ``servers`` when
 asked for; 2.88 drops the usage fields (placement's business in Nova) and
-``/statistics``, and adds ``uptime``. Used memory and disk include what the
+``/statistics``, and shows a hypervisor's ``uptime`` (asked of its compute
+host, which runs ``uptime``; ``/uptime`` is gone from 2.88). Used memory and disk include what the
 host keeps for itself, as Nova reports them.
 """
 
 import json
 
+import oslo_messaging as messaging
 from oslo_utils import uuidutils
 
 from novalite import exception, servicegroup
 from novalite.api import microversion, policy, validation, wsgi
+from novalite.api import servers as servers_api
 from novalite.api.policies import hypervisors as rules
 from novalite.api.schemas import hypervisors as schemas
 from novalite.compute import api as compute_api
@@ -68,7 +71,7 @@ class _View:
                 'state': 'up' if up else 'down',
                 'status': 'disabled' if disabled else 'enabled'}
 
-    def detail(self, node, service):
+    def detail(self, node, service, uptime=None):
         view = self.state(node, service)
         view.update({
             'hypervisor_type': node['hypervisor_type'],
@@ -83,13 +86,13 @@ class _View:
             view['cpu_info'] = (json.loads(cpu_info)
                                 if microversion.is_supported(self.req, '2.28') else cpu_info)
         else:
-            # Neither driver reports the host's uptime (Nova's answer for a
-            # driver without get_host_uptime).
-            view['uptime'] = None
+            # Asked of the host for one hypervisor only (show): listings
+            # would wait on every compute host.
+            view['uptime'] = uptime
         return view
 
-    def render(self, node, service, detail, servers=None):
-        view = self.detail(node, service) if detail else self.state(node, service)
+    def render(self, node, service, detail, servers=None, uptime=None):
+        view = self.detail(node, service, uptime) if detail else self.state(node, service)
         if servers is not None and (servers or microversion.is_supported(self.req, '2.75')):
             view['servers'] = servers
         return view
@@ -180,8 +183,35 @@ def show(req, hypervisor_id):
         params = validation.query(req, schemas.show_query_v253)
         with_servers = wsgi.parse_bool(params.get('with_servers', False), 'with_servers')
     service = _compute_services().get(node['host'])
+    uptime = None
+    if microversion.is_supported(req, '2.88'):
+        try:
+            uptime = _host_uptime(req, node, service)
+        except (exception.HostUptimeNotSupported, exception.ComputeServiceUnavailable):
+            pass
     return wsgi.json_response({'hypervisor': _View(req).render(
-        node, service, True, _hosted(node) if with_servers else None)})
+        node, service, True, _hosted(node) if with_servers else None, uptime)})
+
+
+def _host_uptime(req, node, service):
+    """:raises ComputeServiceUnavailable: the node's compute service is down or gone."""
+    if service is None or not servicegroup.is_up(service):
+        raise exception.ComputeServiceUnavailable(host=node['host'])
+    try:
+        return servers_api.COMPUTE.get_host_uptime(wsgi.context(req), node['host'])
+    except messaging.MessagingTimeout:
+        raise exception.ComputeServiceUnavailable(host=node['host']) from None
+
+
+@microversion.supported(max_version='2.87')
+@policy.require(rules.UPTIME)
+def uptime(req, hypervisor_id):
+    """``uptime`` of the node's host: 400 if its compute is down, 501 if too old to say."""
+    node = _node(req, hypervisor_id)
+    service = _compute_services().get(node['host'])
+    view = _View(req).state(node, service)
+    view['uptime'] = _host_uptime(req, node, service)
+    return wsgi.json_response({'hypervisor': view})
 
 
 @microversion.supported(max_version='2.87')

@@ -110,6 +110,7 @@ ROUTES = (
     ('/os-hypervisors/detail', {'GET': hypervisors.detail}),
     ('/os-hypervisors/statistics', {'GET': hypervisors.statistics}),
     ('/os-hypervisors/{hypervisor_id}', {'GET': hypervisors.show}),
+    ('/os-hypervisors/{hypervisor_id}/uptime', {'GET': hypervisors.uptime}),
     ('/os-hypervisors/{hostname_pattern}/search', {'GET': hypervisors.search}),
     ('/os-hypervisors/{hostname_pattern}/servers', {'GET': hypervisors.servers}),
     ('/images', {'GET': images.index}),

@@ -121,6 +121,10 @@ class API:
         """Send the guest an NMI (see :mod:`novalite.compute.crash_dump`)."""
         crash_dump.trigger(context, self.compute_rpcapi, instance)
 
+    def get_host_uptime(self, context, host):
+        """What ``uptime`` says on the compute host ``host``."""
+        return self.compute_rpcapi.get_host_uptime(context, host)
+
     def get_diagnostics(self, context, instance):
         """The guest's diagnostics from its compute host (see the virt driver's)."""
         return self.compute_rpcapi.get_instance_diagnostics(context, instance)

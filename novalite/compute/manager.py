@@ -42,7 +42,7 @@ _TERMINATE_EVENT = 'compute_terminate_instance'
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.17')
+    target = messaging.Target(version='1.19')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)
@@ -263,6 +263,9 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
             return self.driver.get_instance_diagnostics(instance)
         except NotImplementedError:
             raise exception.InstanceDiagnosticsNotSupported() from None
+
+    def get_host_uptime(self, context):
+        return self.driver.get_host_uptime()
 
     def get_console_output(self, context, instance, tail_length=None):
         output = self.driver.get_console_output(context, instance)

@@ -34,6 +34,7 @@ Version history:
 * 1.14 - cache_images (a call: the host answers what became of each image).
 * 1.17 - attach_volume, detach_volume: the block device mapping is a
   BlockDeviceMapping object.
+* 1.19 - get_host_uptime (a call: what ``uptime`` says on the host).
 """
 
 from oslo_log import log as logging
@@ -58,7 +59,7 @@ OBJECT_HISTORY = {
 
 
 class ComputeAPI:
-    VERSION = '1.17'
+    VERSION = '1.19'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -256,6 +257,16 @@ class ComputeAPI:
         cctxt = self.client.prepare(server=instance['host'], version='1.6')
         return cctxt.call(context, 'get_instance_diagnostics',
                           instance=objects.Instance.coerce(instance))
+
+    def get_host_uptime(self, context, host):
+        """What ``uptime`` says on ``host``.
+
+        :raises HostUptimeNotSupported: the host is capped below 1.19.
+        """
+        if not self.client.can_send_version('1.19'):
+            raise exception.HostUptimeNotSupported()
+        return self.client.prepare(server=host, version='1.19').call(context,
+                                                                     'get_host_uptime')
 
     def _cast_volume(self, context, instance, method, bdm):
         """Volume work needs a 1.7 compute: an older one has no volume support at all.

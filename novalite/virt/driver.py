@@ -26,6 +26,8 @@ import abc
 import collections
 import importlib
 
+from oslo_concurrency import processutils
+
 InstanceInfo = collections.namedtuple('InstanceInfo', ['state'])
 ConsoleEndpoint = collections.namedtuple('ConsoleEndpoint', ['host', 'port'])
 ConsoleEndpoint.__doc__ = "Where a console proxy connects for a guest's VNC or serial console."
@@ -145,6 +147,13 @@ class ComputeDriver(abc.ABC):
     def trigger_crash_dump(self, instance):
         """Inject an NMI into the guest. :raises InstanceNotFound:"""
         raise NotImplementedError()
+
+    def get_host_uptime(self):
+        """What ``uptime`` prints on this host: the time, how long it has been up,
+        users and load (Nova's answer for ``os-hypervisors``). Both drivers run
+        their guests on this host, so both answer this host's."""
+        out, _err = processutils.execute('env', 'LANG=C', 'uptime')
+        return out.strip()
 
     # Rescue and the guest agent
     def rescue(self, context, instance, network_info, image_meta, rescue_password):

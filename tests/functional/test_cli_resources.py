@@ -93,6 +93,7 @@ def test_server_tags_add_list_set_and_delete_all(cli):
 
 @pytest.mark.parametrize('command', [
     ('list',), ('show', 'tagged'), ('hypervisor-list',), ('hypervisor-stats',),
+    ('hypervisor-uptime', 'aio'),
     ('service-list',), ('image-list',), ('instance-action-list', 'tagged'),
     ('version-list',), ('volume-list',), ('server-migration-list', 'tagged'),
 ])

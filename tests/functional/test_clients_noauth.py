@@ -114,3 +114,11 @@ def test_openstack_cli_disables_and_enables_nova_compute_by_novas_binary_name(ai
     admin('compute', 'service', 'set', 'aio', 'novalite-compute', '--enable')
     [shown] = admin('compute', 'service', 'list', '--service', 'nova-compute', '-f', 'json')
     assert shown['Status'] == 'enabled'
+
+
+@pytest.mark.parametrize('version', ['2.37', '2.88'])
+def test_openstack_cli_hypervisor_show_has_the_host_s_uptime_and_load(aio, version):
+    shown = all_in_one.openstack_cli(aio['url'], 'admin:admin', 'hypervisor', 'show', 'aio',
+                                     '-f', 'json', version=version)
+    assert shown['hypervisor_hostname'] == 'aio'
+    assert shown['load_average'].count(',') == 2 and shown['users'] and shown['uptime']

@@ -9,6 +9,7 @@ STATISTICS = ROOT % 'statistics'
 SHOW = ROOT % 'show'
 SEARCH = ROOT % 'search'
 SERVERS = ROOT % 'servers'
+UPTIME = ROOT % 'uptime'
 
 rules = [
     base.rule(LIST, base.ADMIN, "List all hypervisors", 'GET /os-hypervisors'),
@@ -22,4 +23,6 @@ rules = [
               'GET /os-hypervisors/{hypervisor_hostname_pattern}/search'),
     base.rule(SERVERS, base.ADMIN, "List the servers on hypervisors",
               'GET /os-hypervisors/{hypervisor_hostname_pattern}/servers'),
+    base.rule(UPTIME, base.ADMIN, "Show the uptime of a hypervisor's host (up to 2.87)",
+              'GET /os-hypervisors/{hypervisor_id}/uptime'),
 ]

@@ -20,6 +20,12 @@ def do_hypervisor_show(client, args):
     commands.output(args, hypervisor, lambda: tables.print_dict(flat))
 
 
+def do_hypervisor_uptime(client, args):
+    """Show the uptime of a hypervisor's host."""
+    found = client.hypervisors.uptime(client.hypervisors.resolve(args.hypervisor)['id'])
+    commands.output(args, found, lambda: tables.print_dict(found))
+
+
 def do_hypervisor_stats(client, args):
     """Show the resource totals over every hypervisor."""
     statistics = client.hypervisors.statistics()
@@ -29,6 +35,9 @@ def do_hypervisor_stats(client, args):
 def register(subparsers):
     commands.add_format(commands.add(subparsers, 'hypervisor-list', do_hypervisor_list))
     p = commands.add(subparsers, 'hypervisor-show', do_hypervisor_show)
+    p.add_argument('hypervisor', metavar='HYPERVISOR', help='ID or hostname of the hypervisor.')
+    commands.add_format(p)
+    p = commands.add(subparsers, 'hypervisor-uptime', do_hypervisor_uptime)
     p.add_argument('hypervisor', metavar='HYPERVISOR', help='ID or hostname of the hypervisor.')
     commands.add_format(p)
     commands.add_format(commands.add(subparsers, 'hypervisor-stats', do_hypervisor_stats))

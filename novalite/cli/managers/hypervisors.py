@@ -31,6 +31,10 @@ class HypervisorManager(base.Manager):
             return found
         return self.get(found['id'])
 
+    def uptime(self, hypervisor_id):
+        """``uptime`` of the hypervisor's host (from 2.88 the detail has it)."""
+        return self.client.get(f'/os-hypervisors/{hypervisor_id}/uptime')['hypervisor']
+
     def statistics(self):
         """Totals over every hypervisor: counts, vCPUs, memory and disk."""
         return self.client.get('/os-hypervisors/statistics')['hypervisor_statistics']

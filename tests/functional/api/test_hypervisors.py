@@ -76,3 +76,21 @@ def test_search_and_servers_by_hostname_pattern(admin, compute_host):
     assert admin.get('/os-hypervisors/zzz/search').status_int == 404
     [node] = admin.get('/os-hypervisors/node1/servers').json['hypervisors']
     assert node['servers'] == [{'uuid': server['uuid'], 'name': server['name']}]
+
+
+def test_uptime_of_a_down_host_is_a_bad_request_and_a_non_admin_is_refused(
+        api, admin, compute_host):
+    node_id = compute_host['node']['id']
+    assert api.get(f'/os-hypervisors/{node_id}/uptime').status_int == 403
+    db_services.service_update(compute_host['service']['id'], {'forced_down': True})
+    refused = admin.get(f'/os-hypervisors/{node_id}/uptime')
+    assert refused.status_int == 400
+    assert refused.json['badRequest']['message'] == \
+        'Compute service of host1 is unavailable at this time.'
+    assert admin.get('/os-hypervisors/999/uptime').status_int == 404
+
+
+def test_show_from_2_88_has_no_uptime_while_the_host_is_down(admin, compute_host):
+    db_services.service_update(compute_host['service']['id'], {'forced_down': True})
+    node = admin.at('2.88').get(f"/os-hypervisors/{compute_host['node']['uuid']}").json
+    assert node['hypervisor']['uptime'] is None

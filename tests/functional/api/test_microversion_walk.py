@@ -566,13 +566,19 @@ def _extra_spec_validation(w):
     assert w.admin.at('2.86').post('/flavors/1/os-extra_specs', body).status_int == 400
 
 
-@step(STEPS, '2.88', 'hypervisors drop their usage fields and statistics, and show uptime')
+@step(STEPS, '2.88', 'hypervisors drop their usage fields, statistics and /uptime, and show '
+                    'uptime')
 def _hypervisor_usage(w):
     node = w.host['node']
+    w.monkeypatch.setattr(compute_rpcapi.ComputeAPI, 'get_host_uptime',
+                          lambda *args: ' 10:00:00 up 3 days')
     before = w.admin.at('2.87').get(f"/os-hypervisors/{node['uuid']}").json['hypervisor']
     assert before['vcpus'] == 16 and 'uptime' not in before
     after = w.admin.at('2.88').get(f"/os-hypervisors/{node['uuid']}").json['hypervisor']
-    assert 'vcpus' not in after and 'cpu_info' not in after and after['uptime'] is None
+    assert 'vcpus' not in after and 'cpu_info' not in after
+    assert after['uptime'] == ' 10:00:00 up 3 days'
+    assert w.admin.at('2.87').get(f"/os-hypervisors/{node['uuid']}/uptime").status_int == 200
+    assert w.admin.at('2.88').get(f"/os-hypervisors/{node['uuid']}/uptime").status_int == 404
     assert w.admin.at('2.87').get('/os-hypervisors/statistics').status_int == 200
     assert w.admin.at('2.88').get('/os-hypervisors/statistics').status_int == 404
 

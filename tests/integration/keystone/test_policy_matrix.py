@@ -50,6 +50,8 @@ MATRIX = [
      (404, 403, 403, 403, 403)),
     ('GET', '/os-hypervisors/detail', None, None, ADMIN_ONLY),
     ('GET', '/os-hypervisors/statistics', None, None, ADMIN_ONLY),
+    # Past the policy, an administrator learns there is no such hypervisor.
+    ('GET', '/os-hypervisors/424242/uptime', None, None, (404, 403, 403, 403, 403)),
     ('GET', '/os-migrations', None, None, ADMIN_ONLY),
     ('GET', '/os-hosts', None, None, ADMIN_ONLY),
     ('GET', '/os-instance_usage_audit_log', None, None, ADMIN_ONLY),
