@@ -215,3 +215,9 @@ def test_the_conductor_answers_a_caller_without_object_versions_mapping_dicts(mo
     monkeypatch.setattr(conductor_manager.block_device_mappings, 'bdm_get_by_instance',
                         lambda uuid: [BDM])
     assert conductor_manager.ConductorManager.bdm_get_by_instance(None, None, UUID) == [BDM]
+
+
+def test_a_compute_capped_below_1_19_is_not_asked_its_uptime(conf):
+    with pytest.raises(exception.HostUptimeNotSupported):
+        _sent(conf, 'compute', '1.18', compute_rpcapi.ComputeAPI,
+              lambda api, ctxt: api.get_host_uptime(ctxt, 'compute1'))
