@@ -71,15 +71,38 @@ def volume_get_all(filters=None, limit=None, marker=None, sort_key='created_at',
                                                   sort_key, sort_dir)]
 
 
+def volume_count(filters=None):
+    """How many live volumes match ``filters`` (Cinder's ``with_count``, 3.45)."""
+    with engine.reader() as session:
+        return live_query(session, _VOLUME, filters).count()
+
+
+# Cinder's time comparison operators (3.60): ``created_at=gt:2026-12-01T00:00:00``.
+COMPARISONS = {'gt': '__gt__', 'gte': '__ge__', 'eq': '__eq__', 'neq': '__ne__',
+               'lt': '__lt__', 'lte': '__le__'}
+
+
+def live_query(session, model, filters):
+    """Live rows of ``model`` matching ``filters``: column: value, or column:
+    ``{operator: value}`` with operators of :data:`COMPARISONS`."""
+    query = session.query(model).filter_by(deleted=0)
+    for key, value in (filters or {}).items():
+        column = getattr(model, key)
+        if isinstance(value, dict):
+            for operator, operand in value.items():
+                query = query.filter(getattr(column, COMPARISONS[operator])(operand))
+        else:
+            query = query.filter(column == value)
+    return query
+
+
 def live_page(session, model, filters, limit, start, sort_key, sort_dir):
     """Live rows of ``model`` matching ``filters``, sorted, after the row ``start``.
 
     Ties on ``sort_key`` are broken by id, so that a page never repeats or
     skips a row.
     """
-    query = session.query(model).filter_by(deleted=0)
-    for key, value in (filters or {}).items():
-        query = query.filter(getattr(model, key) == value)
+    query = live_query(session, model, filters)
     column = getattr(model, sort_key)
     descending = sort_dir == 'desc'
     query = query.order_by(column.desc() if descending else column.asc(),

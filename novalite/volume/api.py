@@ -24,7 +24,9 @@ VOLUME_BINARY = 'novalite-volume'
 DEFAULT_TYPE_ID = '5f3a9ce0-8b2f-4b3c-9d5e-0a1b2c3d4e5f'
 DELETABLE = ('available', 'error', 'error_restoring', 'error_extending', 'error_managing')
 STATUSES = ('creating', 'available', 'reserved', 'attaching', 'in-use', 'detaching',
-            'extending', 'deleting', 'error', 'error_deleting', 'error_extending')
+            'extending', 'downloading', 'deleting', 'error', 'error_deleting',
+            'error_extending')
+GiB = 1024 ** 3
 ATTACH_STATUSES = ('attached', 'detached', 'attaching', 'detaching', 'reserved')
 _DELETABLE_MESSAGE = ("Volume status must be available or error or error_restoring or "
                       "error_extending or error_managing and must not be migrating, "
@@ -213,6 +215,49 @@ class API:
                 reason=f"Requested volume or snapshot exceeds allowed gigabytes quota. "
                        f"Requested {growth}G, quota is {CONF.volume.quota_gigabytes}G and "
                        f"{gigabytes}G has been consumed.")
+
+    def reimage(self, context, volume, image_id, reimage_reserved=False):
+        """Persist ``downloading`` and cast the writing of ``image_id`` over the volume's data.
+
+        Cinder's rules (3.68): an ``available`` or ``error`` volume, or with
+        ``reimage_reserved`` one ``reserved`` for a server (Nova rebuilding
+        it); the volume goes back to that status once written, to ``error``
+        if the writing fails.
+
+        :raises InvalidVolume: another status (400).
+        :raises Invalid: an unknown or inactive image, or one larger than the
+            volume; the storage hosts are too old to re-image (400).
+        """
+        if not self.rpcapi.can_reimage():
+            raise exception.Invalid("Re-imaging volumes is not supported until every volume "
+                                    "service is upgraded ([upgrade_levels] volume)")
+        allowed = ['available', 'error'] + (['reserved'] if reimage_reserved else [])
+        image = self._check_image(image_id)
+        self._check_image_fits(image, volume['size'])
+        previous = volume['status']
+        try:
+            if previous not in allowed:
+                raise exception.InvalidVolume(reason=previous)
+            # Only from the status read: it is the one the volume goes back to.
+            volume = db.volume_update(volume['uuid'], {'status': 'downloading'},
+                                      expected_status=[previous])
+        except exception.InvalidVolume:
+            raise exception.InvalidVolume(
+                reason=f"Volume {volume['uuid']} status must be {' or '.join(allowed)}, but "
+                       f"current status is: {db.volume_get(volume['uuid'])['status']}."
+            ) from None
+        self.rpcapi.reimage(context, volume, image_id, previous)
+
+    @staticmethod
+    def _check_image_fits(image, size):
+        image_gb = -(-int(image.get('size') or 0) // GiB)
+        if image_gb > size:
+            raise exception.Invalid(f"Invalid input received: Size of specified image "
+                                    f"{image_gb}GB is larger than volume size {size}GB.")
+        min_disk = int(image.get('min_disk') or 0)
+        if min_disk > size:
+            raise exception.Invalid(f"Invalid input received: Volume size {size}GB cannot be "
+                                    f"smaller than the image minDisk size {min_disk}GB.")
 
     @staticmethod
     def reset_status(context, volume, status=None, attach_status=None):

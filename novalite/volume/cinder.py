@@ -3,8 +3,9 @@
 What Nova's ``nova/volume/cinder.py`` does, over plain HTTP: volumes get,
 create (blank, from an image or a snapshot) and delete, snapshots of
 volume-backed servers (create with ``force``, get, delete), the project's
-absolute limits, and the attachments flow of microversion 3.44 (create,
-update with the host connector, complete, delete). Compute never reads the volume tables.
+absolute limits, the attachments flow of microversion 3.44 (create,
+update with the host connector, complete, delete) and the re-image of a
+boot volume (``os-reimage``, 3.68). Compute never reads the volume tables.
 The endpoint is ``[cinder] endpoint_template`` filled with the caller's
 project; requests carry the caller's token, or ``[cinder] service_token``
 when there is no caller (a host cleaning up by itself).
@@ -22,6 +23,8 @@ from novalite.conf import CONF
 LOG = logging.getLogger(__name__)
 
 VERSION = '3.44'
+# os-reimage exists from 3.68 only; every other request keeps 3.44.
+REIMAGE_VERSION = '3.68'
 # Keys of the flat connection_info that describe the attachment, not the target.
 _ATTACHMENT_KEYS = ('attachment_id', 'status', 'instance', 'attach_mode', 'attached_at',
                     'detached_at')
@@ -46,8 +49,8 @@ class API:
         project = context.project_id or 'admin'
         return CONF.cinder.endpoint_template % {'project_id': project} + path
 
-    def _request(self, context, method, path, body=None):
-        headers = {'OpenStack-API-Version': f'volume {VERSION}',
+    def _request(self, context, method, path, body=None, version=VERSION):
+        headers = {'OpenStack-API-Version': f'volume {version}',
                    'X-Auth-Token': context.auth_token or CONF.cinder.service_token,
                    # Cinder asks Nova before deleting an attachment unless the
                    # caller is a service: this is the service.
@@ -87,6 +90,18 @@ class API:
         if volume_type:
             body['volume']['volume_type'] = volume_type
         return self._request(context, 'POST', '/volumes', body)['volume']
+
+    def reimage(self, context, volume_id, image_id, reimage_reserved=False):
+        """Write ``image_id`` over the volume's data (it goes ``downloading``, then back
+        to its status, or to ``error``).
+
+        :raises VolumeServiceError: refused, with the API's code (400: a status
+            that cannot be re-imaged, or a Block Storage API older than 3.68).
+        """
+        self._request(context, 'POST', f'/volumes/{volume_id}/action',
+                      {'os-reimage': {'image_id': image_id,
+                                      'reimage_reserved': reimage_reserved}},
+                      version=REIMAGE_VERSION)
 
     def volume_types(self, context):
         """The volume types the caller may use: ``[{'id', 'name', ...}]``."""

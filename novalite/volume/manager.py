@@ -1,11 +1,13 @@
 """Server side of the volume service: owns the storage and targets of one storage host.
 
 The API persists the state a request announces (creating, deleting,
-extending) before casting here; each method does the slow step and persists
-the end state. :meth:`VolumeManager.init_host` re-exports the host's volumes
-(tgtd keeps nothing across restarts) and settles what a crash interrupted:
-a volume or snapshot left ``creating`` is made again from scratch (what was
-written of it is removed first), one left ``deleting`` is deleted.
+extending, downloading) before casting here; each method does the slow step
+and persists the end state. :meth:`VolumeManager.init_host` re-exports the
+host's volumes (tgtd keeps nothing across restarts) and settles what a crash
+interrupted: a volume or snapshot left ``creating`` is made again from
+scratch (what was written of it is removed first), one left ``deleting`` is
+deleted, one left ``downloading`` (half re-imaged) is in ``error``, as Cinder
+leaves it.
 """
 
 import oslo_messaging as messaging
@@ -27,7 +29,7 @@ _EXPORTED = ('available', 'reserved', 'attaching', 'in-use', 'detaching', 'exten
 
 
 class VolumeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
     def __init__(self, host=None, driver=None):
         # The service runs every manager's periodic tasks; this one has none yet.
@@ -56,6 +58,10 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
                 self.delete_volume(context, volume['uuid'])
             elif status == 'extending':
                 db.volume_update(volume['uuid'], {'status': 'error_extending'})
+            elif status == 'downloading':
+                LOG.warning("Volume %s was being re-imaged when this host stopped: its data "
+                            "is lost", volume['uuid'])
+                db.volume_update(volume['uuid'], {'status': 'error'})
             elif status in _EXPORTED and volume['provider_auth']:
                 self.driver.ensure_export(volume)
         except Exception:
@@ -139,6 +145,28 @@ class VolumeManager(periodic_task.PeriodicTasks, Manager):
         db.volume_update(volume_id, {'status': 'in-use' if servers else 'available',
                                      'size': new_size}, expected_status=['extending'])
         nova.extend_volume(context, servers, volume_id)
+
+    def reimage(self, context, volume_id, image_id, previous_status):
+        """Write the image over the volume's data; back to ``previous_status``, or ``error``.
+
+        The servers holding the volume (Nova rebuilding one with 2.93) are
+        told with a ``volume-reimaged`` event, ``completed`` or ``failed``.
+        """
+        volume = db.volume_get(volume_id)
+        outcome = 'completed'
+        try:
+            images = local_image.get_image_service()
+            self.driver.reimage(volume, images, images.show(image_id))
+            db.volume_update(volume_id, {'status': previous_status, 'image_id': image_id,
+                                         'bootable': True}, expected_status=['downloading'])
+            LOG.info("Volume %s re-imaged with image %s", volume_id, image_id)
+        except Exception:
+            LOG.exception("Re-imaging volume %s with image %s failed", volume_id, image_id)
+            self._fail(volume_id)
+            outcome = 'failed'
+        servers = sorted({attachment['instance_uuid'] for attachment
+                          in db.attachments_by_volume([volume_id])[volume_id]})
+        nova.volume_reimaged(context, servers, volume_id, outcome)
 
     @staticmethod
     def _attached_servers(volume_id):

@@ -8,6 +8,7 @@ Version history:
 * 1.0 - Initial version: create_volume, delete_volume, extend_volume.
 * 1.1 - Snapshots: create_snapshot, delete_snapshot; create_volume takes
   snapshot_id (a volume made from a snapshot).
+* 1.2 - reimage (os-reimage: an image written over a volume's data).
 """
 
 from novalite import exception, rpc
@@ -17,7 +18,7 @@ TOPIC = 'volume'
 
 
 class VolumeAPI:
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, self.VERSION,
@@ -60,3 +61,14 @@ class VolumeAPI:
         """Remove the copy of a snapshot in ``deleting``, then its row."""
         self._snapshots(snapshot['host']).cast(context, 'delete_snapshot',
                                                snapshot_id=snapshot['uuid'])
+
+    def can_reimage(self):
+        """True unless the storage hosts are capped below 1.2."""
+        return self.client.can_send_version('1.2')
+
+    def reimage(self, context, volume, image_id, previous_status):
+        """Write ``image_id`` over the data of a volume in ``downloading``; it goes back
+        to ``previous_status`` once written (check :meth:`can_reimage` first)."""
+        self.client.prepare(server=volume['host'], version='1.2').cast(
+            context, 'reimage', volume_id=volume['uuid'], image_id=image_id,
+            previous_status=previous_status)

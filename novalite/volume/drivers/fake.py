@@ -18,6 +18,9 @@ class FakeDriver:
     def create_volume_from_image(self, volume, image_service, image):
         pass
 
+    def reimage(self, volume, image_service, image):
+        pass
+
     def create_snapshot(self, snapshot, volume):
         pass
 

@@ -4,7 +4,8 @@ Files live in ``[volume] volumes_dir`` named by volume id; a snapshot is a
 sparse copy of its volume's file there (``snapshot-<id>``: ``cp
 --reflink=auto``, so a filesystem that shares blocks copies none). A new volume is
 exported at once (as Cinder's tgt helper does), so attaching needs no work
-on the storage host; tgtd forgets everything when it restarts, so
+on the storage host; a re-image (os-reimage) writes the new image into the
+same file; tgtd forgets everything when it restarts, so
 :meth:`TgtDriver.ensure_export` re-creates each target with its stored IQN
 and credentials when the volume service starts.
 """
@@ -44,6 +45,21 @@ class TgtDriver:
         :raises InvalidVolume: the image's virtual size exceeds the volume.
         """
         os.makedirs(self.conf.volume.volumes_dir, exist_ok=True)
+        self._write_image(volume, image_service, image)
+        with open(self._path(volume), 'r+b') as f:
+            f.truncate(volume['size'] * GiB)
+
+    def reimage(self, volume, image_service, image):
+        """Write the image's data over an existing volume's, in the same file.
+
+        tgtd serves the file it opened: the data is replaced in place (the
+        file emptied, then the image written into it), never by a new file.
+
+        :raises InvalidVolume: the image's virtual size exceeds the volume.
+        """
+        self._write_image(volume, image_service, image, in_place=True)
+
+    def _write_image(self, volume, image_service, image, in_place=False):
         with tempfile.TemporaryDirectory(dir=self.conf.volume.volumes_dir) as tmp:
             if hasattr(image_service, 'verified_path'):
                 # The image store is on this host: convert from it, no copy.
@@ -57,10 +73,14 @@ class TgtDriver:
                 raise exception.InvalidVolume(
                     reason=f"image {image['id']} is {virtual} bytes, larger than the "
                            f"{volume['size']} GiB volume")
-            processutils.execute('qemu-img', 'convert', '-f', fmt, '-O', 'raw', '-S', '4k',
-                                 source, self._path(volume))
-        with open(self._path(volume), 'r+b') as f:
-            f.truncate(volume['size'] * GiB)
+            command = ['qemu-img', 'convert', '-f', fmt, '-O', 'raw', '-S', '4k']
+            if in_place:
+                # Zeros (holes) where the image has no data, not the old data.
+                with open(self._path(volume), 'r+b') as f:
+                    f.truncate(0)
+                    f.truncate(volume['size'] * GiB)
+                command.append('-n')
+            processutils.execute(*command, source, self._path(volume))
 
     @staticmethod
     def _virtual_size(path, fmt):

@@ -69,9 +69,10 @@ def create(req):
         raise exception.Invalid("Invalid input received: volume_uuid is required")
     ctx = common.context(req)
     volume = VOLUMES.get(ctx, volume_id)
+    # 3.54: the mode is taken; before, Cinder attaches read-write whatever is sent.
+    mode = (values.get('mode') or 'rw') if microversion.is_supported(req, '3.54') else 'rw'
     attachment = VOLUMES.attachment_create(ctx, volume, instance_uuid,
-                                           connector=values.get('connector'),
-                                           mode=values.get('mode') or 'rw')
+                                           connector=values.get('connector'), mode=mode)
     return common.json_response({'attachment': _view(attachment)})
 
 

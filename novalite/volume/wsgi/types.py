@@ -1,11 +1,17 @@
-"""Volume types (one: the default) and the project's absolute limits."""
+"""Volume types (one: the default) and the project's absolute limits.
+
+From 3.52 the listing filters on ``extra_specs`` (a JSON object): the
+default type has none, so any non-empty filter matches nothing.
+"""
+
+import json
 
 from novalite import exception
 from novalite.conf import CONF
 from novalite.db import volume_snapshots as snapshot_db
 from novalite.db import volumes as db
 from novalite.volume import api as volume_api
-from novalite.volume.wsgi import common
+from novalite.volume.wsgi import common, microversion
 
 
 def _default_type():
@@ -16,7 +22,18 @@ def _default_type():
 
 
 def index(req):
-    return common.json_response({'volume_types': [_default_type()]})
+    found = [_default_type()]
+    if 'extra_specs' in req.GET and microversion.is_supported(req, '3.52'):
+        try:
+            wanted = json.loads(req.GET['extra_specs'] or '{}')
+        except ValueError:
+            wanted = None
+        if not isinstance(wanted, dict):
+            raise exception.Invalid(f"Invalid input received: extra_specs "
+                                    f"{req.GET['extra_specs']} is not a dictionary")
+        found = [t for t in found if all(t['extra_specs'].get(k) == v
+                                         for k, v in wanted.items())]
+    return common.json_response({'volume_types': found})
 
 
 def default(req):

@@ -2,16 +2,25 @@
 
 Views follow Cinder's: the summary is id, name and links; the detail adds
 status, size, attachments (server, attachment, device, host), bootable as a
-string and the owner's project under ``os-vol-tenant-attr:tenant_id``.
+string and the owner's project under ``os-vol-tenant-attr:tenant_id``; and
+what each microversion adds up to 3.68 (group_id 3.13, provider_id for an
+admin 3.21, shared_targets and service_uuid 3.48, cluster_name for an admin
+3.61, volume_type_id 3.63, consumes_quota 3.65). From 3.53 a create or
+update body with a key Cinder's schema does not know is refused, and an
+update must change something; from 3.46 an image made of a volume-backed
+server's snapshot (a ``bdm_v2`` image) makes the volume from the snapshot.
 """
 
 import json
 
 from novalite import exception
 from novalite.api import wsgi as compute_wsgi
+from novalite.db import services
+from novalite.db import volume_snapshots as snapshot_db
 from novalite.db import volumes as db
+from novalite.image import local as local_image
 from novalite.volume import api as volume_api
-from novalite.volume.wsgi import common, microversion
+from novalite.volume.wsgi import common, listing, microversion
 
 VOLUMES = volume_api.API()
 
@@ -19,6 +28,14 @@ _FILTERS = {'name': 'display_name', 'status': 'status', 'bootable': 'bootable',
             'availability_zone': 'availability_zone'}
 _SORT_KEYS = {'created_at': 'created_at', 'updated_at': 'updated_at', 'name': 'display_name',
               'size': 'size', 'status': 'status', 'id': 'id'}
+# Cinder's create_volume_v353 and update_volume_v353 schemas.
+_CREATE_KEYS = {'name', 'description', 'display_name', 'display_description', 'volume_type',
+                'metadata', 'snapshot_id', 'source_volid', 'consistencygroup_id', 'size',
+                'availability_zone', 'multiattach', 'image_id', 'imageRef', 'group_id',
+                'backup_id'}
+_UPDATE_KEYS = {'name': 'display_name', 'display_name': 'display_name',
+                'description': 'display_description',
+                'display_description': 'display_description', 'metadata': 'volume_metadata'}
 
 
 def _attachment_view(volume, attachment):
@@ -50,7 +67,33 @@ def detail_view(req, volume, attachments):
         view['volume_image_metadata'] = {'image_id': volume['image_id']}
     if ctx.is_admin:
         view['os-vol-host-attr:host'] = volume['host']
+    view.update(_versioned_fields(req, ctx, volume))
     return view
+
+
+def _versioned_fields(req, ctx, volume):
+    fields = {}
+    for version, key, value, admin_only in (
+            ('3.13', 'group_id', None, False), ('3.21', 'provider_id', None, True),
+            # One target per volume: os-brick needs no lock around its scans.
+            ('3.48', 'shared_targets', False, False),
+            ('3.48', 'service_uuid', lambda: _service_uuid(req, volume['host']), False),
+            ('3.61', 'cluster_name', None, True),
+            ('3.63', 'volume_type_id', volume_api.DEFAULT_TYPE_ID, False),
+            ('3.65', 'consumes_quota', True, False)):
+        if microversion.is_supported(req, version) and (ctx.is_admin or not admin_only):
+            fields[key] = value() if callable(value) else value
+    return fields
+
+
+def _service_uuid(req, host):
+    """The uuid of the volume service on ``host`` (the services read once per request)."""
+    known = req.environ.setdefault('novalite.volume_services', {})
+    if not known:
+        known.update((service['host'], service['uuid']) for service
+                     in services.service_get_all(binary=volume_api.VOLUME_BINARY))
+        known.setdefault(None, None)
+    return known.get(host)
 
 
 def _summary_view(req, volume):
@@ -58,45 +101,15 @@ def _summary_view(req, volume):
             'links': common.links(req, 'volumes', volume['uuid'])}
 
 
-def list_filters(req, ctx, columns):
-    """A listing's filters: the caller's project (every project for an admin asking
-    ``all_tenants``) and the query's ``columns`` (parameter: column)."""
-    filters = {}
-    all_tenants = req.GET.get('all_tenants')
-    if not (ctx.is_admin and all_tenants is not None and
-            compute_wsgi.parse_bool(all_tenants or 'true', 'all_tenants')):
-        filters['project_id'] = ctx.project_id
-    elif req.GET.get('project_id'):
-        filters['project_id'] = req.GET['project_id']
-    for param, column in columns.items():
-        if param in req.GET:
-            value = req.GET[param]
-            filters[column] = compute_wsgi.parse_bool(value, param) \
-                if param == 'bootable' else value
-    return filters
-
-
-def sort_of(req, sort_keys):
-    """``sort=key:dir`` (3.x) or ``sort_key``/``sort_dir``; the first key only, as the
-    column of ``sort_keys`` it names."""
-    key, direction = req.GET.get('sort_key', 'created_at'), req.GET.get('sort_dir', 'desc')
-    if req.GET.get('sort'):
-        first = req.GET['sort'].split(',')[0]
-        key, _sep, direction = first.partition(':')
-        direction = direction or 'desc'
-    if key not in sort_keys or direction not in ('asc', 'desc'):
-        raise exception.Invalid(f"Invalid sort key or direction: {key}:{direction}")
-    return sort_keys[key], direction
-
-
 def _list(req, detail):
     ctx = common.context(req)
     limit, marker = common.limit_and_marker(req)
-    sort_key, sort_dir = sort_of(req, _SORT_KEYS)
+    sort_key, sort_dir = listing.sort_of(req, _SORT_KEYS)
     if marker:
         VOLUMES.get(ctx, marker)
-    found = db.volume_get_all(list_filters(req, ctx, _FILTERS), limit=limit, marker=marker,
-                              sort_key=sort_key, sort_dir=sort_dir)
+    filters = listing.filters_of(req, ctx, _FILTERS, time_filters=True)
+    found = [] if listing.matches_nothing(req) else db.volume_get_all(
+        filters, limit=limit, marker=marker, sort_key=sort_key, sort_dir=sort_dir)
     if detail:
         attached = db.attachments_by_volume([v['uuid'] for v in found])
         items = [detail_view(req, v, attached[v['uuid']]) for v in found]
@@ -107,6 +120,8 @@ def _list(req, detail):
         url = f"{common.link_base(req)}/volumes{'/detail' if detail else ''}"
         body['volumes_links'] = [{'rel': 'next',
                                   'href': f"{url}?limit={limit}&marker={items[-1]['id']}"}]
+    if listing.with_count(req):
+        body['count'] = 0 if listing.matches_nothing(req) else db.volume_count(filters)
     return common.json_response(body)
 
 
@@ -130,7 +145,11 @@ def show(req, volume_id):
 
 def create(req):
     values = common.body(req, 'volume')
-    for unsupported in ('source_volid', 'backup_id', 'group_id'):
+    _check_keys(req, values, _CREATE_KEYS)
+    if values.get('backup_id') and microversion.is_supported(req, '3.47'):
+        # novalite-volume keeps no backups: every id names an unknown one.
+        raise exception.NotFound(f"Backup {values['backup_id']} could not be found.")
+    for unsupported in ('source_volid', 'group_id'):
         if values.get(unsupported):
             raise exception.Invalid(f"{unsupported} is not supported by novalite-volume")
     if values.get('multiattach'):
@@ -138,29 +157,70 @@ def create(req):
     metadata = values.get('metadata') or {}
     if not isinstance(metadata, dict):
         raise exception.Invalid("Invalid metadata: it must be an object")
+    image_id = values.get('imageRef') or values.get('image_id')
+    snapshot_id = values.get('snapshot_id')
+    nova_snapshot = _nova_image_snapshot(image_id) \
+        if image_id and microversion.is_supported(req, '3.46') else None
+    if nova_snapshot:
+        image_id, snapshot_id = None, nova_snapshot
     volume = VOLUMES.create(
         common.context(req), values.get('size'),
         name=values.get('name') or values.get('display_name'),
         description=values.get('description') or values.get('display_description'),
-        image_id=values.get('imageRef') or values.get('image_id'),
-        availability_zone=values.get('availability_zone'), metadata=metadata,
-        volume_type=values.get('volume_type'), snapshot_id=values.get('snapshot_id'))
+        image_id=image_id, availability_zone=values.get('availability_zone'),
+        metadata=metadata, volume_type=values.get('volume_type'), snapshot_id=snapshot_id)
     return _show(req, volume, status=202)
+
+
+def _check_keys(req, values, known):
+    """3.53: a key Cinder's schema does not know is a 400."""
+    unknown = sorted(set(values) - set(known))
+    if unknown and microversion.is_supported(req, '3.53'):
+        raise exception.Invalid(f"Invalid input for field/attribute volume. Additional "
+                                f"properties are not allowed ({', '.join(unknown)} were "
+                                f"unexpected)")
+
+
+def _nova_image_snapshot(image_id):
+    """The boot snapshot an image of a volume-backed server holds (3.46), or None.
+
+    :raises NotFound: the image names a snapshot that is gone (404, as Cinder).
+    """
+    try:
+        image = local_image.get_image_service().show(image_id)
+    except exception.ImageNotFound:
+        return None
+    properties = image.get('properties') or {}
+    mappings = properties.get('block_device_mapping') or []
+    if isinstance(mappings, str):
+        try:
+            mappings = json.loads(mappings)
+        except ValueError:
+            return None
+    boot = [m for m in mappings if m.get('source_type') == 'snapshot'
+            and str(m.get('boot_index')) == '0']
+    if not boot:
+        return None
+    snapshot_id = boot[0].get('snapshot_id')
+    try:
+        snapshot_db.snapshot_get(snapshot_id)
+    except exception.SnapshotNotFound:
+        raise exception.NotFound(f"Nova specific image is found, but boot volume snapshot "
+                                 f"id:{snapshot_id} not found.") from None
+    return snapshot_id
 
 
 def update(req, volume_id):
     values = common.body(req, 'volume')
-    changes = {}
-    for key, column in (('name', 'display_name'), ('display_name', 'display_name'),
-                        ('description', 'display_description'),
-                        ('display_description', 'display_description'),
-                        ('metadata', 'volume_metadata')):
-        if key in values:
-            changes[column] = values[key]
-    if not changes:
-        raise exception.Invalid("Missing request body: nothing to update")
+    _check_keys(req, values, _UPDATE_KEYS)
+    changes = {column: values[key] for key, column in _UPDATE_KEYS.items() if key in values}
     ctx = common.context(req)
-    volume = VOLUMES.update(ctx, VOLUMES.get(ctx, volume_id), changes)
+    volume = VOLUMES.get(ctx, volume_id)
+    if changes:
+        volume = VOLUMES.update(ctx, volume, changes)
+    elif microversion.is_supported(req, '3.53'):
+        raise exception.Invalid("Invalid input for field/attribute volume. Value: {}. {} "
+                                "does not have enough properties")
     return _show(req, volume)
 
 
@@ -185,7 +245,22 @@ def _reset_status(req, ctx, volume, args):
     VOLUMES.reset_status(ctx, volume, args.get('status'), args.get('attach_status'))
 
 
-_ACTIONS = {'os-extend': _extend, 'os-reset_status': _reset_status}
+def _reimage(req, ctx, volume, args):
+    """3.68: write an image over the volume's data (Cinder's ``os-reimage``)."""
+    if not isinstance(args, dict) or not args.get('image_id'):
+        raise exception.Invalid("Invalid input for field/attribute os-reimage. 'image_id' "
+                                "is a required property")
+    unknown = sorted(set(args) - {'image_id', 'reimage_reserved'})
+    if unknown:
+        raise exception.Invalid(f"Additional properties are not allowed ({', '.join(unknown)} "
+                                f"were unexpected)")
+    VOLUMES.reimage(ctx, volume, args['image_id'], compute_wsgi.parse_bool(
+        args.get('reimage_reserved', False), 'reimage_reserved'))
+
+
+# Each action from the version that has it (Cinder: "There is no such action" before).
+_ACTIONS = {'os-extend': ('3.0', _extend), 'os-reset_status': ('3.0', _reset_status),
+            'os-reimage': ('3.68', _reimage)}
 
 
 def action(req, volume_id):
@@ -196,8 +271,8 @@ def action(req, volume_id):
     if not isinstance(document, dict) or len(document) != 1:
         raise exception.Invalid("There is no such action")
     name, args = next(iter(document.items()))
-    if name not in _ACTIONS:
+    if name not in _ACTIONS or not microversion.is_supported(req, _ACTIONS[name][0]):
         raise exception.Invalid(f"There is no such action: {name}")
     ctx = common.context(req)
-    _ACTIONS[name](req, ctx, VOLUMES.get(ctx, volume_id), args)
+    _ACTIONS[name][1](req, ctx, VOLUMES.get(ctx, volume_id), args)
     return common.empty_response(202)

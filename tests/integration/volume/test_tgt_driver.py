@@ -152,3 +152,27 @@ def test_a_volume_made_from_a_snapshot_reads_what_the_volume_held_then(driver, c
     assert json.loads(found.stdout)['virtual-size'] == 2 * 1024 ** 3
     driver.delete_snapshot(snapshot)
     assert not os.path.exists(copy)
+
+
+def test_a_reimage_replaces_what_the_exported_lun_serves_in_place(driver, conf, tmp_path):
+    conf.set_override('images_path', str(tmp_path / 'images'), group='image')
+    volume = _volume()
+    driver.create_volume(volume)
+    info = _exported(driver, volume)
+    path = os.path.join(conf.volume.volumes_dir, volume['uuid'])
+    with open(path, 'r+b') as f:
+        f.write(b'OLD-DATA-OLD-DATA')
+        f.seek(512 * 1024)
+        f.write(b'OLD-TAIL')
+    inode = os.stat(path).st_ino
+    raw = tmp_path / 'new.raw'
+    raw.write_bytes(b'NEW-IMAGE' + b'\0' * (4096 - 9))
+    qcow2 = tmp_path / 'new.qcow2'
+    subprocess.run(['qemu-img', 'convert', '-O', 'qcow2', str(raw), str(qcow2)], check=True)
+    images = local_image.get_image_service(conf)
+    driver.reimage(volume, images, images.create('new', str(qcow2), disk_format='qcow2'))
+    assert _first_sector(info, tmp_path)[:17] == b'NEW-IMAGE' + b'\0' * 8
+    assert os.stat(path).st_ino == inode and os.path.getsize(path) == 1024 ** 3
+    with open(path, 'rb') as f:
+        f.seek(512 * 1024)
+        assert f.read(8) == b'\0' * 8
