@@ -107,8 +107,8 @@ class BootVolumes:
                                       {'attachment_id': None, 'connection_info': None})
 
 
-def wait_available(get, context, resource_id):
-    """Poll ``get(context, resource_id)`` (a volume or a snapshot) until ``available``.
+def wait_available(get, context, resource_id, wanted='available'):
+    """Poll ``get(context, resource_id)`` (a volume or a snapshot) until ``wanted``.
 
     :raises VolumeNotCreated: it went to ``error`` or stayed busy past the retries.
     """
@@ -117,7 +117,7 @@ def wait_available(get, context, resource_id):
     status = None
     for attempt in range(attempts):
         status = get(context, resource_id)['status']
-        if status == 'available':
+        if status == wanted:
             return
         if status == 'error':
             break

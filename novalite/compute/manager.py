@@ -133,12 +133,13 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     def rebuild_instance(self, context, instance, orig_image_ref, image_ref, injected_files,
                          new_pass, preserve_ephemeral=False, recreate=False, migration=None,
-                         scheduled_node=None, target_state=None):
+                         scheduled_node=None, target_state=None, reimage_boot_volume=False):
         self.rebuilder.submit(context, instance, orig_image_ref=orig_image_ref,
                               image_ref=image_ref, injected_files=injected_files,
                               new_pass=new_pass, preserve_ephemeral=preserve_ephemeral,
                               recreate=recreate, migration=migration,
-                              scheduled_node=scheduled_node, target_state=target_state)
+                              scheduled_node=scheduled_node, target_state=target_state,
+                              reimage_boot_volume=reimage_boot_volume)
 
     # Volumes (novalite.compute.volumes)
 

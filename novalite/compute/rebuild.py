@@ -7,7 +7,9 @@ volumes and, if asked, the ephemeral disk kept aside) → ``rebuild_spawning``
 metadata, key, user data and hostname the API persisted) → active, or
 stopped if it was. Its fixed IP and attached volumes stay its own throughout.
 A server booted from a volume keeps it: its guest is recreated over the
-same boot volume, each volume connected again from the mappings.
+same boot volume, each volume connected again from the mappings; from 2.93
+(``reimage_boot_volume``) the new image is first written over the boot
+volume (:mod:`novalite.compute.boot_volume_reimage`).
 
 An evacuation (``recreate``) runs the same steps on the destination the
 conductor chose, for a server whose host is down: the first step takes the
@@ -30,7 +32,8 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from novalite import exception
-from novalite.compute import boot_volumes, build, events, vm_states
+from novalite.compute import boot_volume_reimage, boot_volumes, build, events, vm_states
+from novalite.compute import volumes as volume_ops
 from novalite.image import client as image_client
 from novalite.virt import power_state
 
@@ -51,6 +54,7 @@ class Rebuilder:
         self.in_flight = in_flight
         self.images = image_client.get_image_service()
         self.volumes = boot_volumes.BootVolumes(host, driver, conductor)
+        self.attached = volume_ops.VolumeOps(host, driver, conductor)
 
     def submit(self, context, instance, **kwargs):
         """Run the rebuild in the task pool, under the instance's lock."""
@@ -71,7 +75,7 @@ class Rebuilder:
 
     def rebuild(self, context, instance, orig_image_ref, image_ref, injected_files, new_pass,
                 preserve_ephemeral=False, recreate=False, migration=None,
-                scheduled_node=None, target_state=None):
+                scheduled_node=None, target_state=None, reimage_boot_volume=False):
         """The steps; see the module's docstring. Raises what a step raised."""
         uuid = instance['uuid']
         orig_vm_state = instance['vm_state']
@@ -80,8 +84,9 @@ class Rebuilder:
             taken_over = {'host': self.host, 'node': scheduled_node or self.host}
         instance = self._step(context, instance, vm_states.REBUILD_BLOCK_DEVICE_MAPPING,
                               vm_states.REBUILDING, **taken_over)
-        network_info, bdms, kept = self._tear_down(context, instance, recreate,
-                                                   preserve_ephemeral)
+        network_info, bdms, kept = self._tear_down(
+            context, instance, recreate, preserve_ephemeral,
+            image_ref if reimage_boot_volume and not recreate else None)
         instance = self._step(context, instance, vm_states.REBUILD_SPAWNING,
                               vm_states.REBUILD_BLOCK_DEVICE_MAPPING)
         # A server booted from a volume has no image: its sysmeta has the properties.
@@ -103,8 +108,9 @@ class Rebuilder:
         LOG.info('Instance %s rebuilt from image %s%s', uuid, image_ref,
                  ' (evacuated here)' if recreate else '')
 
-    def _tear_down(self, context, instance, recreate, preserve_ephemeral):
-        """Stop using what the guest had here, or take it over (evacuation).
+    def _tear_down(self, context, instance, recreate, preserve_ephemeral, reimage_with=None):
+        """Stop using what the guest had here, or take it over (evacuation); with
+        ``reimage_with`` (an image id) re-image the boot volume meanwhile.
 
         :returns: ``(network_info, bdms, kept)``: the mappings whose volumes
             were connected anew (completed once the guest runs) and what
@@ -121,10 +127,18 @@ class Rebuilder:
                                                preserve_ephemeral=preserve_ephemeral)
             if not boot_volumes.boots_from_volume(volume_bdms):
                 return network_info, [], kept
+            if reimage_with:
+                volume_bdms = [self._reimaged(context, instance, bdm, reimage_with)
+                               if str(bdm.get('boot_index')) == '0' else bdm
+                               for bdm in volume_bdms]
         # The guest boots from its volume, or moved here: each volume's
         # attachment gets this host's connector again.
         bdms = self.volumes.prepare(context, instance, volume_bdms)
         return network_info, bdms, boot_volumes.block_device_info(bdms)
+
+    def _reimaged(self, context, instance, root_bdm, image_id):
+        return boot_volume_reimage.reimage(self.attached, self.volumes.volume_api, context,
+                                           instance, root_bdm, image_id)
 
     def _step(self, context, instance, task_state, expected, read_back=True, **values):
         return self.conductor.instance_update(context, instance['uuid'],

@@ -12,7 +12,10 @@ so the move is visible from the moment it is accepted.
 A server booted from a volume keeps an empty ``image_ref`` (Nova's mark of
 one) and the image its boot volume was made from: below 2.93 it is rebuilt
 with that image only (its guest recreated over the same volume), any other
-is refused as Nova refuses it.
+is refused as Nova refuses it. From 2.93 (``reimage_boot_volume``) the
+image, the same or another, is written over its boot volume: that rebuild
+goes straight to the server's host over compute RPC 1.18, which carries
+the flag (the conductor only forwards a rebuild in place).
 """
 
 import dataclasses
@@ -47,11 +50,13 @@ class RebuildRequest:
     auto_disk_config: bool | None = None
     personality: list = dataclasses.field(default_factory=list)
     preserve_ephemeral: bool = False
+    reimage_boot_volume: bool = False
 
     UNSET = _UNSET
 
 
-def rebuild(context, task_api, image_service, instance, request, volume_api=None):
+def rebuild(context, task_api, image_service, instance, request, volume_api=None,
+            compute_api=None):
     """Re-image ``instance`` on its host with ``request`` (a :class:`RebuildRequest`).
 
     :returns: the instance as persisted, in ``rebuilding``.
@@ -59,26 +64,35 @@ def rebuild(context, task_api, image_service, instance, request, volume_api=None
     :raises InstanceIsLocked: locked, and the caller is not an admin (409).
     :raises Invalid: an unknown or inactive image, one the flavor cannot hold,
         an unknown key pair, another image than its boot volume's for a
-        server booted from a volume (400).
+        server booted from a volume before 2.93 (400).
     :raises QuotaError: too many metadata items or personality files (403).
+    :raises ComputeHostTooOld: the boot volume is to be re-imaged and the
+        compute hosts are capped below 1.18 (409).
     """
     _check_startable(context, instance, 'rebuild')
     image = _resolve_image(context, image_service, request.image_id, instance)
     orig_image_ref = _boot_volume_image(context, instance, volume_api)
+    reimage = orig_image_ref is not None and request.reimage_boot_volume
     if orig_image_ref is None:
         orig_image_ref = instance['image_ref']
-    elif orig_image_ref != image['id']:
+    elif orig_image_ref != image['id'] and not reimage:
         raise exception.ImageUnacceptable(
             image_id=image['id'],
             reason="Unable to rebuild with a different image for a volume-backed server.")
+    if reimage and not compute_api.supports_reimage():
+        raise exception.Conflict("The server's compute host is too old to re-image its "
+                                 "boot volume ([upgrade_levels] compute is below 1.18).")
     values = _new_values(context, instance, request, image)
     files = [(item['path'], item['contents']) for item in request.personality]
     quota.check_injected_files(context, files or None)
     instance = _persist(context, instance, 'rebuild', values)
-    task_api.rebuild_instance(context, instance, orig_image_ref, image['id'],
-                              injected_files=request.personality,
-                              new_pass=request.admin_password,
-                              preserve_ephemeral=request.preserve_ephemeral)
+    kwargs = {'injected_files': request.personality, 'new_pass': request.admin_password,
+              'preserve_ephemeral': request.preserve_ephemeral}
+    if reimage:
+        compute_api.rebuild_instance(context, instance['host'], instance, orig_image_ref,
+                                     image['id'], reimage_boot_volume=True, **kwargs)
+    else:
+        task_api.rebuild_instance(context, instance, orig_image_ref, image['id'], **kwargs)
     return instance
 
 

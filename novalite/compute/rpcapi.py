@@ -34,6 +34,8 @@ Version history:
 * 1.14 - cache_images (a call: the host answers what became of each image).
 * 1.17 - attach_volume, detach_volume: the block device mapping is a
   BlockDeviceMapping object.
+* 1.18 - rebuild_instance takes reimage_boot_volume (2.93: the new image is
+  written over a volume-backed server's boot volume).
 * 1.19 - get_host_uptime (a call: what ``uptime`` says on the host).
 """
 
@@ -343,19 +345,27 @@ class ComputeAPI:
                             node=node)
     def rebuild_instance(self, context, host, instance, orig_image_ref, image_ref,
                          injected_files, new_pass, preserve_ephemeral=False, recreate=False,
-                         migration=None, scheduled_node=None, target_state=None):
-        """Re-image ``instance`` on ``host``, or recreate it there (evacuation); a cast (1.8).
+                         migration=None, scheduled_node=None, target_state=None,
+                         reimage_boot_volume=False):
+        """Re-image ``instance`` on ``host``, or recreate it there (evacuation); a cast
+        (1.8; 1.18 with ``reimage_boot_volume``, see :meth:`supports_reimage`).
 
-        :raises Invalid: the host's compute is capped below 1.8.
+        :raises Invalid: the host's compute is capped below 1.8 (1.18 to re-image).
         """
-        if not self.client.can_send_version('1.8'):
+        version = '1.18' if reimage_boot_volume else '1.8'
+        if not self.client.can_send_version(version):
             raise exception.Invalid("The compute host is too old to rebuild servers")
-        self.client.prepare(server=host, version='1.8').cast(
+        extra = {'reimage_boot_volume': True} if reimage_boot_volume else {}
+        self.client.prepare(server=host, version=version).cast(
             context, 'rebuild_instance', instance=objects.Instance.coerce(instance),
             orig_image_ref=orig_image_ref, image_ref=image_ref, injected_files=injected_files,
             new_pass=new_pass, preserve_ephemeral=preserve_ephemeral, recreate=recreate,
             migration=migration and objects.Migration.coerce(migration),
-            scheduled_node=scheduled_node, target_state=target_state)
+            scheduled_node=scheduled_node, target_state=target_state, **extra)
+
+    def supports_reimage(self):
+        """True unless the compute hosts are capped below 1.18 (no boot volume re-image)."""
+        return self.client.can_send_version('1.18')
 
     # Soft delete (1.13): a host capped below it deletes at once.
 

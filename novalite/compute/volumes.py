@@ -198,20 +198,23 @@ class VolumeOps:
             if not bdm.get('attachment_id'):
                 continue
             try:
-                self._keep_reserved(context, instance, bdm)
+                self.keep_reserved(context, instance, bdm)
             except Exception:
                 LOG.exception("Could not keep volume %s of %s reserved", bdm['volume_id'],
                               instance['uuid'])
 
-    def _keep_reserved(self, context, instance, bdm):
+    def keep_reserved(self, context, instance, bdm):
+        """Disconnect ``bdm``'s volume from this host, keep it reserved for the server;
+        returns the mapping (its new attachment, no connection_info)."""
         if bdm.get('connection_info'):
             self.driver.detach_volume(context, bdm['connection_info'], instance,
                                       bdm['device_name'])
         reserved = self.volume_api.attachment_create(context, bdm['volume_id'],
                                                      instance['uuid'])
-        self.conductor.bdm_update(context, bdm['uuid'], {'attachment_id': reserved['id'],
-                                                         'connection_info': None})
+        kept = self.conductor.bdm_update(context, bdm['uuid'], {'attachment_id': reserved['id'],
+                                                                'connection_info': None})
         self.volume_api.attachment_delete(context, bdm['attachment_id'])
+        return kept
 
 
 def release(volume_api, context, bdm):

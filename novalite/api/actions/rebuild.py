@@ -22,14 +22,16 @@ _SIMPLE_FIELDS = (('name', 'name'), ('metadata', 'metadata'), ('accessIPv4', 'ac
                   ('user_data', 'user_data'), ('hostname', 'hostname'))
 
 
-def _request(body):
+def _request(req, body):
     options = body['rebuild']
     request = RebuildRequest(
         image_id=wsgi.id_from_ref(options['imageRef']),
         admin_password=options.get('adminPass') or compute_create.generate_password(),
         personality=options.get('personality') or [],
         preserve_ephemeral=wsgi.parse_bool(options.get('preserve_ephemeral', False),
-                                           'preserve_ephemeral'))
+                                           'preserve_ephemeral'),
+        # 2.93: a volume-backed server's boot volume is re-imaged.
+        reimage_boot_volume=microversion.is_supported(req, '2.93'))
     for key, field in _SIMPLE_FIELDS:
         if key in options:
             setattr(request, field, options[key])
@@ -58,9 +60,10 @@ def _check_trusted_certs(ctx, instance, options):
 def _rebuild(req, ctx, instance, body):
     validation.validate(schemas.rebuild_for(req), body)
     _check_trusted_certs(ctx, instance, body['rebuild'])
-    request = _request(body)
+    request = _request(req, body)
     rebuilt = rebuild_actions.rebuild(ctx, servers.COMPUTE.compute_task_api,
-                                      servers.COMPUTE.image_service, instance, request)
+                                      servers.COMPUTE.image_service, instance, request,
+                                      compute_api=servers.COMPUTE.compute_rpcapi)
     view = server_view.ServerView(req)
     if microversion.is_supported(req, '2.75'):
         server = view.show(rebuilt)

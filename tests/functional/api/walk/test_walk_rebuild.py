@@ -10,6 +10,7 @@ import base64
 
 import pytest
 
+from novalite.compute import rpcapi as compute_rpcapi
 from novalite.conductor import rpcapi as conductor_rpcapi
 from novalite.db import block_device_mappings as db_bdms
 from novalite.db import instances as db_instances
@@ -313,3 +314,48 @@ def test_rebuild_of_a_volume_backed_server_with_another_image_is_refused_before_
                               f"with a different image for a volume-backed server.")
     assert db_instances.instance_get(volume_backed['uuid'])['task_state'] is None
     assert handed_over == []
+
+
+@pytest.fixture
+def cast_to_host(monkeypatch):
+    """The rebuilds cast straight to the server's host: (host, image_ref, kwargs)."""
+    sent = []
+    monkeypatch.setattr(compute_rpcapi.ComputeAPI, 'rebuild_instance',
+                        lambda self, ctx, host, instance, orig, image_ref, **kwargs:
+                        sent.append((host, orig, image_ref, kwargs)))
+    return sent
+
+
+def test_2_93_a_volume_backed_server_is_rebuilt_with_a_new_image_on_its_volume(
+        api, volume_backed, image, other_image, handed_over, cast_to_host):
+    assert _rebuild(api, volume_backed, other_image, '2.92').status_int == 400
+    resp = _rebuild(api, volume_backed, other_image, '2.93')
+    assert resp.status_int == 202 and resp.json['server']['image'] == ''
+    [(host, orig, image_ref, kwargs)] = cast_to_host
+    assert (host, orig, image_ref, kwargs['reimage_boot_volume']) == (
+        'host1', image['id'], other_image['id'], True)
+    stored = db_instances.instance_get(volume_backed['uuid'])
+    assert (stored['task_state'], stored['image_ref']) == ('rebuilding', '')
+    assert stored['system_metadata']['image_base_image_ref'] == other_image['id']
+    assert handed_over == []
+
+
+def test_2_93_the_same_image_is_written_over_the_boot_volume_too(
+        api, volume_backed, image, handed_over, cast_to_host):
+    assert _rebuild(api, volume_backed, image, '2.93').status_int == 202
+    assert cast_to_host[0][3]['reimage_boot_volume'] is True and handed_over == []
+
+
+def test_2_93_a_server_booted_from_its_image_is_rebuilt_as_before(
+        api, server, other_image, handed_over, cast_to_host):
+    assert _rebuild(api, server, other_image, '2.93').status_int == 202
+    assert cast_to_host == [] and len(handed_over) == 1
+
+
+def test_2_93_compute_hosts_capped_below_1_18_refuse_a_re_image_and_change_nothing(
+        api, volume_backed, other_image, cast_to_host, monkeypatch):
+    monkeypatch.setattr(compute_rpcapi.ComputeAPI, 'supports_reimage', lambda self: False)
+    resp = _rebuild(api, volume_backed, other_image, '2.93', name='nope')
+    assert resp.status_int == 409 and '1.18' in _message(resp)
+    stored = db_instances.instance_get(volume_backed['uuid'])
+    assert (stored['task_state'], stored['display_name']) == (None, 'vm')
