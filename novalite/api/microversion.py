@@ -37,7 +37,7 @@ class APIVersion(collections.namedtuple('APIVersion', 'major minor')):
 
 
 MIN_VERSION = APIVersion(2, 1)
-MAX_VERSION = APIVersion(2, 92)
+MAX_VERSION = APIVersion(2, 96)
 # The /v2 endpoint speaks 2.0: v2.1 behaviour without microversions.
 LEGACY_V2_VERSION = APIVersion(2, 0)
 

@@ -72,3 +72,42 @@ def test_rebuild_of_a_volume_backed_server_with_another_image_is_refused_before_
         f"for a volume-backed server.")
     after = _server(aio, server['id'])
     assert (after['status'], after['name']) == ('ACTIVE', 'bfv')
+
+
+def _new_image(aio, name):
+    image = requests.post(f'{aio.image}/v2/images', headers=USER, json={
+        'name': name, 'disk_format': 'raw', 'container_format': 'bare'}).json()
+    requests.put(f"{aio.image}/v2/images/{image['id']}/file", data=name.encode(),
+                 headers=dict(USER, **{'Content-Type': 'application/octet-stream'})
+                 ).raise_for_status()
+    return image['id']
+
+
+def test_from_2_93_the_new_image_is_written_over_the_boot_volume(aio):
+    server = _boot_from_volume(aio)
+    [attached] = server['os-extended-volumes:volumes_attached']
+    other = _new_image(aio, 'second')
+    resp = _rebuild(aio, server['id'], other, '2.93')
+    assert resp.status_code == 202, resp.text
+    Cloud.wait_for(lambda: _server(aio, server['id'])['OS-EXT-STS:task_state'] is None,
+                   'the rebuild to end')
+    rebuilt = _server(aio, server['id'])
+    assert (rebuilt['status'], rebuilt['image']) == ('ACTIVE', ''), rebuilt.get('fault')
+    assert rebuilt['os-extended-volumes:volumes_attached'] == [attached]
+    volume = _volume(aio, attached['id'])
+    assert (volume['status'], volume['volume_image_metadata']['image_id']) == ('in-use', other)
+    assert [(a['server_id'], a['device']) for a in volume['attachments']] == \
+        [(server['id'], '/dev/vda')]
+    assert _events(aio, server['id'], 'rebuild') == [('compute_rebuild_instance', 'Success')]
+
+
+def test_openstack_cli_rebuilds_a_volume_backed_server_onto_a_new_image(aio):
+    server = _boot_from_volume(aio)
+    [attached] = server['os-extended-volumes:volumes_attached']
+    other = _new_image(aio, 'third')
+    env_version = aio.openstack('--os-compute-api-version', '2.93', 'server', 'rebuild',
+                                '--image', other, '--reimage-boot-volume', '--wait',
+                                server['id'], check=False)
+    assert env_version.returncode == 0, env_version.stderr
+    assert _volume(aio, attached['id'])['volume_image_metadata']['image_id'] == other
+    assert _server(aio, server['id'])['status'] == 'ACTIVE'

@@ -54,7 +54,9 @@ def aio(tmp_path_factory):
                     f'[cinder]\nendpoint_template = '
                     f'http://127.0.0.1:{volume_port}/v3/%(project_id)s\n'
                     f'[compute]\nreserved_host_memory_mb = 0\n'
-                    f'block_device_allocate_retries_interval = 0.2\n')
+                    f'block_device_allocate_retries_interval = 0.2\n'
+                    # The volume service's events (volume-reimaged) reach the API.
+                    f'[nova]\nendpoint = http://127.0.0.1:{port}/v2.1\n')
     procs = [subprocess.Popen([os.path.join(BIN, binary), '--config-file', str(conf),
                                '--log-file', str(workdir / f'{binary}.log')],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

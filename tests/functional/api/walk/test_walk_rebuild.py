@@ -21,8 +21,6 @@ from novalite.image import local as local_image
 from novalite.volume import cinder
 from tests.functional.api.conftest import make_instance
 
-pytestmark = pytest.mark.usefixtures('beyond_max')
-
 
 @pytest.fixture
 def handed_over(monkeypatch):

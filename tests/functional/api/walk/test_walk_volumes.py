@@ -47,7 +47,7 @@ def test_accelerator_request_bound_event_from_2_82(admin, sent, beyond_max):
     _walk(admin, sent, 'accelerator-request-bound', '2.82')
 
 
-def test_volume_reimaged_event_from_2_93(admin, sent, beyond_max):
+def test_volume_reimaged_event_from_2_93(admin, sent):
     _walk(admin, sent, 'volume-reimaged', '2.93')
 
 
