@@ -4,9 +4,11 @@ The tiny guest marks its blank boot disk ``NOVALITE-ROOT from <hostname>``
 and reports the marks of the disks it sees, so a rescue shows which disk
 booted and that the server's own disk is visible; it runs ``qemu-ga`` and
 prints root's ``/etc/shadow`` line when it changes, so a password set
-through libvirt is checked inside the guest, hash for hash.
+through libvirt is checked inside the guest, hash for hash; a snapshot that
+requires quiescing asks the same agent to freeze and thaw the guest.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -14,6 +16,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import libvirt
+import libvirt_qemu
 import pytest
 
 from novalite import exception
@@ -139,3 +142,24 @@ def test_stable_device_rescue_keeps_the_disks_where_they_were_and_boots_the_resc
                                         'hdd': ('disk.config.rescue', None)}
     booted = _last_boot(driver, instance, f'disk vdb has={RESCUE_MARK}')
     assert f"root has=NOVALITE-ROOT from {instance['hostname']}" in booted
+
+
+def test_a_snapshot_that_requires_quiesce_freezes_through_the_agent_then_thaws(
+        driver, agent_image):
+    instance, _ = _spawn_agent_guest(driver, agent_image)
+    wait_console(driver, instance, 'agent=started')
+    properties = {'hw_qemu_guest_agent': 'yes', 'os_require_quiesce': 'yes'}
+    deadline = time.monotonic() + AGENT_TIMEOUT
+    while True:
+        try:
+            snap = driver.snapshot(None, instance, properties, lambda state: None)
+            break
+        except exception.InstanceQuiesceFailed:
+            # qemu-ga answers a few seconds after it starts.
+            assert time.monotonic() < deadline, 'the agent never froze the guest'
+            time.sleep(1)
+    assert os.path.getsize(snap.path) > 0
+    domain = driver._host.lookup(instance['name'])
+    status = libvirt_qemu.qemuAgentCommand(
+        domain, json.dumps({'execute': 'guest-fsfreeze-status'}), AGENT_TIMEOUT, 0)
+    assert json.loads(status)['return'] == 'thawed'
