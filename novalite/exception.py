@@ -219,6 +219,10 @@ class InstanceQuiesceFailed(Conflict):
     msg_fmt = "Failed to quiesce instance: %(reason)s"
 
 
+class InstanceQuiesceNotSupported(Invalid):
+    msg_fmt = "Quiescing is not supported in instance %(instance_id)s"
+
+
 class QemuGuestAgentNotEnabled(Invalid):
     msg_fmt = "QEMU guest agent is not enabled"
 

@@ -19,6 +19,7 @@ from novalite.compute import (
     live_moves,
     moves,
     power_sync,
+    quiesce,
     reaper,
     rebuild,
     reclaim,
@@ -65,6 +66,7 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.volumes = volumes.VolumeOps(self.host, self.driver, self.conductor)
         self.snapshots = snapshots.SnapshotOps(self)
         self.shelver = shelving.ShelveOps(self, self.snapshots)
+        self.quiescer = quiesce.QuiesceOps(self.driver)
         self.rebuilder = rebuild.Rebuilder(self.host, self.driver, self.conductor, self.tracker,
                                            self.tasks, self.in_flight)
         self.power_sync = power_sync.PowerSync(self.host, self.driver, self.conductor,
@@ -160,6 +162,12 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     def shelve_instance(self, context, instance, image_id, clean_shutdown=True):
         self.tasks.spawn_n(self.shelver.shelve, context, instance, image_id, clean_shutdown)
+
+    def quiesce_instance(self, context, instance):
+        self.quiescer.quiesce(context, instance)
+
+    def unquiesce_instance(self, context, instance, mapping=None):
+        self.tasks.spawn_n(self.quiescer.unquiesce, context, instance, mapping)
 
     def shelve_offload_instance(self, context, instance, clean_shutdown=True):
         self.tasks.spawn_n(self.shelver.shelve_offload, context, instance, clean_shutdown)

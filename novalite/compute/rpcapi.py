@@ -32,6 +32,9 @@ Version history:
   pre_live_migration and live_migration take (and the first returns) migrate_data.
 * 1.13 - soft_delete_instance, restore_instance (``reclaim_instance_interval``).
 * 1.14 - cache_images (a call: the host answers what became of each image).
+* 1.15 - quiesce_instance (a call), unquiesce_instance (a cast with the image's
+  mapping: the host thaws once its snapshots are taken), for createImage of
+  a volume-backed server.
 * 1.17 - attach_volume, detach_volume: the block device mapping is a
   BlockDeviceMapping object.
 * 1.18 - rebuild_instance takes reimage_boot_volume (2.93: the new image is
@@ -424,3 +427,21 @@ class ComputeAPI:
             return dict.fromkeys(image_ids, 'unsupported')
         cctxt = self.client.prepare(server=host, version='1.14', timeout=CONF.long_rpc_timeout)
         return cctxt.call(context, 'cache_images', image_ids=list(image_ids))
+
+    def quiesce_instance(self, context, instance):
+        """Freeze the guest's filesystems; returns once they are (a call, 1.15).
+
+        :raises InstanceQuiesceNotSupported: the host is capped below 1.15, or
+            its driver cannot.
+        :raises QemuGuestAgentNotEnabled, InstanceQuiesceFailed: what the host said.
+        """
+        if not self.client.can_send_version('1.15'):
+            raise exception.InstanceQuiesceNotSupported(instance_id=instance['uuid'])
+        self.client.prepare(server=instance['host'], version='1.15').call(
+            context, 'quiesce_instance', instance=objects.Instance.coerce(instance))
+
+    def unquiesce_instance(self, context, instance, mapping=None):
+        """Thaw the guest once the snapshots of ``mapping`` (image mappings) are taken."""
+        self.client.prepare(server=instance['host'], version='1.15').cast(
+            context, 'unquiesce_instance', instance=objects.Instance.coerce(instance),
+            mapping=mapping)

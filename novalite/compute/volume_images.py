@@ -8,6 +8,12 @@ and ``delete_on_termination``) with ``bdm_v2`` and ``root_device_name``.
 Booting from the image makes each volume anew from its snapshot
 (:func:`novalite.compute.block_device.image_mappings`).
 
+An active guest is quiesced first if it can be (its image asks for the
+guest agent and the agent freezes its filesystems), as Nova does; if it
+cannot, the snapshots are taken anyway, unless the image says
+``os_require_quiesce``. Its host thaws it once the snapshots are taken
+(:mod:`novalite.compute.quiesce`).
+
 The image properties are strings, as Glance v2 keeps them (the mapping is
 JSON), so the image reads the same from novalite's image service and a real
 Glance. The snapshots are taken before the image is registered; if one
@@ -18,9 +24,10 @@ being taken cannot be deleted) and no image is made.
 import json
 
 from oslo_log import log as logging
+from oslo_utils import strutils
 
 from novalite import exception
-from novalite.compute import actions, block_device, boot_volumes, image_actions
+from novalite.compute import actions, block_device, boot_volumes, image_actions, vm_states
 from novalite.db import block_device_mappings
 from novalite.volume import cinder
 
@@ -33,12 +40,15 @@ _KEPT = ('disk_bus', 'device_type', 'boot_index', 'delete_on_termination', 'volu
 _OWN = ('block_device_mapping', 'bdm_v2', 'root_device_name')
 
 
-def snapshot(context, image_service, instance, name, extra_properties=None, volume_api=None):
+def snapshot(context, image_service, compute_rpcapi, instance, name, extra_properties=None,
+             volume_api=None):
     """Snapshot the server's volumes into a new image of size 0; returns its record (active).
 
     :raises InstanceInvalidState: not active, stopped, paused or suspended, or busy (409).
     :raises InstanceIsLocked: (409).
     :raises OverQuota: the project's snapshot quota cannot take one per volume (403).
+    :raises QemuGuestAgentNotEnabled, InstanceQuiesceFailed: the image requires
+        quiescing and the guest could not be; nothing was taken.
     """
     actions.check_state(instance, 'createImage', image_actions.SNAPSHOT)
     actions.check_lock(context, instance)
@@ -48,8 +58,7 @@ def snapshot(context, image_service, instance, name, extra_properties=None, volu
     bdms = [bdm for bdm in block_device_mappings.bdm_get_by_instance(instance['uuid'])
             if bdm.get('volume_id')]
     _check_quota(context, volume_api, len(bdms))
-    actions.record(context, instance, 'createImage')
-    mapping = _snapshot_volumes(context, volume_api, bdms, name)
+    mapping = _take(context, compute_rpcapi, volume_api, instance, bdms, name)
     properties = {key: value for key, value in record['properties'].items()
                   if key not in _OWN}
     properties.update(root_device_name=block_device.ROOT_DEVICE, bdm_v2='True',
@@ -61,6 +70,37 @@ def snapshot(context, image_service, instance, name, extra_properties=None, volu
     LOG.info("Image %s of volume-backed instance %s: snapshots %s", image['id'],
              instance['uuid'], [m['snapshot_id'] for m in mapping])
     return image_service.upload(image['id'], iter([b'']), context=context)
+
+
+def _take(context, compute_rpcapi, volume_api, instance, bdms, name):
+    """The snapshots of ``bdms`` as image mappings, the guest quiesced meanwhile if it can be."""
+    quiesced = _quiesce(context, compute_rpcapi, instance)
+    try:
+        actions.record(context, instance, 'createImage')
+        mapping = _snapshot_volumes(context, volume_api, bdms, name)
+    except Exception:
+        if quiesced:
+            compute_rpcapi.unquiesce_instance(context, instance)
+        raise
+    if quiesced:
+        compute_rpcapi.unquiesce_instance(context, instance, mapping)
+    return mapping
+
+
+def _quiesce(context, compute_rpcapi, instance):
+    """Freeze an active guest's filesystems if it can be done; returns whether they are."""
+    if instance['vm_state'] != vm_states.ACTIVE:
+        return False
+    try:
+        compute_rpcapi.quiesce_instance(context, instance)
+    except exception.NovaliteException as exc:
+        required = (instance.get('system_metadata') or {}).get('image_os_require_quiesce')
+        if strutils.bool_from_string(required):
+            raise
+        LOG.info("Snapshots of instance %s without quiescing: %s", instance['uuid'],
+                 exc.format_message())
+        return False
+    return True
 
 
 def _check_quota(context, volume_api, count):

@@ -28,6 +28,8 @@ import importlib
 
 from oslo_concurrency import processutils
 
+from novalite import exception
+
 InstanceInfo = collections.namedtuple('InstanceInfo', ['state'])
 ConsoleEndpoint = collections.namedtuple('ConsoleEndpoint', ['host', 'port'])
 ConsoleEndpoint.__doc__ = "Where a console proxy connects for a guest's VNC or serial console."
@@ -192,6 +194,19 @@ class ComputeDriver(abc.ABC):
         raise NotImplementedError()
 
     # Snapshots
+    def quiesce(self, context, instance, image_properties):
+        """Freeze the running guest's filesystems through its agent (volume snapshots).
+
+        :raises InstanceQuiesceNotSupported: this driver cannot.
+        :raises QemuGuestAgentNotEnabled: the image or the guest has no agent.
+        :raises InstanceQuiesceFailed: the agent could not freeze them.
+        """
+        raise exception.InstanceQuiesceNotSupported(instance_id=instance['uuid'])
+
+    def unquiesce(self, context, instance, image_properties):
+        """Thaw what :meth:`quiesce` froze."""
+        raise exception.InstanceQuiesceNotSupported(instance_id=instance['uuid'])
+
     def snapshot(self, context, instance, image_properties, update_task_state):
         """Capture the guest's root disk as one standalone image file.
 

@@ -196,6 +196,20 @@ class FakeDriver(driver.ComputeDriver):
         guest.setdefault('passwords', {})[sysmeta.get('image_os_admin_user') or 'root'] = new_pass
         self._save(instance['uuid'])
 
+    def quiesce(self, context, instance, image_properties):
+        """As the guest agent would: only for images that ask for it; told on the console."""
+        guest = self._guest(instance)
+        if str(image_properties.get('hw_qemu_guest_agent', '')).lower() not in (
+                'yes', 'true', '1'):
+            raise exception.QemuGuestAgentNotEnabled()
+        guest['console'].append('filesystems frozen')
+        self._save(instance['uuid'])
+
+    def unquiesce(self, context, instance, image_properties):
+        guest = self._guest(instance)
+        guest['console'].append('filesystems thawed')
+        self._save(instance['uuid'])
+
     def trigger_crash_dump(self, instance):
         guest = self._guest(instance)
         guest['console'].append('NMI received')

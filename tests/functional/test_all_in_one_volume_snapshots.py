@@ -132,6 +132,16 @@ def test_create_image_of_a_volume_backed_server_holds_its_volume_s_snapshot(aio)
     assert (snapshot['volume_id'], snapshot['name']) == (volume['id'], 'snapshot for bfv-snap')
     actions = aio.get(f"{aio.compute}/servers/{server['id']}/os-instance-actions").json()
     assert 'createImage' in [a['action'] for a in actions['instanceActions']]
+    # The image asks for the guest agent: frozen for the snapshots, thawed after them.
+    Cloud.wait_for(lambda: 'filesystems thawed' in _console(aio, server['id']),
+                   'the guest to be thawed')
+    console = _console(aio, server['id'])
+    assert console.index('filesystems frozen') < console.index('filesystems thawed')
+
+
+def _console(aio, server_id):
+    return requests.post(f'{aio.compute}/servers/{server_id}/action', headers=USER,
+                         json={'os-getConsoleOutput': {}}).json()['output']
 
 
 def test_before_2_45_the_image_is_named_by_the_location_header(aio):

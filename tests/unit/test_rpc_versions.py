@@ -221,3 +221,9 @@ def test_a_compute_capped_below_1_19_is_not_asked_its_uptime(conf):
     with pytest.raises(exception.HostUptimeNotSupported):
         _sent(conf, 'compute', '1.18', compute_rpcapi.ComputeAPI,
               lambda api, ctxt: api.get_host_uptime(ctxt, 'compute1'))
+
+
+def test_a_compute_capped_below_1_15_cannot_quiesce(conf):
+    with pytest.raises(exception.InstanceQuiesceNotSupported):
+        _sent(conf, 'compute', '1.14', compute_rpcapi.ComputeAPI,
+              lambda api, ctxt: api.quiesce_instance(ctxt, instance_dict()))

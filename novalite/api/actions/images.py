@@ -35,7 +35,8 @@ def _create_image(req, ctx, instance, body):
     metadata = entity.get('metadata') or {}
     _check_metadata_quota(req, ctx, metadata)
     if image_actions.is_volume_backed(instance):
-        image = volume_images.snapshot(ctx, servers.COMPUTE.image_service, instance,
+        image = volume_images.snapshot(ctx, servers.COMPUTE.image_service,
+                                       servers.COMPUTE.compute_rpcapi, instance,
                                        entity['name'].strip(), metadata)
     else:
         image = image_actions.snapshot(ctx, servers.COMPUTE.image_service,

@@ -355,6 +355,18 @@ class LibvirtDriver(moves.MovesMixin, volume_ops.VolumesMixin, rescue_ops.Rescue
         return console.endpoint(domain.XMLDesc(0), console_type, self.conf)
 
     # Snapshots (novalite.virt.libvirt.snapshot)
+    def quiesce(self, context, instance, image_properties):
+        """``fsFreeze`` through the guest agent, which the image must ask for."""
+        domain = self._host.lookup(instance['name'])
+        if domain is None:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        snapshot.quiesce(domain, dict(image_properties, os_require_quiesce='yes'))
+
+    def unquiesce(self, context, instance, image_properties):
+        domain = self._host.lookup(instance['name'])
+        if domain is not None:
+            snapshot.thaw(domain)
+
     def snapshot(self, context, instance, image_properties, update_task_state):
         """Flatten the root disk into a standalone qcow2: live (a backup job) while the
         guest runs or is paused, with ``qemu-img convert`` when it is off."""

@@ -71,7 +71,7 @@ def live(domain, root_dev, out_path, image_properties, timeout):
         domain.backupBegin(_backup_xml(domain, root_dev, out_path), None, 0)
     finally:
         if frozen:
-            _thaw(domain)
+            thaw(domain)
     _wait_for_job(domain, timeout)
 
 
@@ -102,7 +102,8 @@ def has_agent_channel(domain_xml):
                for target in tree.findall('./devices/channel/target'))
 
 
-def _thaw(domain):
+def thaw(domain):
+    """Thaw the guest's filesystems; a failure is logged (the agent may be gone)."""
     try:
         domain.fsThaw(None, 0)
     except libvirt.libvirtError as exc:
@@ -158,7 +159,7 @@ def cleanup(domain, out_path):
 
 def _thaw_if_frozen(domain):
     if has_agent_channel(domain.XMLDesc(0)):
-        _thaw(domain)
+        thaw(domain)
 
 
 def _prepare(out_path):

@@ -4,15 +4,26 @@ The storage side of createImage of a volume-backed server and of booting
 from its image: the tgt volume driver snapshots the volumes of a running
 guest (booted from one, writing its marker to the other), new volumes are
 made of those snapshots, and a second guest boots from them with QEMU's own
-iSCSI initiator and reads the first guest's marker back.
+iSCSI initiator and reads the first guest's marker back. And the guest's
+side: a guest with the agent is quiesced and thawed through it; one
+without is refused.
 """
 
+import json
+import time
 import uuid
 
+import libvirt_qemu
 import pytest
 
+from novalite import exception
 from novalite.volume import cinder, drivers
-from tests.integration.libvirt.conftest import new_instance, wait_console
+from tests.integration.libvirt.conftest import new_instance, spawn, wait_console
+from tests.integration.libvirt.test_rescue_and_agent import (  # noqa: F401 (fixture)
+    AGENT_TIMEOUT,
+    _spawn_agent_guest,
+    agent_image,
+)
 from tests.integration.libvirt.test_volumes import (  # noqa: F401 (fixtures)
     GUEST_SEES_DISK_TIMEOUT,
     tgtd,
@@ -64,3 +75,37 @@ def test_a_guest_booted_from_snapshots_of_another_s_volumes_reads_its_marker(
     wait_console(driver, second, 'NOVALITE-GUEST ready')
     text = wait_console(driver, second, 'disk vdb has=', timeout=GUEST_SEES_DISK_TIMEOUT)
     assert f"disk vdb has=NOVALITE-VOLUME from {first['hostname']}" in text
+
+
+def _fsfreeze_status(driver, instance):
+    domain = driver._host.lookup(instance['name'])
+    answer = libvirt_qemu.qemuAgentCommand(domain, '{"execute": "guest-fsfreeze-status"}',
+                                           10, 0)
+    return json.loads(answer)['return']
+
+
+def test_quiesce_and_unquiesce_go_through_the_guest_agent_and_leave_it_thawed(
+        driver, agent_image):  # noqa: F811
+    # The tiny guest runs from its initramfs: qemu-ga has no filesystem it
+    # could freeze, so 'frozen' cannot be seen; the freeze and the thaw are
+    # the agent's answers (an agent that does not answer fails the freeze).
+    instance, _ = _spawn_agent_guest(driver, agent_image)
+    wait_console(driver, instance, 'agent=started')
+    properties = {'hw_qemu_guest_agent': 'yes'}
+    deadline = time.monotonic() + AGENT_TIMEOUT
+    while True:
+        try:
+            driver.quiesce(None, instance, properties)
+            break
+        except exception.InstanceQuiesceFailed:
+            # qemu-ga answers a few seconds after it starts.
+            assert time.monotonic() < deadline, 'the agent never answered'
+            time.sleep(1)
+    driver.unquiesce(None, instance, properties)
+    assert _fsfreeze_status(driver, instance) == 'thawed'
+
+
+def test_a_guest_without_the_agent_cannot_be_quiesced(driver, guest_images):
+    instance, _ = spawn(driver, guest_images['kernel'], with_network=False)
+    with pytest.raises(exception.QemuGuestAgentNotEnabled):
+        driver.quiesce(None, instance, {})
