@@ -14,6 +14,8 @@ A migration aborted while queued or preparing never starts.
 
 A host restarted mid-migration settles it in :meth:`LiveMover.recover`:
 the guest is where libvirt says it is, and the record and claims follow.
+So does the host's reaper for a migration whose conductor went away (killed
+before it handed the move over, or unreachable when the guest had moved).
 """
 
 import contextlib
@@ -102,7 +104,7 @@ class LiveMover(moves.Mover):
         try:
             # The record and the destination are told at once: neither waits for the other.
             migration, prepared = concurrency.gather(
-                (self._update_migration, context, migration, 'preparing'),
+                (self._start_preparing, context, migration),
                 (self.compute_rpcapi.pre_live_migration, context, migration['dest_compute'],
                  instance, migration, migrate_data))
         except Exception as exc:
@@ -120,6 +122,16 @@ class LiveMover(moves.Mover):
             LOG.info('Live migration %s of %s: prepared in %.2f s, moved and settled in '
                      '%.2f s', migration['uuid'], instance['uuid'], prepared_in,
                      time.monotonic() - started - prepared_in)
+
+    def _start_preparing(self, context, migration):
+        """``preparing``, only from ``queued``: a move its host's reaper settled
+        while the conductor was slow to hand it over never starts.
+
+        :raises MigrationNotFound: the record is no longer queued.
+        """
+        return self.conductor.migration_update(context, migration['uuid'],
+                                               {'status': 'preparing'},
+                                               expected_status=['queued'])
 
     @contextlib.contextmanager
     def _recorded_running(self, context, migration):
@@ -151,7 +163,16 @@ class LiveMover(moves.Mover):
             LOG.exception('Live migration of %s failed; it stays here', instance['uuid'])
             self._rollback_live(context, instance, migration, 'error', migrate_data, exc)
             return False
-        self._post_live(context, instance, migration, migrate_data)
+        try:
+            self._post_live(context, instance, migration, migrate_data)
+        except Exception:
+            # The guest runs on the destination: a rollback now would place the
+            # server where its guest is not. Still migrating, the move is
+            # completed by this host's reaper (recover) once the conductor answers.
+            LOG.exception('Live migration %s of %s moved the guest but could not be '
+                          'recorded; it is completed later', migration['uuid'],
+                          instance['uuid'])
+            return False
         return True
 
     def abort(self, context, instance, migration_id):
@@ -190,11 +211,12 @@ class LiveMover(moves.Mover):
     # Restart
 
     def recover(self, context, instance):
-        """Settle a live migration this host was running when it stopped.
+        """Settle a live migration this host was running when it stopped, or
+        that its conductor lost (the reaper asks once nothing is in flight).
 
         The guest is where libvirt says: still here (a job left running is
         aborted first) means roll back; gone means libvirt finished the move,
-        which is completed now.
+        which is completed now. :returns: whether there was one to settle.
         """
         migration = self.conductor.migration_get_in_progress(context, instance['uuid'],
                                                              'live-migration')

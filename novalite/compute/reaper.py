@@ -7,7 +7,8 @@ the persistence call that would have moved it on was lost to a broker or
 database outage, or raised. After ``task_state_grace`` an orphan is
 settled without a restart: a build whose guest runs is finished, one without
 a guest is handed back to the conductor's lost-build recovery, a delete is
-completed, any other task is cleared with a fault. An operation in flight
+completed, a live migration is settled where libvirt has the guest, any
+other task is cleared with a fault. An operation in flight
 past its ``task_state_deadlines`` entry has stalled: the instance goes to
 ERROR (builds, deletes) or back to its stable state, with a fault naming the
 step. Guests no instance of this host owns (deleted while the host was
@@ -90,6 +91,9 @@ class Reaper:
                 self.manager.actions.resume_soft_delete_step(context, instance)
             elif instance['vm_state'] == vm_states.BUILDING:
                 self._settle_build(context, instance)
+            elif task_state == vm_states.MIGRATING and \
+                    self.manager.live.recover(context, instance):
+                return
             else:
                 self._fault(context, uuid, f"Task state {task_state} was lost (no operation "
                                            f"in flight on {self.host}); cleared",

@@ -12,7 +12,7 @@ import pytest
 from oslo_utils import timeutils
 
 from novalite import context
-from novalite.db import actions, instances
+from novalite.db import actions, instances, server_migrations
 from novalite.virt import power_state
 from tests.functional.compute.test_manager import FLAVOR, HOST, direct_manager
 
@@ -88,6 +88,28 @@ def test_an_action_left_powering_off_is_cleared_with_a_fault(compute, ctx):
     found = instances.instance_get(instance['uuid'])
     assert (found['vm_state'], found['task_state']) == ('active', None)
     assert 'powering-off was lost' in _fault(instance['uuid'])
+
+
+@pytest.mark.parametrize('guest_here', [True, False])
+def test_a_live_migration_its_conductor_lost_is_settled_where_the_guest_is(compute, ctx,
+                                                                           guest_here):
+    instance = _instance(vm_state='active', task_state='migrating')
+    if guest_here:
+        _with_guest(compute, ctx, instance)
+    migration = server_migrations.migration_create(instance, 'live-migration')
+    server_migrations.migration_update(migration['uuid'], {
+        'status': 'running', 'dest_compute': 'other', 'dest_node': 'other'})
+    with mock.patch.object(compute.live, 'compute_rpcapi') as peers:
+        _reap_after(compute, ctx, 61)
+    found = instances.instance_get(instance['uuid'])
+    record = server_migrations.migration_get(migration['uuid'])
+    assert found['task_state'] is None
+    if guest_here:
+        assert (record['status'], found['host']) == ('error', HOST)
+        peers.rollback_live_migration_at_destination.assert_called_once()
+    else:
+        assert (record['status'], found['host']) == ('completed', 'other')
+        peers.post_live_migration_at_destination.assert_called_once()
 
 
 def test_a_task_state_younger_than_the_grace_is_left_alone(compute, ctx):

@@ -18,7 +18,8 @@ def mover(conf):
     conf.set_override('max_concurrent_live_migrations', 1)
     driver = mock.Mock(spec=fake.FakeDriver)
     conductor = mock.Mock()
-    conductor.migration_update.side_effect = lambda ctx, uuid, values: dict(MIGRATION, **values)
+    conductor.migration_update.side_effect = \
+        lambda ctx, uuid, values, expected_status=None: dict(MIGRATION, **values)
     rpc = mock.Mock()
     rpc.pre_live_migration.return_value = {'dest_dir': '/d', 'block_migration': True}
     return live_moves.LiveMover('src', driver, conductor, rpc, mock.Mock())
@@ -58,6 +59,28 @@ def test_a_finished_migration_moves_host_claims_and_record_in_one_call_then_clea
     mover.driver.post_live_migration_at_source.assert_called_once()
     mover.compute_rpcapi.post_live_migration_at_destination.assert_called_once_with(
         CTX, 'dst', mock.ANY)
+
+
+def test_a_guest_moved_whose_completion_is_not_recorded_is_left_migrating_for_the_reaper(
+        mover):
+    mover.conductor.migration_complete_live.side_effect = TimeoutError('conductor gone')
+    mover.live_migration(CTX, _instance(), MIGRATION, True, {})
+    # No rollback: the server must not be placed back where its guest no longer is.
+    assert _statuses(mover) == ['preparing', 'running']
+    mover.conductor.migration_settle_claims.assert_not_called()
+    mover.conductor.instance_update.assert_not_called()
+    mover.compute_rpcapi.rollback_live_migration_at_destination.assert_not_called()
+
+
+def test_a_migration_settled_before_its_host_took_it_over_never_starts(mover):
+    def update(ctx, uuid, values, expected_status=None):
+        if expected_status == ['queued']:
+            raise exception.MigrationNotFound(migration_id=uuid)
+        return dict(MIGRATION, **values)
+    mover.conductor.migration_update.side_effect = update
+    mover.live_migration(CTX, _instance(), MIGRATION, True, {})
+    mover.driver.live_migration.assert_not_called()
+    assert _statuses(mover)[-1] == 'error'
 
 
 def test_an_abort_while_queued_cancels_before_the_destination_is_asked(mover):
