@@ -140,9 +140,11 @@ class MovesMixin:
         return migrate_data
 
     def _create_live_disks(self, instance, path):
-        if not os.path.exists(os.path.join(path, imagebackend.ROOT)) and instance.get('image_ref'):
+        if instance.get('image_ref'):
             # The same base and the same virtual size: block migration copies
-            # only what the guest wrote into the overlay.
+            # only what the guest wrote into the overlay. Always a new overlay:
+            # one left here by an earlier move would keep, where the source's
+            # overlay has nothing, what that guest wrote then.
             imagebackend.create(self.image_cache, path, instance, self._image_meta(instance))
 
     def _fetch_config_drive(self, path, migrate_data):

@@ -5,6 +5,7 @@ and no host network is touched (these instances have no vifs).
 """
 
 import os
+import subprocess
 import threading
 import xml.etree.ElementTree as ET
 
@@ -210,3 +211,21 @@ def test_image_cache_manager_keeps_bases_of_running_instances(drv, raw_image):
     instance = spawn(drv, raw_image)
     drv.manage_image_cache(None, [instance])
     assert drv.image_cache.manage([instance]) == []
+
+
+def _qemu_io(path, command):
+    return subprocess.run(['qemu-io', '-f', 'qcow2', '-c', command, path], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_a_live_migration_never_takes_over_a_disk_an_earlier_move_left(drv, raw_image, lv_conf):
+    instance = make_instance(image_ref=raw_image['id'])
+    path = os.path.join(lv_conf.instances_path, instance['uuid'])
+    os.makedirs(path)
+    disk = make_disk(os.path.join(path, imagebackend.ROOT), 'qcow2', size='1G')
+    _qemu_io(disk, 'write -P 0x5a 0 64k')
+    drv.pre_live_migration(None, instance, [], {'is_shared_instance_path': False})
+    found = qemuimg.info(disk)
+    assert os.path.basename(found['backing-filename']) == imagecache.base_name(raw_image['id'])
+    # What the old overlay held is gone: the base's zeros show through.
+    assert 'verification failed' not in _qemu_io(disk, 'read -P 0 0 64k')
