@@ -3,7 +3,10 @@
 The daemon runs as in production (RabbitMQ, MariaDB, the tgt driver and a
 private tgtd). It is killed with SIGKILL while it writes an image into a new
 volume, and while it copies a volume into a snapshot; after a restart each
-is ``available`` with the whole of its data, never left ``creating``.
+is ``available`` with the whole of its data, never left ``creating``. A
+re-image (``os-reimage``) writes the new image over the volume's file; one
+killed midway leaves the volume in ``error`` (its data is half the old,
+half the new), as Cinder does, and a second re-image makes it whole.
 """
 
 import os
@@ -67,6 +70,13 @@ def _kill_once_written(cloud, path, kind, ident):
     cloud.kill('volume')
 
 
+def _reimage(cloud, volume_id, image_id):
+    resp = requests.post(f'{cloud.url}/volumes/{volume_id}/action', json={
+        'os-reimage': {'image_id': image_id}},
+        headers=dict(USER, **{'OpenStack-API-Version': 'volume 3.68'}))
+    assert resp.status_code == 202, resp.text
+
+
 def _restart(cloud):
     cloud.restart('volume')
     cloud.wait_for(lambda: requests.get(f'{cloud.url}/volumes', headers=USER).ok,
@@ -104,3 +114,52 @@ def test_a_volume_and_a_snapshot_cut_short_by_a_kill_are_made_whole_at_restart(
     assert f"Snapshot {snapshot['id']} was being taken" in storage.log('volume')
     assert _identical(snapshot_path, volume_path)
     assert os.path.getsize(snapshot_path) == 2 * GiB
+
+
+def test_a_reimage_writes_the_image_over_the_volume_and_one_cut_short_ends_in_error(
+        storage, tmp_path):
+    small = tmp_path / 'small.raw'
+    small.write_bytes(b'FIRST-IMAGE'.ljust(1024 * 1024, b'\0'))
+    volume = requests.post(f'{storage.url}/volumes', headers=USER, json={'volume': {
+        'size': 2, 'imageRef': storage.create_image('small', str(small), disk_format='raw')}}
+    ).json()['volume']
+    storage.wait_for(lambda: _status(storage, 'volume', volume['id']) == 'available',
+                     'the volume to be made', timeout=120)
+    volume_path = storage.volumes_dir / volume['id']
+    image_id, image_path = _big_image(storage, tmp_path)
+    inode = os.stat(volume_path).st_ino
+    _reimage(storage, volume['id'], image_id)
+    storage.wait_for(lambda: _status(storage, 'volume', volume['id']) != 'downloading',
+                     'the re-image to end', timeout=180)
+    assert _status(storage, 'volume', volume['id']) == 'available'
+    assert _identical(volume_path, image_path, second_format='qcow2')
+    assert os.stat(volume_path).st_ino == inode
+
+    _reimage(storage, volume['id'], image_id)
+    # Killed while qemu-img writes into the volume.
+    storage.wait_for(lambda: _writing(volume_path), 'qemu-img to write the volume',
+                     interval=0.05, timeout=60)
+    assert _status(storage, 'volume', volume['id']) == 'downloading'
+    storage.kill('volume')
+    _restart(storage)
+    assert _status(storage, 'volume', volume['id']) == 'error'
+    assert f"Volume {volume['id']} was being re-imaged" in storage.log('volume')
+    # An error volume may be re-imaged; it goes back to error, its status before.
+    _reimage(storage, volume['id'], image_id)
+    storage.wait_for(lambda: _status(storage, 'volume', volume['id']) != 'downloading',
+                     'the second re-image to end', timeout=180)
+    assert _status(storage, 'volume', volume['id']) == 'error'
+    assert _identical(volume_path, image_path, second_format='qcow2')
+
+
+def _writing(path):
+    """True while a ``qemu-img convert`` writes ``path``."""
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            with open(f'/proc/{pid}/cmdline', 'rb') as f:
+                words = f.read().split(b'\0')
+        except OSError:
+            continue
+        if words[:2] == [b'qemu-img', b'convert'] and str(path).encode() in words:
+            return True
+    return False
