@@ -2,13 +2,18 @@
 
 Below 2.93, as in Nova: only with the image its boot volume was made from;
 the guest is recreated over the same volume (connected again from the
-host), which stays the server's, and another image is refused.
+host), which stays the server's, and another image is refused. From 2.93
+the image is written over the boot volume (novalite-volume's ``os-reimage``),
+through the API, the openstack CLI and novalite's own.
 """
+
+import os
+import subprocess
 
 import requests
 
 from tests.functional import test_all_in_one_volume_snapshots as snapshots_aio
-from tests.functional.test_all_in_one_volume_snapshots import USER, _boot_from_volume
+from tests.functional.test_all_in_one_volume_snapshots import BIN, USER, _boot_from_volume
 from tests.integration.cloud import Cloud
 
 # The same all-in-one (compute, volume and image endpoints).
@@ -111,3 +116,20 @@ def test_openstack_cli_rebuilds_a_volume_backed_server_onto_a_new_image(aio):
     assert env_version.returncode == 0, env_version.stderr
     assert _volume(aio, attached['id'])['volume_image_metadata']['image_id'] == other
     assert _server(aio, server['id'])['status'] == 'ACTIVE'
+
+
+def test_novalite_cli_rebuilds_a_volume_backed_server_onto_a_new_image(aio):
+    server = _boot_from_volume(aio)
+    [attached] = server['os-extended-volumes:volumes_attached']
+    other = _new_image(aio, 'fourth')
+    env = dict(os.environ, NOVALITE_URL=aio.compute, NOVALITE_TOKEN='demo:demo')
+    refused = subprocess.run([os.path.join(BIN, 'novalite'), 'rebuild', server['id'], other],
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and 'Unable to rebuild with a different image' in \
+        refused.stderr
+    done = subprocess.run([os.path.join(BIN, 'novalite'), 'rebuild', server['id'], other,
+                           '--reimage-boot-volume', '--wait', '--poll-interval', '0.2'],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert 'ACTIVE' in done.stdout
+    assert _volume(aio, attached['id'])['volume_image_metadata']['image_id'] == other

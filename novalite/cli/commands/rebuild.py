@@ -59,7 +59,9 @@ def do_rebuild(client, args):
     """
     server_id = client.servers.resolve_id(args.server)
     image_id = servers._image_ref(client, args.image)
-    answered = client.servers.rebuild(server_id, image_id, **_rebuild_options(args))
+    answered = client.servers.rebuild(server_id, image_id,
+                                      reimage_boot_volume=args.reimage_boot_volume,
+                                      **_rebuild_options(args))
     print(f'Request to rebuild server {args.server} has been accepted.')
     if args.wait:
         return _wait(client, server_id, args.server, args)
@@ -99,6 +101,10 @@ def register(subparsers):
     p.add_argument('--key-unset', action='store_true', help='Remove the key pair (2.54).')
     p.add_argument('--user-data', metavar='FILE', help='File of new user data (2.57).')
     p.add_argument('--hostname', metavar='HOSTNAME', help='New hostname (2.90).')
+    p.add_argument('--reimage-boot-volume', action='store_true',
+                   help='Write IMAGE over the boot volume of a server booted from a volume '
+                        '(2.93; without it such a server is rebuilt with its own image only, '
+                        'its volume kept).')
     servers._add_wait_options(p, 'the server is ACTIVE, SHUTOFF or ERROR')
     p = commands.add(subparsers, 'evacuate', do_evacuate)
     p.add_argument('server', metavar='SERVER', help='Name or ID of the server.')

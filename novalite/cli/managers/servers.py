@@ -180,14 +180,18 @@ class ServerManager(base.Manager):
         self.client.post(f'/servers/{server_id}/migrations/{migration_id}/action',
                          {'force_complete': None}, microversion='2.22')
 
-    def rebuild(self, server_id, image_id, **options):
+    def rebuild(self, server_id, image_id, reimage_boot_volume=False, **options):
         """Rebuild from ``image_id``; ``options`` are the rebuild body's other keys.
 
         Sent at the microversion the options need: ``key_name`` 2.54,
-        ``user_data`` 2.57, ``hostname`` 2.90. Returns the server as answered.
+        ``user_data`` 2.57, ``hostname`` 2.90, and 2.93 to write the image over
+        a volume-backed server's boot volume (``reimage_boot_volume``).
+        Returns the server as answered.
         """
         needed = [version for key, version in (('key_name', '2.54'), ('user_data', '2.57'),
                                                ('hostname', '2.90')) if key in options]
+        if reimage_boot_volume:
+            needed.append('2.93')
         resp = self.client.post(f'/servers/{server_id}/action',
                                 {'rebuild': dict(options, imageRef=image_id)},
                                 microversion=max(needed, key=_version_key, default=None))
