@@ -2,10 +2,12 @@
 
 The steps the compute host and the storage host take, on the real parts:
 the guest boots from an iSCSI LUN made of its image (direct kernel boot, the
-LUN its ``vda``) and marks the blank disk; the rebuild removes the guest
-and disconnects the volume, the tgt driver writes the second image over the
-exported LUN (``os-reimage``) and the guest spawned again from the same
-connection reads the second image's marker from its boot disk, not its own.
+LUN its ``vda``) and marks the blank disk. Rebuilt with its own image
+(below 2.93) the guest is recreated over the same volume and finds its mark.
+Rebuilt from 2.93 the guest is removed and the volume disconnected, the tgt
+driver writes the second image over the exported LUN (``os-reimage``) and
+the guest spawned again from the same connection reads the second image's
+marker from its boot disk, not its own.
 """
 
 import pytest
@@ -38,15 +40,22 @@ def _spawn(driver, instance, image, info):
                                   'boot_index': 0, 'volume_id': info['data']['volume_id']}]})
 
 
-def test_the_guest_rebuilt_on_its_reimaged_volume_boots_the_new_image_s_data(
+def test_a_guest_rebuilt_keeps_its_volume_and_rebuilt_on_it_reimaged_boots_the_new_data(
         driver, guest_images, second_image, images, volumes):  # noqa: F811
     first = guest_images['kernel']
     info = volumes(first)
     instance = new_instance(first, image_ref='')
     driver.spawned.append((instance, []))
     _spawn(driver, instance, first, info)
-    wait_console(driver, instance, f"root wrote=NOVALITE-ROOT from {instance['hostname']}",
-                 timeout=GUEST_SEES_DISK_TIMEOUT)
+    mark = f"NOVALITE-ROOT from {instance['hostname']}"
+    wait_console(driver, instance, f'root wrote={mark}', timeout=GUEST_SEES_DISK_TIMEOUT)
+
+    # Below 2.93: the guest recreated over the same volume keeps what it wrote.
+    driver.prepare_rebuild(None, instance, [])
+    _spawn(driver, instance, first, info)
+    text = wait_console(driver, instance, 'NOVALITE-GUEST root has=',
+                        timeout=GUEST_SEES_DISK_TIMEOUT)
+    assert f'NOVALITE-GUEST root has={mark}' in text
 
     # The compute host: the guest goes, the boot volume is disconnected.
     driver.prepare_rebuild(None, instance, [])
