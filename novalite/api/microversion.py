@@ -78,12 +78,16 @@ def request_version(req):
     return req.environ.get(ENVIRON_KEY, MIN_VERSION)
 
 
-def is_supported(req, min_version, max_version=None):
-    """True if the request's version lies in ``min_version``..``max_version``."""
-    version = request_version(req)
+def in_range(version, min_version, max_version=None):
+    """True if ``version`` (an APIVersion) lies in ``min_version``..``max_version``."""
     if version < APIVersion.parse(min_version):
         return False
     return max_version is None or version <= APIVersion.parse(max_version)
+
+
+def is_supported(req, min_version, max_version=None):
+    """True if the request's version lies in ``min_version``..``max_version``."""
+    return in_range(request_version(req), min_version, max_version)
 
 
 def version_headers(version):

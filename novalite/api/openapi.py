@@ -4,10 +4,12 @@
 request negotiates (``OpenStack-API-Version: compute latest`` for the
 newest): one path per entry of :data:`novalite.api.routes.ROUTES`, one
 operation per method, each with the query and body schemas its handler
-declares (:func:`novalite.api.validation.query_schemas` and ``body``).
+declares (:func:`novalite.api.validation.query_schemas`, ``body`` and
+``body_declared``: the server actions' body is one of every action's).
 Resources a microversion removes are left out. Nothing here is written by
 hand, so a route or a schema added elsewhere shows up on its own; the fuzz
-suite (tests/functional/api/test_fuzz.py) drives the API from it.
+suites (tests/functional/api/test_fuzz.py, test_fuzz_actions.py) drive the
+API from it.
 """
 
 import copy
@@ -42,9 +44,7 @@ def _json_schema(schema):
 
 def _supported(handler, version):
     low, high = getattr(handler, '_versions', (None, None))
-    if low and version < microversion.APIVersion.parse(low):
-        return False
-    return not high or version <= microversion.APIVersion.parse(high)
+    return microversion.in_range(version, low or '2.0', high)
 
 
 def _query_parameters(handler, version):

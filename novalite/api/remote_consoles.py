@@ -29,10 +29,9 @@ def create(req, server_id):
         'protocol': asked['protocol'], 'type': asked['type'], 'url': console['url']}})
 
 
-def legacy_action(name, schema):
+def legacy_action(name):
     """An action runner (``api.actions``) of ``os-getVNCConsole`` or ``os-getSerialConsole``."""
     def run(req, ctx, instance, body):
-        validation.validate(schema, body)
         console_type = body[name]['type']
         if console_type not in ('novnc', 'serial'):
             raise exception.ConsoleTypeUnavailable(console_type=console_type)

@@ -226,8 +226,24 @@ def body(schema, min_version=None, max_version=None):
     return decorator
 
 
+def body_declared(schema_at):
+    """Decorator: declare the body schema a handler validates by itself.
+
+    For a handler whose schema depends on the body (the server actions'
+    dispatcher picks it by the body's one key), ``schema_at(version)``
+    answers, for an ``APIVersion``, the schema the OpenAPI description
+    publishes.
+    """
+    def decorator(handler):
+        handler._body_schema_at = schema_at
+        return handler
+    return decorator
+
+
 def body_schema_for(handler, version):
     """The body schema ``handler`` declares for ``version``, or None."""
+    if hasattr(handler, '_body_schema_at'):
+        return handler._body_schema_at(version)
     for schema, low, high in getattr(handler, '_body_schemas', ()):
         if (version >= microversion.APIVersion.parse(low)
                 and (high is None or version <= microversion.APIVersion.parse(high))):

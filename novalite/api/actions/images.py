@@ -1,10 +1,9 @@
 """Image and shelve actions: createImage, createBackup, shelve, shelveOffload, unshelve."""
 
 from novalite import exception, quota
-from novalite.api import microversion, policy, servers, validation, wsgi
+from novalite.api import microversion, policy, servers, wsgi
 from novalite.api.actions import Action
 from novalite.api.policies import server_images as rules
-from novalite.api.schemas import server_images as schemas
 from novalite.compute import image_actions, shelve_actions, volume_images
 
 
@@ -30,7 +29,6 @@ def _image_response(req, image, location=True):
 
 
 def _create_image(req, ctx, instance, body):
-    validation.validate(schemas.create_image, body)
     entity = body['createImage']
     metadata = entity.get('metadata') or {}
     _check_metadata_quota(req, ctx, metadata)
@@ -46,7 +44,6 @@ def _create_image(req, ctx, instance, body):
 
 
 def _create_backup(req, ctx, instance, body):
-    validation.validate(schemas.create_backup, body)
     entity = body['createBackup']
     metadata = entity.get('metadata') or {}
     _check_metadata_quota(req, ctx, metadata)
@@ -60,25 +57,17 @@ def _create_backup(req, ctx, instance, body):
 
 
 def _shelve(req, ctx, instance, body):
-    validation.validate(schemas.shelve, body)
     shelve_actions.shelve(ctx, servers.COMPUTE.image_service, servers.COMPUTE.compute_rpcapi,
                           instance)
     return wsgi.empty_response(202)
 
 
 def _shelve_offload(req, ctx, instance, body):
-    validation.validate(schemas.shelve_offload, body)
     shelve_actions.shelve_offload(ctx, servers.COMPUTE.compute_rpcapi, instance)
     return wsgi.empty_response(202)
 
 
 def _unshelve(req, ctx, instance, body):
-    if microversion.is_supported(req, '2.91'):
-        validation.validate(schemas.unshelve_v291, body)
-    elif microversion.is_supported(req, '2.77'):
-        validation.validate(schemas.unshelve_v277, body)
-    else:
-        validation.validate(schemas.unshelve, body)
     options = body['unshelve'] if microversion.is_supported(req, '2.77') else None
     options = options or {}
     host = options.get('host')

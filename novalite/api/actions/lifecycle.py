@@ -1,12 +1,10 @@
 """Power, lock, reboot, console output and crash-dump actions."""
 
-from novalite.api import microversion, policy, remote_consoles, servers, validation, wsgi
+from novalite.api import microversion, policy, remote_consoles, servers, wsgi
 from novalite.api.actions import Action
 from novalite.api.policies import remote_consoles as console_rules
 from novalite.api.policies import server_actions as action_rules
 from novalite.api.policies import servers as server_rules
-from novalite.api.schemas import remote_consoles as console_schemas
-from novalite.api.schemas import servers as server_schemas
 
 
 def _transition(name):
@@ -19,7 +17,6 @@ def _transition(name):
 def _lock(req, ctx, instance, body):
     reason = None
     if microversion.is_supported(req, '2.73'):
-        validation.validate(server_schemas.LOCK_V273, body)
         reason = (body['lock'] or {}).get('locked_reason')
     servers.COMPUTE.set_locked(ctx, instance, True, reason)
     return wsgi.empty_response(202)
@@ -65,7 +62,7 @@ ACTIONS = {
     'os-getConsoleOutput': Action(action_rules.CONSOLE_OUTPUT, _console_output),
     'trigger_crash_dump': Action(action_rules.CRASH_DUMP, _crash_dump, ('2.17', None)),
     'os-getVNCConsole': Action(console_rules.REMOTE_CONSOLES, remote_consoles.legacy_action(
-        'os-getVNCConsole', console_schemas.GET_VNC_CONSOLE), ('2.0', '2.5')),
+        'os-getVNCConsole'), ('2.0', '2.5')),
     'os-getSerialConsole': Action(console_rules.REMOTE_CONSOLES, remote_consoles.legacy_action(
-        'os-getSerialConsole', console_schemas.GET_SERIAL_CONSOLE), ('2.0', '2.5')),
+        'os-getSerialConsole'), ('2.0', '2.5')),
 }

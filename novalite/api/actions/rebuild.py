@@ -7,10 +7,9 @@ and no body from 2.14.
 """
 
 from novalite import exception
-from novalite.api import microversion, policy, server_view, servers, validation, wsgi
+from novalite.api import microversion, policy, server_view, servers, wsgi
 from novalite.api.actions import Action
 from novalite.api.policies import server_rebuild as rules
-from novalite.api.schemas import rebuild as schemas
 from novalite.api.servers import _ipv6
 from novalite.compute import create as compute_create
 from novalite.compute import rebuild_actions, vm_states
@@ -58,7 +57,6 @@ def _check_trusted_certs(ctx, instance, options):
 
 
 def _rebuild(req, ctx, instance, body):
-    validation.validate(schemas.rebuild_for(req), body)
     _check_trusted_certs(ctx, instance, body['rebuild'])
     request = _request(req, body)
     rebuilt = rebuild_actions.rebuild(ctx, servers.COMPUTE.compute_task_api,
@@ -81,7 +79,6 @@ def _rebuild(req, ctx, instance, body):
 
 
 def _evacuate(req, ctx, instance, body):
-    validation.validate(schemas.evacuate_for(req), body)
     options = body['evacuate']
     if wsgi.parse_bool(options.get('onSharedStorage', False), 'onSharedStorage'):
         # The disk of a novalite server lives on its host's local storage.

@@ -1,13 +1,12 @@
 """Schemas of the ``rebuild`` and ``evacuate`` server actions, per microversion.
 
 They follow Nova's ``schemas/servers.py`` (rebuild) and
-``schemas/evacuate.py``; :func:`rebuild_for` and :func:`evacuate_for` pick
-the one a request's microversion takes.
+``schemas/evacuate.py``; :data:`REBUILDS` and :data:`EVACUATES` list them
+newest microversion first, for :mod:`novalite.api.schemas.server_actions`.
 """
 
 import copy
 
-from novalite.api import microversion
 from novalite.api.schemas import servers, types
 
 # 2.90: a host name as Nova takes it; 2.94: a fully qualified one.
@@ -66,9 +65,9 @@ rebuild_v263 = _grown(rebuild_v257, {'trusted_image_certificates': _trusted_cert
 rebuild_v290 = _grown(rebuild_v263, {'hostname': HOSTNAME})
 rebuild_v294 = _grown(rebuild_v290, {'hostname': FQDN})
 
-_REBUILDS = (('2.94', rebuild_v294), ('2.90', rebuild_v290), ('2.63', rebuild_v263),
-             ('2.57', rebuild_v257), ('2.54', rebuild_v254), ('2.19', rebuild_v219),
-             ('2.0', rebuild))
+REBUILDS = (('2.94', rebuild_v294), ('2.90', rebuild_v290), ('2.63', rebuild_v263),
+            ('2.57', rebuild_v257), ('2.54', rebuild_v254), ('2.19', rebuild_v219),
+            ('2.0', rebuild))
 
 evacuate = {
     'type': 'object',
@@ -95,20 +94,5 @@ evacuate_v214['properties']['evacuate']['required'] = []
 evacuate_v229 = copy.deepcopy(evacuate_v214)
 evacuate_v229['properties']['evacuate']['properties']['force'] = types.boolean
 
-_EVACUATES = (('2.68', evacuate_v214), ('2.29', evacuate_v229), ('2.14', evacuate_v214),
-              ('2.0', evacuate))
-
-
-def _for(req, versions):
-    return next(schema for version, schema in versions
-                if microversion.is_supported(req, version))
-
-
-def rebuild_for(req):
-    """The rebuild schema of ``req``'s microversion."""
-    return _for(req, _REBUILDS)
-
-
-def evacuate_for(req):
-    """The evacuate schema of ``req``'s microversion."""
-    return _for(req, _EVACUATES)
+EVACUATES = (('2.68', evacuate_v214), ('2.29', evacuate_v229), ('2.14', evacuate_v214),
+             ('2.0', evacuate))
