@@ -44,6 +44,11 @@ class Conflict(NovaliteException):
     code = 409
 
 
+class TaskCancelled(NovaliteException):
+    """Thrown into an operation whose task state's deadline expired."""
+    msg_fmt = "Cancelled: %(reason)s"
+
+
 class Forbidden(NovaliteException):
     msg_fmt = "Policy doesn't allow %(action)s to be performed."
     code = 403

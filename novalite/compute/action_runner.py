@@ -85,7 +85,8 @@ class ActionRunner:
 
     def _run(self, context, instance, event, task_state, final_values, driver_call, args):
         uuid = instance['uuid']
-        with self.in_flight.track(uuid), lockutils.lock(uuid):
+        with self.in_flight.track(uuid), lockutils.lock(uuid), \
+                self.in_flight.running.operation(uuid):
             try:
                 with events.action_event(self.conductor, context, uuid, event, self.host):
                     driver_call(context, instance, self.network_info(context, instance), *args)

@@ -68,7 +68,8 @@ class Builder:
     def _build_with_slot(self, context, instance, node, spec, filter_properties, host_list):
         # In flight from the moment it waits for a slot: the reaper leaves it be.
         with self.in_flight.track(instance['uuid']), self._slots, \
-                lockutils.lock(instance['uuid']):
+                lockutils.lock(instance['uuid']), self.in_flight.running.operation(
+                    instance['uuid']):
             self._build(context, instance, node, spec, filter_properties, host_list)
         self.tracker.report_soon(context)
 
@@ -79,6 +80,10 @@ class Builder:
                 self._build_and_run(context, instance, spec)
         except _NotOurs:
             LOG.info('Instance %s is no longer ours to build', uuid)
+        except exception.TaskCancelled:
+            # The reaper has put the instance in ERROR with the fault.
+            self._destroy_quietly(context, instance)
+            self.volumes.release(context, instance)
         except exception.BuildAbortException as exc:
             self._abort(context, instance, exc)
         except Exception as exc:

@@ -11,8 +11,9 @@ completed, a live migration is settled where libvirt has the guest, any
 other task is cleared with a fault. An operation in flight
 past its ``task_state_deadlines`` entry has stalled: the instance goes to
 ERROR (builds, deletes) or back to its stable state, with a fault naming the
-step. Guests no instance of this host owns (deleted while the host was
-thought down) are destroyed.
+step, and the operation, unless a delete, is cancelled
+(:mod:`novalite.compute.cancellation`). Guests no instance of this host owns
+(deleted while the host was thought down) are destroyed.
 """
 
 import collections
@@ -22,7 +23,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from novalite import deadlines, exception
-from novalite.compute import build, reclaim, vm_states
+from novalite.compute import build, cancellation, reclaim, vm_states
 from novalite.conf import CONF
 from novalite.virt import power_state
 
@@ -38,6 +39,7 @@ class InFlight:
 
     def __init__(self):
         self._holders = collections.Counter()
+        self.running = cancellation.Running()
 
     @contextlib.contextmanager
     def track(self, instance_uuid):
@@ -132,6 +134,8 @@ class Reaper:
         if task_state in _FAIL_ON_TIMEOUT:
             values['vm_state'] = vm_states.ERROR
         self._update(context, instance, values)
+        if task_state != vm_states.DELETING:  # a delete always finishes
+            self.manager.in_flight.running.cancel(uuid, message)
 
     def _update(self, context, instance, values):
         try:

@@ -25,18 +25,19 @@ AllInOne = collections.namedtuple('AllInOne', 'url volume_url conf image image_u
 
 
 @contextlib.contextmanager
-def running(workdir, flavor_memory_mb=512, defaults='', image_api=False):
+def running(workdir, flavor_memory_mb=512, defaults='', image_api=False, sections=''):
     """Start it in ``workdir``; yields its URLs, config file and image id.
 
     :param defaults: more ``[DEFAULT]`` lines of its config file.
     :param image_api: also start ``novalite-image-api`` (its URL is ``image_url``).
+    :param sections: more groups of its config file, each with its header.
     """
     port, volume_port, image_port = free_port(), free_port(), free_port()
     conf = workdir / 'novalite.conf'
     conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n{defaults}'
                     f'[api]\nport = {port}\n[volume]\nport = {volume_port}\n'
                     f'[image]\nlisten = 127.0.0.1\nport = {image_port}\n'
-                    f'[compute]\nreserved_host_memory_mb = 0\n')
+                    f'[compute]\nreserved_host_memory_mb = 0\n{sections}')
     procs = [_start(workdir, conf, 'novalite-all-in-one', 'aio.log')]
     image_url = f'http://127.0.0.1:{image_port}' if image_api else None
     try:
