@@ -129,6 +129,32 @@ def retry_on_disconnect(function):
     return wrapper
 
 
+def write_once(write, written):
+    """Run the transaction ``write()`` once, even if the connection drops under it.
+
+    A connection lost during the COMMIT leaves its outcome unknown: the
+    server may have committed before the reply was lost. ``written()``
+    (run on a fresh connection) answers what ``write()`` would have, if the
+    transaction is in the database, else None; then ``write()`` runs again,
+    after the backoff of ``[database] db_retry_interval`` and its siblings.
+
+    :raises DBConnectionError: the database stayed unreachable.
+    """
+    for delay in [*_backoff(), None]:
+        try:
+            return write()
+        except db_exc.DBConnectionError as exc:
+            found = written()
+            if found is not None:
+                LOG.info('The connection dropped as the transaction committed; it had')
+                return found
+            if delay is None:
+                raise
+            LOG.warning('The connection dropped under a transaction (%s); running it again '
+                        'in %s s', str(exc.inner_exception or exc).splitlines()[0], delay)
+            time.sleep(delay)
+
+
 def _backoff():
     """Seconds to sleep between attempts to reach the database; then give up."""
     database = CONF.database

@@ -79,17 +79,32 @@ def instances_create(values_list, action=None):
     :param action: ``{'action', 'request_id', 'user_id', 'project_id'}`` to
         start for each instance in the same transaction, so that no instance
         exists without the action that created it.
+
+    Each value carries its ``uuid``: a connection lost at the commit is
+    resolved by looking the instances up (:func:`engine.write_once`), so a
+    caller never fails a create that happened, nor makes it twice.
     """
-    with engine.writer() as session:
-        rows = []
-        for values in values_list:
-            row = _INST(**_row_values(values))
-            session.add(row)
-            rows.append(row)
-        session.flush()
-        if action is not None:
-            actions.insert_started(session, [row.uuid for row in rows], **action)
-        return [to_dict(row) for row in rows]
+    uuids = [values['uuid'] for values in values_list]
+
+    def write():
+        with engine.writer() as session:
+            rows = []
+            for values in values_list:
+                row = _INST(**_row_values(values))
+                session.add(row)
+                rows.append(row)
+            session.flush()
+            if action is not None:
+                actions.insert_started(session, uuids, **action)
+            return [to_dict(row) for row in rows]
+
+    def written():
+        with engine.reader() as session:
+            found = _fetch_many(session, uuids)
+        # One transaction: all of them or none.
+        return [found[uuid] for uuid in uuids] if found else None
+
+    return engine.write_once(write, written)
 
 
 def _fetch_many(session, instance_uuids):
