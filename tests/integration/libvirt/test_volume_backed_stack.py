@@ -1,0 +1,103 @@
+"""Volume-backed servers through the whole stack: images of them, shelve and unshelve.
+
+One cloud (:mod:`tests.integration.libvirt.volume_stack`: api, conductor,
+scheduler, novalite-volume with the tgt driver and a real tgtd, one libvirt
+compute host) serves the module. Guests boot from iSCSI volumes with QEMU's
+own initiator. The tiny guest marks a blank data volume with its hostname
+and shows the mark it finds on one that has it, so what one guest wrote is
+read back by a server booted from its image, and by itself after an unshelve.
+"""
+
+import pytest
+import requests
+
+from tests.integration import tgt
+from tests.integration.libvirt import fullstack, volume_stack
+
+pytestmark = pytest.mark.integration
+
+FLAVOR = {'name': 'tiny', 'ram': 192, 'vcpus': 1, 'disk': 1, 'id': '100'}
+ADMIN = {'X-Auth-Token': 'admin:admin', 'OpenStack-API-Version': 'compute 2.45'}
+
+
+@pytest.fixture(scope='module')
+def cloud(harness, guest_files, tmp_path_factory):
+    reason = fullstack.rabbit_unavailable()
+    if reason:
+        pytest.skip(f'no message bus for the daemons: {reason}')
+    if guest_files['disk'] is None:
+        pytest.skip('no bootable disk image (syslinux missing)')
+    workdir = tmp_path_factory.mktemp('volume-backed-stack')
+    cloud = volume_stack.VolumeCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite')
+    try:
+        cloud.start()
+    except tgt.TgtUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        cloud.client.flavors.create(**FLAVOR)
+        cloud.images = cloud.register_guest(guest_files)
+        yield cloud
+    finally:
+        cloud.stop()
+
+
+def _boot(cloud, name, **server):
+    # The config drive names the guest: its mark says which server wrote it.
+    resp = requests.post(f'{cloud.client.endpoint}/servers', headers=ADMIN, json={'server': dict(
+        server, name=name, flavorRef=FLAVOR['id'], networks='none', config_drive=True)})
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()['server']['id']
+    cloud.wait_for(lambda: _server(cloud, server_id)['status'] in ('ACTIVE', 'ERROR'),
+                   f'{name} to be built', timeout=240)
+    assert _server(cloud, server_id)['status'] == 'ACTIVE', _server(cloud, server_id)
+    return server_id
+
+
+def _server(cloud, server_id):
+    return cloud.client.servers.get(server_id)
+
+
+def _volumes(cloud, server_id):
+    return [cloud.volume(attached['id'])
+            for attached in _server(cloud, server_id)['os-extended-volumes:volumes_attached']]
+
+
+@pytest.fixture(scope='module')
+def first(cloud):
+    """A guest booted from a volume of the disk image, with a blank data volume it marks."""
+    server_id = _boot(cloud, 'bfv-one', block_device_mapping_v2=[
+        {'source_type': 'image', 'destination_type': 'volume', 'uuid': cloud.images['disk'],
+         'volume_size': 1, 'boot_index': 0, 'delete_on_termination': True},
+        {'source_type': 'blank', 'destination_type': 'volume', 'volume_size': 1,
+         'delete_on_termination': True}])
+    cloud.wait_console(server_id, 'disk vdb wrote=NOVALITE-VOLUME from bfv-one', timeout=180)
+    return server_id
+
+
+def test_a_server_booted_from_the_image_of_a_volume_backed_one_reads_its_marker(cloud,
+                                                                               first):
+    resp = requests.post(f'{cloud.client.endpoint}/servers/{first}/action', headers=ADMIN,
+                         json={'createImage': {'name': 'bfv-image'}})
+    assert resp.status_code == 202, resp.text
+    second = _boot(cloud, 'bfv-two', imageRef=resp.json()['image_id'])
+    cloud.wait_console(second, 'disk vdb has=NOVALITE-VOLUME from bfv-one', timeout=180)
+    assert [v['status'] for v in _volumes(cloud, second)] == ['in-use', 'in-use']
+    assert all(v['snapshot_id'] for v in _volumes(cloud, second))
+
+
+def test_shelve_frees_the_host_and_unshelve_boots_the_guest_from_its_volume_again(cloud,
+                                                                                 first):
+    requests.post(f'{cloud.client.endpoint}/servers/{first}/action', headers=ADMIN,
+                  json={'shelve': None}).raise_for_status()
+    cloud.wait_for(lambda: _server(cloud, first)['status'] == 'SHELVED_OFFLOADED',
+                   'bfv-one to be offloaded', timeout=180)
+    assert cloud.domain(first) is None
+    assert [v['status'] for v in _volumes(cloud, first)] == ['reserved', 'reserved']
+    requests.post(f'{cloud.client.endpoint}/servers/{first}/action', headers=ADMIN,
+                  json={'unshelve': None}).raise_for_status()
+    cloud.wait_for(lambda: _server(cloud, first)['status'] in ('ACTIVE', 'ERROR'),
+                   'bfv-one to be back', timeout=240)
+    assert _server(cloud, first)['status'] == 'ACTIVE'
+    # A new guest: it boots from its volume and finds the mark it wrote before.
+    cloud.wait_console(first, 'disk vdb has=NOVALITE-VOLUME from bfv-one', timeout=180)
+    assert [v['status'] for v in _volumes(cloud, first)] == ['in-use', 'in-use']
