@@ -1,44 +1,26 @@
 """Volume-backed servers through the whole stack: images of them, shelve and unshelve.
 
-One cloud (:mod:`tests.integration.libvirt.volume_stack`: api, conductor,
-scheduler, novalite-volume with the tgt driver and a real tgtd, one libvirt
-compute host) serves the module. Guests boot from iSCSI volumes with QEMU's
-own initiator. The tiny guest marks a blank data volume with its hostname
-and shows the mark it finds on one that has it, so what one guest wrote is
-read back by a server booted from its image, and by itself after an unshelve.
+One cloud (the ``cloud`` of :mod:`tests.integration.libvirt.test_volume_stack`:
+api, conductor, scheduler, novalite-volume with the tgt driver and a real
+tgtd, one libvirt compute host) serves the module. Guests boot from iSCSI
+volumes with QEMU's own initiator. The tiny guest marks a blank data volume
+with its hostname and shows the mark it finds on one that has it, so what
+one guest wrote is read back by a server booted from its image, and by
+itself after an unshelve.
 """
 
 import pytest
 import requests
 
-from tests.integration import tgt
-from tests.integration.libvirt import fullstack, volume_stack
+from tests.integration.libvirt import test_volume_stack as volume_stack_tests
 
 pytestmark = pytest.mark.integration
 
-FLAVOR = {'name': 'tiny', 'ram': 192, 'vcpus': 1, 'disk': 1, 'id': '100'}
+# The volume stack tests' cloud (its flavor and the guest's images registered).
+cloud = volume_stack_tests.cloud
+FLAVOR = volume_stack_tests.FLAVOR
+
 ADMIN = {'X-Auth-Token': 'admin:admin', 'OpenStack-API-Version': 'compute 2.45'}
-
-
-@pytest.fixture(scope='module')
-def cloud(harness, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
-    if guest_files['disk'] is None:
-        pytest.skip('no bootable disk image (syslinux missing)')
-    workdir = tmp_path_factory.mktemp('volume-backed-stack')
-    cloud = volume_stack.VolumeCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite')
-    try:
-        cloud.start()
-    except tgt.TgtUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        cloud.client.flavors.create(**FLAVOR)
-        cloud.images = cloud.register_guest(guest_files)
-        yield cloud
-    finally:
-        cloud.stop()
 
 
 def _boot(cloud, name, **server):
@@ -65,6 +47,8 @@ def _volumes(cloud, server_id):
 @pytest.fixture(scope='module')
 def first(cloud):
     """A guest booted from a volume of the disk image, with a blank data volume it marks."""
+    if cloud.images['disk'] is None:
+        pytest.skip('no bootable disk image (syslinux missing)')
     server_id = _boot(cloud, 'bfv-one', block_device_mapping_v2=[
         {'source_type': 'image', 'destination_type': 'volume', 'uuid': cloud.images['disk'],
          'volume_size': 1, 'boot_index': 0, 'delete_on_termination': True},
