@@ -1,0 +1,33 @@
+"""concurrency.gather: independent steps at once, every one ended before the caller goes on."""
+
+import pytest
+
+from novalite import concurrency
+
+
+def test_gather_runs_the_calls_at_once_and_returns_their_results_in_order():
+    seen = []
+
+    def step(name, pause):
+        seen.append(f'{name} starts')
+        concurrency.sleep(pause)
+        seen.append(f'{name} ends')
+        return name
+
+    assert concurrency.gather((step, 'slow', 0.05), (step, 'fast', 0)) == ['slow', 'fast']
+    assert seen == ['slow starts', 'fast starts', 'fast ends', 'slow ends']
+
+
+def test_gather_raises_the_first_failure_only_once_every_call_has_ended():
+    ended = []
+
+    def fails():
+        raise ValueError('first')
+
+    def slow():
+        concurrency.sleep(0.05)
+        ended.append('slow')
+
+    with pytest.raises(ValueError, match='first'):
+        concurrency.gather((fails,), (slow,))
+    assert ended == ['slow']
