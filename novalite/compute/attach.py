@@ -85,18 +85,35 @@ def _reserve(volume_api, context, volume_id, instance_uuid):
         raise
 
 
-def detach(context, compute_rpcapi, instance, volume_id):
-    """Cast the detach of ``volume_id`` to the server's host.
+def detach(context, compute_rpcapi, instance, volume_id, volume_api=None):
+    """Mark the volume ``detaching`` and cast its detach to the server's host.
 
     :raises VolumeDeviceNotFound: not attached to this server (404).
     :raises Invalid: it is the server's boot volume (400).
+    :raises InvalidVolume: not ``in-use``: still attaching, or a detach is
+        already under way (400, as Nova with Cinder's ``os-begin_detaching``).
     """
+    volume_api = volume_api or cinder.API()
     _check_server(context, instance, 'detach_volume')
     bdm = bdms.bdm_get_by_volume(instance['uuid'], volume_id)
     if bdm.get('boot_index') == 0:
         raise exception.Invalid("Cannot detach a root device volume")
-    actions.record(context, instance, 'detach_volume')
-    compute_rpcapi.detach_volume(context, instance, bdm)
+    _begin_detaching(volume_api, context, volume_id)
+    try:
+        actions.record(context, instance, 'detach_volume')
+        compute_rpcapi.detach_volume(context, instance, bdm)
+    except Exception:
+        volume_api.roll_detaching(context, volume_id)
+        raise
+
+
+def _begin_detaching(volume_api, context, volume_id):
+    try:
+        volume_api.begin_detaching(context, volume_id)
+    except exception.VolumeServiceError as exc:
+        if exc.code == 400:
+            raise exception.InvalidVolume(reason=exc.format_message()) from None
+        raise
 
 
 def update(context, instance, volume_id, delete_on_termination):

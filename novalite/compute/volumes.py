@@ -91,6 +91,14 @@ class VolumeOps:
                 LOG.warning("Detaching volume %s from %s failed: %s", bdm['volume_id'], uuid,
                             exc)
                 self._fault(context, uuid, exc)
+                self._roll_detaching(context, bdm['volume_id'])
+
+    def _roll_detaching(self, context, volume_id):
+        """The volume stays attached: ``in-use`` again, so it may be detached later."""
+        try:
+            self.volume_api.roll_detaching(context, volume_id)
+        except Exception:
+            LOG.exception("Could not roll back the detach of volume %s", volume_id)
 
     def _detach(self, context, instance, bdm):
         if bdm.get('connection_info'):
@@ -140,7 +148,9 @@ class VolumeOps:
         was never recorded: both are undone, so the volume is ``available``
         again. A disk attached and recorded whose attachment was never
         completed is completed: the volume is ``in-use``. A detach cut short
-        (disk gone, mapping left) is finished. Logged, never raised.
+        (disk gone, mapping left) is finished; one that never reached the
+        guest (disk there, volume ``detaching``) is rolled back to ``in-use``.
+        Logged, never raised.
         """
         present = self.driver.volume_ids(instance)
         if present is None:
@@ -156,10 +166,16 @@ class VolumeOps:
 
     def _reconcile_one(self, context, instance, bdm, present):
         if present and bdm.get('connection_info'):
-            if self.volume_api.get(context, bdm['volume_id'])['status'] == 'attaching':
+            status = self.volume_api.get(context, bdm['volume_id'])['status']
+            if status == 'attaching':
                 LOG.info("Completing the attach of volume %s to %s", bdm['volume_id'],
                          instance['uuid'])
                 self.volume_api.attachment_complete(context, bdm['attachment_id'])
+            elif status == 'detaching':
+                # The detach never reached the guest: attached, as before it was asked.
+                LOG.info("Rolling back the unfinished detach of volume %s from %s",
+                         bdm['volume_id'], instance['uuid'])
+                self.volume_api.roll_detaching(context, bdm['volume_id'])
             return
         LOG.warning("Undoing the unfinished attach or detach of volume %s on %s",
                     bdm['volume_id'], instance['uuid'])

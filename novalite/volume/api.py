@@ -278,6 +278,32 @@ class API:
             raise exception.Invalid("Must specify 'status' or 'attach_status' to update.")
         return db.volume_update(volume['uuid'], values)
 
+    @staticmethod
+    def begin_detaching(context, volume):
+        """Mark an attached volume ``detaching`` while a compute host detaches it
+        (Cinder's ``os-begin_detaching``), so that a second detach is refused.
+
+        :raises InvalidVolume: not ``in-use`` (which is attached: an attachment
+            completed) (400).
+        """
+        try:
+            db.volume_update(volume['uuid'], {'status': 'detaching'},
+                             expected_status=['in-use'])
+        except exception.InvalidVolume:
+            raise exception.InvalidVolume(
+                reason="Unable to detach volume. Volume status must be 'in-use' and "
+                       "attach_status must be 'attached' to detach.") from None
+
+    @staticmethod
+    def roll_detaching(context, volume):
+        """A detach that failed: ``detaching`` is ``in-use`` again (``os-roll_detaching``);
+        any other status is left alone, as Cinder does."""
+        try:
+            db.volume_update(volume['uuid'], {'status': 'in-use'},
+                             expected_status=['detaching'])
+        except exception.InvalidVolume:
+            LOG.info("Volume %s is not detaching: nothing to roll back", volume['uuid'])
+
     # --- attachments ---------------------------------------------------------
 
     def attachment_create(self, context, volume, instance_uuid, connector=None, mode='rw'):

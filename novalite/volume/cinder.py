@@ -114,6 +114,19 @@ class API:
         """The project's absolute limits (``maxTotalSnapshots``, ``totalSnapshotsUsed``...)."""
         return self._request(context, 'GET', '/limits')['limits']['absolute']
 
+    def begin_detaching(self, context, volume_id):
+        """Mark the volume ``detaching``.
+
+        :raises VolumeServiceError: refused, with the API's code (400: not attached).
+        """
+        self._request(context, 'POST', f'/volumes/{volume_id}/action',
+                      {'os-begin_detaching': {}})
+
+    def roll_detaching(self, context, volume_id):
+        """A detach that did not happen: the volume is ``in-use`` again."""
+        self._request(context, 'POST', f'/volumes/{volume_id}/action',
+                      {'os-roll_detaching': {}})
+
     # --- snapshots ---------------------------------------------------------------
 
     def create_snapshot_force(self, context, volume_id, name, description):

@@ -259,8 +259,18 @@ def _reimage(req, ctx, volume, args):
 
 
 # Each action from the version that has it (Cinder: "There is no such action" before).
+def _begin_detaching(req, ctx, volume, args):
+    VOLUMES.begin_detaching(ctx, volume)
+
+
+def _roll_detaching(req, ctx, volume, args):
+    VOLUMES.roll_detaching(ctx, volume)
+
+
 _ACTIONS = {'os-extend': ('3.0', _extend), 'os-reset_status': ('3.0', _reset_status),
-            'os-reimage': ('3.68', _reimage)}
+            'os-reimage': ('3.68', _reimage),
+            'os-begin_detaching': ('3.0', _begin_detaching),
+            'os-roll_detaching': ('3.0', _roll_detaching)}
 
 
 def action(req, volume_id):

@@ -98,10 +98,45 @@ def test_taken_device_name_is_400(api, server, volume_id, volume_api, conf):
     assert _attach(api, server, second, device='/dev/vdc').status_int == 400
 
 
-def test_detach_answers_202(api, server, volume_id, volume_api):
+def _host_attaches(volume_api, server, volume_id):
+    """What the server's host does with the cast: connect and complete (volume in-use)."""
+    ctx = context.RequestContext(user_id='demo', project_id='demo', auth_token='demo:demo')
+    (bdm,) = db_bdms.bdm_get_by_instance(server['uuid'])
+    volume_api.attachment_update(ctx, bdm['attachment_id'], {'host': 'host1'})
+    volume_api.attachment_complete(ctx, bdm['attachment_id'])
+    return ctx
+
+
+def test_detach_answers_202_and_marks_the_volume_detaching(api, server, volume_id,
+                                                           volume_api):
     _attach(api, server, volume_id)
+    ctx = _host_attaches(volume_api, server, volume_id)
     resp = api.delete(f"/servers/{server['uuid']}/os-volume_attachments/{volume_id}")
     assert resp.status_int == 202
+    assert volume_api.get(ctx, volume_id)['status'] == 'detaching'
+
+
+def test_a_second_detach_while_the_first_is_under_way_is_400(api, server, volume_id,
+                                                             volume_api):
+    _attach(api, server, volume_id)
+    ctx = _host_attaches(volume_api, server, volume_id)
+    path = f"/servers/{server['uuid']}/os-volume_attachments/{volume_id}"
+    assert api.delete(path).status_int == 202
+    resp = api.delete(path)
+    assert resp.status_int == 400
+    assert "Volume status must be 'in-use'" in resp.json_body_or_none['badRequest']['message']
+    assert volume_api.get(ctx, volume_id)['status'] == 'detaching'
+
+
+def test_detach_of_a_volume_still_attaching_is_400_and_keeps_it(api, server, volume_id,
+                                                               volume_api):
+    _attach(api, server, volume_id)
+    resp = api.delete(f"/servers/{server['uuid']}/os-volume_attachments/{volume_id}")
+    assert resp.status_int == 400
+    assert resp.json_body_or_none['badRequest']['code'] == 400
+    ctx = context.RequestContext(project_id='demo', auth_token='demo:demo')
+    assert volume_api.get(ctx, volume_id)['status'] == 'reserved'
+    assert len(db_bdms.bdm_get_by_instance(server['uuid'])) == 1
 
 
 def test_detach_of_a_volume_not_attached_is_404(api, server, volume_id, volume_api):

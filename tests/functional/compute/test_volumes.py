@@ -97,13 +97,43 @@ def test_attach_leaves_the_volume_in_use_and_the_guest_with_the_disk(
 def test_detach_frees_the_volume_and_forgets_the_mapping(
         compute, ctx, server, volume_id, volume_api):  # noqa: F811
     _attach(compute, ctx, server, volume_id, volume_api)
-    rpc = mock.Mock()
-    attach.detach(ctx, rpc, server, volume_id)
-    compute.detach_volume(ctx, server, rpc.detach_volume.call_args.args[2])
-    compute.tasks.waitall()
+    _detach(compute, ctx, server, volume_id, volume_api)
     assert volume_api.get(ctx, volume_id)['status'] == 'available'
     assert block_device_mappings.bdm_get_by_instance(server['uuid']) == []
     assert compute.driver.guests[server['uuid']]['volumes'] == {}
+
+
+def _detach(compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    rpc = mock.Mock()
+    attach.detach(ctx, rpc, server, volume_id, volume_api=volume_api)
+    assert volume_api.get(ctx, volume_id)['status'] == 'detaching'
+    compute.detach_volume(ctx, server, rpc.detach_volume.call_args.args[2])
+    compute.tasks.waitall()
+
+
+def test_a_second_detach_while_one_is_under_way_is_refused(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    rpc = mock.Mock()
+    attach.detach(ctx, rpc, server, volume_id, volume_api=volume_api)
+    with pytest.raises(exception.InvalidVolume, match="must be 'in-use'"):
+        attach.detach(ctx, rpc, server, volume_id, volume_api=volume_api)
+    assert rpc.detach_volume.call_count == 1
+
+
+def test_a_failed_detach_leaves_the_volume_in_use_and_a_fault(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    with mock.patch.object(compute.driver, 'detach_volume',
+                           side_effect=exception.NovaliteException('guest kept the disk')):
+        _detach(compute, ctx, server, volume_id, volume_api)
+    assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
+    assert len(block_device_mappings.bdm_get_by_instance(server['uuid'])) == 1
+    fault = actions.faults_get_latest([server['uuid']])[server['uuid']]
+    assert 'guest kept the disk' in fault['message']
+    # Detachable again.
+    _detach(compute, ctx, server, volume_id, volume_api)
+    assert volume_api.get(ctx, volume_id)['status'] == 'available'
 
 
 def test_failed_attach_is_undone_and_recorded_as_a_fault(
@@ -241,6 +271,16 @@ def test_restart_finishes_a_detach_cut_short_after_the_guest_let_go(
     _restart(compute, ctx)
     assert volume_api.get(ctx, volume_id)['status'] == 'available'
     assert block_device_mappings.bdm_get_by_instance(server['uuid']) == []
+
+
+def test_restart_rolls_back_a_detach_that_never_reached_the_host(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    attach.detach(ctx, mock.Mock(), server, volume_id, volume_api=volume_api)
+    _restart(compute, ctx)
+    assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
+    assert compute.driver.guests[server['uuid']]['volumes'] == {'/dev/vdb': volume_id}
+    assert len(block_device_mappings.bdm_get_by_instance(server['uuid'])) == 1
 
 
 def test_restart_leaves_an_attached_volume_in_use(compute, ctx, server, volume_id,  # noqa: F811

@@ -102,3 +102,27 @@ def test_the_server_of_an_in_use_volume_may_reserve_it_again_as_a_shelve_offload
     assert _status(vapi, volume_id) == 'reserved'
     # Still the server's: another cannot take it.
     assert _attach(vapi, volume_id, server=OTHER_SERVER).status_int == 400
+
+
+def test_begin_detaching_marks_an_in_use_volume_and_roll_detaching_undoes_it(vapi, available):
+    volume_id = available()
+    attachment_id = _attach(vapi, volume_id, connector=CONNECTOR) \
+        .json_body_or_none['attachment']['id']
+    vapi.post(f'/attachments/{attachment_id}/action', {'os-complete': None})
+    action = f'/volumes/{volume_id}/action'
+    assert vapi.post(action, {'os-begin_detaching': {}}).status_int == 202
+    assert _status(vapi, volume_id) == 'detaching'
+    # A second detach is refused while the first is under way.
+    resp = vapi.post(action, {'os-begin_detaching': {}})
+    assert resp.status_int == 400
+    assert "must be 'in-use'" in resp.json_body_or_none['badRequest']['message']
+    assert vapi.post(action, {'os-roll_detaching': {}}).status_int == 202
+    assert _status(vapi, volume_id) == 'in-use'
+
+
+def test_begin_detaching_of_a_volume_still_attaching_is_400(vapi, available):
+    volume_id = available()
+    _attach(vapi, volume_id, connector=CONNECTOR)
+    resp = vapi.post(f'/volumes/{volume_id}/action', {'os-begin_detaching': {}})
+    assert resp.status_int == 400
+    assert _status(vapi, volume_id) == 'attaching'

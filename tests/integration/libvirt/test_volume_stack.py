@@ -67,9 +67,9 @@ def volume(cloud, servers):
     """A blank 1 GiB volume; detached from the servers and deleted afterwards."""
     made = cloud.create_volume(name='stack-data')
     yield made
-    for server_id in servers:
-        if attached(cloud, server_id, made['id']):
-            cloud.client.volumes.detach(server_id, made['id'])
+    settled = cloud.wait_volume(made['id'], 'in-use', 'available', 'error')
+    for attachment in settled['attachments']:
+        cloud.client.volumes.detach(attachment['server_id'], made['id'])
     cloud.wait_volume(made['id'], 'available', 'error')
     cloud.delete_volume(made['id'])
 
@@ -219,6 +219,7 @@ def test_a_compute_killed_mid_detach_leaves_the_volume_in_use_or_available_after
                    cloud.volume(volume['id'])['status'] == 'in-use', 'the attach')
     cloud.client.volumes.detach(second, volume['id'])
     cloud.kill(fullstack.HOST)
+    assert cloud.volume(volume['id'])['status'] in ('detaching', 'available')
     _restart_and_settle(cloud, second, volume['id'])
     wait_status(cloud, second, 'ACTIVE')
 
