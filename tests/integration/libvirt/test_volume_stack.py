@@ -8,6 +8,7 @@ prints the mark it finds, on its serial console: what one server wrote
 another reads back.
 """
 
+import concurrent.futures
 import os
 import subprocess
 import time
@@ -15,6 +16,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from novalite.cli import client as novalite_client
 from tests.integration import tgt
 from tests.integration.cloud import BIN
 from tests.integration.libvirt import fullstack, volume_stack
@@ -166,6 +168,29 @@ def test_a_server_booted_from_an_image_volume_runs_from_the_lun_and_takes_it_alo
     cloud.wait_for(lambda: cloud.volume(volume_id) is None, 'the boot volume to be deleted')
     assert IQN_PREFIX + volume_id not in cloud.target_iqns()
     assert not os.path.exists(os.path.join(cloud.workdir, 'volumes', volume_id))
+
+
+def _attach_answer(cloud, server_id, volume_id):
+    """``(status, message)`` of an attach request."""
+    try:
+        cloud.client.volumes.attach(server_id, volume_id)
+        return 200, ''
+    except novalite_client.ClientError as exc:
+        return exc.status, exc.message
+
+
+def test_two_concurrent_attaches_of_one_volume_one_wins_the_other_is_400(cloud, servers,
+                                                                        volume):
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda s: _attach_answer(cloud, s, volume['id']), servers))
+    assert sorted(status for status, _message in answers) == [200, 400]
+    winner, loser = servers if answers[0][0] == 200 else servers[::-1]
+    assert 'Invalid volume' in dict(answers)[400]
+    shown = cloud.wait_volume(volume['id'], 'in-use')
+    assert [a['server_id'] for a in shown['attachments']] == [winner]
+    cloud.wait_for(lambda: in_domain(cloud, winner, volume['id']), 'the winner to have the disk')
+    assert not in_domain(cloud, loser, volume['id'])
+    assert not attached(cloud, loser, volume['id'])
 
 
 def _kill_compute_when(cloud, volume_id, statuses, timeout=10):
