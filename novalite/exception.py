@@ -45,8 +45,12 @@ class Conflict(NovaliteException):
 
 
 class TaskCancelled(NovaliteException):
-    """Thrown into an operation whose task state's deadline expired."""
-    msg_fmt = "Cancelled: %(reason)s"
+    """Thrown into an operation whose task state's deadline expired.
+
+    Its message is the reaper's fault, which an operation's failure path
+    may record again: the server's fault still says which step timed out.
+    """
+    msg_fmt = "%(reason)s"
 
 
 class Forbidden(NovaliteException):

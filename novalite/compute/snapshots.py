@@ -119,7 +119,8 @@ class SnapshotOps:
         A failure becomes the instance's fault and clears its task.
         """
         uuid = instance['uuid']
-        with self.manager.in_flight.track(uuid), lockutils.lock(uuid):
+        with self.manager.in_flight.track(uuid), lockutils.lock(uuid), \
+                self.manager.in_flight.running.operation(uuid):
             try:
                 with events.action_event(self.conductor, context, uuid, event, self.host):
                     work()
