@@ -13,7 +13,13 @@ import sqlalchemy as sa
 from novalite import exception
 from novalite.db import engine, models
 from novalite.db.models import utcnow
-from novalite.db.volumes import decode_row, encode_values, live_page, live_query
+from novalite.db.volumes import (
+    decode_row,
+    encode_values,
+    guarded_update,
+    live_page,
+    live_query,
+)
 
 _SNAPSHOT = models.VolumeSnapshot
 _VOLUME = models.Volume
@@ -97,16 +103,13 @@ def snapshot_update(snapshot_id, values, expected_status=None):
     :raises SnapshotNotFound:
     :raises InvalidSnapshot: its status is not one of ``expected_status``.
     """
+    def refused(status):
+        return exception.InvalidSnapshot(
+            reason=f"Snapshot status must be {' or '.join(expected_status)}, "
+                   f"but current status is: {status}.")
     with engine.writer() as session:
-        query = session.query(_SNAPSHOT).filter_by(uuid=snapshot_id, deleted=0)
-        if expected_status is not None:
-            query = query.filter(_SNAPSHOT.status.in_(expected_status))
-        if not query.update(encode_values(values), synchronize_session=False):
-            current = _live_snapshot(session, snapshot_id)
-            raise exception.InvalidSnapshot(
-                reason=f"Snapshot status must be {' or '.join(expected_status)}, "
-                       f"but current status is: {current.status}.")
-        return decode_row(_live_snapshot(session, snapshot_id))
+        return guarded_update(session, _SNAPSHOT, snapshot_id, values, expected_status,
+                              _live_snapshot, refused)
 
 
 def snapshot_destroy(snapshot_id):

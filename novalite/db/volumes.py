@@ -133,16 +133,27 @@ def volume_update(volume_id, values, expected_status=None):
     :raises VolumeNotFound:
     :raises InvalidVolume: its status is not one of ``expected_status``.
     """
+    def refused(status):
+        return exception.InvalidVolume(
+            reason=f"volume {volume_id} is {status}, not {' or '.join(expected_status)}")
     with engine.writer() as session:
-        query = session.query(_VOLUME).filter_by(uuid=volume_id, deleted=0)
-        if expected_status is not None:
-            query = query.filter(_VOLUME.status.in_(expected_status))
-        if not query.update(encode_values(values), synchronize_session=False):
-            current = _live_volume(session, volume_id)
-            raise exception.InvalidVolume(
-                reason=f"volume {volume_id} is {current.status}, not "
-                       f"{' or '.join(expected_status)}")
-        return decode_row(_live_volume(session, volume_id))
+        return guarded_update(session, _VOLUME, volume_id, values, expected_status,
+                              _live_volume, refused)
+
+
+def guarded_update(session, model, row_uuid, values, expected_status, live, refused):
+    """Update the live row ``row_uuid`` of ``model`` (a volume or a snapshot), only
+    from ``expected_status`` (a list) if given; returns it decoded.
+
+    :raises: what ``live(session, row_uuid)`` raises for a missing row, and
+        ``refused(status)`` when its status is not one of ``expected_status``.
+    """
+    query = session.query(model).filter_by(uuid=row_uuid, deleted=0)
+    if expected_status is not None:
+        query = query.filter(model.status.in_(expected_status))
+    if not query.update(encode_values(values), synchronize_session=False):
+        raise refused(live(session, row_uuid).status)
+    return decode_row(live(session, row_uuid))
 
 
 @engine.retry_on_deadlock

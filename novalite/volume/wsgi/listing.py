@@ -12,7 +12,7 @@ from oslo_utils import timeutils
 from novalite import exception
 from novalite.api import wsgi as compute_wsgi
 from novalite.db import volumes as db
-from novalite.volume.wsgi import microversion
+from novalite.volume.wsgi import common, microversion
 
 _TIME_FILTERS = ('created_at', 'updated_at')
 
@@ -81,3 +81,16 @@ def with_count(req):
     value = req.GET.get('with_count')
     return bool(value is not None and microversion.is_supported(req, '3.45')
                 and compute_wsgi.parse_bool(value, 'with_count'))
+
+
+def page(req, collection, items, limit, count, detail):
+    """The listing's body: ``{collection: items}``, a ``next`` link when the page
+    is full, and the number of matches (``count()``) when asked (3.45)."""
+    body = {collection: items}
+    if limit and len(items) == limit:
+        url = f"{common.link_base(req)}/{collection}{'/detail' if detail else ''}"
+        body[f'{collection}_links'] = [
+            {'rel': 'next', 'href': f"{url}?limit={limit}&marker={items[-1]['id']}"}]
+    if with_count(req):
+        body['count'] = 0 if matches_nothing(req) else count()
+    return common.json_response(body)

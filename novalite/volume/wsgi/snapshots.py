@@ -45,14 +45,8 @@ def _list(req, detail):
     filters = listing.filters_of(req, ctx, _FILTERS)
     found = [] if listing.matches_nothing(req) else db.snapshot_get_all(
         filters, limit=limit, marker=marker, sort_key=sort_key, sort_dir=sort_dir)
-    body = {'snapshots': [_view(req, snapshot, detail) for snapshot in found]}
-    if limit and len(found) == limit:
-        url = f"{common.link_base(req)}/snapshots{'/detail' if detail else ''}"
-        body['snapshots_links'] = [{'rel': 'next',
-                                    'href': f"{url}?limit={limit}&marker={found[-1]['uuid']}"}]
-    if listing.with_count(req):
-        body['count'] = 0 if listing.matches_nothing(req) else db.snapshot_count(filters)
-    return common.json_response(body)
+    return listing.page(req, 'snapshots', [_view(req, snapshot, detail) for snapshot in found],
+                        limit, lambda: db.snapshot_count(filters), detail)
 
 
 def index(req):

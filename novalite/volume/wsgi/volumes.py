@@ -115,14 +115,7 @@ def _list(req, detail):
         items = [detail_view(req, v, attached[v['uuid']]) for v in found]
     else:
         items = [_summary_view(req, v) for v in found]
-    body = {'volumes': items}
-    if limit and len(items) == limit:
-        url = f"{common.link_base(req)}/volumes{'/detail' if detail else ''}"
-        body['volumes_links'] = [{'rel': 'next',
-                                  'href': f"{url}?limit={limit}&marker={items[-1]['id']}"}]
-    if listing.with_count(req):
-        body['count'] = 0 if listing.matches_nothing(req) else db.volume_count(filters)
-    return common.json_response(body)
+    return listing.page(req, 'volumes', items, limit, lambda: db.volume_count(filters), detail)
 
 
 def index(req):
