@@ -86,5 +86,6 @@ def test_a_snapshot_past_its_deadline_is_cancelled_and_its_image_deleted(tmp_pat
         requests.post(f'{api}/servers/{server_id}/action', headers=_ADMIN, timeout=30,
                       json={'os-stop': None}).raise_for_status()
         Cloud.wait_for(lambda: _server(api, server_id)['status'] == 'SHUTOFF', 'the stop',
-                       timeout=10)
-        assert time.monotonic() - asked < 20
+                       timeout=20)
+        # Well before the 30 s capture would have ended (slack for a loaded machine).
+        assert time.monotonic() - asked < 27
