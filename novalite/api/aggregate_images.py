@@ -10,17 +10,10 @@ as Nova has it.
 """
 
 from novalite import exception
-from novalite.api import microversion, policy, servers, validation, wsgi
+from novalite.api import aggregates, microversion, policy, servers, validation, wsgi
 from novalite.api.policies import aggregates as rules
 from novalite.api.schemas import aggregates as schemas
 from novalite.db import aggregates as db_aggregates
-
-
-def _aggregate_id(aggregate_id):
-    try:
-        return int(aggregate_id)
-    except ValueError:
-        raise exception.Invalid("Invalid input received: id must be an integer") from None
 
 
 def _check_images(context, image_ids):
@@ -39,7 +32,7 @@ def _check_images(context, image_ids):
 def create(req, aggregate_id):
     context = wsgi.context(req)
     image_ids = [image['id'] for image in validation.load_body(req)['cache']]
-    aggregate_id = _aggregate_id(aggregate_id)
+    aggregate_id = aggregates.aggregate_id_of(aggregate_id)
     if len(set(image_ids)) != len(image_ids):
         raise exception.Invalid("Duplicate images in request")
     aggregate = db_aggregates.aggregate_get(aggregate_id)

@@ -37,11 +37,12 @@ def _body(req, aggregate):
     return body
 
 
-def _id(aggregate_id):
+def aggregate_id_of(aggregate_id):
+    """The path's aggregate id as an integer. :raises Invalid: it is not one (400, as Nova)."""
     try:
         return int(aggregate_id)
     except ValueError:
-        raise exception.AggregateNotFound(aggregate_id=aggregate_id) from None
+        raise exception.Invalid("Invalid input received: id must be an integer") from None
 
 
 def _check_zone_change(aggregate, zone, error):
@@ -81,14 +82,14 @@ def create(req):
 
 @policy.require(rules.ROOT % 'show')
 def show(req, aggregate_id):
-    return _view(req, db_aggregates.aggregate_get(_id(aggregate_id)))
+    return _view(req, db_aggregates.aggregate_get(aggregate_id_of(aggregate_id)))
 
 
 @policy.require(rules.ROOT % 'update')
 @validation.body(schemas.update)
 def update(req, aggregate_id):
     body = validation.load_body(req)['aggregate']
-    aggregate = db_aggregates.aggregate_get(_id(aggregate_id))
+    aggregate = db_aggregates.aggregate_get(aggregate_id_of(aggregate_id))
     metadata = {}
     if body.get('availability_zone'):
         _check_zone_change(aggregate, body['availability_zone'], exception.InvalidAggregateAction)
@@ -99,7 +100,7 @@ def update(req, aggregate_id):
 
 @policy.require(rules.ROOT % 'delete')
 def delete(req, aggregate_id):
-    db_aggregates.aggregate_delete(_id(aggregate_id))
+    db_aggregates.aggregate_delete(aggregate_id_of(aggregate_id))
     return wsgi.empty_response(200)
 
 
@@ -145,5 +146,5 @@ def action(req, aggregate_id):
     rule, schema, run = _ACTIONS[next(iter(body))]
     policy.authorize(wsgi.context(req), rule)
     validation.validate(schema, body)
-    aggregate = db_aggregates.aggregate_get(_id(aggregate_id))
+    aggregate = db_aggregates.aggregate_get(aggregate_id_of(aggregate_id))
     return _view(req, run(req, aggregate, body))

@@ -66,9 +66,15 @@ def test_list_show_update_delete(admin):
     assert admin.get(f"/os-aggregates/{aggregate['id']}").status_int == 404
 
 
+def test_a_non_integer_aggregate_id_is_a_bad_request(admin):
+    resp = admin.get('/os-aggregates/nope')
+    assert resp.status_int == 400
+    assert resp.json['badRequest']['message'] == \
+        'Invalid input received: id must be an integer'
+
+
 def test_unknown_aggregate_is_404(admin):
     assert admin.get('/os-aggregates/42').status_int == 404
-    assert admin.get('/os-aggregates/nope').status_int == 404
     assert _act(admin, {'id': 42}, {'add_host': {'host': 'host1'}}).status_int == 404
 
 
