@@ -44,6 +44,18 @@ def rabbit_unavailable():
     return None
 
 
+def wait_settled(cloud, server_id, status, timeout=180):
+    """The server once it is in ``status`` with no task running; fails at once on ERROR."""
+    found = {}
+
+    def settled():
+        found.update(cloud.client.servers.get(server_id))
+        return found['status'] in (status, 'ERROR') and not found['OS-EXT-STS:task_state']
+    cloud.wait_for(settled, f'server {server_id} to be {status}', timeout=timeout)
+    assert found['status'] == status, found.get('fault')
+    return found
+
+
 class LibvirtCloud(cloud_mod.Cloud):
     """api, conductor, scheduler and one libvirt compute host in the harness's namespace.
 

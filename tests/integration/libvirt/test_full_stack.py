@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from novalite.virt.libvirt import imagecache
 from tests.integration.libvirt import fullstack
+from tests.integration.libvirt.fullstack import wait_settled
 from tests.unit.virt.libvirt.samples import make_disk
 
 pytestmark = pytest.mark.integration
@@ -64,17 +65,6 @@ def boot(cloud, name, image, *extra, check=True):
 def server_by_name(cloud, name):
     (server,) = [s for s in cloud.client.servers.list(all_tenants=True) if s['name'] == name]
     return cloud.client.servers.get(server['id'])
-
-
-def wait_settled(cloud, server_id, status):
-    """The server once it is in ``status`` with no task running."""
-    found = {}
-
-    def settled():
-        found.update(cloud.client.servers.get(server_id))
-        return found['status'] == status and not found['OS-EXT-STS:task_state']
-    cloud.wait_for(settled, f'server {server_id} to be {status}', timeout=120)
-    return found
 
 
 def tap_of(dom):

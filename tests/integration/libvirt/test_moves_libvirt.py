@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from novalite.virt.libvirt import qemuimg
 from tests.integration.libvirt import twohost
+from tests.integration.libvirt.fullstack import wait_settled
 
 pytestmark = pytest.mark.integration
 
@@ -65,17 +66,6 @@ def boot(cloud, name, script, flavor=TINY['id']):
     server = cloud.client.servers.create(name, cloud.images['kernel_boot'], flavor,
                                          user_data=script, config_drive=True)
     return wait_settled(cloud, server['id'], 'ACTIVE')
-
-
-def wait_settled(cloud, server_id, status, timeout=180):
-    found = {}
-
-    def settled():
-        found.update(cloud.client.servers.get(server_id))
-        return found['status'] in (status, 'ERROR') and not found['OS-EXT-STS:task_state']
-    cloud.wait_for(settled, f'server {server_id} to be {status}', timeout=timeout)
-    assert found['status'] == status, found.get('fault')
-    return found
 
 
 def host_of(server):

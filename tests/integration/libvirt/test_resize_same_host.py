@@ -15,7 +15,8 @@ import pytest
 
 from novalite.virt.libvirt import qemuimg
 from tests.integration.libvirt import fullstack
-from tests.integration.libvirt.test_moves_libvirt import BIGGER, MARKER, TINY, wait_settled
+from tests.integration.libvirt.fullstack import wait_settled
+from tests.integration.libvirt.test_moves_libvirt import BIGGER, MARKER, TINY
 
 pytestmark = pytest.mark.integration
 

@@ -55,7 +55,7 @@ def servers(cloud):
                                         networks='none', config_drive=True)['id']
             for name in ('vs-first', 'vs-second')]
     for server_id in made:
-        wait_status(cloud, server_id, 'ACTIVE')
+        fullstack.wait_settled(cloud, server_id, 'ACTIVE')
         cloud.wait_console(server_id, 'NOVALITE-GUEST ready')
     yield made
     for server_id in made:
@@ -74,17 +74,6 @@ def volume(cloud, servers):
         cloud.client.volumes.detach(attachment['server_id'], made['id'])
     cloud.wait_volume(made['id'], 'available', 'error')
     cloud.delete_volume(made['id'])
-
-
-def wait_status(cloud, server_id, status, timeout=120):
-    found = {}
-
-    def settled():
-        found.update(cloud.client.servers.get(server_id))
-        return found['status'] in (status, 'ERROR') and not found['OS-EXT-STS:task_state']
-    cloud.wait_for(settled, f'server {server_id} to be {status}', timeout=timeout)
-    assert found['status'] == status, found.get('fault')
-    return found
 
 
 def attached(cloud, server_id, volume_id):
@@ -153,7 +142,7 @@ def test_a_server_booted_from_an_image_volume_runs_from_the_lun_and_takes_it_alo
                            'volume_size': 1, 'delete_on_termination': True}]}}
     server_id = cloud.client.post('/servers', body)['server']['id']
     try:
-        server = wait_status(cloud, server_id, 'ACTIVE', timeout=180)
+        server = fullstack.wait_settled(cloud, server_id, 'ACTIVE', timeout=180)
         (volume_id,) = [v['id'] for v in server['os-extended-volumes:volumes_attached']]
         cloud.wait_console(server_id, 'NOVALITE-GUEST ready')
         volume = cloud.volume(volume_id)
@@ -233,7 +222,7 @@ def test_a_compute_killed_mid_attach_leaves_the_volume_in_use_or_available_after
     killed_in = _kill_compute_when(cloud, volume['id'], ('attaching',))
     assert killed_in in ('reserved', 'attaching', 'in-use')
     _restart_and_settle(cloud, first, volume['id'])
-    wait_status(cloud, first, 'ACTIVE')
+    fullstack.wait_settled(cloud, first, 'ACTIVE')
 
 
 def test_a_compute_killed_mid_detach_leaves_the_volume_in_use_or_available_after_restart(
@@ -246,7 +235,7 @@ def test_a_compute_killed_mid_detach_leaves_the_volume_in_use_or_available_after
     cloud.kill(fullstack.HOST)
     assert cloud.volume(volume['id'])['status'] in ('detaching', 'available')
     _restart_and_settle(cloud, second, volume['id'])
-    wait_status(cloud, second, 'ACTIVE')
+    fullstack.wait_settled(cloud, second, 'ACTIVE')
 
 
 @pytest.fixture
