@@ -27,7 +27,12 @@ def load_driver(name, conf):
 def new_chap_credentials(volume):
     """A CHAP user name unique to the volume and a fresh random password."""
     password = ''.join(secrets.choice(_SECRET_SYMBOLS) for _ in range(20))
-    return 'vol-' + volume['uuid'].replace('-', '')[:20], password
+    return chap_username(volume), password
+
+
+def chap_username(volume):
+    """The CHAP user name of the volume's export, known before the export is recorded."""
+    return 'vol-' + volume['uuid'].replace('-', '')[:20]
 
 
 def target_iqn(conf, volume):

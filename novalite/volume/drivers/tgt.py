@@ -137,9 +137,10 @@ class TgtDriver:
                                username, password)
 
     def remove_export(self, volume):
-        if volume.get('provider_auth'):
-            self.tgt.delete_target(drivers.target_iqn(self.conf, volume),
-                                   drivers.chap_of(volume)[0])
+        # Also when none is recorded: a create interrupted after its export
+        # leaves a target that no row names.
+        self.tgt.delete_target(drivers.target_iqn(self.conf, volume),
+                               drivers.chap_username(volume))
 
 
 def _sparse_copy(source, target):
