@@ -8,8 +8,14 @@ from the source, vifs) and the source migrates peer-to-peer while a
 the destination rolls back. Cold: the source powers the guest off and
 keeps it defined; the destination pulls its files (:mod:`transfer`),
 re-points the root disk to its own copy of the base and starts it.
+
+Before the source starts a live migration it records in the instance
+directory whether that directory is shared (:data:`_LIVE_RECORD`): a restart
+or the reaper that completes the move later, with no ``migrate_data`` left,
+still knows whether the files are the source's to remove.
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -39,6 +45,8 @@ _ABORT_WAIT = 30
 # belong to.
 ASIDE_SUFFIX = '_resize'
 _ASIDE_XML = 'domain.xml'
+# What the source knew of the live migration under way (whether the directory is shared).
+_LIVE_RECORD = 'live-migration.json'
 
 
 class MovesMixin:
@@ -200,9 +208,14 @@ class MovesMixin:
         if domain is None:
             raise exception.InstanceNotFound(instance_id=instance['uuid'])
         control = self._live_controls.setdefault(instance['uuid'], migration.Control())
+        path = self._instance_dir(instance)
+        _record_live_move(path, migrate_data)
         try:
             return self._migrate(instance, domain, report_progress, block_migration,
                                  migrate_data, control)
+        except Exception:
+            _forget_live_move(path)
+            raise
         finally:
             self._live_controls.pop(instance['uuid'], None)
 
@@ -266,10 +279,17 @@ class MovesMixin:
             monitor.force_complete()
 
     def post_live_migration_at_source(self, context, instance, network_info, migrate_data):
-        """Source: the guest left; its files go too unless the directory is shared."""
+        """Source: the guest left; its files go too unless the directory is shared.
+
+        Without ``migrate_data`` (a move completed after a restart or by the
+        reaper) the directory's own record says; with neither, the files stay.
+        """
         self._unplug_vifs(network_info)
-        if not (migrate_data or {}).get('is_shared_instance_path', True):
-            shutil.rmtree(self._instance_dir(instance), ignore_errors=True)
+        path = self._instance_dir(instance)
+        if not (migrate_data or _recorded_live_move(path)).get('is_shared_instance_path', True):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            _forget_live_move(path)
 
     def live_migration_recover(self, instance):
         """After a restart: end a migration job left running; True if the guest runs here."""
@@ -295,7 +315,10 @@ class MovesMixin:
                 LOG.debug('abortJob: %s', exc)
             concurrency.sleep(0.5)
         domain = self._host.lookup(instance['name'])
-        return domain is not None and bool(domain.isActive())
+        stayed = domain is not None and bool(domain.isActive())
+        if stayed:
+            _forget_live_move(self._instance_dir(instance))
+        return stayed
 
     # Cold migration and resize
 
@@ -387,6 +410,30 @@ class MovesMixin:
         with open(os.path.join(path, _ASIDE_XML)) as f:
             guest.Guest.define(self._host.get_connection(), f.read())
         os.remove(os.path.join(path, _ASIDE_XML))
+
+
+def _record_live_move(path, migrate_data):
+    if not os.path.isdir(path):
+        return  # Nothing here to leave behind (a guest with no local files).
+    with open(os.path.join(path, _LIVE_RECORD), 'w') as f:
+        json.dump({'is_shared_instance_path':
+                   bool(migrate_data.get('is_shared_instance_path', True))}, f)
+
+
+def _recorded_live_move(path):
+    """What :func:`_record_live_move` wrote, or ``{}``."""
+    try:
+        with open(os.path.join(path, _LIVE_RECORD)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def _forget_live_move(path):
+    try:
+        os.remove(os.path.join(path, _LIVE_RECORD))
+    except FileNotFoundError:
+        pass
 
 
 def _aside(path):

@@ -7,7 +7,7 @@ link carries it (so it runs until forced), kills a daemon with SIGKILL while
 libvirt copies, forces the completion through the API and restarts the
 daemon. Afterwards the guest is where libvirt says it is, the migration
 record is ``completed``, the server's host is that host with its only claim
-there, and no task state is left.
+there, no task state is left and the source kept none of the guest's files.
 """
 
 import contextlib
@@ -128,6 +128,9 @@ def test_a_conductor_killed_mid_migration_is_caught_up_with_once_it_is_back(clou
         cloud.restart('conductor')
     # The source's reaper finds the guest gone and completes the move.
     _assert_settled_on(cloud, server['id'], dest)
+    # Its directory was not shared (the record it kept of the move says so).
+    cloud.wait_for(lambda: not cloud.instance_dir_on(source, server['id']).exists(),
+                   "the source's instance directory to go")
     cloud.client.servers.delete(server['id'])
 
 
@@ -144,4 +147,5 @@ def test_a_destination_compute_killed_mid_migration_is_caught_up_with_at_its_res
         assert host_of(moved) == dest and moved['OS-EXT-STS:task_state'] is None
         cloud.restart(dest)
     _assert_settled_on(cloud, server['id'], dest)
+    assert not cloud.instance_dir_on(source, server['id']).exists()
     cloud.client.servers.delete(server['id'])
