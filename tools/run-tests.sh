@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# openssh-server only for its sshd binary: the rsync transfer test runs sshds of its
+# own inside its namespaces (where init starts services, the package also starts one).
 packages=(libvirt-daemon-system libvirt-clients libvirt-dev pkg-config gcc qemu-system-x86
           qemu-utils qemu-block-extra busybox-static iproute2 cpio syslinux syslinux-common
-          mtools dosfstools tgt qemu-guest-agent)
+          mtools dosfstools tgt qemu-guest-agent openssh-server rsync)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -97,12 +97,16 @@ class TwoHostCloud(fullstack.LibvirtCloud):
     :param pair: a started :class:`HostPair`.
     :param options: extra options for every daemon, merged over the defaults.
     :param compute_options: ``{section: {key: value}}`` for both computes.
+    :param compute_wrapper: a command each compute runs through, inside its
+        namespace (e.g. one that mounts files only the compute sees).
     """
 
     HOSTS = ('compute1', 'compute2')
 
-    def __init__(self, pair, workdir, db_url, options=None, compute_options=None):
+    def __init__(self, pair, workdir, db_url, options=None, compute_options=None,
+                 compute_wrapper=()):
         self.pair = pair
+        self.compute_wrapper = list(compute_wrapper)
         self.harness = pair.a
         self.instances_paths = {host: os.path.join(str(workdir), host, 'instances')
                                 for host in self.HOSTS}
@@ -133,7 +137,8 @@ class TwoHostCloud(fullstack.LibvirtCloud):
     def start_compute(self, host):
         conf = self._write_conf(host, host, database=False)
         self.spawn(host, 'novalite-compute', conf,
-                   prefix=['ip', 'netns', 'exec', self.harness_of(host).name])
+                   prefix=['ip', 'netns', 'exec', self.harness_of(host).name,
+                           *self.compute_wrapper])
 
     def start(self):
         for each in self.relays:
