@@ -1,7 +1,8 @@
 """The compute RPC methods of server moves, mixed into :class:`rpcapi.ComputeAPI`.
 
 Resize and cold migration (1.4) and live migration with its checks and
-``migrate_data`` (1.12): each message goes to the host that runs its step.
+``migrate_data`` (1.12; its volumes 1.20): each message goes to the host that
+runs its step.
 The versions are those of :mod:`novalite.compute.rpcapi`'s history.
 """
 
@@ -67,17 +68,21 @@ class MoveRPC:
     def pre_live_migration(self, context, host, instance, migration, migrate_data=None):
         """The destination's preparation; a call, done before the source starts.
 
-        :returns: ``migrate_data`` with the destination's part (1.12), or None.
+        :returns: ``migrate_data`` with the destination's part (1.12), or None;
+            with its volume connections from 1.20.
         """
         if not self.supports_live_checks():
             self._move(context, host, 'pre_live_migration', kind='call', instance=instance,
                        migration=migration)
             return None
-        cctxt = self.client.prepare(server=host, version='1.12')
-        return cctxt.call(context, 'pre_live_migration',
-                          instance=objects.Instance.coerce(instance),
-                          migration=objects.Migration.coerce(migration),
-                          migrate_data=migrate_data or {})
+        migrate_data = dict(migrate_data or {})
+        version = '1.12'
+        if self.client.can_send_version('1.20'):
+            version = '1.20'
+            migrate_data['connect_volumes'] = True
+        return self.client.prepare(server=host, version=version).call(
+            context, 'pre_live_migration', instance=objects.Instance.coerce(instance),
+            migration=objects.Migration.coerce(migration), migrate_data=migrate_data)
 
     def live_migration(self, context, instance, migration, block_migration, migrate_data=None):
         if not self.supports_live_checks():

@@ -40,6 +40,10 @@ Version history:
 * 1.18 - rebuild_instance takes reimage_boot_volume (2.93: the new image is
   written over a volume-backed server's boot volume).
 * 1.19 - get_host_uptime (a call: what ``uptime`` says on the host).
+* 1.20 - pre_live_migration's migrate_data says ``connect_volumes``: the
+  destination attaches and connects the server's volumes and answers them in
+  ``migrate_data['volumes']``, which rollback_live_migration_at_destination
+  gets back. Below 1.20 a destination is never asked to.
 """
 
 from oslo_log import log as logging
@@ -65,7 +69,7 @@ OBJECT_HISTORY = {
 
 
 class ComputeAPI(move_rpcapi.MoveRPC):
-    VERSION = '1.19'
+    VERSION = '1.20'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,

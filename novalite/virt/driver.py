@@ -344,6 +344,18 @@ class ComputeDriver(abc.ABC):
         """Take the volume at ``mountpoint`` away from the guest; one already gone is fine."""
         raise NotImplementedError()
 
+    def connect_volume(self, connection_info, mountpoint):
+        """Live migration's destination: reach the volume from this host before the
+        guest arrives (it stays attached on the source meanwhile).
+
+        :returns: what the source needs to point the guest at this host's
+            connection (libvirt: the ``<disk>`` XML), or None.
+        """
+        return None
+
+    def disconnect_volume(self, connection_info):
+        """Forget this host's connection to a volume whose guest is elsewhere now."""
+
     def volume_ids(self, instance):
         """Ids of the volumes in the guest's definition (None: no guest, or unknown).
 

@@ -333,12 +333,16 @@ class API:
             raise exception.InvalidVolume(
                 reason=f"volume {volume['uuid']} is {volume['status']} and has no export")
         info = dict(drivers.connection_info(volume), attachment_id=attachment['uuid'])
+        # A second attachment of a volume in use by the same server (a live
+        # migration's destination): the volume stays in use while it moves.
+        in_use = volume['status'] == 'in-use'
         return db.attachment_update(
             attachment['uuid'],
             {'connector': connector, 'connection_info': info, 'attach_status': 'attaching',
              'attached_host': connector.get('host'),
              'mountpoint': connector.get('mountpoint')},
-            volume_values={'status': 'attaching', 'attach_status': 'attaching'})
+            volume_values=None if in_use else {'status': 'attaching',
+                                               'attach_status': 'attaching'})
 
     @staticmethod
     def attachment_complete(context, attachment):

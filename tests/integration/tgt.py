@@ -1,7 +1,8 @@
 """A private tgtd for integration tests: its own control port and iSCSI portal.
 
 ``TgtServer(netns=NAME)`` runs it inside a test's network namespace (so that
-QEMU there reaches the portal on the namespace's loopback); tgtadm still
+QEMU there reaches the portal on the namespace's loopback, or on
+``portal_addr``, an address of that namespace other namespaces reach); tgtadm still
 reaches it through the control socket under ``/var/run/tgtd``. tgtd ignores
 SIGTERM while it has targets, so :meth:`TgtServer.stop` asks it to exit.
 """
@@ -19,8 +20,9 @@ class TgtUnavailable(Exception):
 
 
 class TgtServer:
-    def __init__(self, netns=None):
+    def __init__(self, netns=None, portal_addr='127.0.0.1'):
         self.netns = netns
+        self.portal_addr = portal_addr
         self.control_port = random.randint(1000, 9000)
         self.portal_port = random.randint(20000, 30000)
         self.proc = None
@@ -33,7 +35,7 @@ class TgtServer:
         if shutil.which('tgtd') is None:
             raise TgtUnavailable("tgtd is not installed (apt-get install -y tgt)")
         cmd = ['tgtd', '-f', '-C', str(self.control_port), '--iscsi',
-               f'portal=127.0.0.1:{self.portal_port}']
+               f'portal={self.portal_addr}:{self.portal_port}']
         if self.netns:
             cmd = ['ip', 'netns', 'exec', self.netns, *cmd]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -49,7 +51,7 @@ class TgtServer:
     def configure(self, conf):
         conf.set_override('tgt_control_port', self.control_port, group='volume')
         conf.set_override('target_port', self.portal_port, group='volume')
-        conf.set_override('target_ip_address', '127.0.0.1', group='volume')
+        conf.set_override('target_ip_address', self.portal_addr, group='volume')
 
     def targets(self):
         return self._tgtadm('--lld', 'iscsi', '--mode', 'target', '--op', 'show').stdout

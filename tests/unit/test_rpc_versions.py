@@ -227,3 +227,16 @@ def test_a_compute_capped_below_1_15_cannot_quiesce(conf):
     with pytest.raises(exception.InstanceQuiesceNotSupported):
         _sent(conf, 'compute', '1.14', compute_rpcapi.ComputeAPI,
               lambda api, ctxt: api.quiesce_instance(ctxt, instance_dict()))
+
+
+@pytest.mark.parametrize('cap, version', [(None, '1.20'), ('1.19', '1.12')])
+def test_only_a_destination_of_1_20_is_asked_to_connect_the_volumes_of_a_live_migration(
+        conf, cap, version):
+    [(sent_version, _method, kwargs)], _ = _sent(
+        conf, 'compute', cap, compute_rpcapi.ComputeAPI,
+        lambda api, ctxt: api.pre_live_migration(ctxt, 'dst', instance_dict(), {
+            'id': 7, 'uuid': UUID, 'instance_uuid': UUID, 'migration_type': 'live-migration',
+            'status': 'queued'}, {}),
+        answer={})
+    assert sent_version == version
+    assert kwargs['migrate_data'].get('connect_volumes', False) == (version == '1.20')

@@ -37,6 +37,7 @@ from novalite.virt.libvirt import (
     snapshot,
     vif,
     volume,
+    volume_moves,
     volume_ops,
 )
 
@@ -46,8 +47,8 @@ MAX_CONSOLE_BYTES = 100 * 1024
 _RUNNING = {power_state.RUNNING}
 
 
-class LibvirtDriver(moves.MovesMixin, volume_ops.VolumesMixin, rescue_ops.RescueMixin,
-                    driver.ComputeDriver):
+class LibvirtDriver(moves.MovesMixin, volume_moves.VolumeMovesMixin, volume_ops.VolumesMixin,
+                    rescue_ops.RescueMixin, driver.ComputeDriver):
     """:class:`novalite.virt.driver.ComputeDriver` on libvirt."""
 
     def __init__(self, conf=None, image_service=None):

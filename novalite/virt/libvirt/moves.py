@@ -227,10 +227,10 @@ class MovesMixin:
         disks = migration.copied_disks(xml) if block_migration else []
         dest_addr = migrate_data['dest_addr']
         flags = migration.flags(self.conf, block_migration)
-        params = migration.params(self.conf, dest_addr, migration.dest_xml(
-            xml, self._instance_dir(instance), migrate_data.get('dest_dir',
-                                                                self._instance_dir(instance))),
-            disks)
+        params = migration.params(self.conf, dest_addr, self._retarget_volumes(
+            migration.dest_xml(xml, self._instance_dir(instance),
+                               migrate_data.get('dest_dir', self._instance_dir(instance))),
+            migrate_data), disks)
         data_bytes = instance['memory_mb'] * 1024 * 1024 + sum(
             int((domain.blockInfo(dev) or [0])[0]) for dev in disks)
         monitor = migration.Monitor(self.conf, domain, report_progress, control, data_bytes,

@@ -104,6 +104,24 @@ def test_the_server_of_an_in_use_volume_may_reserve_it_again_as_a_shelve_offload
     assert _attach(vapi, volume_id, server=OTHER_SERVER).status_int == 400
 
 
+def test_a_live_migration_destination_attaches_the_in_use_volume_too_and_it_stays_in_use(
+        vapi, available):
+    volume_id = available()
+    first = _attach(vapi, volume_id, connector=CONNECTOR).json_body_or_none['attachment']
+    vapi.post(f"/attachments/{first['id']}/action", {'os-complete': None})
+    dest = _attach(vapi, volume_id, connector=dict(CONNECTOR, host='host2'))
+    assert dest.status_int == 200
+    assert dest.json_body_or_none['attachment']['connection_info']['auth_method'] == 'CHAP'
+    assert _status(vapi, volume_id) == 'in-use'
+    new_id = dest.json_body_or_none['attachment']['id']
+    vapi.post(f'/attachments/{new_id}/action', {'os-complete': None})
+    assert vapi.delete(f"/attachments/{first['id']}").status_int == 200
+    volume = vapi.get(f'/volumes/{volume_id}').json_body_or_none['volume']
+    assert volume['status'] == 'in-use'
+    assert [(a['attachment_id'], a['host_name']) for a in volume['attachments']] == \
+        [(new_id, 'host2')]
+
+
 def test_begin_detaching_marks_an_in_use_volume_and_roll_detaching_undoes_it(vapi, available):
     volume_id = available()
     attachment_id = _attach(vapi, volume_id, connector=CONNECTOR) \

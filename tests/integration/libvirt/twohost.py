@@ -191,17 +191,17 @@ def start_pair():
 
 
 @contextlib.contextmanager
-def running_cloud(pair, guest_files, workdir, flavors, **kwargs):
-    """A started :class:`TwoHostCloud` on SQLite with ``flavors`` created, the test
-    guest registered (``.images``) and an engine on its database (``.db``).
+def running_cloud(pair, guest_files, workdir, flavors, cloud_class=TwoHostCloud, **kwargs):
+    """A started :class:`TwoHostCloud` (or ``cloud_class``) on SQLite with ``flavors``
+    created, the test guest registered (``.images``) and an engine on its database (``.db``).
 
     The calling test is skipped without a message bus; ``kwargs`` go to the cloud.
     """
     reason = fullstack.rabbit_unavailable()
     if reason:
         pytest.skip(f'no message bus for the daemons: {reason}')
-    started = TwoHostCloud(pair, workdir, f'sqlite:///{workdir}/novalite.sqlite',
-                           **kwargs).start()
+    started = cloud_class(pair, workdir, f'sqlite:///{workdir}/novalite.sqlite',
+                          **kwargs).start()
     try:
         for flavor in flavors:
             started.client.flavors.create(**flavor)

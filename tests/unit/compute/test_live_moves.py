@@ -129,3 +129,33 @@ def test_the_reaper_leaves_a_migrating_instance_alone_while_it_queues_and_runs(m
         'i-1' in mover.in_flight)
     mover.live_migration(CTX, _instance(), MIGRATION, True, {})
     assert seen == [True] and 'i-1' not in mover.in_flight
+
+
+def test_the_destination_answers_its_volume_connections_with_the_migrate_data(mover):
+    mover.driver.pre_live_migration.return_value = {'dest_dir': '/d'}
+    mover.volumes = mock.Mock()
+    mover.volumes.connect.return_value = [{'volume_id': 'v1'}]
+    assert mover.pre_live_migration(CTX, _instance(), MIGRATION, {'connect_volumes': True}) == {
+        'dest_dir': '/d', 'volumes': [{'volume_id': 'v1'}]}
+
+
+def test_a_rollback_at_the_destination_lets_its_volume_connections_go(mover):
+    mover.volumes = mock.Mock()
+    mover.rollback_at_destination(CTX, _instance(), {'volumes': [{'volume_id': 'v1'}]})
+    mover.driver.rollback_live_migration_at_destination.assert_called_once()
+    mover.volumes.disconnect.assert_called_once_with(CTX, [{'volume_id': 'v1'}])
+
+
+def test_a_finished_migration_hands_the_volumes_over_before_cleaning_here(mover):
+    mover.compute_rpcapi.pre_live_migration.return_value = {'volumes': [{'volume_id': 'v1'}]}
+    mover.volumes = mock.Mock()
+    mover.live_migration(CTX, _instance(), MIGRATION, True, {})
+    mover.volumes.switch.assert_called_once_with(CTX, mock.ANY, [{'volume_id': 'v1'}])
+    mover.volumes.disconnect.assert_not_called()
+
+
+def test_a_source_older_than_1_20_never_has_the_destination_connect_volumes(mover):
+    mover.driver.pre_live_migration.return_value = {'dest_dir': '/d'}
+    mover.volumes = mock.Mock()
+    assert mover.pre_live_migration(CTX, _instance(), MIGRATION, {}) == {'dest_dir': '/d'}
+    mover.volumes.connect.assert_not_called()

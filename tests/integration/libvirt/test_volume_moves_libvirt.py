@@ -1,0 +1,147 @@
+"""Servers with an attached iSCSI volume moving between two libvirt hosts, through
+the whole stack: two ``novalite-compute`` in their hosts' namespaces
+(:mod:`tests.integration.libvirt.twohost`), novalite-volume and a real tgtd
+whose portal both hosts reach (:class:`volume_stack.TwoHostVolumeCloud`).
+
+The guest's user_data reads its volume's first block every second (the
+guest's cache dropped first, so the read reaches the target) and writes a
+tick counter a few blocks further, printing both: a guest on its new host
+that prints the marker and ticks on is reading and writing the volume over
+that host's own connection. The volume is never copied by the block
+migration of the root disk: it stays on the storage host.
+"""
+
+import os
+import shutil
+
+import libvirt
+import pytest
+
+from novalite.virt.libvirt import volume as libvirt_volume
+from tests.integration.libvirt import twohost, volume_stack
+from tests.integration.libvirt.fullstack import wait_settled
+from tests.integration.libvirt.test_moves_libvirt import (
+    TINY,
+    host_of,
+    live_migrate_and_wait,
+    other,
+)
+
+pytestmark = pytest.mark.integration
+
+TICK_OFFSET = 4096
+MARK = 'NOVALITE-VOLUME from vm-moves'
+VOLUME_TICKER = f'''#!/bin/sh
+n=0
+while true; do
+  if [ -e /sys/block/vdb ]; then
+    n=$((n+1))
+    echo 1 > /proc/sys/vm/drop_caches
+    has=$(dd if=/dev/vdb bs=64 count=1 2>/dev/null | tr -d '\\000' | head -n 1)
+    echo "TICK-$n" | dd of=/dev/vdb bs=512 seek={TICK_OFFSET // 512} conv=fsync \
+      2>/dev/null && w=ok || w=fail
+    echo "NOVALITE-GUEST vol has=$has tick=$n write=$w" > /dev/ttyS0
+  fi
+  sleep 1
+done
+'''
+
+
+@pytest.fixture(scope='module')
+def cloud(pair, guest_files, tmp_path_factory):
+    if shutil.which('tgtd') is None:
+        pytest.skip('tgtd is not installed (apt-get install -y tgt)')
+    workdir = tmp_path_factory.mktemp('volume-moves')
+    with twohost.running_cloud(pair, guest_files, workdir, [TINY],
+                               cloud_class=volume_stack.TwoHostVolumeCloud) as started:
+        yield started
+
+
+@pytest.fixture(scope='module')
+def server(cloud):
+    """A running server with a volume attached, its marker written and read back."""
+    made = cloud.client.servers.create('vm-moves', cloud.images['kernel_boot'], TINY['id'],
+                                       user_data=VOLUME_TICKER, config_drive=True)
+    found = wait_settled(cloud, made['id'], 'ACTIVE')
+    cloud.wait_console(made['id'], 'NOVALITE-GUEST ready')
+    volume = cloud.create_volume(name='moving-data')
+    cloud.client.volumes.attach(made['id'], volume['id'])
+    cloud.wait_console(made['id'], f'vol has={MARK}', timeout=90)
+    found['volume_id'] = volume['id']
+    return found
+
+
+def ticks(text):
+    """``(marker, tick)`` of each of the ticker's lines in ``text`` that wrote."""
+    found = []
+    for line in text.splitlines():
+        if 'NOVALITE-GUEST vol has=' in line and line.rstrip().endswith('write=ok'):
+            has, _sep, rest = line.partition('vol has=')[2].rpartition(' tick=')
+            found.append((has, int(rest.split()[0])))
+    return found
+
+
+def wait_ticks_on(cloud, server_id, count=3, timeout=90):
+    """The ticker's lines from the first that read the marker, once ``count`` of them
+    are on the console (of the server's current host)."""
+    def marked():
+        found = ticks(cloud.client.servers.console_output(server_id))
+        first = next((i for i, (has, _n) in enumerate(found) if has == MARK), len(found))
+        return found[first:]
+    cloud.wait_for(lambda: len(marked()) >= count,
+                   f'{count} ticks of the volume ticker on {server_id}', timeout=timeout)
+    return marked()
+
+
+def tick_on_volume(cloud, volume_id):
+    """The last tick the guest wrote, read from the volume's file on the storage host."""
+    with open(os.path.join(cloud.workdir, 'volumes', volume_id), 'rb') as f:
+        f.seek(TICK_OFFSET)
+        text = f.read(32).split(b'\n')[0].decode()
+    assert text.startswith('TICK-'), text
+    return int(text[len('TICK-'):])
+
+
+def secrets_of(cloud, host):
+    """The usages of the libvirt secrets defined on ``host``."""
+    conn = libvirt.open(cloud.harness_of(host).uri)
+    try:
+        return {secret.usageID() for secret in conn.listAllSecrets()}
+    finally:
+        conn.close()
+
+
+def assert_volume_followed(cloud, server, host):
+    """The guest runs on ``host`` and uses its volume over ``host``'s connection only."""
+    volume_id = server['volume_id']
+    assert cloud.running_on(server['id']) == [host]
+    written = wait_ticks_on(cloud, server['id'])
+    # Once read, the marker is read at every tick.
+    assert {has for has, _tick in written} == {MARK}
+    assert tick_on_volume(cloud, volume_id) >= written[-1][1]
+    shown = cloud.wait_volume(volume_id, 'in-use')
+    assert [(a['server_id'], a['host_name']) for a in shown['attachments']] == \
+        [(server['id'], host)]
+    address = twohost.ADDRESSES[cloud.HOSTS.index(host)]
+    cloud.wait_for(lambda: cloud.session_addresses(volume_id) == {address},
+                   f'the only iSCSI session of {volume_id} to come from {address}', timeout=30)
+    usage = libvirt_volume.secret_usage(volume_id)
+    assert usage in secrets_of(cloud, host)
+    assert usage not in secrets_of(cloud, other(host))
+
+
+def test_a_live_migrated_guest_keeps_reading_and_writing_its_volume_from_the_new_host(
+        cloud, server):
+    source = host_of(server)
+    dest = other(source)
+    assert_volume_followed(cloud, server, source)
+    moved = live_migrate_and_wait(cloud, server['id'])
+    assert host_of(moved) == dest
+    assert_volume_followed(cloud, server, dest)
+
+
+def test_a_live_migrated_guest_moves_back_with_its_volume(cloud, server):
+    here = cloud.running_on(server['id'])[0]
+    back = live_migrate_and_wait(cloud, server['id'], host=other(here))
+    assert host_of(back) == other(here)
+    assert_volume_followed(cloud, server, other(here))
