@@ -45,8 +45,8 @@ def _datetime(value):
 def _answer(record, object_versions, cls=objects.Instance):
     """A record read for a caller: a dict, or a ``cls`` object at the caller's versions.
 
-    ``object_versions`` (instances 1.3, block device mappings 1.9) is the
-    caller's ``{object name: version}``; a caller that sends none is older
+    ``object_versions`` (instances 1.3, block device mappings 1.9, services
+    1.10) is the caller's ``{object name: version}``; a caller that sends none is older
     and takes dicts.
     """
     if record is None or object_versions is None:
@@ -55,7 +55,7 @@ def _answer(record, object_versions, cls=objects.Instance):
 
 
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.9')
+    target = messaging.Target(version='1.10')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -91,15 +91,19 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         reaper.reap(context)
 
     @engine.retry_on_disconnect
-    def service_join(self, context, host, binary, topic):
-        return services.service_get_or_create(host, binary, topic)
+    def service_join(self, context, host, binary, topic, object_versions=None):
+        return _answer(services.service_get_or_create(host, binary, topic), object_versions,
+                       objects.Service)
 
     @engine.retry_on_disconnect
-    def service_heartbeat(self, context, service_id):
-        return services.service_heartbeat(service_id)
+    def service_heartbeat(self, context, service_id, object_versions=None):
+        return _answer(services.service_heartbeat(service_id), object_versions,
+                       objects.Service)
 
     @engine.retry_on_disconnect
     def compute_node_report(self, context, host, nodename, resources):
+        """Write a node's totals: ``resources`` is a NodeResources (1.10) or an
+        older compute's dict of the same keys, read alike."""
         node = services.compute_node_report(host, nodename, resources)
         claims.heal_node(node['id'])
         return services.compute_node_get(node['id'])

@@ -26,6 +26,8 @@ ConductorAPI version history:
 * 1.8 - instance_usage_audit (a host's run of the usage audit of a period).
 * 1.9 - bdm_get_by_instance and bdm_update take object_versions and answer
   BlockDeviceMapping objects instead of dicts.
+* 1.10 - compute_node_report's resources are a NodeResources; service_join
+  and service_heartbeat take object_versions and answer Service objects.
 
 ComputeTaskAPI version history:
 
@@ -48,6 +50,11 @@ TOPIC = 'conductor'
 
 # The object versions readers know, at each RPC version that changed them (a
 # reader at a version between two entries knows the older's; see rpc.object_versions_at).
+# What the conductor answers goes at the versions the caller names instead.
+OBJECT_HISTORY = {
+    '1.10': {'NodeResources': '1.0'},
+}
+
 TASK_OBJECT_HISTORY = {
     '1.2': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.0', 'Selection': '1.0'},
     '1.3': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.1', 'Selection': '1.0'},
@@ -63,10 +70,11 @@ def _instance(answer):
 
 
 class ConductorAPI:
-    VERSION = '1.9'
+    VERSION = '1.10'
 
     def __init__(self):
-        self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor)
+        self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
+                                     object_history=OBJECT_HISTORY)
 
     def _call(self, context, method, timeout=None, **kwargs):
         return self.client.prepare(version='1.0', timeout=timeout).call(context, method,
@@ -83,21 +91,42 @@ class ConductorAPI:
                 context, method, object_versions=objects.base.manifest(), **kwargs)
         return self._call(context, method, **kwargs)
 
+    def _service(self, context, method, timeout, **kwargs):
+        """Call a method that answers the service's row; it comes back as a Service.
+
+        A 1.10 conductor answers it at the object versions this code knows;
+        an older one answers a dict.
+        """
+        if self.client.can_send_version('1.10'):
+            answer = self.client.prepare(version='1.10', timeout=timeout).call(
+                context, method, object_versions=objects.base.manifest(), **kwargs)
+        else:
+            answer = self._call(context, method, timeout=timeout, **kwargs)
+        return objects.Service.coerce(answer)
+
     def service_join(self, context, host, binary, topic, timeout=None):
         """The service's row, created on first join.
 
         ``timeout`` (seconds, default ``rpc_response_timeout``) bounds the wait
         for an answer, here and in :meth:`service_heartbeat`.
         """
-        return self._call(context, 'service_join', timeout=timeout, host=host, binary=binary,
-                          topic=topic)
+        return self._service(context, 'service_join', timeout, host=host, binary=binary,
+                             topic=topic)
 
     def service_heartbeat(self, context, service_id, timeout=None):
-        return self._call(context, 'service_heartbeat', timeout=timeout, service_id=service_id)
+        """Record that the service is alive; returns its refreshed row (a Service)."""
+        return self._service(context, 'service_heartbeat', timeout, service_id=service_id)
 
     def compute_node_report(self, context, host, nodename, resources):
+        """Write the totals of ``nodename`` (a NodeResources or its dict); returns the
+        node's row. A conductor capped below 1.10 gets the resources as a dict."""
+        resources = objects.NodeResources.coerce(resources)
+        if self.client.can_send_version('1.10'):
+            return self.client.prepare(version='1.10').call(
+                context, 'compute_node_report', host=host, nodename=nodename,
+                resources=resources)
         return self._call(context, 'compute_node_report', host=host, nodename=nodename,
-                          resources=resources)
+                          resources=resources.to_dict())
 
     def instance_get(self, context, instance_uuid):
         """:returns: the Instance. :raises InstanceNotFound:"""

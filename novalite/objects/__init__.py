@@ -13,8 +13,10 @@ def register_all():
         flavor,
         instance,
         migration,
+        node_resources,
         request_spec,
         selection,
+        service,
     )
 
 

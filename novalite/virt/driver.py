@@ -75,6 +75,8 @@ class ComputeDriver(abc.ABC):
         hypervisor sees in use), ``free_disk_gb``, ``hypervisor_type``,
         ``hypervisor_version`` (int), ``hypervisor_hostname``, ``cpu_info``
         (dict), ``supported_instances`` (list of ``[arch, hv_type, vm_mode]``).
+        The compute host reports them as a :class:`novalite.objects.NodeResources`:
+        a new key needs a field there (and its version bumped), or it is refused.
         """
 
     @abc.abstractmethod

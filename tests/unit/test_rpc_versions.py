@@ -14,7 +14,14 @@ from novalite.scheduler import manager as scheduler_manager
 from novalite.scheduler import rpcapi as scheduler_rpcapi
 from novalite.volume import manager as volume_manager
 from novalite.volume import rpcapi as volume_rpcapi
-from tests.unit.objects.payloads import BDM, FLAVOR, UUID, instance_dict
+from tests.unit.objects.payloads import (
+    BDM,
+    FLAVOR,
+    RESOURCES,
+    SERVICE,
+    UUID,
+    instance_dict,
+)
 
 SELECTION = {'host': 'compute1', 'nodename': 'compute1', 'compute_node_id': 1,
              'availability_zone': 'nova', 'resources': {'vcpus': 1}, 'claimed': True}
@@ -240,3 +247,41 @@ def test_only_a_destination_of_1_20_is_asked_to_connect_the_volumes_of_a_live_mi
         answer={})
     assert sent_version == version
     assert kwargs['migrate_data'].get('connect_volumes', False) == (version == '1.20')
+def _report(api, ctxt):
+    api.compute_node_report(ctxt, 'compute1', 'compute1', dict(RESOURCES))
+
+
+@pytest.mark.parametrize('cap, version, kind', [
+    (None, '1.10', objects.NodeResources), ('1.9', '1.0', dict)])
+def test_a_node_report_goes_as_an_object_or_to_a_conductor_capped_below_1_10_as_a_dict(
+        conf, cap, version, kind):
+    [(sent_version, method, kwargs)], _ = _sent(conf, 'conductor', cap,
+                                                conductor_rpcapi.ConductorAPI, _report)
+    assert (sent_version, method) == (version, 'compute_node_report')
+    assert isinstance(kwargs['resources'], kind) and kwargs['resources']['vcpus'] == 8
+    assert 'vcpus_used' not in kwargs['resources']
+
+
+@pytest.mark.parametrize('send', [
+    lambda api, ctxt: api.service_join(ctxt, 'compute1', 'novalite-compute', 'compute'),
+    lambda api, ctxt: api.service_heartbeat(ctxt, 3)], ids=['join', 'heartbeat'])
+@pytest.mark.parametrize('cap, version', [(None, '1.10'), ('1.9', '1.0')])
+def test_a_service_row_is_read_as_an_object_from_a_new_or_an_old_conductor(
+        conf, send, cap, version):
+    answer = objects.Service.from_dict(SERVICE) if version == '1.10' else dict(SERVICE)
+    [(sent_version, _method, kwargs)], service = _sent(
+        conf, 'conductor', cap, conductor_rpcapi.ConductorAPI, send, answer)
+    assert sent_version == version and ('object_versions' in kwargs) == (version == '1.10')
+    assert isinstance(service, objects.Service) and service['id'] == 3
+
+
+@pytest.mark.parametrize('object_versions, kind', [
+    ({'Service': '1.0'}, 'novalite_object.data'), (None, 'uuid')])
+def test_the_conductor_answers_a_join_as_an_object_or_to_an_older_caller_as_a_dict(
+        monkeypatch, object_versions, kind):
+    monkeypatch.setattr(conductor_manager.services, 'service_get_or_create',
+                        lambda host, binary, topic: dict(SERVICE))
+    answer = conductor_manager.ConductorManager.service_join(
+        None, None, 'compute1', 'novalite-compute', 'compute', object_versions=object_versions)
+    assert kind in answer
+

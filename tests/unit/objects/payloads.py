@@ -36,3 +36,22 @@ BDM = {'id': 7, 'uuid': '9b0e2b8e-6ad3-4bd5-9f47-1d7c3ef1f2a4', 'instance_uuid':
        'snapshot_id': None, 'volume_id': '5c2f4a8e-0d64-4f0e-a3c6-5f6f0d2c3b1a',
        'volume_size': 1, 'volume_type': None, 'attachment_id': None,
        'delete_on_termination': False, 'connection_info': None, 'tag': 'data'}
+
+# A node's report as the resource tracker makes it of the fake driver's view.
+RESOURCES = {'vcpus': 8, 'memory_mb': 16384, 'local_gb': 100, 'vcpus_used': 1,
+             'memory_mb_used': 512, 'local_gb_used': 1, 'running_vms': 1, 'free_disk_gb': 99,
+             'hypervisor_type': 'fake', 'hypervisor_version': 1000,
+             'hypervisor_hostname': 'compute1',
+             'cpu_info': {'arch': 'x86_64', 'model': 'fake', 'vendor': 'novalite'},
+             'supported_instances': [['x86_64', 'fake', 'hvm']],
+             'availability_zone': 'nova', 'host_ip': '192.0.2.10', 'reserved_host_cpus': 0,
+             'reserved_host_memory_mb': 512, 'reserved_host_disk_mb': 0,
+             'cpu_allocation_ratio': 16.0, 'ram_allocation_ratio': 1.5,
+             'disk_allocation_ratio': 1.0}
+
+SERVICE = {'id': 3, 'uuid': 'c4f0a3e2-1b7d-4e0a-8f52-6d9e1b2a3c4d', 'host': 'compute1',
+           'binary': 'novalite-compute', 'topic': 'compute', 'report_count': 4,
+           'disabled': False, 'disabled_reason': None, 'forced_down': False,
+           'last_seen_up': '2026-12-02T07:00:40', 'version': 0,
+           'created_at': '2026-12-02T07:00:00', 'updated_at': '2026-12-02T07:00:40',
+           'deleted_at': None, 'deleted': 0}

@@ -6,8 +6,15 @@ import pytest
 from oslo_versionedobjects import fixture as ovo_fixture
 
 from novalite import objects, rpc
-from novalite.db import models
-from tests.unit.objects.payloads import BDM, FLAVOR, UUID, instance_dict
+from novalite.db import models, services
+from tests.unit.objects.payloads import (
+    BDM,
+    FLAVOR,
+    RESOURCES,
+    SERVICE,
+    UUID,
+    instance_dict,
+)
 
 # The fingerprints of every object's fields at its version: a change to an
 # object's fields without a version bump fails here.
@@ -16,8 +23,10 @@ FINGERPRINTS = {
     'Flavor': '1.0-de1e4331f1fc39236c75695cd883948b',
     'Instance': '1.1-bb24cdedd180abac58da09e65f55d0d3',
     'Migration': '1.0-023b459e8762c2c5aa38f67c98e8bf07',
+    'NodeResources': '1.0-3a4c6b388b00fb90038afa04b94a3f3f',
     'RequestSpec': '1.2-f3a584c5ef5aa8be63711445061bac37',
     'Selection': '1.0-78242b96537359a4023fe5902ae6e33d',
+    'Service': '1.0-aff44f83f0b5cabd20a79047ca753e79',
 }
 
 
@@ -135,7 +144,8 @@ def test_a_flavor_record_becomes_its_snapshot():
 
 def test_every_column_of_a_payload_record_is_carried_or_left_out_on_purpose():
     for obj, model in ((objects.Flavor, models.Flavor), (objects.Migration, models.Migration),
-                       (objects.BlockDeviceMapping, models.BlockDeviceMapping)):
+                       (objects.BlockDeviceMapping, models.BlockDeviceMapping),
+                       (objects.Service, models.Service)):
         columns = {column.key for column in model.__table__.columns}
         assert columns - set(obj.fields) - obj.LEFT_OUT_KEYS == set(), obj.obj_name()
 
@@ -147,3 +157,31 @@ def test_a_block_device_mapping_crosses_the_wire_with_its_connection_info():
     received = _wire(bdm)
     assert isinstance(received, objects.BlockDeviceMapping)
     assert received.to_dict() == dict(BDM, connection_info=info)
+
+
+_HYPERVISOR_USAGE = {'vcpus_used', 'memory_mb_used', 'local_gb_used', 'hypervisor_hostname'}
+
+
+def test_a_node_report_declares_every_column_the_conductor_writes_of_it():
+    written = set(services._TOTAL_FIELDS) | {'cpu_info', 'supported_instances'}
+    assert set(objects.NodeResources.fields) == written
+
+
+def test_a_node_report_crosses_the_wire_without_the_hypervisor_s_own_usage():
+    report = _wire(objects.NodeResources.from_dict(RESOURCES))
+    assert isinstance(report, objects.NodeResources)
+    assert report.to_dict() == {key: value for key, value in RESOURCES.items()
+                                if key not in _HYPERVISOR_USAGE}
+
+
+def test_a_node_report_with_a_key_nobody_declared_is_refused_on_its_host():
+    with pytest.raises(ValueError, match="NodeResources 1.0 declares no field 'numa'"):
+        objects.NodeResources.from_dict(dict(RESOURCES, numa={}))
+
+
+def test_a_service_crosses_the_wire_with_its_heartbeat_a_naive_datetime():
+    service = _wire(objects.Service.from_dict(SERVICE))
+    assert isinstance(service, objects.Service) and service['id'] == 3
+    assert service.last_seen_up == datetime.datetime(2026, 12, 2, 7, 0, 40)
+    assert service.to_dict() == SERVICE
+
