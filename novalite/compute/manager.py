@@ -43,7 +43,7 @@ _TERMINATE_EVENT = 'compute_terminate_instance'
 
 
 class ComputeManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.20')
+    target = messaging.Target(version='1.22')
 
     def __init__(self, host=None, driver=None):
         super().__init__(CONF)

@@ -44,6 +44,8 @@ Version history:
   destination attaches and connects the server's volumes and answers them in
   ``migrate_data['volumes']``, which rollback_live_migration_at_destination
   gets back. Below 1.20 a destination is never asked to.
+* 1.22 - build_and_run_instance's filter_properties carry the retry record as
+  a SchedulerRetries.
 """
 
 from oslo_log import log as logging
@@ -51,6 +53,7 @@ from oslo_log import log as logging
 from novalite import exception, objects, rpc
 from novalite.compute import move_rpcapi
 from novalite.conf import CONF
+from novalite.objects import scheduler_retries
 
 LOG = logging.getLogger(__name__)
 
@@ -65,11 +68,13 @@ OBJECT_HISTORY = {
             'Migration': '1.0'},
     '1.17': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
              'Migration': '1.0', 'BlockDeviceMapping': '1.0'},
+    '1.22': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+             'Migration': '1.0', 'BlockDeviceMapping': '1.0', 'SchedulerRetries': '1.0'},
 }
 
 
 class ComputeAPI(move_rpcapi.MoveRPC):
-    VERSION = '1.20'
+    VERSION = '1.22'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.compute,
@@ -94,11 +99,17 @@ class ComputeAPI(move_rpcapi.MoveRPC):
 
     def build_and_run_instance(self, context, host, instance, node, request_spec,
                                filter_properties, host_list):
-        """Build ``instance`` on ``node`` of ``host``; ``host_list`` are its alternates."""
-        self._cast(context, host, 'build_and_run_instance', ('1.2', '1.1'),
+        """Build ``instance`` on ``node`` of ``host``; ``host_list`` are its alternates.
+
+        ``filter_properties``' retry record goes as a SchedulerRetries from
+        1.22, to an older compute as a dict.
+        """
+        retries_known = self.client.can_send_version('1.22')
+        self._cast(context, host, 'build_and_run_instance', ('1.22', '1.2', '1.1'),
                    instance=objects.Instance.coerce(instance), node=node,
                    request_spec=objects.RequestSpec.coerce(request_spec),
-                   filter_properties=filter_properties,
+                   filter_properties=scheduler_retries.filter_properties_for(
+                       filter_properties, retries_known),
                    host_list=[objects.Selection.coerce(selection) for selection in host_list])
 
     def terminate_instance(self, context, instance):

@@ -45,7 +45,7 @@ LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    target = messaging.Target(namespace='compute_task', version='1.9')
+    target = messaging.Target(namespace='compute_task', version='1.10')
 
     def __init__(self):
         self.scheduler = scheduler_rpcapi.SchedulerAPI()
@@ -136,7 +136,8 @@ class ComputeTaskManager:
             self._schedule_and_build(context, instances, request_spec, filter_properties)
 
     def _schedule_and_build(self, context, instance_list, request_spec, filter_properties):
-        retry = filter_properties.setdefault('retry', {'num_attempts': 0, 'hosts': []})
+        # A SchedulerRetries, or its dict from a compute host older than 1.10.
+        retry = filter_properties.setdefault('retry', objects.SchedulerRetries.first())
         retry['num_attempts'] += 1
         uuids = [instance['uuid'] for instance in instance_list]
         spec = dict(request_spec, instance_uuids=uuids, num_instances=len(uuids),

@@ -41,10 +41,13 @@ ComputeTaskAPI version history:
 * 1.6 - Added unshelve_instance.
 * 1.8 - Added drain_host (host drains).
 * 1.9 - Added cache_images (image pre-caching on an aggregate's hosts).
+* 1.10 - build_instances' filter_properties carry the retry record as a
+  SchedulerRetries.
 """
 
 from novalite import exception, objects, rpc
 from novalite.conf import CONF
+from novalite.objects import scheduler_retries
 
 TOPIC = 'conductor'
 
@@ -61,6 +64,8 @@ TASK_OBJECT_HISTORY = {
     '1.4': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0'},
     '1.5': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
             'Migration': '1.0'},
+    '1.10': {'Instance': '1.1', 'Flavor': '1.0', 'RequestSpec': '1.2', 'Selection': '1.0',
+             'Migration': '1.0', 'SchedulerRetries': '1.0'},
 }
 
 
@@ -301,7 +306,7 @@ class ConductorAPI:
 
 
 class ComputeTaskAPI:
-    VERSION = '1.9'
+    VERSION = '1.10'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
@@ -339,17 +344,19 @@ class ComputeTaskAPI:
                         host_lists=None):
         """Schedule and build ``instances``; a cast.
 
-        ``filter_properties`` carries the ``retry`` record (``num_attempts``,
-        ``hosts`` tried) when a compute host asks for a reschedule, and
-        ``host_lists`` the alternates the scheduler returned, one list per
-        instance.
+        ``filter_properties`` carries the ``retry`` record (a SchedulerRetries
+        from 1.10, a dict of the same fields before) when a compute host asks
+        for a reschedule, and ``host_lists`` the alternates the scheduler
+        returned, one list per instance.
         """
-        version = rpc.newest_sendable(self.client, ('1.3', '1.2')) or '1.0'
+        version = rpc.newest_sendable(self.client, ('1.10', '1.3', '1.2')) or '1.0'
         instances, request_spec, host_lists = self._payloads(instances, request_spec,
                                                              host_lists)
+        filter_properties = scheduler_retries.filter_properties_for(filter_properties or {},
+                                                                version == '1.10')
         self.client.prepare(version=version).cast(
             context, 'build_instances', instances=instances, request_spec=request_spec,
-            filter_properties=filter_properties or {}, host_lists=host_lists)
+            filter_properties=filter_properties, host_lists=host_lists)
 
     def migrate_server(self, context, instance, flavor, host=None):
         """Resize ``instance`` to ``flavor`` or cold-migrate it (same flavor); a cast (1.4)."""

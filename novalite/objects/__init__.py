@@ -15,6 +15,7 @@ def register_all():
         migration,
         node_resources,
         request_spec,
+        scheduler_retries,
         selection,
         service,
     )

@@ -125,6 +125,8 @@ def to_legacy(value):
         return value.to_dict()
     if isinstance(value, list):
         return [to_legacy(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_legacy(item) for key, item in value.items()}
     if isinstance(value, datetime.datetime):
         return value.isoformat()
     return value

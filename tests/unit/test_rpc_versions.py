@@ -285,3 +285,37 @@ def test_the_conductor_answers_a_join_as_an_object_or_to_an_older_caller_as_a_di
         None, None, 'compute1', 'novalite-compute', 'compute', object_versions=object_versions)
     assert kind in answer
 
+
+_RETRY = {'retry': {'num_attempts': 1, 'hosts': [['compute2', 'compute2']]}}
+
+
+def _build_with_retry(api, ctxt):
+    api.build_and_run_instance(ctxt, 'compute1', instance_dict(), 'compute1',
+                               {'flavor': dict(FLAVOR)}, _RETRY, [SELECTION])
+
+
+@pytest.mark.parametrize('cap, version, kind', [
+    (None, '1.22', objects.SchedulerRetries), ('1.21', '1.2', dict), ('1.0', '1.0', dict)])
+def test_a_build_s_retry_record_goes_as_an_object_or_to_a_compute_below_1_22_as_a_dict(
+        conf, cap, version, kind):
+    [(sent_version, _method, kwargs)], _ = _sent(conf, 'compute', cap,
+                                                 compute_rpcapi.ComputeAPI, _build_with_retry)
+    retry = kwargs['filter_properties']['retry']
+    assert sent_version == version and isinstance(retry, kind)
+    assert retry['hosts'] == [['compute2', 'compute2']]
+
+
+def _reschedule(api, ctxt):
+    api.build_instances(ctxt, [instance_dict()], {'flavor': dict(FLAVOR)}, _RETRY,
+                        host_lists=[[SELECTION]])
+
+
+@pytest.mark.parametrize('cap, version, kind', [
+    (None, '1.10', objects.SchedulerRetries), ('1.9', '1.3', dict), ('1.1', '1.0', dict)])
+def test_a_reschedule_s_retry_record_goes_as_an_object_or_to_a_conductor_below_1_10_as_a_dict(
+        conf, cap, version, kind):
+    [(sent_version, _method, kwargs)], _ = _sent(conf, 'conductor', cap,
+                                                 conductor_rpcapi.ComputeTaskAPI, _reschedule)
+    retry = kwargs['filter_properties']['retry']
+    assert sent_version == version and isinstance(retry, kind)
+    assert retry['num_attempts'] == 1

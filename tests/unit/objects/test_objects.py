@@ -7,6 +7,7 @@ from oslo_versionedobjects import fixture as ovo_fixture
 
 from novalite import objects, rpc
 from novalite.db import models, services
+from novalite.objects import scheduler_retries
 from tests.unit.objects.payloads import (
     BDM,
     FLAVOR,
@@ -25,6 +26,7 @@ FINGERPRINTS = {
     'Migration': '1.0-023b459e8762c2c5aa38f67c98e8bf07',
     'NodeResources': '1.0-3a4c6b388b00fb90038afa04b94a3f3f',
     'RequestSpec': '1.2-f3a584c5ef5aa8be63711445061bac37',
+    'SchedulerRetries': '1.0-df10dfaa890ce70bf689feb9ab24af08',
     'Selection': '1.0-78242b96537359a4023fe5902ae6e33d',
     'Service': '1.0-aff44f83f0b5cabd20a79047ca753e79',
 }
@@ -185,3 +187,24 @@ def test_a_service_crosses_the_wire_with_its_heartbeat_a_naive_datetime():
     assert service.last_seen_up == datetime.datetime(2026, 12, 2, 7, 0, 40)
     assert service.to_dict() == SERVICE
 
+
+def test_a_retry_record_crosses_the_wire_inside_the_filter_properties():
+    retry = objects.SchedulerRetries(num_attempts=2, hosts=[['compute1', 'compute1']])
+    received = _wire({'retry': retry, 'waited_for_computes': True})
+    assert isinstance(received['retry'], objects.SchedulerRetries)
+    assert (received['retry'].num_attempts, received['retry'].hosts) == \
+        (2, [['compute1', 'compute1']])
+    assert received['waited_for_computes'] is True
+
+
+def test_a_reader_before_retry_records_gets_filter_properties_of_plain_dicts():
+    retry = objects.SchedulerRetries(num_attempts=1, hosts=[['h1', 'n1']])
+    assert scheduler_retries.filter_properties_for({'retry': retry}, False) == \
+        {'retry': {'num_attempts': 1, 'hosts': [['h1', 'n1']]}}
+
+
+def test_a_retry_record_from_an_older_compute_becomes_the_object():
+    sent = scheduler_retries.filter_properties_for(
+        {'retry': {'num_attempts': 1, 'hosts': [('h1', 'n1')]}}, True)
+    assert isinstance(sent['retry'], objects.SchedulerRetries)
+    assert sent['retry'].to_dict() == {'num_attempts': 1, 'hosts': [['h1', 'n1']]}
