@@ -1,9 +1,11 @@
 """Creating servers: a checked request becomes instance rows and one build.
 
-The rows are written in ``building``/``scheduling`` with their request spec
-and a ``create`` action in one transaction, before the build is handed to the
-conductor: if the hand-over fails the build stays queued or the conductor's
-lost-build recovery picks it up, so the request still succeeded.
+The rows are written in ``building``/``scheduling`` with their request spec,
+a ``create`` action, block device mappings, tags and group membership in one
+transaction, before the build is handed to the conductor: a connection lost
+at any point leaves all of it or none (a 202 with the servers, or a failure
+with nothing made); if the hand-over fails the build stays queued or the
+conductor's lost-build recovery picks it up, so the request still succeeded.
 """
 
 import dataclasses
@@ -19,7 +21,7 @@ from oslo_log import log as logging
 from novalite import quota
 from novalite.compute import block_device, create_checks, create_extras, vm_states
 from novalite.conf import CONF
-from novalite.db import block_device_mappings, instances
+from novalite.db import instances
 
 LOG = logging.getLogger(__name__)
 
@@ -62,8 +64,6 @@ def create(context, request, image_service, compute_task_api):
                                  request.max_count, request.metadata, files) as count:
         request = dataclasses.replace(request, max_count=count)
         created, reservation_id, spec = _write_rows(context, request, resolved, group)
-        _record_mappings(created, resolved.block_device_mapping)
-    create_extras.record(context, created, group, request.tags)
     # Like the password, injected files go to the build only, never stored.
     _start_build(context, compute_task_api, created,
                  dict(spec, admin_password=request.admin_password,
@@ -72,7 +72,8 @@ def create(context, request, image_service, compute_task_api):
 
 
 def _write_rows(context, request, resolved, group):
-    """The instance rows and their ``create`` actions, in one transaction."""
+    """The instance rows, their ``create`` actions, mappings, tags and group
+    membership, in one transaction."""
     reservation_id = 'r-' + ''.join(secrets.choice(_RESERVATION_SYMBOLS) for _ in range(8))
     spec = _request_spec(context, request, resolved)
     spec['instance_group'] = group
@@ -93,19 +94,13 @@ def _write_rows(context, request, resolved, group):
     try:
         created = instances.instances_create(values, action={
             'action': 'create', 'request_id': context.request_id,
-            'user_id': context.user_id, 'project_id': context.project_id})
+            'user_id': context.user_id, 'project_id': context.project_id},
+            with_rows=create_extras.rows_writer(context, group, request.tags, mappings))
     except Exception:
         block_device.unreserve(context, [m['attachment_id'] for m in mappings
                                          if m.get('attachment_id')])
         raise
     return created, reservation_id, spec
-
-
-def _record_mappings(created, mappings):
-    """Each server's volume mappings, as the compute host will make and attach them."""
-    for instance in created:
-        for mapping in mappings:
-            block_device_mappings.bdm_create(instance['uuid'], mapping)
 
 
 def flavor_snapshot(flavor):

@@ -1,18 +1,14 @@
-"""What a create adds around the instance rows: server group membership and tags.
+"""What a create adds around the instance rows: mappings, group membership and tags.
 
 :func:`check_group` runs with the other create checks, before anything is
-written; :func:`record` runs right after the rows are written, before the
-build is handed on, so the scheduler sees a server's group membership and
-the server's tags show from its first read.
+written; :func:`rows_writer` writes them in the transaction that writes the
+rows, before the build is handed on, so the scheduler sees a server's group
+membership and the server's tags show from its first read.
 """
-
-from oslo_log import log as logging
 
 from novalite import exception, quota
 from novalite.compute import vm_states
-from novalite.db import instances, server_groups, tags
-
-LOG = logging.getLogger(__name__)
+from novalite.db import block_device_mappings, instances, server_groups, tags
 
 
 def check_group(context, group_uuid, count=1):
@@ -56,22 +52,25 @@ def check_tags(server_tags):
         raise exception.TooManyTags(limit=tags.MAX_TAGS)
 
 
-def record(context, created, group, server_tags):
-    """Make the new servers members of ``group`` and give each ``server_tags``.
+def rows_writer(context, group, server_tags, mappings):
+    """What each new server comes with, written in the transaction that creates it.
 
-    :raises ServerGroupMembersOverQuota: a racing boot took the group's
-        last places; the new servers are deleted again.
+    For :func:`~novalite.db.instances.instances_create`'s ``with_rows``: the
+    servers' block device ``mappings``, their ``server_tags`` and their
+    membership of ``group`` exist exactly when the servers do, so a
+    connection dropped at any of them fails the create whole or not at all.
+
+    The returned writer raises ServerGroupMembersOverQuota when a racing
+    boot took the group's last places: nothing is created.
     """
-    uuids = [instance['uuid'] for instance in created]
-    if group:
-        try:
-            server_groups.add_members_counted(group['uuid'], uuids, context.project_id,
-                                              context.user_id, _members_limit(context))
-        except exception.ServerGroupMembersOverQuota:
-            LOG.info("Deleting %d new servers: their group %s filled up meanwhile",
-                     len(uuids), group['uuid'])
-            for uuid in uuids:
-                instances.instance_destroy(uuid)
-            raise
-    for uuid in uuids if server_tags else ():
-        tags.tags_set(uuid, server_tags)
+    limit = _members_limit(context) if group else None
+
+    def write(session, uuids):
+        if group:
+            server_groups.add_members_counted(session, group['uuid'], uuids,
+                                              context.project_id, context.user_id, limit)
+        for uuid in uuids:
+            for mapping in mappings:
+                block_device_mappings.add(session, uuid, mapping)
+            tags.add_all(session, uuid, server_tags or ())
+    return write

@@ -66,11 +66,15 @@ def bdm_reserve(instance_uuid, values, device_name=None):
 
 def bdm_create(instance_uuid, values):
     with engine.writer() as session:
-        row = _BDM(**_encode(dict(values, uuid=str(uuid.uuid4()),
-                                  instance_uuid=instance_uuid)))
-        session.add(row)
-        session.flush()
-        return _decode(row)
+        return add(session, instance_uuid, values)
+
+
+def add(session, instance_uuid, values):
+    """Record a mapping in the caller's transaction (the one creating the server)."""
+    row = _BDM(**_encode(dict(values, uuid=str(uuid.uuid4()), instance_uuid=instance_uuid)))
+    session.add(row)
+    session.flush()
+    return _decode(row)
 
 
 def bdm_get_by_instance(instance_uuid):

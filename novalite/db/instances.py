@@ -73,12 +73,17 @@ def _row_values(values):
     return values
 
 
-def instances_create(values_list, action=None):
+def instances_create(values_list, action=None, with_rows=None):
     """Create instances in one transaction.
 
     :param action: ``{'action', 'request_id', 'user_id', 'project_id'}`` to
         start for each instance in the same transaction, so that no instance
         exists without the action that created it.
+    :param with_rows: ``with_rows(session, uuids)`` writes what the new
+        instances come with (mappings, tags, group membership) in the same
+        transaction, so none exists without them. It runs first, so that a
+        lock it takes is the transaction's first statement; what it raises
+        leaves nothing written.
 
     Each value carries its ``uuid``: a connection lost at the commit is
     resolved by looking the instances up (:func:`engine.write_once`), so a
@@ -88,6 +93,8 @@ def instances_create(values_list, action=None):
 
     def write():
         with engine.writer() as session:
+            if with_rows is not None:
+                with_rows(session, uuids)
             rows = []
             for values in values_list:
                 row = _INST(**_row_values(values))

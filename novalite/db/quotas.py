@@ -130,9 +130,18 @@ def locked(scope, owner):
     """
     _ensure_lock_row(scope, owner)
     with engine.writer() as session:
-        session.execute(sa.update(_LOCK).where(_LOCK.c.scope == scope, _LOCK.c.owner == owner)
-                        .values(updated_at=models.utcnow()))
+        hold_lock(session, scope, owner)
         yield session
+
+
+def hold_lock(session, scope, owner):
+    """Take ``owner``'s quota lock in the caller's transaction, as its first statement.
+
+    The lock row must exist: a create reserves its quota (which makes it)
+    before its rows are written.
+    """
+    session.execute(sa.update(_LOCK).where(_LOCK.c.scope == scope, _LOCK.c.owner == owner)
+                    .values(updated_at=models.utcnow()))
 
 
 def _instance_usage(session, project_id, user_id, now):
@@ -197,7 +206,11 @@ def reserve_instances(project_id, user_id, decide, expire_seconds):
         return result.inserted_primary_key[0], deltas
 
 
+@engine.retry_on_disconnect
 def release(reservation_id):
-    """Drop a reservation: its creates either wrote their rows or failed."""
+    """Drop a reservation: its creates either wrote their rows or failed.
+
+    Run again if the connection drops: deleting it twice is deleting it once.
+    """
     with engine.writer() as session:
         session.execute(sa.delete(_RESERVATION).where(_RESERVATION.c.id == reservation_id))

@@ -117,29 +117,31 @@ def add_members(session, group_uuid, instance_uuids):
         for uuid in instance_uuids])
 
 
-def add_members_counted(group_uuid, instance_uuids, project_id, user_id, limit):
+def add_members_counted(session, group_uuid, instance_uuids, project_id, user_id, limit):
     """Add servers to a group unless the user would have more than ``limit`` there.
 
     Nova's ``server_group_members`` quota counts, per user, the group's
     servers that are not deleted or soft-deleted. The count and the insert
-    run under the project's quota lock, so racing boots never overshoot.
+    run in the caller's transaction (the one creating the servers) under
+    the project's quota lock, taken here first, so racing boots never
+    overshoot.
 
     :param limit: the user's ``server_group_members`` limit; -1: none.
     :raises ServerGroupMembersOverQuota: nothing was added.
     :raises InstanceGroupNotFound:
     """
-    with quotas.locked(quotas.PROJECT, project_id) as session:
-        if limit >= 0:
-            members = (sa.select(sa.func.count()).select_from(_MEMBERS)
-                       .join(_GROUPS, _GROUPS.c.id == _MEMBERS.c.group_id)
-                       .join(_INSTANCES, _INSTANCES.c.uuid == _MEMBERS.c.instance_uuid)
-                       .where(_GROUPS.c.uuid == group_uuid, _INSTANCES.c.user_id == user_id,
-                              _INSTANCES.c.deleted == 0,
-                              _INSTANCES.c.vm_state != quotas.SOFT_DELETED,
-                              _INSTANCES.c.uuid.not_in(list(instance_uuids))))
-            if session.execute(members).scalar() + len(instance_uuids) > limit:
-                raise exception.ServerGroupMembersOverQuota()
-        add_members(session, group_uuid, instance_uuids)
+    quotas.hold_lock(session, quotas.PROJECT, project_id)
+    if limit >= 0:
+        members = (sa.select(sa.func.count()).select_from(_MEMBERS)
+                   .join(_GROUPS, _GROUPS.c.id == _MEMBERS.c.group_id)
+                   .join(_INSTANCES, _INSTANCES.c.uuid == _MEMBERS.c.instance_uuid)
+                   .where(_GROUPS.c.uuid == group_uuid, _INSTANCES.c.user_id == user_id,
+                          _INSTANCES.c.deleted == 0,
+                          _INSTANCES.c.vm_state != quotas.SOFT_DELETED,
+                          _INSTANCES.c.uuid.not_in(list(instance_uuids))))
+        if session.execute(members).scalar() + len(instance_uuids) > limit:
+            raise exception.ServerGroupMembersOverQuota()
+    add_members(session, group_uuid, instance_uuids)
 
 
 def remove_member(session, instance_uuid):

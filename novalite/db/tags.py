@@ -68,10 +68,15 @@ def tags_set(instance_uuid, tags):
         raise exception.TooManyTags(limit=MAX_TAGS)
     with engine.writer() as session:
         _delete_all(session, instance_uuid)
-        if tags:
-            session.execute(sa.insert(_TAGS), [{'resource_id': instance_uuid, 'tag': tag}
-                                               for tag in tags])
+        add_all(session, instance_uuid, tags)
     return tags
+
+
+def add_all(session, instance_uuid, tags):
+    """Give a server ``tags`` (checked, none of them its yet) in the caller's transaction."""
+    if tags:
+        session.execute(sa.insert(_TAGS), [{'resource_id': instance_uuid, 'tag': tag}
+                                           for tag in sorted(set(tags))])
 
 
 def tag_delete(instance_uuid, tag):
