@@ -96,14 +96,25 @@ class LiveMover(moves.Mover):
 
     def live_migration(self, context, instance, migration, block_migration, migrate_data=None):
         """Queue for a slot, have the destination prepare, migrate; post or roll back."""
+        uuid = instance['uuid']
         self._pending.add(migration['id'])
         try:
-            with self.in_flight.track(instance['uuid']), self._slot():
-                self._live_migration(context, instance, migration, block_migration,
-                                     migrate_data or {})
+            with self.in_flight.track(uuid), self.in_flight.running.operation(uuid):
+                self._queued(context, instance, migration, block_migration, migrate_data or {})
         finally:
             self._pending.discard(migration['id'])
             self._cancelled.discard(migration['id'])
+
+    def _queued(self, context, instance, migration, block_migration, migrate_data):
+        try:
+            with self._slot():
+                self._live_migration(context, instance, migration, block_migration,
+                                     migrate_data)
+        except exception.TaskCancelled as exc:
+            # Past its deadline while waiting for a slot: it never starts.
+            LOG.warning('Live migration %s of %s cancelled while queued', migration['uuid'],
+                        instance['uuid'])
+            self._rollback_live(context, instance, migration, 'error', None, exc)
 
     def _live_migration(self, context, instance, migration, block_migration, migrate_data):
         if migration['id'] in self._cancelled:
@@ -168,6 +179,8 @@ class LiveMover(moves.Mover):
             LOG.info('Live migration of %s aborted; it stays here', instance['uuid'])
             self._rollback_live(context, instance, migration, 'cancelled', migrate_data)
             return False
+        except exception.TaskCancelled as exc:
+            return self._settle_cancelled(context, instance, migration, migrate_data, exc)
         except Exception as exc:
             LOG.exception('Live migration of %s failed; it stays here', instance['uuid'])
             self._rollback_live(context, instance, migration, 'error', migrate_data, exc)
@@ -182,6 +195,22 @@ class LiveMover(moves.Mover):
                           'recorded; it is completed later', migration['uuid'],
                           instance['uuid'])
             return False
+        return True
+
+    def _settle_cancelled(self, context, instance, migration, migrate_data, exc):
+        """The migration outlived its deadline: end the hypervisor's job (it may
+        still be copying in a native thread), then settle where the guest is.
+
+        :returns: True if the guest had moved (the move is completed).
+        """
+        LOG.warning('Live migration %s of %s cancelled: %s', migration['uuid'],
+                    instance['uuid'], exc)
+        if self.driver.live_migration_recover(instance):
+            self._rollback_live(context, instance, migration, 'error', migrate_data, exc)
+            return False
+        LOG.info('Live migration %s of %s had moved the guest as it was cancelled; '
+                 'completing it', migration['uuid'], instance['uuid'])
+        self._post_live(context, instance, migration, migrate_data)
         return True
 
     def abort(self, context, instance, migration_id):

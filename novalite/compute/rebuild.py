@@ -62,7 +62,8 @@ class Rebuilder:
 
     def _run(self, context, instance, kwargs):
         uuid = instance['uuid']
-        with self.in_flight.track(uuid), lockutils.lock(uuid):
+        with self.in_flight.track(uuid), lockutils.lock(uuid), \
+                self.in_flight.running.operation(uuid):
             try:
                 with events.action_event(self.conductor, context, uuid, EVENT, self.host):
                     self.rebuild(context, instance, **kwargs)

@@ -141,7 +141,8 @@ class ShelveOps:
                       lambda: self._power_on(context, instance))
             return
         uuid = instance['uuid']
-        with self.manager.in_flight.track(uuid), lockutils.lock(uuid):
+        with self.manager.in_flight.track(uuid), lockutils.lock(uuid), \
+                self.manager.in_flight.running.operation(uuid):
             try:
                 with events.action_event(self.conductor, context, uuid,
                                          'compute_unshelve_instance', self.host):
@@ -182,14 +183,16 @@ class ShelveOps:
             self.snapshots.delete_image(context, image_id)
 
     def _back_to_offloaded(self, context, instance, exc):
-        """An unshelve that failed here leaves the server offloaded, free to try again."""
+        """An unshelve that failed here (or was cancelled at its deadline, which
+        put it in ERROR) leaves the server offloaded, free to try again."""
         build.destroy_quietly(self.driver, self.conductor, context, instance)
         self.manager.volumes.keep_reserved_all(context, instance)
         if not events.record_fault(self.conductor, context, instance['uuid'], exc, self.host):
             return
         try:
             self.conductor.instance_update(
-                context, instance['uuid'], {'task_state': None, 'host': None, 'node': None},
+                context, instance['uuid'], {'vm_state': vm_states.SHELVED_OFFLOADED,
+                                            'task_state': None, 'host': None, 'node': None},
                 expected_host=self.host, read_back=False)
         except build.GONE:
             pass

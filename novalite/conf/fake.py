@@ -25,6 +25,10 @@ spawns never fail.
     cfg.FloatOpt('snapshot_seconds', default=0.0, min=0.0,
                  help="Seconds a fake snapshot takes to capture the disk, to widen "
                       "windows in crash tests and to watch the task states go by."),
+    cfg.FloatOpt('power_off_seconds', default=0.0, min=0.0,
+                 help="Seconds a fake power off takes, as a guest slow to shut down "
+                      "would: to widen windows and to hang a shelve or a stop in tests "
+                      "of task-state deadlines."),
     cfg.IntOpt('live_migration_memory_mb', default=512, min=1,
                help="Guest memory a fake live migration copies, in MiB: the totals its "
                     "progress reports show."),

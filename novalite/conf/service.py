@@ -67,9 +67,11 @@ A step past its deadline has stalled: the reaper of the service that owns it
 down, the compute host for its own) ends it. A build goes to ERROR, a delete
 is finished, any other task is cleared back to the instance's stable state;
 each with an instance fault naming the step that timed out. On a compute
-host, the build, action or snapshot still running (a hypervisor call that
-hangs) is cancelled and undoes what it made (the guest, the image), so it
-does not go on when the call returns; a delete is never cancelled.
+host, the build, action, snapshot, rebuild, shelve, offload, unshelve or live
+migration still running (a hypervisor call that hangs) is cancelled and undoes
+what it made (the guest, the image; a live migration's job is ended and the
+move rolled back, or completed if the guest had moved), so it does not go on
+when the call returns; a delete is never cancelled.
 
 Related options: ``task_state_grace``, ``reap_interval``,
 ``[conductor] build_recovery_timeout`` (which schedules a lost build again

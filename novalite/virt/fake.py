@@ -136,6 +136,8 @@ class FakeDriver(driver.ComputeDriver):
         self._set_state(instance, power_state.RUNNING)
 
     def power_off(self, context, instance, network_info, timeout=None):
+        if CONF.fake.power_off_seconds:
+            concurrency.sleep(CONF.fake.power_off_seconds)
         self._set_state(instance, power_state.SHUTDOWN)
 
     def power_on(self, context, instance, network_info, block_device_info=None):

@@ -2,6 +2,8 @@
 
 from unittest import mock
 
+import eventlet
+import eventlet.event
 import pytest
 
 from novalite import exception
@@ -159,3 +161,55 @@ def test_a_source_older_than_1_20_never_has_the_destination_connect_volumes(move
     mover.volumes = mock.Mock()
     assert mover.pre_live_migration(CTX, _instance(), MIGRATION, {}) == {'dest_dir': '/d'}
     mover.volumes.connect.assert_not_called()
+
+
+_TIMED_OUT = 'Task state migrating timed out: the step did not finish within 5 s'
+
+
+def _cancelled_in(mover, step):
+    """Run the migration in a green thread, cancel it once ``step`` waits; True if it ended."""
+    started = eventlet.event.Event()
+    step.side_effect = lambda *args, **kwargs: (started.send(), eventlet.sleep(600))
+    thread = eventlet.spawn(mover.live_migration, CTX, _instance(), MIGRATION, True, {})
+    started.wait()
+    assert mover.in_flight.running.cancel('i-1', _TIMED_OUT)
+    with eventlet.Timeout(10):
+        thread.wait()
+
+
+@pytest.mark.parametrize('here', [True, False])
+def test_a_migration_cancelled_at_its_deadline_settles_where_the_guest_is(mover, here):
+    """The copy hangs; the reaper cancels it: the job is ended, then rolled back or completed."""
+    mover.driver.live_migration_recover.return_value = here
+    _cancelled_in(mover, mover.driver.live_migration)
+    mover.driver.live_migration_recover.assert_called_once()
+    if here:
+        assert _statuses(mover) == ['preparing', 'running', 'error']
+        assert mover.conductor.instance_fault_create.call_args.args[3] == _TIMED_OUT
+        mover.compute_rpcapi.rollback_live_migration_at_destination.assert_called_once()
+        mover.conductor.migration_complete_live.assert_not_called()
+    else:
+        mover.conductor.migration_complete_live.assert_called_once()
+        mover.compute_rpcapi.post_live_migration_at_destination.assert_called_once()
+
+
+def test_a_migration_cancelled_while_the_destination_prepares_rolls_back(mover):
+    _cancelled_in(mover, mover.compute_rpcapi.pre_live_migration)
+    mover.driver.live_migration.assert_not_called()
+    assert _statuses(mover)[-1] == 'error'
+    assert mover.conductor.instance_fault_create.call_args.args[3] == _TIMED_OUT
+    mover.conductor.migration_settle_claims.assert_called_once_with(mock.ANY, 'm-1', 'source')
+
+
+def test_a_migration_cancelled_while_queued_never_starts(mover):
+    mover._slots.acquire()
+    thread = eventlet.spawn(mover.live_migration, CTX, _instance(), MIGRATION, True, {})
+    eventlet.sleep(0)
+    assert mover.in_flight.running.cancel('i-1', _TIMED_OUT)
+    with eventlet.Timeout(10):
+        thread.wait()
+    mover._slots.release()
+    mover.compute_rpcapi.pre_live_migration.assert_not_called()
+    assert _statuses(mover) == ['error']
+    assert mover.conductor.instance_fault_create.call_args.args[3] == _TIMED_OUT
+    mover.compute_rpcapi.rollback_live_migration_at_destination.assert_not_called()
