@@ -55,6 +55,13 @@ def gather(*calls):
     return results
 
 
+def wait_all(pool, seconds):
+    """Wait up to ``seconds`` for every thread of ``pool`` to end; True if they all did."""
+    with eventlet.Timeout(seconds, False):
+        pool.waitall()
+    return pool.running() == 0
+
+
 def monkey_patch():
     eventlet.monkey_patch()
 

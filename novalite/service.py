@@ -86,6 +86,36 @@ class Service(service.Service):
         super().stop(graceful)
 
 
+class InOrder(service.Service):
+    """Services run as one: started in the order given, stopped in the reverse one.
+
+    For the all-in-one, whose compute host must stop (finishing or
+    cancelling its operations, which call the conductor) before the
+    conductor and scheduler it calls stop serving.
+    """
+
+    def __init__(self, services):
+        super().__init__()
+        self.services = services
+
+    def start(self):
+        for member in self.services:
+            member.start()
+
+    def stop(self, graceful=True):
+        for member in reversed(self.services):
+            member.stop()
+        super().stop(graceful)
+
+    def wait(self):
+        for member in self.services:
+            member.wait()
+
+    def reset(self):
+        for member in self.services:
+            member.reset()
+
+
 class Manager:
     """What a Service needs from the manager it serves; managers mix this in."""
 

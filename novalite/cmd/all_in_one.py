@@ -69,10 +69,11 @@ def main():
     os.makedirs(CONF.state_path, exist_ok=True)
     from novalite.db import migration
     migration.db_sync()
+    from novalite import service
     services = build_services()
     launcher = oslo_service.ServiceLauncher(CONF, restart_method='mutate')
-    for server in services:
-        launcher.launch_service(server)
+    # Stopped in the reverse order: the compute host before the conductor it calls.
+    launcher.launch_service(service.InOrder(services))
     if CONF.demo:
         from novalite.cmd import demo
         sys.exit(demo.run(services[-1].server.port, launcher))

@@ -81,7 +81,8 @@ class Builder:
         except _NotOurs:
             LOG.info('Instance %s is no longer ours to build', uuid)
         except exception.TaskCancelled:
-            # The reaper has put the instance in ERROR with the fault.
+            # The reaper has put the instance in ERROR with the fault, or the
+            # service is stopping and the next start's recovery settles it.
             self._destroy_quietly(context, instance)
             self.volumes.release(context, instance)
         except exception.BuildAbortException as exc:

@@ -37,6 +37,10 @@ class Running:
         finally:
             self._threads.pop(instance_uuid, None)
 
+    def uuids(self):
+        """The instances whose operation is running and cancellable."""
+        return list(self._threads)
+
     def cancel(self, instance_uuid, reason):
         """Stop the operation on ``instance_uuid``, if one runs; True if one did."""
         thread = self._threads.pop(instance_uuid, None)

@@ -100,8 +100,18 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
         self.tracker.report(context)
 
     def cleanup_host(self):
-        """Let in-flight builds and actions finish, then release the hypervisor."""
-        self.tasks.waitall()
+        """Let in-flight builds and actions finish, then release the hypervisor.
+
+        Those still running after ``[compute] shutdown_operation_wait`` (a
+        hung hypervisor call) are cancelled, so a stop never waits on them.
+        """
+        if not concurrency.wait_all(self.tasks, CONF.compute.shutdown_operation_wait):
+            running = self.in_flight.running
+            for uuid in running.uuids():
+                running.cancel(uuid, f'The compute service on {self.host} stopped while this '
+                                     f'step was running')
+            # Cancelled, they only undo what they made; a delete still ends.
+            self.tasks.waitall()
         self.driver.cleanup_host(self.host)
 
     # Build and delete

@@ -154,6 +154,24 @@ the one the hypervisor reports. A negative value disables the sync.
                default=10,
                min=1,
                help="How many builds one compute service runs at once; the rest queue."),
+    cfg.IntOpt('shutdown_operation_wait',
+               default=30,
+               min=0,
+               help="""
+Seconds a stopping compute service (SIGTERM) waits for its running builds
+and actions to finish. Those still running then (a hypervisor call that
+hangs) are cancelled as an expired task-state deadline cancels them: they
+undo what they made, and the instance is left for the next start's recovery
+or with a fault saying the host stopped; then the service stops. A delete is
+never cancelled. So a stop takes at most about this long plus the undoing.
+
+Related options:
+
+* ``[DEFAULT] graceful_shutdown_timeout`` (oslo.service): the process exits
+  at once past it, whatever is still running; keep it above this wait.
+* ``[DEFAULT] task_state_deadlines``: the cancellation of a step that hangs
+  while the service runs.
+"""),
     cfg.IntOpt('max_concurrent_disk_ops',
                default=0,
                min=0,

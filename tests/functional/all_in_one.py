@@ -20,13 +20,13 @@ from tests.integration.cloud import Cloud, free_port
 
 BIN = os.path.dirname(sys.executable)
 
-AllInOne = collections.namedtuple('AllInOne', 'url volume_url conf image image_url',
-                                  defaults=(None,))
+AllInOne = collections.namedtuple('AllInOne', 'url volume_url conf image image_url process',
+                                  defaults=(None, None))
 
 
 @contextlib.contextmanager
 def running(workdir, flavor_memory_mb=512, defaults='', image_api=False, sections=''):
-    """Start it in ``workdir``; yields its URLs, config file and image id.
+    """Start it in ``workdir``; yields its URLs, config file, image id and process.
 
     :param defaults: more ``[DEFAULT]`` lines of its config file.
     :param image_api: also start ``novalite-image-api`` (its URL is ``image_url``).
@@ -50,7 +50,8 @@ def running(workdir, flavor_memory_mb=512, defaults='', image_api=False, section
             # Once the all-in-one has made the database: the image API reads it.
             procs.append(_start(workdir, conf, 'novalite-image-api', 'image-api.log'))
             Cloud.wait_for(lambda: _answers(image_url + '/versions'), 'the image API to answer')
-        yield AllInOne(url, f'http://127.0.0.1:{volume_port}/v3/admin', conf, image, image_url)
+        yield AllInOne(url, f'http://127.0.0.1:{volume_port}/v3/admin', conf, image, image_url,
+                       procs[0])
     finally:
         for proc in procs:
             proc.terminate()

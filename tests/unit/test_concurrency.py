@@ -31,3 +31,14 @@ def test_gather_raises_the_first_failure_only_once_every_call_has_ended():
     with pytest.raises(ValueError, match='first'):
         concurrency.gather((fails,), (slow,))
     assert ended == ['slow']
+
+
+def test_wait_all_gives_up_after_its_seconds_and_says_whether_every_thread_ended():
+    pool = concurrency.GreenPool()
+    pool.spawn_n(concurrency.sleep, 0.01)
+    assert concurrency.wait_all(pool, 5)
+    hung = concurrency.Event()
+    pool.spawn_n(hung.wait)
+    assert not concurrency.wait_all(pool, 0.05)
+    hung.send()
+    assert concurrency.wait_all(pool, 5)

@@ -36,3 +36,15 @@ def test_a_compute_started_before_the_conductor_waits_for_it_and_says_so(conf, c
         assert 'novalite-compute on compute1 is waiting for the conductor' in waits[0]
     finally:
         server.stop()
+
+
+def test_services_run_in_order_start_in_it_and_stop_in_the_reverse():
+    calls = []
+    members = [mock.Mock(**{f'{step}.side_effect': lambda *a, _n=name, _s=step:
+                            calls.append((_s, _n)) for step in ('start', 'stop')})
+               for name in ('conductor', 'compute', 'api')]
+    together = service.InOrder(members)
+    together.start()
+    together.stop()
+    assert calls == [('start', 'conductor'), ('start', 'compute'), ('start', 'api'),
+                     ('stop', 'api'), ('stop', 'compute'), ('stop', 'conductor')]
