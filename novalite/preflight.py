@@ -13,8 +13,6 @@ import sys
 import urllib.parse
 
 from oslo_config import cfg
-from oslo_db import exception as db_exc
-from sqlalchemy.engine import make_url
 
 from novalite.conf import CONF
 
@@ -27,7 +25,24 @@ class Missing(Exception):
     """Something the host lacks: the message says what, and how to fix it."""
 
 
+def _database_errors():
+    """oslo.db's errors for a database that is missing or does not answer.
+
+    Looked up in ``sys.modules``: a daemon that never imported oslo.db (a
+    compute host, which holds no database credentials) cannot have raised
+    them, and importing it here would cost each such daemon the memory of
+    oslo.db and SQLAlchemy. An empty tuple matches no exception.
+    """
+    db_exc = sys.modules.get('oslo_db.exception')
+    if db_exc is None:
+        return ()
+    return (db_exc.DBNonExistentDatabase, db_exc.DBConnectionError)
+
+
 def _database_message(exc):
+    from oslo_db import exception as db_exc
+    from sqlalchemy.engine import make_url
+
     url = make_url(CONF.database.connection)
     shown = url.render_as_string(hide_password=True)
     if url.get_backend_name() == 'sqlite':
@@ -51,7 +66,7 @@ def operator_errors(main):
             return main(*args, **kwargs)
         except Missing as exc:
             message = str(exc)
-        except (db_exc.DBNonExistentDatabase, db_exc.DBConnectionError) as exc:
+        except _database_errors() as exc:
             message = _database_message(exc)
         except cfg.Error as exc:
             message = f"{str(exc).splitlines()[0]}: check the config files given"

@@ -68,3 +68,29 @@ def test_operator_error_is_one_line_on_stderr_and_exit_1(capsys, monkeypatch):
         main()
     assert exit_info.value.code == 1
     assert capsys.readouterr().err == 'novalite-compute: ERROR: virtlogd is not running: start it\n'
+
+
+def test_missing_database_is_one_line_naming_it(capsys, conf, monkeypatch):
+    from oslo_db import exception as db_exc
+    monkeypatch.setattr(sys, 'argv', ['novalite-conductor'])
+    conf.set_override('connection', 'mysql+pymysql://nova:secret@db/novalite', group='database')
+
+    @preflight.operator_errors
+    def main():
+        raise db_exc.DBNonExistentDatabase('novalite', None)
+
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err.startswith(
+        "novalite-conductor: ERROR: the database 'novalite' does not exist on "
+        "mysql+pymysql://nova:***@db/novalite: create it")
+
+
+def test_other_errors_pass_through_unchanged(monkeypatch):
+    @preflight.operator_errors
+    def main():
+        raise KeyError('not an operator error')
+
+    with pytest.raises(KeyError):
+        main()
