@@ -9,7 +9,7 @@ user may hold ``[quota] key_pairs`` of them.
 
 import string
 
-from novalite import crypto, exception, quota
+from novalite import exception, quota
 from novalite.api import microversion, policy, validation, wsgi
 from novalite.api.policies import keypairs as rules
 from novalite.api.schemas import keypairs as schemas
@@ -79,15 +79,22 @@ def show(req, keypair_name):
 
 
 def _key_material(req, spec, user_id):
-    """``(public key, private key or None)``: the import, or a generated pair."""
+    """``(public key, private key or None, fingerprint)``: the import, or a generated pair.
+
+    :raises InvalidKeypair: the imported key is not a key of its type.
+    """
+    # Here, not at the top: ``cryptography`` is ~10 MiB in every API
+    # process, and only key pair creation uses it.
+    from novalite import crypto
+
     key_type = spec.get('type', 'ssh')
     if spec.get('public_key') is not None:
-        return spec['public_key'].strip(), None
-    if key_type == 'x509':
+        public, private = spec['public_key'].strip(), None
+    elif key_type == 'x509':
         private, public = crypto.generate_x509_pair(user_id, wsgi.context(req).project_id)
     else:
         private, public = crypto.generate_ssh_pair()
-    return public, private
+    return public, private, crypto.fingerprint(public, key_type)
 
 
 @validation.body(schemas.create, '2.0', '2.1')
@@ -101,11 +108,11 @@ def create(req):
             not set(spec['name']) <= _SAFE_NAME_CHARS:
         raise exception.InvalidKeypair(reason="Keypair name contains unsafe characters")
     key_type = spec.get('type', 'ssh')
-    public_key, private_key = _key_material(req, spec, user_id)
+    public_key, private_key, fingerprint = _key_material(req, spec, user_id)
     limit = quota.get_limits(wsgi.context(req).project_id, user_id)['key_pairs']
     keypair = db_keypairs.keypair_create(
         {'name': spec['name'], 'user_id': user_id, 'public_key': public_key,
-         'fingerprint': crypto.fingerprint(public_key, key_type), 'type': key_type},
+         'fingerprint': fingerprint, 'type': key_type},
         limit=limit)
     view = dict(_view(req, keypair), user_id=keypair['user_id'])
     if private_key is not None:

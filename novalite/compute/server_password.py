@@ -11,8 +11,6 @@ RSA key pair, and so does a guest posting its own to the metadata service
 
 import base64
 
-from novalite import crypto
-
 CHUNKS = 4
 CHUNK_LENGTH = 255
 
@@ -40,5 +38,9 @@ def encrypted_for(instance, password):
     key = instance.get('key_data') or ''
     if not key.startswith('ssh-rsa'):
         return None
+    # Here, not at the top: ``cryptography`` is ~10 MiB in every compute
+    # host and every API process, and only a password change encrypts.
+    from novalite import crypto
+
     text = base64.b64encode(crypto.ssh_encrypt_text(key, password)).decode('ascii')
     return dict(instance.get('system_metadata') or {}, **convert_password(text))
