@@ -17,6 +17,7 @@ from keystoneauth1 import loading as ks_loading
 from oslo_log import log as logging
 
 from novalite import exception
+from novalite.conf import glance as glance_conf
 from novalite.image import fields
 
 LOG = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class GlanceImageService:
 
     def __init__(self, conf):
         self.conf = conf
+        glance_conf.register_auth_opts(conf)
         group = conf.glance
         self._auth = ks_loading.load_auth_from_conf_options(conf, 'glance') \
             if group.auth_type else None

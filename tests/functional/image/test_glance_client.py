@@ -11,6 +11,7 @@ from keystoneauth1 import loading as ks_loading
 
 from novalite import context as novalite_context
 from novalite import exception
+from novalite.conf import glance as glance_conf
 from novalite.image import client as image_client
 from novalite.image import glance, local
 
@@ -31,6 +32,7 @@ def image_api_url(image_app):
 @pytest.fixture
 def service(conf, image_api_url):
     """The client as a compute host configures it for a noauth2 image API."""
+    glance_conf.register_auth_opts(conf)
     plugin_opts = ks_loading.get_plugin_loader('admin_token').get_options()
     conf.register_opts([opt._to_oslo_opt() for opt in plugin_opts], group='glance')
     conf.set_override('api_servers', [image_api_url], group='glance')
