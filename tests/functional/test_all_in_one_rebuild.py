@@ -59,9 +59,13 @@ def test_rebuild_wait_re_images_the_server_in_place_keeping_its_ip(aio):
     assert _guest(aio, server['id'])['image_ref'] == aio['images']['second']
     (action,) = [a for a in aio['client'].servers.actions(server['id'])
                  if a['action'] == 'rebuild']
-    events = aio['client'].servers.action(server['id'], action['request_id'])['events']
-    assert [(e['event'], e['result']) for e in events] == [
-        ('compute_rebuild_instance', 'Success')]
+
+    def events():
+        found = aio['client'].servers.action(server['id'], action['request_id'])['events']
+        return [(e['event'], e['result']) for e in found]
+    # The host casts the event's end after the server's last state change.
+    Cloud.wait_for(lambda: all(result for _event, result in events()), 'the event to end')
+    assert events() == [('compute_rebuild_instance', 'Success')]
 
 
 def test_rebuild_of_a_stopped_server_leaves_it_shutoff(aio):
