@@ -13,6 +13,19 @@ function configure_novalite {
     iniset $NOVALITE_CONF DEFAULT compute_driver $NOVALITE_COMPUTE_DRIVER
     iniset $NOVALITE_CONF libvirt virt_type $NOVALITE_VIRT_TYPE
     iniset $NOVALITE_CONF database connection "$(database_connection_url novalite)"
+    if is_service_enabled n-lite-meta; then
+        configure_novalite_metadata
+    fi
+}
+
+function configure_novalite_metadata {
+    iniset $NOVALITE_CONF api metadata_listen $NOVALITE_METADATA_LISTEN
+    iniset $NOVALITE_CONF api metadata_listen_port $NOVALITE_METADATA_PORT
+    iniset $NOVALITE_CONF api metadata_workers ${API_WORKERS:-1}
+    # The secret Neutron's metadata agent signs X-Instance-ID with.
+    if [[ -n "${METADATA_PROXY_SHARED_SECRET:-}" ]]; then
+        iniset $NOVALITE_CONF neutron metadata_proxy_shared_secret "$METADATA_PROXY_SHARED_SECRET"
+    fi
 }
 
 function init_novalite {
@@ -25,10 +38,11 @@ function start_novalite {
     run_process n-lite-cond "$(which novalite-conductor) --config-file $NOVALITE_CONF"
     run_process n-lite-sch "$(which novalite-scheduler) --config-file $NOVALITE_CONF"
     run_process n-lite-cpu "$(which novalite-compute) --config-file $NOVALITE_CONF"
+    run_process n-lite-meta "$(which novalite-metadata) --config-file $NOVALITE_CONF"
 }
 
 function stop_novalite {
-    for service in n-lite-api n-lite-cond n-lite-sch n-lite-cpu; do
+    for service in n-lite-api n-lite-cond n-lite-sch n-lite-cpu n-lite-meta; do
         stop_process $service
     done
 }

@@ -1,11 +1,14 @@
-"""novalite-all-in-one: api, conductor, scheduler, a compute and a volume service in one process.
+"""novalite-all-in-one: api, conductor, scheduler, a compute, a volume and a metadata service.
 
 The same managers and RPC APIs as the separate daemons, on oslo.messaging's
 in-process ``fake:/`` transport and SQLite under ``state_path``, for trying
 novalite and for functional tests. Volumes use the ``fake`` volume driver
 unless configured otherwise, and the Block Storage API a free port unless
-``[volume] port`` is set. ``--demo`` registers a flavor and an
-image, boots a server through the REST API, prints it once ACTIVE and exits.
+``[volume] port`` is set. The metadata API (``novalite-metadata``'s) serves
+``[api] metadata_listen``:``metadata_listen_port`` (127.0.0.1:8775 here)
+unless ``--nometadata`` (or ``metadata = false``) leaves it out.
+``--demo`` registers a flavor and an image, boots a server through the
+REST API, prints it once ACTIVE and exits.
 """
 
 import os
@@ -20,6 +23,10 @@ from novalite.conf import CONF
 _CLI_OPTS = [
     cfg.BoolOpt('demo', default=False,
                 help='Boot one server through the REST API, print it when ACTIVE, and exit.'),
+    cfg.BoolOpt('metadata', default=True,
+                help='Also serve the metadata API on [api] metadata_listen:'
+                     'metadata_listen_port (127.0.0.1:8775 here); --nometadata leaves it '
+                     'out, as does "metadata = false" in [DEFAULT].'),
 ]
 _STATE_PATH = os.path.join(os.path.expanduser('~'), '.local', 'share', 'novalite')
 
@@ -33,6 +40,7 @@ def _set_defaults():
     CONF.set_default('volume_driver', 'fake', group='volume')
     CONF.set_default('port', 0, group='volume')
     CONF.set_default('listen', '127.0.0.1', group='volume')
+    CONF.set_default('metadata_listen', '127.0.0.1', group='api')
 
 
 def build_services():
@@ -40,6 +48,7 @@ def build_services():
     from novalite import service
     from novalite.cmd import volume
     from novalite.cmd.api import api_service
+    from novalite.cmd.metadata import metadata_service
     from novalite.compute import manager as compute_manager
     from novalite.conductor import manager as conductor_manager
     from novalite.scheduler import manager as scheduler_manager
@@ -55,6 +64,7 @@ def build_services():
                         compute_manager.ComputeManager(CONF.host),
                         servicegroup.ConductorServiceGroup()),
         *volume.build_services(advertise=True),
+        *([metadata_service()] if CONF.metadata else []),
         api_service(),
     ]
 

@@ -29,6 +29,25 @@ Possible values:
 * Unset (the default): the number of CPUs of the host.
 * Any positive integer: that many processes.
 """),
+    cfg.StrOpt('dhcp_domain',
+               default='novalocal',
+               help="""
+Domain appended to an instance's hostname where its metadata gives it
+(``hostname`` in ``meta_data.json``, ``hostname``, ``local-hostname`` and
+``public-hostname`` in the EC2 tree), on the config drive and from
+``novalite-metadata`` alike: ``web`` becomes ``web.novalocal``, as Nova
+does. The hostname is the one the API shows (``OS-EXT-SRV-ATTR:hostname``),
+made from the server's name or, from 2.90, set by the user.
+
+Possible values:
+
+* A domain name (the default ``novalocal`` is Nova's).
+* The empty string: the hostname as it is, which a server given a fully
+  qualified hostname (2.94) needs to be told its own name unchanged.
+
+Set it alike where ``novalite-metadata`` runs and on the compute hosts,
+which write the config drive.
+"""),
     cfg.BoolOpt('metadata_by_remote_address',
                 default=False,
                 help="""

@@ -4,7 +4,8 @@
 ``network_data.json`` and ``vendor_data2.json``, each in the versions
 that had it, as Nova's ``InstanceMetadata`` builds them for the config
 drive and the metadata service alike. Pure: it reads the instance dict
-and its network info cache, never the database, so compute hosts use it.
+and its network info cache, never the database, so compute hosts use it;
+of the configuration only ``[api] dhcp_domain``, the hostname's suffix.
 """
 
 import base64
@@ -14,6 +15,7 @@ import json
 import os
 
 from novalite import exception
+from novalite.conf import CONF
 
 # Metadata versions, oldest first, as Nova names them.
 FOLSOM = '2012-08-10'
@@ -53,20 +55,47 @@ def user_data(instance):
         raise exception.InstanceDeployFailure(reason=f"user_data is not base64: {exc}") from exc
 
 
-def meta_data(instance, injected_files=(), admin_password=None, random_seed=None):
-    """meta_data.json of the latest version, as a dict."""
+def hostname(instance, dhcp_domain=None):
+    """The instance's hostname with the ``dhcp_domain`` suffix (default ``[api] dhcp_domain``).
+
+    Nova's ``InstanceMetadata._get_hostname``: the suffix is appended
+    whenever it is set, to a user's fully qualified hostname (2.94) too.
+    """
+    name = instance.get('hostname') or ''
+    domain = CONF.api.dhcp_domain if dhcp_domain is None else dhcp_domain
+    return f'{name}.{domain}' if domain else name
+
+
+def key_type(public_key):
+    """The type of the key pair ``public_key`` came from: ``x509`` or ``ssh``.
+
+    The data tells it exactly: the API takes an ``x509`` key pair only as a
+    PEM certificate and an ``ssh`` one only as an OpenSSH public key
+    (:func:`novalite.crypto.fingerprint`), and the server keeps the key's
+    data, so the type holds after the key pair is deleted.
+    """
+    return 'x509' if public_key.lstrip().startswith('-----BEGIN CERTIFICATE-----') else 'ssh'
+
+
+def meta_data(instance, injected_files=(), admin_password=None, random_seed=None,
+              dhcp_domain=None):
+    """meta_data.json of the latest version, as a dict.
+
+    :param dhcp_domain: the hostname's suffix; None: ``[api] dhcp_domain``.
+    """
     key_name, key_data = instance.get('key_name'), instance.get('key_data')
     public_keys = {key_name: key_data} if key_name and key_data else {}
     data = {
         'uuid': instance['uuid'],
         'name': instance.get('display_name') or instance.get('hostname') or '',
-        'hostname': instance.get('hostname') or '',
+        'hostname': hostname(instance, dhcp_domain),
         'launch_index': int(instance.get('launch_index') or 0),
         'availability_zone': instance.get('availability_zone'),
         'project_id': instance.get('project_id'),
         'meta': dict(instance.get('metadata') or {}),
         'public_keys': public_keys,
-        'keys': [{'name': k, 'type': 'ssh', 'data': v} for k, v in public_keys.items()],
+        'keys': [{'name': name, 'type': key_type(key), 'data': key}
+                 for name, key in public_keys.items()],
         'files': [{'path': path, 'content_path': f'/content/{index:04d}'}
                   for index, (path, _content) in enumerate(injected_files)],
         'devices': [],

@@ -7,6 +7,8 @@ value as itself. ``public-keys/`` answers ``0=KEYNAME``, and
 ``public-keys/0/openssh-key`` the key.
 """
 
+from novalite.metadata import content
+
 VERSIONS = ('1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15',
             '2008-02-01', '2008-09-01', '2009-04-04')
 LATEST = 'latest'
@@ -34,7 +36,7 @@ def tree(instance, version, udata, address=''):
         version = VERSIONS[-1]
     elif version not in VERSIONS:
         raise KeyError(version)
-    hostname = instance.get('hostname') or ''
+    hostname = content.hostname(instance)
     groups = (instance.get('system_metadata') or {}).get('security_groups') or 'default'
     meta = {'ami-launch-index': int(instance.get('launch_index') or 0),
             'hostname': hostname,

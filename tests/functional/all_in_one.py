@@ -20,22 +20,26 @@ from tests.integration.cloud import Cloud, free_port
 
 BIN = os.path.dirname(sys.executable)
 
-AllInOne = collections.namedtuple('AllInOne', 'url volume_url conf image image_url process',
-                                  defaults=(None, None))
+AllInOne = collections.namedtuple('AllInOne',
+                                  'url volume_url conf image image_url process metadata_url',
+                                  defaults=(None, None, None))
 
 
 @contextlib.contextmanager
 def running(workdir, flavor_memory_mb=512, defaults='', image_api=False, sections=''):
-    """Start it in ``workdir``; yields its URLs, config file, image id and process.
+    """Start it in ``workdir``; yields its URLs (the metadata API's on a port of its
+    own), config file, image id and process.
 
     :param defaults: more ``[DEFAULT]`` lines of its config file.
     :param image_api: also start ``novalite-image-api`` (its URL is ``image_url``).
     :param sections: more groups of its config file, each with its header.
     """
     port, volume_port, image_port = free_port(), free_port(), free_port()
+    metadata_port = free_port()
     conf = workdir / 'novalite.conf'
     conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n{defaults}'
-                    f'[api]\nport = {port}\n[volume]\nport = {volume_port}\n'
+                    f'[api]\nport = {port}\nmetadata_listen_port = {metadata_port}\n'
+                    f'[volume]\nport = {volume_port}\n'
                     f'[image]\nlisten = 127.0.0.1\nport = {image_port}\n'
                     f'[compute]\nreserved_host_memory_mb = 0\n{sections}')
     procs = [_start(workdir, conf, 'novalite-all-in-one', 'aio.log')]
@@ -51,7 +55,7 @@ def running(workdir, flavor_memory_mb=512, defaults='', image_api=False, section
             procs.append(_start(workdir, conf, 'novalite-image-api', 'image-api.log'))
             Cloud.wait_for(lambda: _answers(image_url + '/versions'), 'the image API to answer')
         yield AllInOne(url, f'http://127.0.0.1:{volume_port}/v3/admin', conf, image, image_url,
-                       procs[0])
+                       procs[0], f'http://127.0.0.1:{metadata_port}')
     finally:
         for proc in procs:
             proc.terminate()

@@ -32,7 +32,8 @@ def aio(tmp_path_factory):
 def test_demo_on_a_fresh_machine_boots_a_server_and_prints_it_active(tmp_path):
     conf = tmp_path / 'novalite.conf'
     state_path = tmp_path / 'not-created-yet'
-    conf.write_text(f'[DEFAULT]\nstate_path = {state_path}\n[api]\nport = {free_port()}\n')
+    conf.write_text(f'[DEFAULT]\nstate_path = {state_path}\n[api]\nport = {free_port()}\n'
+                    f'metadata_listen_port = {free_port()}\n')
     done = _run('novalite-all-in-one', '--demo', '--config-file', str(conf))
     assert ' ACTIVE on host ' in done.stdout
 

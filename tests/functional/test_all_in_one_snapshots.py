@@ -34,6 +34,7 @@ class AllInOne:
         self.conf = workdir / 'novalite.conf'
         self.conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n'
                              f'[api]\nport = {self.port}\n'
+                             f'metadata_listen_port = {free_port()}\n'
                              f'[compute]\nreserved_host_memory_mb = 0\n{extra}')
         self.url = f'http://127.0.0.1:{self.port}/v2.1'
         self.proc = None

@@ -49,7 +49,8 @@ def aio(tmp_path_factory):
     port, volume_port, image_port = free_port(), free_port(), free_port()
     conf = workdir / 'novalite.conf'
     conf.write_text(f'[DEFAULT]\nstate_path = {workdir}\nhost = aio\n'
-                    f'[api]\nport = {port}\n[volume]\nport = {volume_port}\n'
+                    f'[api]\nport = {port}\nmetadata_listen_port = {free_port()}\n'
+                    f'[volume]\nport = {volume_port}\n'
                     f'[image]\nlisten = 127.0.0.1\nport = {image_port}\n'
                     f'[cinder]\nendpoint_template = '
                     f'http://127.0.0.1:{volume_port}/v3/%(project_id)s\n'

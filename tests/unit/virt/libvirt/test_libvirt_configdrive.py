@@ -46,7 +46,7 @@ def test_latest_meta_data_has_identity_keys_and_metadata(drive):
     instance, _vif, (_l, _j, files) = drive
     meta = json.loads(files['openstack/latest/meta_data.json'])
     assert meta['uuid'] == instance['uuid']
-    assert meta['hostname'] == 'vm-one'
+    assert meta['hostname'] == 'vm-one.novalocal'  # [api] dhcp_domain's default
     assert meta['name'] == 'VM one'
     assert meta['public_keys'] == {'mykey': instance['key_data']}
     assert meta['meta'] == {'role': 'db'}
