@@ -2,8 +2,11 @@
 
 ``Client`` holds one ``requests`` session with the headers every call carries: the
 token (``X-Auth-Token``; with noauth2 it is ``user:project``) and the requested
-microversion (``OpenStack-API-Version: compute 2.37``). Resources hang off it as
-managers, as in python-novaclient::
+microversion (``OpenStack-API-Version: compute 2.37``). Asked for ``2.latest``
+(the ``novalite`` command's default) it negotiates, as novaclient does: on its
+first call it reads the server's version document and requests the newest
+microversion both it and the server support (``API_MAX_VERSION`` at most).
+Resources hang off it as managers, as in python-novaclient::
 
     client = Client('http://127.0.0.1:8774/v2.1')
     server = client.servers.create('web', image='cirros', flavor='m1.tiny')
@@ -51,6 +54,11 @@ LOG = logging.getLogger(__name__)
 DEFAULT_URL = 'http://127.0.0.1:8774/v2.1'
 DEFAULT_TOKEN = 'admin:admin'
 DEFAULT_MICROVERSION = '2.37'
+# The microversions this client's requests and views are written for; ``2.latest``
+# asks for the newest of them the server serves.
+API_MIN_VERSION = '2.1'
+API_MAX_VERSION = '2.96'
+LATEST = '2.latest'
 
 _MICROVERSION_RE = re.compile(r'^(\d+)\.(\d+)$')
 
@@ -64,6 +72,33 @@ def parse_microversion(text):
     if not match:
         raise ValueError(f"invalid microversion '{text}': expected MAJOR.MINOR, e.g. 2.37")
     return int(match.group(1)), int(match.group(2))
+
+
+def is_latest(text):
+    """True for ``2.latest`` (or ``latest``): negotiate with the server."""
+    return str(text).strip().lower() in (LATEST, 'latest')
+
+
+def negotiate(versions, client_min=API_MIN_VERSION, client_max=API_MAX_VERSION):
+    """The newest microversion both sides support, from the server's version list.
+
+    ``versions`` is the ``versions`` list of the document at the API's root;
+    the ``v2.1`` entry gives the server's range (``min_version`` to ``version``).
+
+    :raises ValueError: the document offers no v2.1 microversions, or its
+        range and the client's do not overlap.
+    """
+    current = next((v for v in versions if v.get('id') == 'v2.1' and v.get('version')), None)
+    if current is None:
+        raise ValueError('the server offers no v2.1 microversions')
+    server_min = parse_microversion(current.get('min_version') or API_MIN_VERSION)
+    server_max = parse_microversion(current['version'])
+    chosen = min(server_max, parse_microversion(client_max))
+    if chosen < max(server_min, parse_microversion(client_min)):
+        raise ValueError(f"the server's microversions {'%d.%d' % server_min} to "
+                         f"{'%d.%d' % server_max} and this client's {client_min} to "
+                         f"{client_max} do not overlap")
+    return '%d.%d' % chosen
 
 
 def _connection_reason(exc):
@@ -90,11 +125,14 @@ class Client:
     :param endpoint: the versioned API URL, e.g. ``http://127.0.0.1:8774/v2.1``.
     :param token: sent as ``X-Auth-Token``; novalite's noauth2 mode takes
         ``user:project`` (``admin:admin`` is an admin of project ``admin``).
-    :param microversion: the compute microversion requested on every call.
+    :param microversion: the compute microversion requested on every call;
+        ``2.latest``: the newest both this client (``API_MAX_VERSION``) and
+        the server support, read from the server's version document on the
+        first call.
     :param timeout: seconds to wait for each HTTP response.
     :param volume_endpoint: the Block Storage API v3 URL with the project; by
         default port 8776 of the compute endpoint's host, ``/v3/<token's project>``.
-    :raises ValueError: if ``microversion`` is not ``MAJOR.MINOR``.
+    :raises ValueError: if ``microversion`` is neither ``MAJOR.MINOR`` nor ``2.latest``.
     """
 
     def __init__(self, endpoint=DEFAULT_URL, token=DEFAULT_TOKEN,
@@ -102,8 +140,8 @@ class Client:
         self.endpoint = endpoint.rstrip('/')
         self.volume_endpoint = (volume_endpoint or _volume_url(self.endpoint, token)).rstrip('/')
         self.token = token
-        self.api_version = parse_microversion(microversion)
-        self.microversion = '%d.%d' % self.api_version
+        self._api_version = None if is_latest(microversion) else parse_microversion(
+            microversion)
         self.timeout = timeout
         self.session = requests.Session()
         self.session.headers.update({
@@ -129,9 +167,43 @@ class Client:
         self.aggregates = aggregates.AggregateManager(self)
         self.availability_zones = aggregates.AvailabilityZoneManager(self)
 
+    @property
+    def api_version(self):
+        """``(major, minor)`` of the microversion requested, negotiated on first use.
+
+        :raises ClientError: ``2.latest`` was asked and the server's version
+            document cannot be read or shares no microversion with this client.
+        """
+        if self._api_version is None:
+            self._api_version = parse_microversion(self._negotiate())
+        return self._api_version
+
+    @property
+    def microversion(self):
+        return '%d.%d' % self.api_version
+
+    def _negotiate(self):
+        url = self.root_url + '/'
+        try:
+            answer = self.request('GET', '', url=url, microversion=API_MIN_VERSION)
+            chosen = negotiate(answer['versions'])
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ClientError(None, f'cannot settle a microversion with {url} ({exc}); '
+                                    'name one with --os-compute-api-version') from None
+        except NotFound:
+            raise ClientError(404, f'no version document at {url}; name a microversion '
+                                   'with --os-compute-api-version') from None
+        LOG.debug('Negotiated compute microversion %s', chosen)
+        return chosen
+
     def supports(self, version):
         """True if the requested microversion is at least ``version``."""
         return self.api_version >= parse_microversion(version)
+
+    def capped(self, version):
+        """The requested microversion, or ``version`` if that is older: for a route
+        or a behaviour the API dropped after ``version``."""
+        return '%d.%d' % min(self.api_version, parse_microversion(version))
 
     @property
     def root_url(self):

@@ -7,6 +7,10 @@ The endpoint and token come from options or the environment::
     export NOVALITE_URL=http://controller:8774/v2.1 NOVALITE_TOKEN=admin:admin
     novalite boot web --flavor m1.tiny --image cirros --wait
 
+Each run asks for the newest microversion both the server and this client
+support (``2.latest``, read from the server's version document), unless
+``--os-compute-api-version`` or ``NOVALITE_COMPUTE_API_VERSION`` names one.
+
 Exit status: 0 on success, 1 when the API or the network fails (one ``ERROR:``
 line on stderr), 2 for a command line that does not parse, 130 on Ctrl-C. A
 traceback is shown only with ``--debug``, which also logs every HTTP exchange.
@@ -62,10 +66,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _microversion(text):
+    if api_client.is_latest(text):
+        return api_client.LATEST
     try:
         api_client.parse_microversion(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(f'{exc}, or 2.latest') from None
     return text
 
 
@@ -106,10 +112,11 @@ def build_parser():
              f'Defaults to env[NOVALITE_TOKEN] or {api_client.DEFAULT_TOKEN}.')
     parser.add_argument(
         '--os-compute-api-version', metavar='VERSION', type=_microversion,
-        default=os.environ.get('NOVALITE_COMPUTE_API_VERSION',
-                               api_client.DEFAULT_MICROVERSION),
-        help='Compute API microversion to request. Defaults to '
-             f'env[NOVALITE_COMPUTE_API_VERSION] or {api_client.DEFAULT_MICROVERSION}.')
+        default=os.environ.get('NOVALITE_COMPUTE_API_VERSION', api_client.LATEST),
+        help='Compute API microversion to request, MAJOR.MINOR or 2.latest: the newest '
+             'both the server (its version document) and this client '
+             f'({api_client.API_MAX_VERSION}) support. Defaults to '
+             f'env[NOVALITE_COMPUTE_API_VERSION] or {api_client.LATEST}.')
     parser.add_argument(
         '--timeout', metavar='SECONDS', type=_timeout, default=30,
         help='Seconds to wait for each HTTP response (default %(default)s).')

@@ -2,6 +2,9 @@
 
 from novalite.cli import base
 
+# The uptime and statistics routes answer up to 2.87 (from 2.88 the show has the uptime).
+ROUTES_MAX_VERSION = '2.87'
+
 
 class HypervisorManager(base.Manager):
     kind = 'hypervisor'
@@ -32,9 +35,15 @@ class HypervisorManager(base.Manager):
         return self.get(found['id'])
 
     def uptime(self, hypervisor_id):
-        """``uptime`` of the hypervisor's host (from 2.88 the detail has it)."""
-        return self.client.get(f'/os-hypervisors/{hypervisor_id}/uptime')['hypervisor']
+        """``uptime`` of the hypervisor's host (asked at 2.87 at most: from 2.88
+        the show has it, and the route is gone)."""
+        return self.client.get(f'/os-hypervisors/{hypervisor_id}/uptime',
+                               microversion=self.client.capped(ROUTES_MAX_VERSION)
+                               )['hypervisor']
 
     def statistics(self):
-        """Totals over every hypervisor: counts, vCPUs, memory and disk."""
-        return self.client.get('/os-hypervisors/statistics')['hypervisor_statistics']
+        """Totals over every hypervisor: counts, vCPUs, memory and disk (asked at
+        2.87 at most, the last that serves them)."""
+        return self.client.get('/os-hypervisors/statistics',
+                               microversion=self.client.capped(ROUTES_MAX_VERSION)
+                               )['hypervisor_statistics']

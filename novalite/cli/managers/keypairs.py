@@ -2,6 +2,9 @@
 
 from novalite.cli import base
 
+# The API generates key pairs up to 2.91; from 2.92 only imports are taken.
+GENERATE_MAX_VERSION = '2.91'
+
 
 class KeypairManager(base.Manager):
     kind = 'keypair'
@@ -18,16 +21,20 @@ class KeypairManager(base.Manager):
         """Import ``public_key``, or without one have the server generate the pair.
 
         :returns: the key pair; a generated one carries ``private_key``, shown
-            this once only.
+            this once only (asked at 2.91 at most, the last that generates).
         """
         keypair = {'name': name}
+        version = None
         if public_key is not None:
             keypair['public_key'] = public_key
+        else:
+            version = self.client.capped(GENERATE_MAX_VERSION)
         if key_type is not None:
             keypair['type'] = key_type
         if user_id is not None:
             keypair['user_id'] = user_id
-        return self.client.post('/os-keypairs', {'keypair': keypair})['keypair']
+        return self.client.post('/os-keypairs', {'keypair': keypair},
+                                microversion=version)['keypair']
 
     def delete(self, name, user_id=None):
         params = {'user_id': user_id} if user_id else None

@@ -46,10 +46,10 @@ class UsageManager(base.Manager):
     kind = 'usage'
 
     def list(self, start, end, detailed=False):
-        """Every project's usage in ``[start, end)`` (ISO times; admin only)."""
+        """Every project's usage in ``[start, end)`` (ISO times; admin only), following
+        the pages the API cuts it into from 2.40."""
         params = {'start': start, 'end': end, 'detailed': '1' if detailed else None}
-        return self.client.get('/os-simple-tenant-usage',
-                               params=base.clean_params(params))['tenant_usages']
+        return self.list_all('/os-simple-tenant-usage', 'tenant_usages', params)
 
     def get(self, project_id, start, end):
         """One project's usage, with its servers."""

@@ -11,6 +11,8 @@ from novalite.cli.exceptions import ClientError
 
 # Nova started requiring ``networks`` (and accepting "auto"/"none") at 2.37.
 NETWORKS_REQUIRED_VERSION = '2.37'
+# The last microversion whose rebuild keeps a volume-backed server's boot volume.
+KEEP_BOOT_VOLUME_VERSION = '2.92'
 
 
 def _encode_user_data(user_data):
@@ -186,15 +188,20 @@ class ServerManager(base.Manager):
         Sent at the microversion the options need: ``key_name`` 2.54,
         ``user_data`` 2.57, ``hostname`` 2.90, and 2.93 to write the image over
         a volume-backed server's boot volume (``reimage_boot_volume``).
+        Without it at 2.92 at most: from 2.93 the API re-images the boot volume
+        of every rebuilt volume-backed server, which only asking may do.
         Returns the server as answered.
         """
         needed = [version for key, version in (('key_name', '2.54'), ('user_data', '2.57'),
                                                ('hostname', '2.90')) if key in options]
         if reimage_boot_volume:
-            needed.append('2.93')
+            version = max([*needed, '2.93'], key=_version_key)
+        else:
+            version = max(needed, key=_version_key, default=None) or \
+                self.client.capped(KEEP_BOOT_VOLUME_VERSION)
         resp = self.client.post(f'/servers/{server_id}/action',
                                 {'rebuild': dict(options, imageRef=image_id)},
-                                microversion=max(needed, key=_version_key, default=None))
+                                microversion=version)
         return resp['server']
 
     def evacuate(self, server_id, host=None, password=None, force=False):

@@ -35,8 +35,15 @@ class Request:
         return values[0] if values else None
 
 
+# The version document of a server whose newest microversion is 2.37: the one
+# the canned bodies are shaped for, and so what ``novalite`` negotiates here.
+VERSIONS = {'versions': [
+    {'id': 'v2.0', 'status': 'SUPPORTED', 'version': '', 'min_version': ''},
+    {'id': 'v2.1', 'status': 'CURRENT', 'version': '2.37', 'min_version': '2.1'}]}
+
+
 class FakeComputeAPI:
-    """Canned responses under ``/v2.1``; the root ``/`` is reachable too."""
+    """Canned responses under ``/v2.1``; the root ``/`` answers :data:`VERSIONS`."""
 
     prefix = '/v2.1'
 
@@ -44,6 +51,7 @@ class FakeComputeAPI:
         self.routes = []
         self.requests = []
         self.lock = threading.Lock()
+        self.add('GET', '/', VERSIONS)
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -75,6 +83,10 @@ class FakeComputeAPI:
 
     def fault(self, method, path, status, message, kind='badRequest'):
         self.add(method, path, {kind: {'code': status, 'message': message}}, status=status)
+
+    def api_requests(self):
+        """The requests received, less reads of the version document."""
+        return [r for r in self.requests if (r.method, r.path) != ('GET', '/')]
 
     def requests_to(self, method, path_regex):
         return [r for r in self.requests

@@ -7,11 +7,13 @@ import time
 import pytest
 
 from novalite.cli.client import (
+    API_MAX_VERSION,
     Client,
     ClientError,
     CommunicationError,
     NotFound,
     NoUniqueMatch,
+    negotiate,
 )
 from tests.unit.cli.fakes import IMAGE_ID, SERVER2_ID, SERVER_ID, server
 
@@ -32,7 +34,7 @@ def test_every_request_carries_token_and_microversion_headers(fake_api):
 
 def test_invalid_microversion_is_refused():
     with pytest.raises(ValueError):
-        Client('http://127.0.0.1:1/v2.1', microversion='latest')
+        Client('http://127.0.0.1:1/v2.1', microversion='newest')
 
 
 def test_server_list_follows_next_links_against_own_endpoint(fake_api, client):
@@ -266,3 +268,75 @@ def test_versions_are_read_from_the_endpoint_root(fake_api, client):
     fake_api.add('GET', '/', {'versions': [{'id': 'v2.1', 'version': '2.90'}]})
     assert client.versions.list()[0]['version'] == '2.90'
     assert fake_api.requests[0].path == '/'
+
+
+def _versions(newest, oldest='2.1'):
+    return {'versions': [{'id': 'v2.0', 'version': '', 'min_version': ''},
+                         {'id': 'v2.1', 'version': newest, 'min_version': oldest}]}
+
+
+@pytest.mark.parametrize('server_max, chosen', [('2.60', '2.60'), ('2.99', API_MAX_VERSION)])
+def test_2_latest_asks_the_newest_version_both_sides_support(fake_api, server_max, chosen):
+    fake_api.add('GET', '/', _versions(server_max))
+    fake_api.add('GET', '/flavors', {'flavors': []})
+    client = Client(fake_api.url, microversion='2.latest', timeout=5)
+    client.get('/flavors')
+    client.get('/flavors')
+    assert [r.path for r in fake_api.requests] == ['/', '/flavors', '/flavors']
+    assert fake_api.requests[-1].headers['openstack-api-version'] == f'compute {chosen}'
+    assert client.microversion == chosen and client.supports(chosen)
+
+
+def test_a_named_microversion_reads_no_version_document(fake_api):
+    fake_api.add('GET', '/flavors', {'flavors': []})
+    Client(fake_api.url, microversion='2.50', timeout=5).get('/flavors')
+    assert [r.path for r in fake_api.requests] == ['/flavors']
+
+
+def test_2_latest_against_a_server_older_than_the_client_s_oldest_fails_clearly():
+    with pytest.raises(ValueError, match='do not overlap'):
+        negotiate(_versions('2.5', '2.1')['versions'], client_min='2.10')
+
+
+def test_2_latest_without_microversions_on_the_server_fails_naming_the_option(fake_api):
+    fake_api.add('GET', '/', {'versions': [{'id': 'v2.0', 'version': ''}]})
+    with pytest.raises(ClientError, match='--os-compute-api-version'):
+        Client(fake_api.url, microversion='2.latest', timeout=5).get('/flavors')
+
+
+def _newest(fake_api):
+    return Client(fake_api.url, microversion=API_MAX_VERSION, timeout=5)
+
+
+def _sent_version(fake_api):
+    return fake_api.requests[-1].headers['openstack-api-version']
+
+
+def test_a_generated_key_pair_is_asked_at_2_91_the_last_that_generates(fake_api):
+    fake_api.add('POST', '/os-keypairs', {'keypair': {'name': 'k', 'private_key': 'p'}})
+    _newest(fake_api).keypairs.create('k')
+    assert _sent_version(fake_api) == 'compute 2.91'
+    _newest(fake_api).keypairs.create('k', public_key='ssh-ed25519 AAAA')
+    assert _sent_version(fake_api) == f'compute {API_MAX_VERSION}'
+
+
+def test_hypervisor_statistics_and_uptime_are_asked_at_2_87_the_last_with_the_routes(
+        fake_api):
+    fake_api.add('GET', '/os-hypervisors/statistics', {'hypervisor_statistics': {}})
+    fake_api.add('GET', '/os-hypervisors/h1/uptime', {'hypervisor': {'uptime': 'up'}})
+    client = _newest(fake_api)
+    client.hypervisors.statistics()
+    assert _sent_version(fake_api) == 'compute 2.87'
+    client.hypervisors.uptime('h1')
+    assert _sent_version(fake_api) == 'compute 2.87'
+
+
+def test_a_rebuild_not_asked_to_re_image_is_sent_at_2_92_at_most(fake_api):
+    fake_api.add('POST', f'/servers/{SERVER_ID}/action', {'server': {'id': SERVER_ID}})
+    client = _newest(fake_api)
+    client.servers.rebuild(SERVER_ID, IMAGE_ID)
+    assert _sent_version(fake_api) == 'compute 2.92'
+    client.servers.rebuild(SERVER_ID, IMAGE_ID, reimage_boot_volume=True)
+    assert _sent_version(fake_api) == 'compute 2.93'
+    Client(fake_api.url, microversion='2.37', timeout=5).servers.rebuild(SERVER_ID, IMAGE_ID)
+    assert _sent_version(fake_api) == 'compute 2.37'

@@ -77,7 +77,7 @@ def test_list_filters_are_sent_as_query_and_all_tenants_adds_tenant_column(fake_
     status, out, _ = run('list', '--all-tenants', '--status', 'ERROR', '--host', 'c1',
                          '--name', 'web')
     assert status == 0
-    assert fake_api.requests[0].query == {
+    assert fake_api.api_requests()[0].query == {
         'all_tenants': ['1'], 'status': ['ERROR'], 'host': ['c1'], 'name': ['web']}
     assert parse_table(out)[0]['Tenant ID'] == 'demo'
 
@@ -319,7 +319,7 @@ def test_flavor_create_takes_name_id_ram_disk_vcpus_in_order(fake_api, run):
     status, out, _ = run('flavor-create', 'm1.big', 'auto', '4096', '40', '4',
                          '--swap', '512', '--is-public', 'false')
     assert status == 0
-    sent = fake_api.requests[0].body['flavor']
+    sent = fake_api.api_requests()[0].body['flavor']
     assert (sent['id'], sent['ram'], sent['disk'], sent['vcpus']) == (None, 4096, 40, 4)
     assert (sent['swap'], sent['os-flavor-access:is_public']) == (512, False)
     assert parse_table(out)[0]['ID'] == 'gen'
@@ -343,7 +343,7 @@ def test_service_list_prints_services(fake_api, run):
     assert (row['Id'], row['Status'], row['State']) == ('3', 'disabled', 'up')
     assert row['Disabled Reason'] == 'maintenance'
     assert row['Forced down'] == 'False'
-    assert fake_api.requests[0].param('binary') == 'nova-compute'
+    assert fake_api.api_requests()[0].param('binary') == 'nova-compute'
 
 
 def test_service_disable_with_reason_prints_it(fake_api, run):
@@ -357,7 +357,7 @@ def test_service_disable_with_reason_prints_it(fake_api, run):
 def test_service_delete_sends_delete(fake_api, run):
     fake_api.add('DELETE', '/os-services/7', None, status=204)
     assert run('service-delete', '7')[0] == 0
-    assert fake_api.requests[0].method == 'DELETE'
+    assert fake_api.api_requests()[0].method == 'DELETE'
 
 
 def test_hypervisor_list_show_and_stats(fake_api, run):
@@ -443,9 +443,33 @@ def test_url_token_and_microversion_come_from_the_environment(fake_api, capsys,
     monkeypatch.setenv('NOVALITE_COMPUTE_API_VERSION', '2.40')
     fake_api.add('GET', '/os-services', {'services': []})
     assert shell.main(['service-list']) == 0
-    headers = fake_api.requests[0].headers
+    headers = fake_api.api_requests()[0].headers
     assert (headers['x-auth-token'], headers['openstack-api-version']) == (
         'bob:proj', 'compute 2.40')
+
+
+def test_the_default_microversion_is_the_newest_the_server_and_client_share(fake_api, run):
+    fake_api.add('GET', '/os-services', {'services': []})
+    assert run('service-list')[0] == 0
+    [versions, services] = fake_api.requests
+    assert versions.path == '/'
+    assert services.headers['openstack-api-version'] == 'compute 2.37'
+
+
+@pytest.mark.parametrize('spelling', ['2.latest', 'latest'])
+def test_2_latest_may_be_asked_for_by_name(fake_api, run, spelling):
+    fake_api.add('GET', '/os-services', {'services': []})
+    assert run('--os-compute-api-version', spelling, 'service-list')[0] == 0
+    assert fake_api.api_requests()[0].headers['openstack-api-version'] == 'compute 2.37'
+
+
+def test_a_server_without_a_version_document_is_one_error_naming_the_option(fake_api, run):
+    fake_api.add('GET', '/', {'itemNotFound': {'code': 404, 'message': 'no'}}, status=404)
+    status, _, err = run('service-list')
+    assert status == 1
+    last = err.splitlines()[-1]
+    assert last.startswith('ERROR: no version document at ') and \
+        '--os-compute-api-version' in last
 
 
 def test_unknown_command_is_a_usage_error(run):
@@ -461,9 +485,9 @@ def test_no_command_is_a_usage_error(run):
 
 
 def test_bad_microversion_is_a_usage_error(run):
-    status, _, err = run('--os-compute-api-version', 'latest', 'list')
+    status, _, err = run('--os-compute-api-version', 'newest', 'list')
     assert status == 2
-    assert "invalid microversion 'latest'" in err
+    assert "invalid microversion 'newest'" in err
 
 
 def test_help_lists_every_command_and_exits_zero(run):
