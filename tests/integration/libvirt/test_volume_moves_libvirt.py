@@ -30,7 +30,8 @@ from tests.integration.libvirt.test_moves_libvirt import (
 pytestmark = pytest.mark.integration
 
 TICK_OFFSET = 4096
-MARK = 'NOVALITE-VOLUME from vm-moves'
+# The test guest writes its hostname, which metadata gives with [api] dhcp_domain.
+MARK = 'NOVALITE-VOLUME from vm-moves.novalocal'
 VOLUME_TICKER = f'''#!/bin/sh
 n=0
 while true; do
@@ -88,8 +89,12 @@ def wait_ticks_on(cloud, server_id, count=3, timeout=90):
         found = ticks(cloud.client.servers.console_output(server_id))
         first = next((i for i, (has, _n) in enumerate(found) if has == MARK), len(found))
         return found[first:]
-    cloud.wait_for(lambda: len(marked()) >= count,
-                   f'{count} ticks of the volume ticker on {server_id}', timeout=timeout)
+    try:
+        cloud.wait_for(lambda: len(marked()) >= count,
+                       f'{count} ticks of the volume ticker on {server_id}', timeout=timeout)
+    except AssertionError as exc:
+        tail = cloud.client.servers.console_output(server_id)[-3000:]
+        raise AssertionError(f'{exc}; the console ends:\n{tail}') from exc
     return marked()
 
 
