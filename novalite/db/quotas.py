@@ -14,6 +14,7 @@ SQLite), and each sees what the previous one recorded.
 
 import contextlib
 import datetime
+import uuid
 
 import sqlalchemy as sa
 from oslo_db import exception as db_exc
@@ -191,19 +192,36 @@ def server_group_count(project_id, user_id=None):
 def reserve_instances(project_id, user_id, decide, expire_seconds):
     """Count the project's usage under its lock and hold what ``decide`` grants.
 
+    A connection lost at the commit is resolved by looking the reservation
+    up by the uuid it was made with (:func:`engine.write_once`): a create
+    never holds twice, nor fails over a hold that was made.
+
     :param decide: ``decide(usage)`` -> ``{'instances', 'cores', 'ram'}`` to
         hold, given :func:`instance_usage`'s shape; it raises to refuse.
     :returns: ``(reservation id, what was held)``.
     """
-    with locked(PROJECT, project_id) as session:
-        now = models.utcnow()
-        session.execute(sa.delete(_RESERVATION).where(_RESERVATION.c.project_id == project_id,
-                                                      _RESERVATION.c.expires_at <= now))
-        deltas = decide(_instance_usage(session, project_id, user_id, now))
-        result = session.execute(sa.insert(_RESERVATION).values(
-            project_id=project_id, user_id=user_id, created_at=now,
-            expires_at=now + datetime.timedelta(seconds=expire_seconds), **deltas))
-        return result.inserted_primary_key[0], deltas
+    token = str(uuid.uuid4())
+
+    def write():
+        with locked(PROJECT, project_id) as session:
+            now = models.utcnow()
+            session.execute(sa.delete(_RESERVATION).where(
+                _RESERVATION.c.project_id == project_id, _RESERVATION.c.expires_at <= now))
+            deltas = decide(_instance_usage(session, project_id, user_id, now))
+            result = session.execute(sa.insert(_RESERVATION).values(
+                uuid=token, project_id=project_id, user_id=user_id, created_at=now,
+                expires_at=now + datetime.timedelta(seconds=expire_seconds), **deltas))
+            return result.inserted_primary_key[0], deltas
+
+    def written():
+        columns = (_RESERVATION.c.id, *(_RESERVATION.c[key] for key in _INSTANCE_RESOURCES))
+        with engine.reader() as session:
+            row = session.execute(sa.select(*columns).where(_RESERVATION.c.uuid == token)).first()
+        if row is None:
+            return None
+        return row[0], dict(zip(_INSTANCE_RESOURCES, row[1:], strict=True))
+
+    return engine.write_once(write, written)
 
 
 @engine.retry_on_disconnect

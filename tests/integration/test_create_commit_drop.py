@@ -120,3 +120,17 @@ def test_a_connection_dropped_at_any_create_commit_leaves_one_whole_server_or_no
         assert created == []
         for table in ('block_device_mappings', 'instance_group_members', 'tags'):
             assert _rows(mariadb, name, table) == [], table
+
+
+def test_a_connection_dropped_as_the_quota_hold_commits_still_creates_the_server(
+        db, mariadb, conf, flavor, image, compute_host):  # noqa: F811
+    dropper, name = db
+    conf.set_override('placement_wait_timeout', 1, 'conductor')
+    api = Client(api_app.load_app(conf))
+    dropper.arm(_WRITES['reserve'].encode(), True)
+    response = api.post('/servers', boot_body(image, networks='none'), version='2.64')
+    assert dropper.dropped.is_set()
+    assert response.status_int == 202, response.text
+    assert _rows(mariadb, name, 'instances') == [response.json_body_or_none['server']['id']]
+    # The hold made before the drop was found, not made twice, and released.
+    assert _rows(mariadb, name, 'quota_reservations') == []

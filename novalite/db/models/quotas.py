@@ -74,8 +74,12 @@ class QuotaReservation(Base):
     """Resources a create in flight holds until its rows exist (or it expires)."""
 
     __tablename__ = 'quota_reservations'
-    __table_args__ = (Index('quota_reservations_project_id_idx', 'project_id'),)
+    __table_args__ = (Index('quota_reservations_project_id_idx', 'project_id'),
+                      Index('quota_reservations_uuid_idx', 'uuid', unique=True))
     id = Column(Integer, primary_key=True)
+    # Chosen by the create, so it can tell whether a reservation whose commit
+    # it did not hear about was made (rows before 0021 have none).
+    uuid = Column(String(36))
     project_id = Column(String(255), nullable=False)
     user_id = Column(String(255), nullable=False)
     instances = Column(Integer, nullable=False, default=0)
