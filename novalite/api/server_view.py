@@ -10,7 +10,6 @@ per server.
 
 import functools
 import hashlib
-import json
 
 from novalite import servicegroup
 from novalite.api import microversion, policy, wsgi
@@ -145,8 +144,8 @@ class ServerView:
         """The fields 2.63 and later add to every view of a server."""
         uuid = instance['uuid']
         if self.v263:
-            certs = (instance['system_metadata'] or {}).get('trusted_image_certificates')
-            server['trusted_image_certificates'] = json.loads(certs) if certs else None
+            # Never set: certificate IDs are refused (api.trusted_certs).
+            server['trusted_image_certificates'] = None
         if self.v271 and one:
             server['server_groups'] = server_groups.groups_of_instances([uuid]).get(uuid, [])
         if self.v290:

@@ -12,7 +12,7 @@ import ipaddress
 from oslo_utils import uuidutils
 
 from novalite import exception
-from novalite.api import microversion, policy, server_view, validation, wsgi
+from novalite.api import microversion, policy, server_view, trusted_certs, validation, wsgi
 from novalite.api.policies import servers as rules
 from novalite.api.schemas import servers as schemas
 from novalite.compute import api as compute_api
@@ -179,8 +179,7 @@ def _create_request(req, body):
         security_groups=[group['name'] for group in server.get('security_groups') or []]
         or ['default'],
         tags=server.get('tags') or [], personality=server.get('personality') or [],
-        hostname=server.get('hostname'),
-        trusted_certs=server.get('trusted_image_certificates'))
+        hostname=server.get('hostname'))
 
 
 def _requested_host(ctx, server):
@@ -232,6 +231,8 @@ def create(req):
     body = validation.load_body(req)
     server = body['server']
     policy.authorize(ctx, rules.CREATE)
+    trusted_certs.refuse(ctx, server.get('trusted_image_certificates'),
+                         rules.CREATE_TRUSTED_CERTS)
     if ':' in (server.get('availability_zone') or ''):
         policy.authorize(ctx, rules.FORCED_HOST)
     _check_hostname(req, server)

@@ -9,7 +9,6 @@ conductor's lost-build recovery picks it up, so the request still succeeded.
 """
 
 import dataclasses
-import json
 import re
 import secrets
 import string
@@ -148,8 +147,6 @@ def _system_metadata(request, image):
         auto_disk_config = str(properties.get('auto_disk_config', '')).lower() == 'true'
     system_metadata['auto_disk_config'] = str(bool(auto_disk_config))
     system_metadata['security_groups'] = ','.join(request.security_groups)
-    if request.trusted_certs:
-        system_metadata['trusted_image_certificates'] = json.dumps(request.trusted_certs)
     return system_metadata
 
 

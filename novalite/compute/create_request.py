@@ -28,8 +28,6 @@ class CreateRequest:
         config drive (before 2.57).
     :param hostname: the guest's host name (2.90) instead of one derived from
         the name; the caller checked a single server is asked for.
-    :param trusted_certs: certificate ids the image must be signed with
-        (2.63), kept with the server and shown.
     :param requested_host: the host the scheduler must pick, through the
         filters (2.74, the caller checked the policy and that it exists).
     """
@@ -56,5 +54,4 @@ class CreateRequest:
     personality: list = dataclasses.field(default_factory=list)
     block_device_mapping: list = dataclasses.field(default_factory=list)
     hostname: str | None = None
-    trusted_certs: list | None = None
     requested_host: str | None = None

@@ -7,7 +7,7 @@ and no body from 2.14.
 """
 
 from novalite import exception
-from novalite.api import microversion, policy, server_view, servers, wsgi
+from novalite.api import microversion, server_view, servers, trusted_certs, wsgi
 from novalite.api.actions import Action
 from novalite.api.policies import server_rebuild as rules
 from novalite.api.servers import _ipv6
@@ -41,23 +41,10 @@ def _request(req, body):
     return request
 
 
-def _check_trusted_certs(ctx, instance, options):
-    """Certificate IDs are refused: novalite does not verify image signatures.
-
-    Nova keeps them and checks them only when ``[glance]
-    verify_glance_signatures`` is on; saying yes and then never checking
-    would promise a verification that does not happen. ``null`` (none) is fine.
-    """
-    if options.get('trusted_image_certificates') is None:
-        return
-    policy.authorize(ctx, rules.REBUILD_TRUSTED_CERTS,
-                     {'project_id': instance['project_id'], 'user_id': instance['user_id']})
-    raise exception.Invalid("Image signature certificate validation is not supported: "
-                            "novalite does not verify image signatures.")
-
-
 def _rebuild(req, ctx, instance, body):
-    _check_trusted_certs(ctx, instance, body['rebuild'])
+    trusted_certs.refuse(ctx, body['rebuild'].get('trusted_image_certificates'),
+                         rules.REBUILD_TRUSTED_CERTS,
+                         {'project_id': instance['project_id'], 'user_id': instance['user_id']})
     request = _request(req, body)
     rebuilt = rebuild_actions.rebuild(ctx, servers.COMPUTE.compute_task_api,
                                       servers.COMPUTE.image_service, instance, request,

@@ -11,6 +11,7 @@ SHOW = SERVERS % 'show'
 HOST_STATUS = SERVERS % 'show:host_status'
 CREATE = SERVERS % 'create'
 FORCED_HOST = SERVERS % 'create:forced_host'
+CREATE_TRUSTED_CERTS = SERVERS % 'create:trusted_certs'
 REQUESTED_DESTINATION = 'compute:servers:create:requested_destination'
 UPDATE = SERVERS % 'update'
 DELETE = SERVERS % 'delete'
@@ -39,6 +40,8 @@ rules = [
               "Show a server with the status of its compute host (host_status, 2.16)",
               'GET ' + _ONE, 'GET /servers/detail'),
     base.rule(CREATE, base.PROJECT_MEMBER_OR_ADMIN, "Create a server", 'POST /servers'),
+    base.rule(CREATE_TRUSTED_CERTS, base.PROJECT_MEMBER_OR_ADMIN,
+              "Create a server with trusted image certificate IDs (2.63)", 'POST /servers'),
     base.rule(FORCED_HOST, base.ADMIN,
               "Create a server on the specified host and/or node, bypassing the "
               "scheduler's filters (availability_zone 'zone:host:node')", 'POST /servers'),
