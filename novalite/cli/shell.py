@@ -17,6 +17,7 @@ traceback is shown only with ``--debug``, which also logs every HTTP exchange.
 """
 
 import argparse
+import contextlib
 import logging
 import os
 import re
@@ -149,14 +150,26 @@ def _show_help(parser, args):
     return 0
 
 
-def _configure_logging(debug):
+@contextlib.contextmanager
+def _debug_logging(debug):
+    """With ``--debug``, log the client's HTTP exchanges to stderr while the command runs.
+
+    The handler goes when the command ends, so that a caller running several
+    commands in one process (the tests) does not keep writing to an old stderr.
+    """
     if not debug:
+        yield
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter('DEBUG %(name)s: %(message)s'))
     logger = logging.getLogger('novalite.cli')
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
 
 
 def _one_line(text):
@@ -180,7 +193,12 @@ def main(argv=None):
         return 2
     if args.command == 'help':
         return _show_help(parser, args)
-    _configure_logging(args.debug)
+    with _debug_logging(args.debug):
+        return _run(args)
+
+
+def _run(args):
+    """Run the parsed command; returns its exit status, errors told in one line."""
     try:
         client = api_client.Client(args.os_compute_url, token=args.os_token,
                                    microversion=args.os_compute_api_version,

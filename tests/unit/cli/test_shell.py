@@ -1,5 +1,6 @@
 """The ``novalite`` command line against a fake Compute API: tables, waits, exit codes."""
 
+import logging
 import re
 import socket
 
@@ -503,3 +504,8 @@ def test_help_command_shows_a_commands_options(run):
     status, out, _ = run('help', 'boot')
     assert status == 0
     assert '--availability-zone AZ' in out and '--wait' in out
+
+
+def test_debug_logging_ends_with_the_command(fake_api, run):
+    run('--debug', 'service-list')
+    assert logging.getLogger('novalite.cli').handlers == []
