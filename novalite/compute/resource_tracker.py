@@ -24,6 +24,7 @@ class ResourceTracker:
         self.host = host
         self.driver = driver
         self.conductor = conductor
+        # Each node's row (a ComputeNode) as its last report answered it.
         self.compute_nodes = {}
         self._pending = None
 

@@ -46,16 +46,21 @@ def _answer(record, object_versions, cls=objects.Instance):
     """A record read for a caller: a dict, or a ``cls`` object at the caller's versions.
 
     ``object_versions`` (instances 1.3, block device mappings 1.9, services
-    1.10) is the caller's ``{object name: version}``; a caller that sends none is older
-    and takes dicts.
+    1.10, compute nodes and evacuations 1.11) is the caller's ``{object name:
+    version}``; a caller that sends none is older and takes dicts.
     """
     if record is None or object_versions is None:
         return record
     return objects.base.primitive_at(cls.from_dict(record), object_versions)
 
 
+# What a compute host older than 1.11 reads of an evacuation record.
+_EVACUATION_KEYS = ('uuid', 'instance_uuid', 'status', 'source_compute', 'source_node',
+                    'dest_compute', 'dest_node')
+
+
 class ConductorManager(periodic_task.PeriodicTasks, Manager):
-    target = messaging.Target(version='1.10')
+    target = messaging.Target(version='1.11')
 
     def __init__(self, host=None):
         super().__init__(CONF)
@@ -101,12 +106,14 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
                        objects.Service)
 
     @engine.retry_on_disconnect
-    def compute_node_report(self, context, host, nodename, resources):
-        """Write a node's totals: ``resources`` is a NodeResources (1.10) or an
-        older compute's dict of the same keys, read alike."""
+    def compute_node_report(self, context, host, nodename, resources,
+                            object_versions=None):
+        """Write a node's totals and answer its row: ``resources`` is a
+        NodeResources (1.10) or an older compute's dict of the same keys, read alike."""
         node = services.compute_node_report(host, nodename, resources)
         claims.heal_node(node['id'])
-        return services.compute_node_get(node['id'])
+        return _answer(services.compute_node_get(node['id']), object_versions,
+                       objects.ComputeNode)
 
     @engine.retry_on_disconnect
     def instance_get(self, context, instance_uuid, object_versions=None):
@@ -200,8 +207,11 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
         block_device_mappings.bdm_destroy(bdm_uuid)
 
     @engine.retry_on_disconnect
-    def migration_get_evacuations(self, context, source_host, statuses):
-        keys = ('uuid', 'instance_uuid', 'status', 'source_compute', 'source_node',
-                'dest_compute', 'dest_node')
-        return [{key: migration[key] for key in keys} for migration in
-                server_migrations.migration_get_by_source(source_host, 'evacuation', statuses)]
+    def migration_get_evacuations(self, context, source_host, statuses,
+                                  object_versions=None):
+        """The evacuations as Migrations at the caller's versions (1.11), or to an
+        older caller as dicts of the keys it reads."""
+        found = server_migrations.migration_get_by_source(source_host, 'evacuation', statuses)
+        if object_versions is None:
+            return [{key: migration[key] for key in _EVACUATION_KEYS} for migration in found]
+        return [_answer(migration, object_versions, objects.Migration) for migration in found]

@@ -28,6 +28,9 @@ ConductorAPI version history:
   BlockDeviceMapping objects instead of dicts.
 * 1.10 - compute_node_report's resources are a NodeResources; service_join
   and service_heartbeat take object_versions and answer Service objects.
+* 1.11 - compute_node_report and migration_get_evacuations take
+  object_versions and answer a ComputeNode and Migration objects instead of
+  dicts.
 
 ComputeTaskAPI version history:
 
@@ -75,7 +78,7 @@ def _instance(answer):
 
 
 class ConductorAPI:
-    VERSION = '1.10'
+    VERSION = '1.11'
 
     def __init__(self):
         self.client = rpc.get_client(TOPIC, '1.0', version_cap=CONF.upgrade_levels.conductor,
@@ -124,14 +127,25 @@ class ConductorAPI:
 
     def compute_node_report(self, context, host, nodename, resources):
         """Write the totals of ``nodename`` (a NodeResources or its dict); returns the
-        node's row. A conductor capped below 1.10 gets the resources as a dict."""
+        node's row as a ComputeNode.
+
+        A 1.11 conductor answers it at the object versions this code knows;
+        an older one answers a dict. A conductor capped below 1.10 gets the
+        resources as a dict.
+        """
         resources = objects.NodeResources.coerce(resources)
-        if self.client.can_send_version('1.10'):
-            return self.client.prepare(version='1.10').call(
-                context, 'compute_node_report', host=host, nodename=nodename,
-                resources=resources)
-        return self._call(context, 'compute_node_report', host=host, nodename=nodename,
-                          resources=resources.to_dict())
+        kwargs = {'host': host, 'nodename': nodename, 'resources': resources}
+        if self.client.can_send_version('1.11'):
+            answer = self.client.prepare(version='1.11').call(
+                context, 'compute_node_report', object_versions=objects.base.manifest(),
+                **kwargs)
+        elif self.client.can_send_version('1.10'):
+            answer = self.client.prepare(version='1.10').call(context, 'compute_node_report',
+                                                               **kwargs)
+        else:
+            answer = self._call(context, 'compute_node_report',
+                                **dict(kwargs, resources=resources.to_dict()))
+        return objects.ComputeNode.coerce(answer)
 
     def instance_get(self, context, instance_uuid):
         """:returns: the Instance. :raises InstanceNotFound:"""
@@ -294,15 +308,25 @@ class ConductorAPI:
 
 
     def migration_get_evacuations(self, context, source_host, statuses):
-        """Evacuations away from ``source_host`` in ``statuses``, as dicts (1.6).
+        """Evacuations away from ``source_host`` in ``statuses``, as Migrations (1.6).
 
-        A conductor capped below 1.6 knows of none: nothing is cleaned up.
+        A 1.11 conductor answers them at the object versions this code
+        knows; a 1.6 one answers dicts of seven of their fields (uuid,
+        instance_uuid, status, source and destination), read as Migrations
+        with only those set. A conductor capped below 1.6 knows of none:
+        nothing is cleaned up.
         """
         if not self.client.can_send_version('1.6'):
             return []
-        return self.client.prepare(version='1.6').call(
-            context, 'migration_get_evacuations', source_host=source_host,
-            statuses=list(statuses))
+        kwargs = {'source_host': source_host, 'statuses': list(statuses)}
+        if self.client.can_send_version('1.11'):
+            found = self.client.prepare(version='1.11').call(
+                context, 'migration_get_evacuations',
+                object_versions=objects.base.manifest(), **kwargs)
+        else:
+            found = self.client.prepare(version='1.6').call(
+                context, 'migration_get_evacuations', **kwargs)
+        return [objects.Migration.coerce(migration) for migration in found]
 
 
 class ComputeTaskAPI:

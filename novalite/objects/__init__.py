@@ -10,6 +10,7 @@ def register_all():
     # Imported for their registration side effect.
     from novalite.objects import (  # noqa: F401
         block_device,
+        compute_node,
         flavor,
         instance,
         migration,

@@ -16,6 +16,9 @@ from novalite.volume import manager as volume_manager
 from novalite.volume import rpcapi as volume_rpcapi
 from tests.unit.objects.payloads import (
     BDM,
+    COMPUTE_NODE,
+    EVACUATION,
+    EVACUATION_1_6,
     FLAVOR,
     RESOURCES,
     SERVICE,
@@ -248,18 +251,80 @@ def test_only_a_destination_of_1_20_is_asked_to_connect_the_volumes_of_a_live_mi
     assert sent_version == version
     assert kwargs['migrate_data'].get('connect_volumes', False) == (version == '1.20')
 def _report(api, ctxt):
-    api.compute_node_report(ctxt, 'compute1', 'compute1', dict(RESOURCES))
+    return api.compute_node_report(ctxt, 'compute1', 'compute1', dict(RESOURCES))
 
 
 @pytest.mark.parametrize('cap, version, kind', [
-    (None, '1.10', objects.NodeResources), ('1.9', '1.0', dict)])
+    (None, '1.11', objects.NodeResources), ('1.10', '1.10', objects.NodeResources),
+    ('1.9', '1.0', dict)])
 def test_a_node_report_goes_as_an_object_or_to_a_conductor_capped_below_1_10_as_a_dict(
         conf, cap, version, kind):
     [(sent_version, method, kwargs)], _ = _sent(conf, 'conductor', cap,
-                                                conductor_rpcapi.ConductorAPI, _report)
+                                                conductor_rpcapi.ConductorAPI, _report,
+                                                dict(COMPUTE_NODE))
     assert (sent_version, method) == (version, 'compute_node_report')
     assert isinstance(kwargs['resources'], kind) and kwargs['resources']['vcpus'] == 8
     assert 'vcpus_used' not in kwargs['resources']
+
+
+@pytest.mark.parametrize('cap, version', [(None, '1.11'), ('1.10', '1.10'), ('1.9', '1.0')])
+def test_a_node_report_answers_a_compute_node_from_a_new_or_an_old_conductor(
+        conf, cap, version):
+    answer = objects.ComputeNode.from_dict(COMPUTE_NODE) if version == '1.11' else \
+        dict(COMPUTE_NODE)
+    [(sent_version, _method, kwargs)], node = _sent(
+        conf, 'conductor', cap, conductor_rpcapi.ConductorAPI, _report, answer)
+    assert sent_version == version and ('object_versions' in kwargs) == (version == '1.11')
+    assert isinstance(node, objects.ComputeNode) and node.uuid == COMPUTE_NODE['uuid']
+    assert node['vcpus_used'] == 1
+
+
+@pytest.mark.parametrize('object_versions, kind', [
+    ({'ComputeNode': '1.0'}, 'novalite_object.data'), (None, 'uuid')])
+def test_the_conductor_answers_a_node_report_as_an_object_or_to_an_older_caller_as_a_dict(
+        monkeypatch, object_versions, kind):
+    monkeypatch.setattr(conductor_manager.services, 'compute_node_report',
+                        lambda host, nodename, resources: dict(COMPUTE_NODE))
+    monkeypatch.setattr(conductor_manager.claims, 'heal_node', lambda node_id: None)
+    monkeypatch.setattr(conductor_manager.services, 'compute_node_get',
+                        lambda node_id: dict(COMPUTE_NODE))
+    answer = conductor_manager.ConductorManager.compute_node_report(
+        None, None, 'compute1', 'compute1', dict(RESOURCES), object_versions=object_versions)
+    assert kind in answer
+
+
+def _evacuations(api, ctxt):
+    return api.migration_get_evacuations(ctxt, 'compute1', ('done',))
+
+
+@pytest.mark.parametrize('cap, version', [(None, '1.11'), ('1.10', '1.6')])
+def test_evacuations_are_read_as_migrations_from_a_new_or_an_old_conductor(conf, cap, version):
+    answer = [objects.Migration.from_dict(EVACUATION) if version == '1.11' else
+              dict(EVACUATION_1_6)]
+    [(sent_version, _method, kwargs)], [migration] = _sent(
+        conf, 'conductor', cap, conductor_rpcapi.ConductorAPI, _evacuations, answer)
+    assert sent_version == version and ('object_versions' in kwargs) == (version == '1.11')
+    assert isinstance(migration, objects.Migration)
+    assert (migration.uuid, migration['instance_uuid']) == (EVACUATION['uuid'], UUID)
+
+
+def test_a_conductor_capped_below_1_6_is_asked_for_no_evacuations(conf):
+    sent, migrations = _sent(conf, 'conductor', '1.5', conductor_rpcapi.ConductorAPI,
+                             _evacuations)
+    assert sent == [] and migrations == []
+
+
+@pytest.mark.parametrize('object_versions', [{'Migration': '1.0'}, None])
+def test_the_conductor_answers_evacuations_as_objects_or_to_an_older_caller_as_dicts(
+        monkeypatch, object_versions):
+    monkeypatch.setattr(conductor_manager.server_migrations, 'migration_get_by_source',
+                        lambda host, migration_type, statuses: [dict(EVACUATION)])
+    [answer] = conductor_manager.ConductorManager.migration_get_evacuations(
+        None, None, 'compute1', ['done'], object_versions=object_versions)
+    if object_versions:
+        assert answer['novalite_object.data']['migration_type'] == 'evacuation'
+    else:
+        assert answer == EVACUATION_1_6
 
 
 @pytest.mark.parametrize('send', [

@@ -1,4 +1,4 @@
-"""Payloads as the services pass them: an instance dict, a flavor snapshot."""
+"""Payloads as the services pass them: an instance dict, a flavor snapshot, rows."""
 
 FLAVOR = {'id': 1, 'flavorid': '1', 'name': 'small', 'memory_mb': 512, 'vcpus': 1,
           'root_gb': 1, 'ephemeral_gb': 0, 'swap': 0, 'rxtx_factor': 1.0,
@@ -55,3 +55,33 @@ SERVICE = {'id': 3, 'uuid': 'c4f0a3e2-1b7d-4e0a-8f52-6d9e1b2a3c4d', 'host': 'com
            'last_seen_up': '2026-12-02T07:00:40', 'version': 0,
            'created_at': '2026-12-02T07:00:00', 'updated_at': '2026-12-02T07:00:40',
            'deleted_at': None, 'deleted': 0}
+
+# A compute_nodes row as the conductor reads it back after a report of RESOURCES.
+COMPUTE_NODE = {'id': 1, 'uuid': '3f8d2c1b-5e6a-4b7c-8d9e-0a1b2c3d4e5f', 'host': 'compute1',
+                'hypervisor_hostname': 'compute1', 'hypervisor_type': 'fake',
+                'hypervisor_version': 1000,
+                'cpu_info': '{"arch": "x86_64", "model": "fake", "vendor": "novalite"}',
+                'host_ip': '192.0.2.10', 'availability_zone': 'nova',
+                'supported_instances': '[["x86_64", "fake", "hvm"]]', 'vcpus': 8,
+                'memory_mb': 16384, 'local_gb': 100, 'vcpus_used': 1, 'memory_mb_used': 512,
+                'local_gb_used': 1, 'free_disk_gb': 99, 'running_vms': 1,
+                'reserved_host_cpus': 0, 'reserved_host_memory_mb': 512,
+                'reserved_host_disk_mb': 0, 'cpu_allocation_ratio': 16.0,
+                'ram_allocation_ratio': 1.5, 'disk_allocation_ratio': 1.0, 'generation': 2,
+                'created_at': '2026-12-02T07:00:00', 'updated_at': '2026-12-02T07:00:40',
+                'deleted_at': None, 'deleted': 0}
+
+# A server_migrations row of an evacuation away from compute1, every column.
+EVACUATION = {'id': 9, 'uuid': 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', 'instance_uuid': UUID,
+              'migration_type': 'evacuation', 'status': 'done', 'source_compute': 'compute1',
+              'source_node': 'compute1', 'dest_compute': 'compute2', 'dest_node': 'compute2',
+              'dest_host': None, 'old_instance_type_id': 1, 'new_instance_type_id': 1,
+              'hidden': False, 'memory_total': None, 'memory_processed': None,
+              'memory_remaining': None, 'disk_total': None, 'disk_processed': None,
+              'disk_remaining': None, 'cross_cell_move': False, 'user_id': 'u1',
+              'project_id': 'p1', 'created_at': '2026-12-02T07:00:00', 'updated_at': None,
+              'deleted_at': None, 'deleted': 0}
+# What a conductor older than 1.11 answers of it.
+EVACUATION_1_6 = {key: EVACUATION[key] for key in (
+    'uuid', 'instance_uuid', 'status', 'source_compute', 'source_node', 'dest_compute',
+    'dest_node')}

@@ -10,6 +10,7 @@ from novalite.db import models, services
 from novalite.objects import scheduler_retries
 from tests.unit.objects.payloads import (
     BDM,
+    COMPUTE_NODE,
     FLAVOR,
     RESOURCES,
     SERVICE,
@@ -21,6 +22,7 @@ from tests.unit.objects.payloads import (
 # object's fields without a version bump fails here.
 FINGERPRINTS = {
     'BlockDeviceMapping': '1.0-5e41ebd03577b4c4be1313c6d60c85d2',
+    'ComputeNode': '1.0-79ec79e5f60b0835f5264b49aa3ec8e3',
     'Flavor': '1.0-de1e4331f1fc39236c75695cd883948b',
     'Instance': '1.1-bb24cdedd180abac58da09e65f55d0d3',
     'Migration': '1.0-023b459e8762c2c5aa38f67c98e8bf07',
@@ -147,7 +149,8 @@ def test_a_flavor_record_becomes_its_snapshot():
 def test_every_column_of_a_payload_record_is_carried_or_left_out_on_purpose():
     for obj, model in ((objects.Flavor, models.Flavor), (objects.Migration, models.Migration),
                        (objects.BlockDeviceMapping, models.BlockDeviceMapping),
-                       (objects.Service, models.Service)):
+                       (objects.Service, models.Service),
+                       (objects.ComputeNode, models.ComputeNode)):
         columns = {column.key for column in model.__table__.columns}
         assert columns - set(obj.fields) - obj.LEFT_OUT_KEYS == set(), obj.obj_name()
 
@@ -186,6 +189,13 @@ def test_a_service_crosses_the_wire_with_its_heartbeat_a_naive_datetime():
     assert isinstance(service, objects.Service) and service['id'] == 3
     assert service.last_seen_up == datetime.datetime(2026, 12, 2, 7, 0, 40)
     assert service.to_dict() == SERVICE
+
+
+def test_a_compute_node_row_crosses_the_wire_as_the_same_row():
+    node = _wire(objects.ComputeNode.from_dict(COMPUTE_NODE))
+    assert isinstance(node, objects.ComputeNode) and node.uuid == COMPUTE_NODE['uuid']
+    assert node.updated_at == datetime.datetime(2026, 12, 2, 7, 0, 40)
+    assert node.to_dict() == COMPUTE_NODE
 
 
 def test_a_retry_record_crosses_the_wire_inside_the_filter_properties():
