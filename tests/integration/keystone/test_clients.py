@@ -98,7 +98,8 @@ def test_cli_creates_attaches_grows_detaches_and_deletes_a_volume(keystone, keys
 
 def test_cli_lists_flavors(keystone, keystone_cloud):
     flavors = _openstack(keystone, 'alpha-reader', 'alpha', 'flavor', 'list')
-    assert [(f['Name'], f['RAM']) for f in flavors] == [('small', 64)]
+    # The session's cloud is shared: other modules may have added flavors first.
+    assert ('small', 64) in [(f['Name'], f['RAM']) for f in flavors]
 
 
 def test_cli_lists_keypairs_and_shows_limits(keystone, keystone_cloud):
