@@ -252,16 +252,25 @@ class ComputeDriver(abc.ABC):
         raise self._cannot_move()
 
     def finish_migration(self, context, migration, instance, disk_info, network_info,
-                         power_on=True):
-        """Destination: define the guest over the moved disks at the new flavor; start it."""
+                         power_on=True, volume_disks=()):
+        """Destination: define the guest over the moved disks at the new flavor; start it.
+
+        :param volume_disks: what :meth:`connect_volume` returned here for each
+            of the server's volumes; the guest is defined with them.
+        """
         raise self._cannot_move()
 
     def confirm_migration(self, context, migration, instance, network_info):
         """Source: remove what stayed behind once a move is confirmed."""
         raise self._cannot_move()
 
-    def finish_revert_migration(self, context, instance, network_info, power_on=True):
-        """Source: bring back the guest a reverted move left stopped here."""
+    def finish_revert_migration(self, context, instance, network_info, power_on=True,
+                                volume_disks=()):
+        """Source: bring back the guest a reverted move left stopped here.
+
+        :param volume_disks: what :meth:`connect_volume` returned here for each
+            of the server's volumes, connected again: the guest uses them.
+        """
         raise self._cannot_move()
 
     # Live migration, in the order the hosts run it. ``migrate_data`` is a dict
@@ -347,11 +356,12 @@ class ComputeDriver(abc.ABC):
         raise NotImplementedError()
 
     def connect_volume(self, connection_info, mountpoint):
-        """Live migration's destination: reach the volume from this host before the
-        guest arrives (it stays attached on the source meanwhile).
+        """Reach the volume from this host before a moving guest arrives: live
+        migration's destination (it stays attached on the source meanwhile), a
+        cold move's destination, or its source on a revert.
 
-        :returns: what the source needs to point the guest at this host's
-            connection (libvirt: the ``<disk>`` XML), or None.
+        :returns: what the guest needs to use this host's connection (libvirt:
+            the ``<disk>`` XML), or None.
         """
         return None
 

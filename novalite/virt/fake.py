@@ -271,13 +271,16 @@ class FakeDriver(driver.ComputeDriver):
         return {'from_host': self.host}
 
     def finish_migration(self, context, migration, instance, disk_info, network_info,
-                         power_on=True):
-        self._receive(instance, power_state.RUNNING if power_on else power_state.SHUTDOWN)
+                         power_on=True, volume_disks=()):
+        self._receive(instance, power_state.RUNNING if power_on else power_state.SHUTDOWN,
+                      volume_disks)
 
     def confirm_migration(self, context, migration, instance, network_info):
         self.destroy(context, instance, network_info)
 
-    def finish_revert_migration(self, context, instance, network_info, power_on=True):
+    def finish_revert_migration(self, context, instance, network_info, power_on=True,
+                                volume_disks=()):
+        self._guest(instance)['volumes'] = _volumes(volume_disks)
         self._set_state(instance, power_state.RUNNING if power_on else power_state.SHUTDOWN)
 
     def live_migration(self, context, instance, dest_host, report_progress, block_migration,
@@ -309,11 +312,12 @@ class FakeDriver(driver.ComputeDriver):
     def post_live_migration_at_destination(self, context, instance, network_info):
         self._receive(instance, power_state.RUNNING)
 
-    def _receive(self, instance, state):
+    def _receive(self, instance, state, volume_disks=()):
         guest = {'node': instance['node'], 'vcpus': instance['vcpus'],
                  'memory_mb': instance['memory_mb'],
                  'disk_gb': instance['root_gb'] + instance['ephemeral_gb'],
-                 'state': state, 'console': [f"{instance['hostname']} login:"]}
+                 'state': state, 'console': [f"{instance['hostname']} login:"],
+                 'volumes': _volumes(volume_disks)}
         self.guests[instance['uuid']] = guest
         self._save(instance['uuid'])
 
@@ -321,6 +325,10 @@ class FakeDriver(driver.ComputeDriver):
     def get_volume_connector(self, instance):
         return {'host': self.host, 'ip': CONF.my_ip, 'platform': 'x86_64', 'os_type': 'linux',
                 'multipath': False, 'initiator': f'iqn.2026-12.org.novalite:{self.host}'}
+
+    def connect_volume(self, connection_info, mountpoint):
+        """The disk a guest moving here gets: where it is and which volume."""
+        return {'mountpoint': mountpoint, 'volume_id': connection_info['data'].get('volume_id')}
 
     def attach_volume(self, context, connection_info, instance, mountpoint):
         guest = self._guest(instance)
@@ -341,3 +349,8 @@ class FakeDriver(driver.ComputeDriver):
         guest = self.guests.get(instance['uuid'])
         if guest is not None and guest.get('volumes', {}).pop(mountpoint, None):
             self._save(instance['uuid'])
+
+
+def _volumes(volume_disks):
+    """A guest's ``{mountpoint: volume_id}`` of :meth:`FakeDriver.connect_volume`'s disks."""
+    return {disk['mountpoint']: disk['volume_id'] for disk in volume_disks or ()}

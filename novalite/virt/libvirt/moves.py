@@ -34,6 +34,7 @@ from novalite.virt.libvirt import (
     migration,
     qemuimg,
     transfer,
+    volume_moves,
 )
 
 LOG = logging.getLogger(__name__)
@@ -340,9 +341,10 @@ class MovesMixin:
                 'files': names}
 
     def finish_migration(self, context, migration_record, instance, disk_info, network_info,
-                         power_on=True):
+                         power_on=True, volume_disks=()):
         """Destination: pull the files, root disk over the local base, grown to the
-        new flavor; define the guest and start it unless it was stopped."""
+        new flavor; define the guest, with the volumes connected here
+        (``volume_disks``), and start it unless it was stopped."""
         path = self._instance_dir(instance)
         try:
             if disk_info['source_dir'] == _aside(path):
@@ -358,18 +360,18 @@ class MovesMixin:
                 qemuimg.rebase_unsafe(root, base, image_info['format'])
             if int(instance.get('root_gb') or 0):
                 qemuimg.grow(root, int(instance['root_gb']) * imagebackend.GiB)
-            self._define(instance, network_info, power_on)
+            self._define(instance, network_info, power_on, volume_disks)
         except Exception:
             self._cleanup(instance, network_info)
             raise
 
-    def _define(self, instance, network_info, power_on):
+    def _define(self, instance, network_info, power_on, volume_disks):
         if power_on:
-            self._start(instance, network_info)
+            self._start(instance, network_info, volume_disks=volume_disks)
             return
         self._plug_vifs(network_info)
         guest.Guest.define(self._host.get_connection(),
-                           self._domain_xml(instance, network_info))
+                           self._domain_xml(instance, network_info, volume_disks=volume_disks))
 
     def confirm_migration(self, context, migration_record, instance, network_info):
         """Source: the move is confirmed; the stopped guest and its files go.
@@ -383,8 +385,10 @@ class MovesMixin:
         else:
             self._cleanup(instance, network_info)
 
-    def finish_revert_migration(self, context, instance, network_info, power_on=True):
-        """Source: the guest never left its definition here; start it again.
+    def finish_revert_migration(self, context, instance, network_info, power_on=True,
+                                volume_disks=()):
+        """Source: the guest never left its definition here; start it again, its
+        volume disks pointed at the connections made here again (``volume_disks``).
 
         After a resize to the same host, the files set aside and their
         definition come back in place of the new guest's.
@@ -395,6 +399,8 @@ class MovesMixin:
         domain = self._host.lookup(instance['name'])
         if domain is None:
             raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        if volume_disks:
+            domain = self._retarget_kept(domain, volume_disks)
         self._plug_vifs(network_info)
         if power_on and not domain.isActive():
             current = guest.Guest(domain)
@@ -402,6 +408,15 @@ class MovesMixin:
             if not current.wait_for({power_state.RUNNING}, self.conf.libvirt.spawn_timeout):
                 raise exception.InstanceDeployFailure(
                     reason=f"guest {instance['uuid']} not running after revert")
+
+    def _retarget_kept(self, domain, volume_disks):
+        # The kept definition names the volumes as this host reached them
+        # before the move; the connections are new (os-brick's device path
+        # may differ), so each disk takes its new <source> and <auth>.
+        xml = volume_moves.retarget_volume_disks(
+            domain.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE),
+            {ET.fromstring(disk).findtext('serial'): disk for disk in volume_disks})
+        return self._host.get_connection().defineXML(xml)
 
     def _restore_aside(self, instance, network_info, aside):
         self._cleanup(instance, network_info)

@@ -17,6 +17,7 @@ from novalite import exception
 from novalite.virt import power_state
 from novalite.virt.libvirt import driver as libvirt_driver
 from novalite.virt.libvirt import imagebackend, imagecache, moves, qemuimg
+from novalite.virt.libvirt import volume as libvirt_volume
 from tests.unit.virt.libvirt.samples import make_disk, make_instance
 
 
@@ -273,3 +274,35 @@ def test_a_restart_that_finds_the_guest_still_here_forgets_the_record(drv, raw_i
     assert drv.live_migration_recover(instance)
     assert not os.path.exists(os.path.join(path, moves._LIVE_RECORD))
     assert os.path.exists(os.path.join(path, imagebackend.ROOT))
+
+
+VOLUME = {'target_portal': '10.0.0.1:3260', 'target_iqn': 'iqn.x:volume-v1', 'target_lun': 1,
+          'volume_id': 'v1'}
+
+
+def _volume_disk(portal):
+    return libvirt_volume.network_disk_xml(dict(VOLUME, target_portal=portal), 'vdb')
+
+
+def _volume_host(drv, instance):
+    disk = next(d for d in domain_xml(drv, instance).iter('disk') if d.findtext('serial') == 'v1')
+    return disk.find('source/host').get('name')
+
+
+def test_a_resize_to_the_same_host_defines_the_guest_with_its_volume_and_a_revert_repoints_it(
+        drv, raw_image, lv_conf):
+    instance = make_instance(image_ref=raw_image['id'])
+    drv.created.append(instance)
+    drv.spawn(None, instance, raw_image, [], None, [], block_device_info={
+        'block_device_mapping': [{'mount_device': '/dev/vdb', 'connection_info': {
+            'driver_volume_type': 'iscsi', 'data': VOLUME}}]})
+    disk_info = drv.migrate_disk_and_power_off(None, instance, lv_conf.host, {}, [])
+    drv.finish_migration(None, {}, instance, disk_info, [],
+                         volume_disks=[_volume_disk('10.0.0.9:3260')])
+    assert _volume_host(drv, instance) == '10.0.0.9'
+
+    drv.destroy(None, instance, [], destroy_disks=False)
+    drv.finish_revert_migration(None, instance, [],
+                                volume_disks=[_volume_disk('10.0.0.2:3260')])
+    assert _volume_host(drv, instance) == '10.0.0.2'
+    assert state(drv, instance) == power_state.RUNNING
