@@ -19,7 +19,7 @@ from oslo_concurrency import lockutils
 from oslo_log import log as logging
 
 from novalite import exception, objects
-from novalite.compute import events, vm_states
+from novalite.compute import cold_volumes, events, vm_states
 from novalite.virt import power_state
 
 LOG = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ class Mover:
         self.conductor = conductor
         self.compute_rpcapi = compute_rpcapi
         self.tasks = tasks
+        self.cold_volumes = cold_volumes.ColdVolumes(driver, conductor)
 
     def submit(self, step, context, instance, *args):
         """Run ``step`` in the host's task pool, under the instance's lock."""
@@ -81,13 +82,14 @@ class Mover:
     # Cold moves
 
     def resize_instance(self, context, instance, migration, flavor):
-        """Source: stop the guest, hand its disks over, pass on to the destination."""
+        """Source: stop the guest, hand its disks and volumes over, pass on to the destination."""
         self._update_migration(context, migration, 'migrating')
         instance = self._set_task(context, instance, vm_states.RESIZE_MIGRATING,
                                   vm_states.RESIZE_PREP)
         disk_info = self.driver.migrate_disk_and_power_off(
             context, instance, migration['dest_compute'], flavor,
             self._network_info(context, instance))
+        self.cold_volumes.release(context, instance)
         migration = self._update_migration(context, migration, 'post-migrating')
         instance = self._set_task(context, instance, vm_states.RESIZE_MIGRATED,
                                   vm_states.RESIZE_MIGRATING,
@@ -106,8 +108,10 @@ class Mover:
             host=self.host, node=migration['dest_node'], system_metadata=sysmeta,
             **_flavor_values(flavor))
         power_on = old_vm_state != vm_states.STOPPED
-        self.driver.finish_migration(context, migration, instance, disk_info,
-                                     self._network_info(context, instance), power_on=power_on)
+        with self.cold_volumes.arrive(context, instance) as volume_disks:
+            self.driver.finish_migration(context, migration, instance, disk_info,
+                                         self._network_info(context, instance),
+                                         power_on=power_on, volume_disks=volume_disks)
         # The record first: once the server shows VERIFY_RESIZE, confirm and
         # revert look for a finished migration.
         self._update_migration(context, migration, 'finished')
@@ -127,7 +131,8 @@ class Mover:
             expected_task_state=[None], read_back=False)
 
     def revert_resize(self, context, instance, migration):
-        """Destination: drop the guest defined here; the source takes the server back.
+        """Destination: drop the guest defined here and let its volumes go; the source
+        takes the server back.
 
         On the same host the disks stay: the source's revert puts the old
         ones back in their place.
@@ -135,6 +140,7 @@ class Mover:
         same_host = migration['source_compute'] == migration['dest_compute']
         self.driver.destroy(context, instance, self._network_info(context, instance),
                             destroy_disks=not same_host)
+        self.cold_volumes.release(context, instance)
         self.conductor.migration_settle_claims(context, migration['uuid'], 'source')
         self.compute_rpcapi.finish_revert_resize(context, migration['source_compute'],
                                                  instance, migration)
@@ -145,9 +151,10 @@ class Mover:
         old_flavor = json.loads(sysmeta['old_flavor'])
         old_vm_state = sysmeta.get('old_vm_state', vm_states.ACTIVE)
         power_on = old_vm_state != vm_states.STOPPED
-        self.driver.finish_revert_migration(context, instance,
-                                            self._network_info(context, instance),
-                                            power_on=power_on)
+        with self.cold_volumes.arrive(context, instance) as volume_disks:
+            self.driver.finish_revert_migration(context, instance,
+                                                self._network_info(context, instance),
+                                                power_on=power_on, volume_disks=volume_disks)
         self._set_task(context, instance, None, vm_states.RESIZE_REVERTING,
                        host=self.host, node=migration['source_node'], vm_state=old_vm_state,
                        system_metadata=_without_old(instance),

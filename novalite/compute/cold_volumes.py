@@ -1,0 +1,124 @@
+"""Volumes that follow a cold migration or resize: Nova's flow with the attachments API.
+
+The volume stays on its storage host; what changes, while the guest is off,
+is which compute host is connected to it. The host the guest leaves (the
+source in ``resize_instance``, the destination in ``revert_resize``) swaps
+each mapping's attachment for an empty one (``attachment_create`` with no
+connector: the volume stays reserved for the server), forgets its own
+connection (its CHAP secret) and deletes its attachment. The host the guest
+arrives on (``finish_resize``, ``finish_revert_resize``) sends its connector
+(``attachment_update``), connects, records the connection_info on the
+mapping, defines or starts the guest with those disks and completes the
+attachment: the volume is ``in-use`` again, by this host only. The block
+device mappings (through the conductor) carry the attachment from one host
+to the other, so no RPC message changes. The volume API is reached over
+HTTP only (:mod:`novalite.volume.cinder`).
+"""
+
+import contextlib
+
+from oslo_log import log as logging
+
+from novalite.volume import cinder
+
+LOG = logging.getLogger(__name__)
+
+
+class ColdVolumes:
+    def __init__(self, driver, conductor, volume_api=None):
+        self.driver = driver
+        self.conductor = conductor
+        self.volume_api = volume_api or cinder.API()
+
+    def _volumes(self, context, instance):
+        return [bdm for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid'])
+                if bdm.get('volume_id') and bdm.get('attachment_id')]
+
+    # The host the guest leaves
+
+    def release(self, context, instance):
+        """The guest is off here: each volume stays the server's, on no host.
+
+        :raises: whatever a step raised; the mappings handed over so far stay so.
+        """
+        for bdm in self._volumes(context, instance):
+            self._release_one(context, instance, bdm)
+
+    def _release_one(self, context, instance, bdm):
+        attachment = self.volume_api.attachment_create(context, bdm['volume_id'],
+                                                       instance['uuid'])
+        # Recorded before the old attachment goes: the mapping never names
+        # one that is gone.
+        self.conductor.bdm_update(context, bdm['uuid'], {'attachment_id': attachment['id'],
+                                                         'connection_info': None})
+        if bdm.get('connection_info'):
+            self.driver.disconnect_volume(bdm['connection_info'])
+        self.volume_api.attachment_delete(context, bdm['attachment_id'])
+        LOG.info('Volume %s of %s released here for its cold move (attachment %s)',
+                 bdm['volume_id'], instance['uuid'], attachment['id'])
+
+    # The host the guest arrives on
+
+    @contextlib.contextmanager
+    def arrive(self, context, instance):
+        """Connect the volumes here for the guest the block defines or starts.
+
+        Yields what the guest needs of each (``driver.connect_volume``'s disks).
+        The attachments are completed once the block is done; if it raises,
+        the connections are undone and the error goes on.
+        """
+        connected = self.connect(context, instance)
+        try:
+            yield [each['disk'] for each in connected]
+        except Exception:
+            self.disconnect(context, connected)
+            raise
+        for each in connected:
+            self.volume_api.attachment_complete(context, each['attachment_id'])
+
+    def connect(self, context, instance):
+        """Send this host's connector for each volume, connect it, record it.
+
+        :returns: ``[{'bdm_uuid', 'volume_id', 'attachment_id', 'connection_info', 'disk'}]``.
+        :raises: whatever a step raised, having undone the others.
+        """
+        bdms = self._volumes(context, instance)
+        if not bdms:
+            return []
+        connector = self.driver.get_volume_connector(instance)
+        done = []
+        try:
+            for bdm in bdms:
+                done.append(self._connect_one(context, instance, bdm, connector))
+        except Exception:
+            self.disconnect(context, done)
+            raise
+        return done
+
+    def _connect_one(self, context, instance, bdm, connector):
+        info = self.volume_api.attachment_update(context, bdm['attachment_id'], connector,
+                                                 bdm['device_name'])['connection_info']
+        info['serial'] = bdm['volume_id']
+        info['data'].setdefault('volume_id', bdm['volume_id'])
+        connected = {'bdm_uuid': bdm['uuid'], 'volume_id': bdm['volume_id'],
+                     'attachment_id': bdm['attachment_id'], 'connection_info': info,
+                     'disk': self.driver.connect_volume(info, bdm['device_name'])}
+        try:
+            self.conductor.bdm_update(context, bdm['uuid'], {'connection_info': info})
+        except Exception:
+            self.disconnect(context, [connected])
+            raise
+        LOG.info('Volume %s of %s connected here after its cold move (attachment %s)',
+                 bdm['volume_id'], instance['uuid'], bdm['attachment_id'])
+        return connected
+
+    def disconnect(self, context, connected):
+        """Undo :meth:`connect`: this host's connections go, and the mappings forget
+        them. Logged, never raised."""
+        for each in connected:
+            try:
+                self.driver.disconnect_volume(each['connection_info'])
+                self.conductor.bdm_update(context, each['bdm_uuid'], {'connection_info': None})
+            except Exception:
+                LOG.exception('Could not undo the connection of volume %s',
+                              each['volume_id'])
