@@ -9,9 +9,15 @@ tick counter a few blocks further, printing both: a guest on its new host
 that prints the marker and ticks on is reading and writing the volume over
 that host's own connection. The volume is never copied by the block
 migration of the root disk: it stays on the storage host.
+
+A cold migration or resize reboots the guest on its new host (or on its
+source again after a revert): each line carries the kernel's boot id, so
+the ticks looked at after such a move are those of a boot after it, never
+lines an earlier boot left in the console log.
 """
 
 import os
+import re
 import shutil
 
 import libvirt
@@ -21,6 +27,7 @@ from novalite.virt.libvirt import volume as libvirt_volume
 from tests.integration.libvirt import twohost, volume_stack
 from tests.integration.libvirt.fullstack import wait_settled
 from tests.integration.libvirt.test_moves_libvirt import (
+    BIGGER,
     TINY,
     host_of,
     live_migrate_and_wait,
@@ -34,6 +41,7 @@ TICK_OFFSET = 4096
 MARK = 'NOVALITE-VOLUME from vm-moves.novalocal'
 VOLUME_TICKER = f'''#!/bin/sh
 n=0
+boot=$(cat /proc/sys/kernel/random/boot_id)
 while true; do
   if [ -e /sys/block/vdb ]; then
     n=$((n+1))
@@ -41,7 +49,7 @@ while true; do
     has=$(dd if=/dev/vdb bs=64 count=1 2>/dev/null | tr -d '\\000' | head -n 1)
     echo "TICK-$n" | dd of=/dev/vdb bs=512 seek={TICK_OFFSET // 512} conv=fsync \
       2>/dev/null && w=ok || w=fail
-    echo "NOVALITE-GUEST vol has=$has tick=$n write=$w" > /dev/ttyS0
+    echo "NOVALITE-GUEST vol boot=$boot has=$has tick=$n write=$w" > /dev/ttyS0
   fi
   sleep 1
 done
@@ -53,7 +61,7 @@ def cloud(pair, guest_files, tmp_path_factory):
     if shutil.which('tgtd') is None:
         pytest.skip('tgtd is not installed (apt-get install -y tgt)')
     workdir = tmp_path_factory.mktemp('volume-moves')
-    with twohost.running_cloud(pair, guest_files, workdir, [TINY],
+    with twohost.running_cloud(pair, guest_files, workdir, [TINY, BIGGER],
                                cloud_class=volume_stack.TwoHostVolumeCloud) as started:
         yield started
 
@@ -67,26 +75,38 @@ def server(cloud):
     cloud.wait_console(made['id'], 'NOVALITE-GUEST ready')
     volume = cloud.create_volume(name='moving-data')
     cloud.client.volumes.attach(made['id'], volume['id'])
-    cloud.wait_console(made['id'], f'vol has={MARK}', timeout=90)
+    cloud.wait_console(made['id'], f'has={MARK}', timeout=90)
     found['volume_id'] = volume['id']
     return found
 
 
-def ticks(text):
-    """``(marker, tick)`` of each of the ticker's lines in ``text`` that wrote."""
+# boot, marker read, tick; the marker may be empty (the volume not read yet).
+_TICK = re.compile(r'NOVALITE-GUEST vol boot=(\S+) has=(.*) tick=(\d+) write=ok\s*$')
+
+
+def ticks(text, old_boots=()):
+    """``(marker, tick)`` of each of the ticker's lines in ``text`` that wrote, from
+    a boot not in ``old_boots``."""
     found = []
     for line in text.splitlines():
-        if 'NOVALITE-GUEST vol has=' in line and line.rstrip().endswith('write=ok'):
-            has, _sep, rest = line.partition('vol has=')[2].rpartition(' tick=')
-            found.append((has, int(rest.split()[0])))
+        match = _TICK.search(line)
+        if match and match.group(1) not in old_boots:
+            found.append((match.group(2), int(match.group(3))))
     return found
 
 
-def wait_ticks_on(cloud, server_id, count=3, timeout=90):
+def boots(cloud, server_id):
+    """The boot ids of the ticker's lines on the server's console so far."""
+    return {match.group(1) for match in map(
+        _TICK.search, cloud.client.servers.console_output(server_id).splitlines()) if match}
+
+
+def wait_ticks_on(cloud, server_id, count=3, timeout=90, old_boots=()):
     """The ticker's lines from the first that read the marker, once ``count`` of them
-    are on the console (of the server's current host)."""
+    are on the console (of the server's current host), from a boot not in
+    ``old_boots``."""
     def marked():
-        found = ticks(cloud.client.servers.console_output(server_id))
+        found = ticks(cloud.client.servers.console_output(server_id), old_boots)
         first = next((i for i, (has, _n) in enumerate(found) if has == MARK), len(found))
         return found[first:]
     try:
@@ -116,11 +136,16 @@ def secrets_of(cloud, host):
         conn.close()
 
 
-def assert_volume_followed(cloud, server, host):
-    """The guest runs on ``host`` and uses its volume over ``host``'s connection only."""
+def assert_volume_followed(cloud, server, host, old_boots=()):
+    """The guest runs on ``host`` and uses its volume over ``host``'s connection only.
+
+    :param old_boots: boots of the guest before a cold move: their ticks do not count.
+    """
     volume_id = server['volume_id']
     assert cloud.running_on(server['id']) == [host]
-    written = wait_ticks_on(cloud, server['id'])
+    # A cold move boots the guest again (TCG: slowly).
+    written = wait_ticks_on(cloud, server['id'], old_boots=old_boots,
+                            timeout=180 if old_boots else 90)
     # Once read, the marker is read at every tick.
     assert {has for has, _tick in written} == {MARK}
     assert tick_on_volume(cloud, volume_id) >= written[-1][1]
@@ -150,3 +175,38 @@ def test_a_live_migrated_guest_moves_back_with_its_volume(cloud, server):
     back = live_migrate_and_wait(cloud, server['id'], host=other(here))
     assert host_of(back) == other(here)
     assert_volume_followed(cloud, server, other(here))
+
+
+def test_a_cold_migrated_guest_reads_and_writes_its_volume_from_the_new_host_once_confirmed(
+        cloud, server):
+    source = cloud.running_on(server['id'])[0]
+    before = boots(cloud, server['id'])
+    cloud.client.servers.migrate(server['id'])
+    moved = wait_settled(cloud, server['id'], 'VERIFY_RESIZE')
+    assert host_of(moved) == other(source)
+    assert_volume_followed(cloud, server, other(source), old_boots=before)
+
+    cloud.client.servers.confirm_resize(server['id'])
+    wait_settled(cloud, server['id'], 'ACTIVE')
+    cloud.wait_for(lambda: cloud.domain_on(source, server['id']) is None,
+                   'the source guest removed', timeout=60)
+    assert_volume_followed(cloud, server, other(source), old_boots=before)
+
+
+def test_a_reverted_resize_brings_the_guest_back_to_its_source_with_its_volume(
+        cloud, server):
+    source = cloud.running_on(server['id'])[0]
+    seen = boots(cloud, server['id'])
+    cloud.client.servers.resize(server['id'], BIGGER['id'])
+    resized = wait_settled(cloud, server['id'], 'VERIFY_RESIZE')
+    assert host_of(resized) == other(source) and resized['flavor']['id'] == BIGGER['id']
+    assert_volume_followed(cloud, server, other(source), old_boots=seen)
+
+    # The source's console log still holds the lines of its boots before the resize.
+    seen |= boots(cloud, server['id'])
+    cloud.client.servers.revert_resize(server['id'])
+    reverted = wait_settled(cloud, server['id'], 'ACTIVE')
+    assert host_of(reverted) == source and reverted['flavor']['id'] == TINY['id']
+    cloud.wait_for(lambda: cloud.domain_on(other(source), server['id']) is None,
+                   'the destination guest removed', timeout=60)
+    assert_volume_followed(cloud, server, source, old_boots=seen)
