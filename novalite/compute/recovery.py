@@ -15,6 +15,10 @@ LOG = logging.getLogger(__name__)
 _IMAGE_TASK_STATES = vm_states.SNAPSHOT_TASK_STATES
 _SHELVE_TASK_STATES = (*vm_states.SHELVING_TASK_STATES, vm_states.SHELVING_OFFLOADING,
                        vm_states.UNSHELVING)
+# Mid cold move a mapping may name an attachment no host is connected to
+# (:mod:`cold_volumes`): reconciling it with a guest here would free the volume.
+_COLD_MOVE_TASK_STATES = (vm_states.RESIZE_MIGRATING, vm_states.RESIZE_MIGRATED,
+                          vm_states.RESIZE_FINISH, vm_states.RESIZE_REVERTING)
 
 
 class Recovery:
@@ -32,8 +36,8 @@ class Recovery:
         known = self.conductor.instance_get_all_by_host(context, self.host)
         for instance in known:
             self.recover(context, instance)
-            if instance['vm_state'] != vm_states.BUILDING and \
-                    instance['task_state'] != vm_states.DELETING:
+            if instance['vm_state'] != vm_states.BUILDING and instance['task_state'] not in (
+                    vm_states.DELETING, *_COLD_MOVE_TASK_STATES):
                 self.manager.volumes.reconcile(context, instance)
         self.reap_unknown_guests(context, {instance['uuid'] for instance in known})
 

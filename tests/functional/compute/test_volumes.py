@@ -17,7 +17,7 @@ import webob
 from novalite import context, exception
 from novalite.api import app as api_app
 from novalite.compute import attach
-from novalite.db import actions, block_device_mappings
+from novalite.db import actions, block_device_mappings, instances
 from novalite.db import volumes as db_volumes
 from novalite.volume import cinder
 from novalite.volume import manager as volume_manager
@@ -289,6 +289,21 @@ def test_restart_leaves_an_attached_volume_in_use(compute, ctx, server, volume_i
     _restart(compute, ctx)
     assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
     assert len(block_device_mappings.bdm_get_by_instance(server['uuid'])) == 1
+
+
+def test_restart_mid_cold_move_leaves_the_volume_reserved_for_the_server(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    cold = compute.mover.cold_volumes
+    cold.volume_api, cold.conductor = volume_api, compute.conductor
+    # The guest is off and this host has let go of the volume; the
+    # destination has not taken it yet.
+    cold.release(ctx, server)
+    instances.instance_update(server['uuid'], {'task_state': 'resize_migrated'})
+    _restart(compute, ctx)
+    assert volume_api.get(ctx, volume_id)['status'] == 'reserved'
+    (bdm,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
+    assert bdm['attachment_id'] and bdm['connection_info'] is None
 
 
 def test_hard_reboot_and_start_define_the_guest_with_the_mapped_volumes(
