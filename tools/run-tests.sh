@@ -30,7 +30,11 @@ dpkg -s chromium >/dev/null 2>&1 || \
 # virtualenv under ${NOVALITE_CACHE:-~/.cache/novalite}, and reused after that.
 
 .venv/bin/ruff check novalite tests bench
-# Unit and functional tests on both cores; the integration tests, which start
-# daemons, libvirtd and tgtd of their own, one at a time.
+# Unit and functional tests on both cores. Then the integration tests, which
+# start daemons, libvirtd and tgtd of their own (private names, ports, vhosts
+# and databases): two modules at a time, each module's cloud on one worker;
+# last, alone, those marked serial, whose deadlines a busy machine distorts.
 .venv/bin/python -m pytest -q -p no:cacheprovider -m "not integration" -n 2 tests "$@"
-.venv/bin/python -m pytest -q -p no:cacheprovider -m integration tests "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider -m "integration and not serial" \
+    -n 2 --dist loadfile tests "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider -m "integration and serial" tests "$@"

@@ -30,7 +30,8 @@ from tests.integration.libvirt.test_moves_libvirt import (
     wait_settled,
 )
 
-pytestmark = pytest.mark.integration
+# Guests migrating against deadlines: run alone (tools/run-tests.sh).
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 # The computes give up a call to the conductor after this many seconds.
 RPC_TIMEOUT = 10

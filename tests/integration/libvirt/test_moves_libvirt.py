@@ -21,7 +21,8 @@ from novalite.virt.libvirt import qemuimg
 from tests.integration.libvirt import twohost
 from tests.integration.libvirt.fullstack import wait_settled
 
-pytestmark = pytest.mark.integration
+# Guests migrating against deadlines: run alone (tools/run-tests.sh).
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 TINY = {'name': 'tiny', 'ram': 192, 'vcpus': 1, 'disk': 1, 'id': '100'}
 BIGGER = {'name': 'bigger', 'ram': 256, 'vcpus': 1, 'disk': 2, 'id': '101'}

@@ -34,7 +34,8 @@ from tests.integration.libvirt.test_moves_libvirt import (
     other,
 )
 
-pytestmark = pytest.mark.integration
+# Guests migrating against deadlines: run alone (tools/run-tests.sh).
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 TICK_OFFSET = 4096
 # The test guest writes its hostname, which metadata gives with [api] dhcp_domain.
