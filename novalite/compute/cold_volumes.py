@@ -19,16 +19,14 @@ import contextlib
 
 from oslo_log import log as logging
 
-from novalite.volume import cinder
+from novalite.compute import moving_volumes
 
 LOG = logging.getLogger(__name__)
 
 
-class ColdVolumes:
-    def __init__(self, driver, conductor, volume_api=None):
-        self.driver = driver
-        self.conductor = conductor
-        self.volume_api = volume_api or cinder.API()
+class ColdVolumes(moving_volumes.MovingVolumes):
+    """:meth:`connect` (the host the guest arrives on) answers ``[{'bdm_uuid',
+    'volume_id', 'attachment_id', 'connection_info', 'disk'}]``."""
 
     def _volumes(self, context, instance):
         return [bdm for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid'])
@@ -75,25 +73,6 @@ class ColdVolumes:
             raise
         for each in connected:
             self.volume_api.attachment_complete(context, each['attachment_id'])
-
-    def connect(self, context, instance):
-        """Send this host's connector for each volume, connect it, record it.
-
-        :returns: ``[{'bdm_uuid', 'volume_id', 'attachment_id', 'connection_info', 'disk'}]``.
-        :raises: whatever a step raised, having undone the others.
-        """
-        bdms = self._volumes(context, instance)
-        if not bdms:
-            return []
-        connector = self.driver.get_volume_connector(instance)
-        done = []
-        try:
-            for bdm in bdms:
-                done.append(self._connect_one(context, instance, bdm, connector))
-        except Exception:
-            self.disconnect(context, done)
-            raise
-        return done
 
     def _connect_one(self, context, instance, bdm, connector):
         info = self.volume_api.attachment_update(context, bdm['attachment_id'], connector,

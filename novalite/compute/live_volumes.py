@@ -16,43 +16,22 @@ reached over HTTP only (:mod:`novalite.volume.cinder`).
 
 from oslo_log import log as logging
 
+from novalite.compute import moving_volumes
 from novalite.volume import cinder
 
 LOG = logging.getLogger(__name__)
 
 
-def _attached(bdms):
-    return [bdm for bdm in bdms if bdm.get('volume_id') and bdm.get('attachment_id')
-            and bdm.get('connection_info')]
-
-
-class LiveVolumes:
-    def __init__(self, driver, conductor, volume_api=None):
-        self.driver = driver
-        self.conductor = conductor
-        self.volume_api = volume_api or cinder.API()
+class LiveVolumes(moving_volumes.MovingVolumes):
+    """:meth:`connect` (destination) answers ``[{'volume_id', 'bdm_uuid',
+    'attachment_id', 'old_attachment_id', 'connection_info', 'disk_xml'}]``."""
 
     # Destination
 
-    def connect(self, context, instance):
-        """Attach and connect each of the server's volumes here, beside the source's.
-
-        :returns: ``[{'volume_id', 'bdm_uuid', 'attachment_id',
-            'old_attachment_id', 'connection_info', 'disk_xml'}]``.
-        :raises: whatever a step raised, having undone the others.
-        """
-        bdms = _attached(self.conductor.bdm_get_by_instance(context, instance['uuid']))
-        if not bdms:
-            return []
-        connector = self.driver.get_volume_connector(instance)
-        done = []
-        try:
-            for bdm in bdms:
-                done.append(self._connect_one(context, instance, bdm, connector))
-        except Exception:
-            self.disconnect(context, done)
-            raise
-        return done
+    def _volumes(self, context, instance):
+        return [bdm for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid'])
+                if bdm.get('volume_id') and bdm.get('attachment_id')
+                and bdm.get('connection_info')]
 
     def _connect_one(self, context, instance, bdm, connector):
         attachment = self.volume_api.attachment_create(
