@@ -1,5 +1,6 @@
 """What goes over the wire to the conductor, across versions."""
 
+import uuid
 from unittest import mock
 
 import pytest
@@ -15,7 +16,8 @@ def _hand_over(conf, cap=None):
     call_context = type(api.client.prepare())
     with mock.patch.object(call_context, 'call') as call, \
             mock.patch.object(call_context, 'cast') as cast:
-        api.schedule_and_build_instances(context.get_admin_context(), [{'uuid': 'u'}], {})
+        api.schedule_and_build_instances(context.get_admin_context(),
+                                         [{'uuid': str(uuid.uuid4())}], {})
     return call, cast
 
 
