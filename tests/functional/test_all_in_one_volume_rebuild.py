@@ -35,12 +35,18 @@ def _rebuild(aio, server_id, image_id, version):
 
 
 def _events(aio, server_id, action):
+    """``(event, result)`` of the action's events, once each has ended: the host
+    casts an event's end after the server's last state change."""
     actions = aio.get(f'{aio.compute}/servers/{server_id}/os-instance-actions').json()
     [request_id] = [a['request_id'] for a in actions['instanceActions']
                     if a['action'] == action]
-    found = aio.get(f'{aio.compute}/servers/{server_id}/os-instance-actions/{request_id}',
-                    version='2.51').json()['instanceAction']['events']
-    return [(e['event'], e['result']) for e in found]
+
+    def events():
+        found = aio.get(f'{aio.compute}/servers/{server_id}/os-instance-actions/{request_id}',
+                        version='2.51').json()['instanceAction']['events']
+        return [(e['event'], e['result']) for e in found]
+    Cloud.wait_for(lambda: all(result for _event, result in events()), 'the events to end')
+    return events()
 
 
 def test_rebuild_of_a_volume_backed_server_with_its_image_recreates_it_on_the_same_volume(aio):
