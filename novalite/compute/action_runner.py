@@ -9,7 +9,7 @@ the action's task state, on failure it keeps a fault and its task clears.
 from oslo_concurrency import lockutils
 from oslo_log import log as logging
 
-from novalite.compute import boot_volumes, build, events, reclaim, vm_states
+from novalite.compute import boot_volumes, build, cold_volumes, events, reclaim, vm_states
 from novalite.virt import power_state
 
 LOG = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ class ActionRunner:
         self.tasks = tasks
         self.in_flight = in_flight
         self.power_sync = power_sync
+        self.cold_volumes = cold_volumes.ColdVolumes(driver, conductor)
 
     def power(self, context, instance, action):
         task_state, method, vm_state, power = POWER_ACTIONS[action]
@@ -61,11 +62,15 @@ class ActionRunner:
 
     def with_volumes(self, driver_call):
         """``driver_call`` given the volumes of the instance's block device mappings:
-        a guest defined anew (hard reboot, start) gets its disks from them."""
+        a guest defined anew (hard reboot, start) gets its disks from them, those a
+        failed cold move let go attached here again first."""
         def call(context, instance, network_info, *args):
-            bdms = self.conductor.bdm_get_by_instance(context, instance['uuid'])
-            return driver_call(context, instance, network_info, *args,
-                               block_device_info=boot_volumes.block_device_info(bdms))
+            bdms, reattached = self.cold_volumes.reattach(
+                context, instance, self.conductor.bdm_get_by_instance(context, instance['uuid']))
+            result = driver_call(context, instance, network_info, *args,
+                                 block_device_info=boot_volumes.block_device_info(bdms))
+            self.cold_volumes.complete(context, reattached)
+            return result
         return call
 
     def network_info(self, context, instance):

@@ -71,14 +71,17 @@ class ColdVolumes(moving_volumes.MovingVolumes):
         except Exception:
             self.disconnect(context, connected)
             raise
-        for each in connected:
-            self.volume_api.attachment_complete(context, each['attachment_id'])
+        self.complete(context, [each['attachment_id'] for each in connected])
 
-    def _connect_one(self, context, instance, bdm, connector):
+    def _connection_info(self, context, bdm, connector):
         info = self.volume_api.attachment_update(context, bdm['attachment_id'], connector,
                                                  bdm['device_name'])['connection_info']
         info['serial'] = bdm['volume_id']
         info['data'].setdefault('volume_id', bdm['volume_id'])
+        return info
+
+    def _connect_one(self, context, instance, bdm, connector):
+        info = self._connection_info(context, bdm, connector)
         connected = {'bdm_uuid': bdm['uuid'], 'volume_id': bdm['volume_id'],
                      'attachment_id': bdm['attachment_id'], 'connection_info': info,
                      'disk': self.driver.connect_volume(info, bdm['device_name'])}
@@ -101,3 +104,31 @@ class ColdVolumes(moving_volumes.MovingVolumes):
             except Exception:
                 LOG.exception('Could not undo the connection of volume %s',
                               each['volume_id'])
+
+    # A guest defined anew where its volumes were let go
+
+    def reattach(self, context, instance, bdms):
+        """Send this host's connector for each volume a cold move let go and that no
+        host took (the move failed after its source released them, or a host
+        restarted between the two halves), as Nova's hard reboot refreshes
+        connection info. The driver connects them with the guest it defines.
+
+        :returns: ``(bdms, attachment ids)``: the mappings with the new
+            connection_info, and the attachments to complete once the guest runs.
+        """
+        released = [bdm for bdm in bdms if bdm.get('volume_id') and bdm.get('attachment_id')
+                    and not bdm.get('connection_info')]
+        if not released:
+            return bdms, []
+        connector = self.driver.get_volume_connector(instance)
+        for bdm in released:
+            self.conductor.bdm_update(context, bdm['uuid'], {
+                'connection_info': self._connection_info(context, bdm, connector)})
+            LOG.info('Volume %s of %s attached here again (attachment %s)',
+                     bdm['volume_id'], instance['uuid'], bdm['attachment_id'])
+        return (self.conductor.bdm_get_by_instance(context, instance['uuid']),
+                [bdm['attachment_id'] for bdm in released])
+
+    def complete(self, context, attachment_ids):
+        for attachment_id in attachment_ids:
+            self.volume_api.attachment_complete(context, attachment_id)

@@ -306,6 +306,27 @@ def test_restart_mid_cold_move_leaves_the_volume_reserved_for_the_server(
     assert bdm['attachment_id'] and bdm['connection_info'] is None
 
 
+def test_a_hard_reboot_attaches_again_a_volume_a_failed_cold_move_let_go(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    cold = compute.mover.cold_volumes
+    cold.volume_api, cold.conductor = volume_api, compute.conductor
+    runner_volumes = compute.actions.cold_volumes
+    runner_volumes.volume_api, runner_volumes.conductor = volume_api, compute.conductor
+    # The source let go of the volume; the move then failed before a
+    # destination took it, and the server is back here.
+    cold.release(ctx, server)
+    assert volume_api.get(ctx, volume_id)['status'] == 'reserved'
+    with mock.patch.object(compute.driver, 'reboot') as reboot:
+        compute.reboot_instance(ctx, server, 'HARD')
+        compute.tasks.waitall()
+    [mapped] = reboot.call_args.kwargs['block_device_info']['block_device_mapping']
+    assert (mapped['volume_id'], mapped['mount_device']) == (volume_id, '/dev/vdb')
+    shown = volume_api.get(ctx, volume_id)
+    assert shown['status'] == 'in-use'
+    assert [a['host_name'] for a in shown['attachments']] == [compute.host]
+
+
 def test_hard_reboot_and_start_define_the_guest_with_the_mapped_volumes(
         compute, ctx, server, volume_id, volume_api):  # noqa: F811
     _attach(compute, ctx, server, volume_id, volume_api)

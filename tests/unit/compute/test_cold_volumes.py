@@ -99,3 +99,22 @@ def test_a_server_without_volumes_asks_nothing_of_the_volume_api(attachments):
     host.release(CTX, INSTANCE)
     with host.arrive(CTX, INSTANCE) as disks:
         assert disks == []
+
+
+def test_a_volume_a_failed_move_let_go_is_attached_again_where_the_guest_is_defined_anew(
+        mappings, attachments):
+    source = _source(mappings, attachments)
+    source.release(CTX, INSTANCE)
+    bdms, reattached = source.reattach(CTX, INSTANCE, mappings.bdm_get_by_instance(CTX, 'i-1'))
+    [volume] = [bdm for bdm in bdms if bdm['volume_id'] == 'v1']
+    assert volume['connection_info']['data']['initiator_seen'] == 'iqn.x:src'
+    assert attachments.of('v1') == [('src', 'attaching')]
+    source.complete(CTX, reattached)
+    assert attachments.of('v1') == [('src', 'attached')]
+
+
+def test_volumes_still_connected_are_left_as_they_are_by_a_reattach(mappings, attachments):
+    source = _source(mappings, attachments)
+    before = mappings.bdm_get_by_instance(CTX, 'i-1')
+    assert source.reattach(CTX, INSTANCE, before) == (before, [])
+    assert attachments.of('v1') == [('src', 'attached')]
