@@ -116,10 +116,12 @@ class ComputeTaskManager:
                            filter_properties or {}, host_lists)
 
     def _build_with_slot(self, context, instances, request_spec, filter_properties,
-                         host_lists, scheduled=None):
+                         host_lists, scheduled=None, waited=False):
+        """:param waited: this scheduling already waited once for lapsed compute hosts."""
         with self._slots:
             try:
-                self._build(context, instances, request_spec, filter_properties, host_lists)
+                self._build(context, instances, request_spec, filter_properties, host_lists,
+                            waited)
             except Exception:
                 # Left in ``scheduling``: lost-build recovery schedules them again.
                 LOG.exception('Scheduling the build of %s failed',
@@ -128,14 +130,17 @@ class ComputeTaskManager:
                 if scheduled is not None:
                     scheduled.send()
 
-    def _build(self, context, instances, request_spec, filter_properties, host_lists):
+    def _build(self, context, instances, request_spec, filter_properties, host_lists,
+               waited=False):
         if host_lists:
             self._reschedule(context, instances[0], request_spec, filter_properties,
                              host_lists[0])
         else:
-            self._schedule_and_build(context, instances, request_spec, filter_properties)
+            self._schedule_and_build(context, instances, request_spec, filter_properties,
+                                     waited)
 
-    def _schedule_and_build(self, context, instance_list, request_spec, filter_properties):
+    def _schedule_and_build(self, context, instance_list, request_spec, filter_properties,
+                            waited=False):
         # A SchedulerRetries, or its dict from a compute host older than 1.10.
         retry = filter_properties.setdefault('retry', objects.SchedulerRetries.first())
         retry['num_attempts'] += 1
@@ -146,8 +151,8 @@ class ComputeTaskManager:
             host_lists = self.scheduler.select_destinations(context, spec, uuids,
                                                             return_alternates=True)
         except exception.NoValidHost as exc:
-            if self._retry_once_computes_beat(context, instance_list, request_spec,
-                                              filter_properties):
+            if not waited and self._retry_once_computes_beat(context, instance_list,
+                                                             request_spec, filter_properties):
                 return
             LOG.info('No valid host for %s: %s', uuids, exc.format_message())
             for instance in instance_list:
@@ -162,14 +167,14 @@ class ComputeTaskManager:
                                   filter_properties):
         """Schedule again, outside the slot, once lapsed compute hosts beat; or not at all.
 
-        Returns whether it will.
+        Returns whether it will. That it waited stays here: it is not for the
+        compute hosts, and filter_properties carry only what they read.
         """
         lapsed = _lapsed_computes()
-        if filter_properties.get('waited_for_computes') or not lapsed:
+        if not lapsed:
             return False
         LOG.warning('No valid host for %s while compute hosts %s are down; scheduling again '
                     'once they heartbeat', [i['uuid'] for i in instance_list], sorted(lapsed))
-        filter_properties['waited_for_computes'] = True
         filter_properties['retry']['num_attempts'] -= 1
         self.tasks.spawn_n(self._build_once_up, lapsed, context, instance_list, request_spec,
                            filter_properties)
@@ -185,7 +190,8 @@ class ComputeTaskManager:
         # Lost-build recovery may have scheduled some meanwhile.
         waiting = [instance for instance in instance_list if _unplaced(instance['uuid'])]
         if waiting:
-            self._build_with_slot(context, waiting, request_spec, filter_properties, None)
+            self._build_with_slot(context, waiting, request_spec, filter_properties, None,
+                                  waited=True)
 
     def _build_on(self, context, choices, spec, filter_properties):
         """Record each instance's host, then cast its build there with its alternates.

@@ -200,11 +200,11 @@ def test_a_compute_node_row_crosses_the_wire_as_the_same_row():
 
 def test_a_retry_record_crosses_the_wire_inside_the_filter_properties():
     retry = objects.SchedulerRetries(num_attempts=2, hosts=[['compute1', 'compute1']])
-    received = _wire({'retry': retry, 'waited_for_computes': True})
+    received = _wire({'retry': retry, 'scheduler_hints': {'group': 'g'}})
     assert isinstance(received['retry'], objects.SchedulerRetries)
     assert (received['retry'].num_attempts, received['retry'].hosts) == \
         (2, [['compute1', 'compute1']])
-    assert received['waited_for_computes'] is True
+    assert received['scheduler_hints'] == {'group': 'g'}
 
 
 def test_a_reader_before_retry_records_gets_filter_properties_of_plain_dicts():
