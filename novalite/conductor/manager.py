@@ -46,7 +46,7 @@ def _answer(record, object_versions, cls=objects.Instance):
     """A record read for a caller: a dict, or a ``cls`` object at the caller's versions.
 
     ``object_versions`` (instances 1.3, block device mappings 1.9, services
-    1.10, compute nodes and evacuations 1.11) is the caller's ``{object name:
+    1.10, compute nodes and migrations 1.11) is the caller's ``{object name:
     version}``; a caller that sends none is older and takes dicts.
     """
     if record is None or object_versions is None:
@@ -177,15 +177,19 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
     def network_get(self, context, instance_uuid):
         return network_api.get_network_info(instance_uuid)
 
-    def migration_update(self, context, migration_uuid, values, expected_status=None):
-        return server_migrations.migration_update(migration_uuid, values,
-                                                  expected_status=expected_status)
+    def migration_update(self, context, migration_uuid, values, expected_status=None,
+                         object_versions=None):
+        return _answer(server_migrations.migration_update(
+            migration_uuid, values, expected_status=expected_status), object_versions,
+            objects.Migration)
 
     def migration_settle_claims(self, context, migration_uuid, kept):
         server_migrations.settle_claims(migration_uuid, kept)
 
-    def migration_get_in_progress(self, context, instance_uuid, migration_type=None):
-        return server_migrations.migration_get_in_progress(instance_uuid, migration_type)
+    def migration_get_in_progress(self, context, instance_uuid, migration_type=None,
+                                  object_versions=None):
+        return _answer(server_migrations.migration_get_in_progress(instance_uuid, migration_type),
+                       object_versions, objects.Migration)
 
     def migration_complete_live(self, context, migration_uuid, values):
         server_migrations.complete_live(migration_uuid, values)

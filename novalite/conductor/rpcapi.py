@@ -28,9 +28,9 @@ ConductorAPI version history:
   BlockDeviceMapping objects instead of dicts.
 * 1.10 - compute_node_report's resources are a NodeResources; service_join
   and service_heartbeat take object_versions and answer Service objects.
-* 1.11 - compute_node_report and migration_get_evacuations take
-  object_versions and answer a ComputeNode and Migration objects instead of
-  dicts.
+* 1.11 - compute_node_report, migration_get_evacuations, migration_update
+  and migration_get_in_progress take object_versions and answer a
+  ComputeNode and Migration objects instead of dicts.
 
 ComputeTaskAPI version history:
 
@@ -282,11 +282,24 @@ class ConductorAPI:
             end=end.isoformat())
 
 
+    def _migration(self, context, method, since, **kwargs):
+        """Call a method that answers a migration record (or None) as a Migration.
+
+        A 1.11 conductor answers it at the object versions this code knows;
+        an older one (down to ``since``) answers a dict.
+        """
+        if self.client.can_send_version('1.11'):
+            found = self.client.prepare(version='1.11').call(
+                context, method, object_versions=objects.base.manifest(), **kwargs)
+        else:
+            found = self.client.prepare(version=since).call(context, method, **kwargs)
+        return None if found is None else objects.Migration.coerce(found)
+
     def migration_update(self, context, migration_uuid, values, expected_status=None):
         """Update a migration record; returns it (1.4)."""
-        return objects.Migration.coerce(self.client.prepare(version='1.4').call(
-            context, 'migration_update', migration_uuid=migration_uuid, values=values,
-            expected_status=expected_status))
+        return self._migration(context, 'migration_update', '1.4',
+                               migration_uuid=migration_uuid, values=values,
+                               expected_status=expected_status)
 
     def migration_settle_claims(self, context, migration_uuid, kept):
         """End a move's double claim, keeping ``source`` or ``destination`` (1.4)."""
@@ -295,10 +308,8 @@ class ConductorAPI:
 
     def migration_get_in_progress(self, context, instance_uuid, migration_type=None):
         """The instance's move under way or None (1.7)."""
-        found = self.client.prepare(version='1.7').call(
-            context, 'migration_get_in_progress', instance_uuid=instance_uuid,
-            migration_type=migration_type)
-        return None if found is None else objects.Migration.coerce(found)
+        return self._migration(context, 'migration_get_in_progress', '1.7',
+                               instance_uuid=instance_uuid, migration_type=migration_type)
 
     def migration_complete_live(self, context, migration_uuid, values):
         """Instance to ``values`` (host, node...), source claim released, record

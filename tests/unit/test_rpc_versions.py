@@ -327,6 +327,36 @@ def test_the_conductor_answers_evacuations_as_objects_or_to_an_older_caller_as_d
         assert answer == EVACUATION_1_6
 
 
+_MIGRATION_READS = {
+    'update': (lambda api, ctxt: api.migration_update(ctxt, EVACUATION['uuid'],
+                                                      {'status': 'done'}), '1.4'),
+    'in-progress': (lambda api, ctxt: api.migration_get_in_progress(ctxt, UUID), '1.7'),
+}
+
+
+@pytest.mark.parametrize('read', _MIGRATION_READS, ids=list(_MIGRATION_READS))
+@pytest.mark.parametrize('cap', [None, '1.10'])
+def test_a_migration_record_is_read_as_a_migration_from_a_new_or_an_old_conductor(
+        conf, read, cap):
+    send, older = _MIGRATION_READS[read]
+    version = '1.11' if cap is None else older
+    answer = objects.Migration.from_dict(EVACUATION) if cap is None else dict(EVACUATION)
+    [(sent_version, _method, kwargs)], migration = _sent(
+        conf, 'conductor', cap, conductor_rpcapi.ConductorAPI, send, answer)
+    assert sent_version == version and ('object_versions' in kwargs) == (cap is None)
+    assert isinstance(migration, objects.Migration) and migration.uuid == EVACUATION['uuid']
+
+
+@pytest.mark.parametrize('object_versions', [{'Migration': '1.0'}, None])
+def test_the_conductor_answers_a_migration_update_as_an_object_or_to_an_older_caller_as_a_dict(
+        monkeypatch, object_versions):
+    monkeypatch.setattr(conductor_manager.server_migrations, 'migration_update',
+                        lambda uuid, values, expected_status=None: dict(EVACUATION, **values))
+    answer = conductor_manager.ConductorManager.migration_update(
+        None, None, EVACUATION['uuid'], {'status': 'done'}, object_versions=object_versions)
+    assert ('novalite_object.data' in answer) == bool(object_versions)
+
+
 @pytest.mark.parametrize('send', [
     lambda api, ctxt: api.service_join(ctxt, 'compute1', 'novalite-compute', 'compute'),
     lambda api, ctxt: api.service_heartbeat(ctxt, 3)], ids=['join', 'heartbeat'])
