@@ -28,9 +28,14 @@ class ColdVolumes(moving_volumes.MovingVolumes):
     """:meth:`connect` (the host the guest arrives on) answers ``[{'bdm_uuid',
     'volume_id', 'attachment_id', 'connection_info', 'disk'}]``."""
 
-    def _volumes(self, context, instance):
+    def _mapped(self, context, instance):
         return [bdm for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid'])
                 if bdm.get('volume_id') and bdm.get('attachment_id')]
+
+    def _volumes(self, context, instance):
+        # Only those let go: a host older than compute RPC 1.21 keeps its
+        # connections, and its attachment is not this host's to take.
+        return [bdm for bdm in self._mapped(context, instance) if _released(bdm)]
 
     # The host the guest leaves
 
@@ -39,7 +44,7 @@ class ColdVolumes(moving_volumes.MovingVolumes):
 
         :raises: whatever a step raised; the mappings handed over so far stay so.
         """
-        for bdm in self._volumes(context, instance):
+        for bdm in self._mapped(context, instance):
             self._release_one(context, instance, bdm)
 
     def _release_one(self, context, instance, bdm):
@@ -116,8 +121,7 @@ class ColdVolumes(moving_volumes.MovingVolumes):
         :returns: ``(bdms, attachment ids)``: the mappings with the new
             connection_info, and the attachments to complete once the guest runs.
         """
-        released = [bdm for bdm in bdms if bdm.get('volume_id') and bdm.get('attachment_id')
-                    and not bdm.get('connection_info')]
+        released = [bdm for bdm in bdms if bdm.get('volume_id') and _released(bdm)]
         if not released:
             return bdms, []
         connector = self.driver.get_volume_connector(instance)
@@ -132,3 +136,8 @@ class ColdVolumes(moving_volumes.MovingVolumes):
     def complete(self, context, attachment_ids):
         for attachment_id in attachment_ids:
             self.volume_api.attachment_complete(context, attachment_id)
+
+
+def _released(bdm):
+    """A mapping whose volume stays the server's, attached on no host."""
+    return bool(bdm.get('attachment_id')) and not bdm.get('connection_info')

@@ -1,8 +1,8 @@
 """The compute RPC methods of server moves, mixed into :class:`rpcapi.ComputeAPI`.
 
-Resize and cold migration (1.4) and live migration with its checks and
-``migrate_data`` (1.12; its volumes 1.20): each message goes to the host that
-runs its step.
+Resize and cold migration (1.4; its volumes 1.21) and live migration with its
+checks and ``migrate_data`` (1.12; its volumes 1.20): each message goes to the
+host that runs its step.
 The versions are those of :mod:`novalite.compute.rpcapi`'s history.
 """
 
@@ -16,22 +16,27 @@ class MoveRPC:
     # below 1.4 cannot move servers; oslo.messaging refuses the send.
 
     def _move(self, context, host, method, kind='cast', instance=None, migration=None,
-              flavor=None, **kwargs):
+              flavor=None, version='1.4', **kwargs):
         payloads = {'instance': objects.Instance.coerce(instance)}
         if migration is not None:
             payloads['migration'] = objects.Migration.coerce(migration)
         if flavor is not None:
             payloads['flavor'] = objects.Flavor.coerce(flavor)
-        cctxt = self.client.prepare(server=host, version='1.4')
+        cctxt = self.client.prepare(server=host, version=version)
         return getattr(cctxt, kind)(context, method, **payloads, **kwargs)
 
     def resize_instance(self, context, instance, migration, flavor):
         self._move(context, instance['host'], 'resize_instance', instance=instance,
                    migration=migration, flavor=flavor)
 
+    def hands_over_volumes(self):
+        """Whether the host a guest arrives on attaches the volumes the one it left
+        let go (1.21); below, the host it leaves keeps them."""
+        return self.client.can_send_version('1.21')
+
     def finish_resize(self, context, host, instance, migration, flavor, disk_info):
         self._move(context, host, 'finish_resize', instance=instance, migration=migration,
-                   flavor=flavor, disk_info=disk_info)
+                   flavor=flavor, disk_info=disk_info, version=self._arrival_version())
 
     def confirm_resize(self, context, host, instance, migration):
         self._move(context, host, 'confirm_resize', instance=instance, migration=migration)
@@ -42,7 +47,10 @@ class MoveRPC:
 
     def finish_revert_resize(self, context, host, instance, migration):
         self._move(context, host, 'finish_revert_resize', instance=instance,
-                   migration=migration)
+                   migration=migration, version=self._arrival_version())
+
+    def _arrival_version(self):
+        return '1.21' if self.hands_over_volumes() else '1.4'
 
     # Live migration checks and migrate_data (1.12): a compute capped below
     # gets the 1.4 calls, without checks and migrate_data.

@@ -89,7 +89,8 @@ class Mover:
         disk_info = self.driver.migrate_disk_and_power_off(
             context, instance, migration['dest_compute'], flavor,
             self._network_info(context, instance))
-        self.cold_volumes.release(context, instance)
+        if self.compute_rpcapi.hands_over_volumes():
+            self.cold_volumes.release(context, instance)
         migration = self._update_migration(context, migration, 'post-migrating')
         instance = self._set_task(context, instance, vm_states.RESIZE_MIGRATED,
                                   vm_states.RESIZE_MIGRATING,
@@ -140,7 +141,8 @@ class Mover:
         same_host = migration['source_compute'] == migration['dest_compute']
         self.driver.destroy(context, instance, self._network_info(context, instance),
                             destroy_disks=not same_host)
-        self.cold_volumes.release(context, instance)
+        if self.compute_rpcapi.hands_over_volumes():
+            self.cold_volumes.release(context, instance)
         self.conductor.migration_settle_claims(context, migration['uuid'], 'source')
         self.compute_rpcapi.finish_revert_resize(context, migration['source_compute'],
                                                  instance, migration)

@@ -44,6 +44,9 @@ Version history:
   destination attaches and connects the server's volumes and answers them in
   ``migrate_data['volumes']``, which rollback_live_migration_at_destination
   gets back. Below 1.20 a destination is never asked to.
+* 1.21 - finish_resize and finish_revert_resize: the host the guest left
+  let go of its volumes (an empty attachment each), which the receiver
+  attaches and connects. Below 1.21 the host a guest leaves keeps them.
 * 1.22 - build_and_run_instance's filter_properties carry the retry record as
   a SchedulerRetries.
 """

@@ -327,6 +327,21 @@ def test_the_conductor_answers_evacuations_as_objects_or_to_an_older_caller_as_d
         assert answer == EVACUATION_1_6
 
 
+def _finish_resize(api, ctxt):
+    api.finish_resize(ctxt, 'compute2', instance_dict(), dict(EVACUATION), dict(FLAVOR), {})
+
+
+@pytest.mark.parametrize('cap, version, hands_over', [(None, '1.21', True),
+                                                      ('1.20', '1.4', False)])
+def test_a_destination_of_1_21_is_handed_a_cold_move_s_volumes_an_older_one_is_not(
+        conf, cap, version, hands_over):
+    [(sent_version, method, _kwargs)], _ = _sent(conf, 'compute', cap,
+                                                 compute_rpcapi.ComputeAPI, _finish_resize)
+    assert (sent_version, method) == (version, 'finish_resize')
+    conf.set_override('compute', cap, group='upgrade_levels')
+    assert compute_rpcapi.ComputeAPI().hands_over_volumes() is hands_over
+
+
 _MIGRATION_READS = {
     'update': (lambda api, ctxt: api.migration_update(ctxt, EVACUATION['uuid'],
                                                       {'status': 'done'}), '1.4'),

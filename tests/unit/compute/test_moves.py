@@ -120,3 +120,14 @@ def test_a_guest_that_cannot_be_defined_on_its_destination_leaves_no_connection_
         _resized(movers)
     assert movers['dst'].driver.connected == {}
     assert mappings.bdms['b-v1']['connection_info'] is None
+
+
+def test_a_source_whose_destination_predates_1_21_keeps_its_volume_and_nothing_is_taken(
+        two_hosts):
+    movers, attachments, mappings = two_hosts
+    movers['src'].compute_rpcapi.hands_over_volumes.return_value = False
+    _resized(movers)
+    assert attachments.of('v1') == [('src', 'attached')]
+    assert set(movers['src'].driver.connected) == {'v1'}
+    assert movers['dst'].driver.connected == {}
+    assert movers['dst'].driver.finish_migration.call_args.kwargs['volume_disks'] == []
