@@ -77,10 +77,15 @@ def test_a_snapshot_past_its_deadline_is_cancelled_and_its_image_deleted(tmp_pat
                        'the image to be deleted', timeout=15)
         server = _server(api, server_id)
         assert (server['status'], server['OS-EXT-STS:task_state']) == ('ACTIVE', None)
-        actions = requests.get(f'{api}/servers/{server_id}/os-instance-actions',
-                               headers=_ADMIN, timeout=30).json()['instanceActions']
-        assert [(a['action'], a['message']) for a in actions
-                if a['action'] == 'createImage'] == [('createImage', 'Error')]
+
+        def snapshots():
+            actions = requests.get(f'{api}/servers/{server_id}/os-instance-actions',
+                                   headers=_ADMIN, timeout=30).json()['instanceActions']
+            return [(a['action'], a['message']) for a in actions
+                    if a['action'] == 'createImage']
+        # The action's end is recorded after the image and the server's state.
+        Cloud.wait_for(lambda: snapshots()[0][1] is not None, 'the action to end', timeout=10)
+        assert snapshots() == [('createImage', 'Error')]
         # Nothing holds the server any more: the next action does not wait
         # out the 30 s capture.
         requests.post(f'{api}/servers/{server_id}/action', headers=_ADMIN, timeout=30,
