@@ -62,9 +62,15 @@ def test_delete_wait_removes_the_server(aio):
 
 
 def _events_of(client, server_id, action):
+    """``(event, result)`` of the action's events once each has ended: the host
+    casts an event's end after the server's last state change."""
     (found,) = [a for a in client.servers.actions(server_id) if a['action'] == action]
-    return [(event['event'], event['result'])
-            for event in client.servers.action(server_id, found['request_id'])['events']]
+
+    def events():
+        return [(event['event'], event['result'])
+                for event in client.servers.action(server_id, found['request_id'])['events']]
+    Cloud.wait_for(lambda: all(result for _event, result in events()), 'the events to end')
+    return events()
 
 
 def test_actions_record_the_compute_steps_of_a_build_and_a_delete(aio):
