@@ -33,8 +33,10 @@ dpkg -s chromium >/dev/null 2>&1 || \
 # Unit and functional tests on both cores. Then the integration tests, which
 # start daemons, libvirtd and tgtd of their own (private names, ports, vhosts
 # and databases): two modules at a time, each module's cloud on one worker;
-# last, alone, those marked serial, whose deadlines a busy machine distorts.
-.venv/bin/python -m pytest -q -p no:cacheprovider -m "not integration" -n 2 tests "$@"
+# last, alone, the tests of either layer marked serial, whose deadlines a busy
+# machine distorts.
+.venv/bin/python -m pytest -q -p no:cacheprovider -m "not integration and not serial" \
+    -n 2 tests "$@"
 .venv/bin/python -m pytest -q -p no:cacheprovider -m "integration and not serial" \
     -n 2 --dist loadfile tests "$@"
-.venv/bin/python -m pytest -q -p no:cacheprovider -m "integration and serial" tests "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider -m serial tests "$@"
