@@ -3,6 +3,7 @@
 from oslo_versionedobjects import fields
 
 from novalite.objects import base
+from novalite.objects.node_resources import CAPACITY_FIELDS
 
 
 @base.NovaliteObjectRegistry.register
@@ -27,26 +28,12 @@ class ComputeNode(base.NovaliteObject):
         'uuid': fields.UUIDField(),
         'host': fields.StringField(),
         'hypervisor_hostname': fields.StringField(),
-        'hypervisor_type': fields.StringField(),
-        'hypervisor_version': fields.IntegerField(),
+        **CAPACITY_FIELDS,
         'cpu_info': fields.StringField(),
-        'host_ip': fields.StringField(nullable=True),
-        'availability_zone': fields.StringField(),
         'supported_instances': fields.StringField(),
-        'vcpus': fields.IntegerField(),
-        'memory_mb': fields.IntegerField(),
-        'local_gb': fields.IntegerField(),
         'vcpus_used': fields.IntegerField(),
         'memory_mb_used': fields.IntegerField(),
         'local_gb_used': fields.IntegerField(),
-        'free_disk_gb': fields.IntegerField(nullable=True),
-        'running_vms': fields.IntegerField(),
-        'reserved_host_cpus': fields.IntegerField(),
-        'reserved_host_memory_mb': fields.IntegerField(),
-        'reserved_host_disk_mb': fields.IntegerField(),
-        'cpu_allocation_ratio': fields.FloatField(),
-        'ram_allocation_ratio': fields.FloatField(),
-        'disk_allocation_ratio': fields.FloatField(),
         # Goes up with each claim and release on the node.
         'generation': fields.IntegerField(),
         'created_at': fields.DateTimeField(tzinfo_aware=False),

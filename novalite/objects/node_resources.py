@@ -5,6 +5,26 @@ from oslo_versionedobjects import fields
 from novalite.objects import base
 from novalite.objects.fields import JsonField
 
+# What a node has, where it stands and what its host sets aside of it: sent
+# by the host (NodeResources) and read back with the node's row (ComputeNode).
+CAPACITY_FIELDS = {
+    'hypervisor_type': fields.StringField(),
+    'hypervisor_version': fields.IntegerField(),
+    'host_ip': fields.StringField(nullable=True),
+    'availability_zone': fields.StringField(),
+    'vcpus': fields.IntegerField(),
+    'memory_mb': fields.IntegerField(),
+    'local_gb': fields.IntegerField(),
+    'free_disk_gb': fields.IntegerField(nullable=True),
+    'running_vms': fields.IntegerField(),
+    'reserved_host_cpus': fields.IntegerField(),
+    'reserved_host_memory_mb': fields.IntegerField(),
+    'reserved_host_disk_mb': fields.IntegerField(),
+    'cpu_allocation_ratio': fields.FloatField(),
+    'ram_allocation_ratio': fields.FloatField(),
+    'disk_allocation_ratio': fields.FloatField(),
+}
+
 
 @base.NovaliteObjectRegistry.register
 class NodeResources(base.NovaliteObject):
@@ -27,21 +47,7 @@ class NodeResources(base.NovaliteObject):
                                'hypervisor_hostname'})
 
     fields = {
-        'hypervisor_type': fields.StringField(),
-        'hypervisor_version': fields.IntegerField(),
-        'host_ip': fields.StringField(nullable=True),
-        'availability_zone': fields.StringField(),
-        'vcpus': fields.IntegerField(),
-        'memory_mb': fields.IntegerField(),
-        'local_gb': fields.IntegerField(),
-        'free_disk_gb': fields.IntegerField(nullable=True),
-        'running_vms': fields.IntegerField(),
-        'reserved_host_cpus': fields.IntegerField(),
-        'reserved_host_memory_mb': fields.IntegerField(),
-        'reserved_host_disk_mb': fields.IntegerField(),
-        'cpu_allocation_ratio': fields.FloatField(),
-        'ram_allocation_ratio': fields.FloatField(),
-        'disk_allocation_ratio': fields.FloatField(),
+        **CAPACITY_FIELDS,
         # The hypervisor's CPU description (libvirt's: arch, model, vendor,
         # topology, features), shown whole by os-hypervisors.
         'cpu_info': JsonField(),
