@@ -33,7 +33,6 @@ from novalite.virt.libvirt import driver as libvirt_driver  # noqa: E402
 from novalite.virt.libvirt import imagebackend  # noqa: E402
 from tests.guest import build as guest_build  # noqa: E402
 from tests.integration.libvirt import fullstack  # noqa: E402
-from tests.integration.libvirt import harness as harness_mod  # noqa: E402
 
 TIMEOUT = 120
 POLL = 0.02
@@ -165,20 +164,8 @@ def main():
     parser.add_argument('--only', choices=('driver', 'full-stack'))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='novalite-snapbench-') as workdir:
-        harness = harness_mod.LibvirtHarness(f'novalite-snapbench-{os.getpid()}').start()
-        try:
-            if args.only != 'full-stack':
-                driver_dir = os.path.join(workdir, 'driver')
-                os.makedirs(driver_dir)
-                with harness.entered():
-                    run_driver(harness.uri, args.runs, driver_dir)
-            unavailable = fullstack.rabbit_unavailable()
-            if args.only != 'driver' and unavailable:
-                print(f'full stack skipped: {unavailable}')
-            elif args.only != 'driver':
-                run_full_stack(harness, args.runs, workdir)
-        finally:
-            harness.stop()
+        libvirt_boot.run_both(f'novalite-snapbench-{os.getpid()}', args, workdir,
+                              run_driver, run_full_stack)
 
 
 if __name__ == '__main__':
