@@ -72,3 +72,9 @@ class TgtServer:
 def portal_reachable(port):
     with socket.socket() as sock:
         return sock.connect_ex(('127.0.0.1', port)) == 0
+
+
+def qemu_url(info, password=None):
+    """The URL QEMU's own iSCSI initiator logs in with, as a guest's QEMU does."""
+    return (f"iscsi://{info['auth_username']}%{password or info['auth_password']}@"
+            f"{info['target_portal']}/{info['target_iqn']}/{info['target_lun']}")

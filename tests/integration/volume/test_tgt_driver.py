@@ -13,36 +13,13 @@ import pytest
 
 from novalite.image import local as local_image
 from novalite.volume import drivers
-from novalite.volume.drivers import tgt
-from tests.integration import tgt as tgt_server
+from tests.integration.tgt import qemu_url
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope='module')
-def tgtd():
-    try:
-        server = tgt_server.TgtServer().start()
-    except tgt_server.TgtUnavailable as exc:
-        pytest.skip(str(exc))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def driver(conf, tgtd, tmp_path):
-    tgtd.configure(conf)
-    conf.set_override('volumes_dir', str(tmp_path / 'volumes'), group='volume')
-    return tgt.TgtDriver(conf)
-
-
 def _volume(size=1):
     return {'uuid': str(uuid.uuid4()), 'size': size}
-
-
-def _url(info, password=None):
-    return (f"iscsi://{info['auth_username']}%{password or info['auth_password']}@"
-            f"{info['target_portal']}/{info['target_iqn']}/{info['target_lun']}")
 
 
 def _qemu_img(*args):
@@ -60,7 +37,7 @@ def test_new_volume_is_a_sparse_file_exported_with_chap(driver, conf):
     info = _exported(driver, volume)
     path = os.path.join(conf.volume.volumes_dir, volume['uuid'])
     assert os.path.getsize(path) == 1024 ** 3 and os.stat(path).st_blocks == 0
-    found = _qemu_img('info', '--output', 'json', _url(info))
+    found = _qemu_img('info', '--output', 'json', qemu_url(info))
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)['virtual-size'] == 1024 ** 3
 
@@ -69,7 +46,7 @@ def test_wrong_chap_password_cannot_log_in(driver):
     volume = _volume()
     driver.create_volume(volume)
     info = _exported(driver, volume)
-    found = _qemu_img('info', _url(info, password='wrong-password'))
+    found = _qemu_img('info', qemu_url(info, password='wrong-password'))
     assert found.returncode != 0
     assert 'Authentication failure' in found.stderr
 
@@ -89,7 +66,7 @@ def test_extend_grows_what_the_initiator_sees(driver):
     driver.create_volume(volume)
     info = _exported(driver, volume)
     driver.extend_volume(volume, 2)
-    found = _qemu_img('info', '--output', 'json', _url(info))
+    found = _qemu_img('info', '--output', 'json', qemu_url(info))
     assert json.loads(found.stdout)['virtual-size'] == 2 * 1024 ** 3
 
 
@@ -101,7 +78,7 @@ def test_ensure_export_recreates_a_target_tgtd_forgot(driver, tgtd):
            if info['target_iqn'] in line][0]
     tgtd._tgtadm('--lld', 'iscsi', '--mode', 'target', '--op', 'delete', '--tid', tid)
     driver.ensure_export(volume)
-    assert _qemu_img('info', _url(info)).returncode == 0
+    assert _qemu_img('info', qemu_url(info)).returncode == 0
 
 
 def test_volume_from_image_carries_the_images_data(driver, conf, tmp_path):
@@ -116,7 +93,7 @@ def test_volume_from_image_carries_the_images_data(driver, conf, tmp_path):
     driver.create_volume_from_image(volume, images, image)
     info = _exported(driver, volume)
     out = tmp_path / 'back.raw'
-    copied = _qemu_img('dd', '-f', 'raw', '-O', 'raw', 'bs=512', 'count=1', f'if={_url(info)}',
+    copied = _qemu_img('dd', '-f', 'raw', '-O', 'raw', 'bs=512', 'count=1', f'if={qemu_url(info)}',
                        f'of={out}')
     assert copied.returncode == 0, copied.stderr
     assert out.read_bytes()[:14] == b'NOVALITE-IMAGE'
@@ -124,7 +101,7 @@ def test_volume_from_image_carries_the_images_data(driver, conf, tmp_path):
 
 def _first_sector(info, tmp_path):
     out = tmp_path / f"sector-{info['volume_id']}.raw"
-    copied = _qemu_img('dd', '-f', 'raw', '-O', 'raw', 'bs=512', 'count=1', f'if={_url(info)}',
+    copied = _qemu_img('dd', '-f', 'raw', '-O', 'raw', 'bs=512', 'count=1', f'if={qemu_url(info)}',
                        f'of={out}')
     assert copied.returncode == 0, copied.stderr
     return out.read_bytes()
@@ -148,7 +125,7 @@ def test_a_volume_made_from_a_snapshot_reads_what_the_volume_held_then(driver, c
     driver.create_volume_from_snapshot(restored, snapshot)
     info = _exported(driver, restored)
     assert _first_sector(info, tmp_path)[:15] == b'BEFORE-SNAPSHOT'
-    found = _qemu_img('info', '--output', 'json', _url(info))
+    found = _qemu_img('info', '--output', 'json', qemu_url(info))
     assert json.loads(found.stdout)['virtual-size'] == 2 * 1024 ** 3
     driver.delete_snapshot(snapshot)
     assert not os.path.exists(copy)

@@ -16,34 +16,11 @@ import uuid
 import pytest
 
 from novalite.volume import drivers
-from novalite.volume.drivers import tgt
-from tests.integration import tgt as tgt_server
+from tests.integration.tgt import qemu_url
 
 pytestmark = pytest.mark.integration
 
 SECTOR = 512
-
-
-@pytest.fixture(scope='module')
-def tgtd():
-    try:
-        server = tgt_server.TgtServer().start()
-    except tgt_server.TgtUnavailable as exc:
-        pytest.skip(str(exc))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def driver(conf, tgtd, tmp_path):
-    tgtd.configure(conf)
-    conf.set_override('volumes_dir', str(tmp_path / 'volumes'), group='volume')
-    return tgt.TgtDriver(conf)
-
-
-def _url(info, password=None):
-    return (f"iscsi://{info['auth_username']}%{password or info['auth_password']}@"
-            f"{info['target_portal']}/{info['target_iqn']}/{info['target_lun']}")
 
 
 def _new_volume(driver):
@@ -65,14 +42,14 @@ def _tid(volume):
 def _write_mark(info, byte):
     """Fill the first sector with ``byte`` through the initiator."""
     done = subprocess.run(['qemu-io', '-f', 'raw', '-c', f'write -P {byte:#x} 0 {SECTOR}',
-                           _url(info)], capture_output=True, text=True, timeout=30)
+                           qemu_url(info)], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and 'wrote' in done.stdout, done.stdout + done.stderr
 
 
 def _first_sector(info, tmp_path, password=None):
     out = tmp_path / f'sector-{uuid.uuid4()}.raw'
     done = subprocess.run(['qemu-img', 'dd', '-f', 'raw', '-O', 'raw', f'bs={SECTOR}',
-                           'count=1', f'if={_url(info, password)}', f'of={out}'],
+                           'count=1', f'if={qemu_url(info, password)}', f'of={out}'],
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     return out.read_bytes()
@@ -98,7 +75,7 @@ def test_each_new_volume_reads_zeros_where_deleted_ones_were_written_and_ids_are
 def test_a_session_left_open_on_a_deleted_volume_never_reaches_the_next_volume(
         driver, tgtd, tmp_path):
     old, old_info = _new_volume(driver)
-    held = subprocess.Popen(['qemu-io', '-f', 'raw', _url(old_info)], stdin=subprocess.PIPE,
+    held = subprocess.Popen(['qemu-io', '-f', 'raw', qemu_url(old_info)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         held.stdin.write(f'read 0 {SECTOR}\n')
