@@ -98,7 +98,7 @@ class ActionRunner:
             except Exception as exc:
                 LOG.exception('%s of instance %s failed', event, uuid)
                 if events.record_fault(self.conductor, context, uuid, exc, self.host):
-                    self.power_sync.sync(context, instance, clear_task_state=True)
+                    self.power_sync.sync(context, instance, ending=(task_state,))
                 return
             try:
                 self.conductor.instance_update(context, uuid, dict(final_values, task_state=None),

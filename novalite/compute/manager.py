@@ -342,8 +342,8 @@ class ComputeManager(periodic_task.PeriodicTasks, Manager):
 
     # Power-state sync
 
-    def sync_instance(self, context, instance, observed=None, clear_task_state=False):
-        self.power_sync.sync(context, instance, observed, clear_task_state)
+    def sync_instance(self, context, instance, observed=None, ending=()):
+        self.power_sync.sync(context, instance, observed, ending)
 
     @periodic_task.periodic_task(spacing=CONF.compute.sync_power_state_interval,
                                  run_immediately=False)

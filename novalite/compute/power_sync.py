@@ -41,8 +41,14 @@ class PowerSync:
             if instance['task_state'] is None and instance['vm_state'] != vm_states.BUILDING:
                 self.sync(context, instance)
 
-    def sync(self, context, instance, observed=None, clear_task_state=False):
-        """Bring the DB's power_state (and a stopped guest's vm_state) to the hypervisor's."""
+    def sync(self, context, instance, observed=None, ending=()):
+        """Bring the DB's power_state (and a stopped guest's vm_state) to the hypervisor's.
+
+        :param ending: the task states of an operation that ends here, failed
+            or interrupted: its task is cleared if it is still one of them.
+            Another action's, accepted once a deadline had ended this one's
+            task, is left to that action.
+        """
         if observed is None:
             try:
                 observed = self.driver.get_info(instance).state
@@ -54,17 +60,16 @@ class PowerSync:
         if instance['vm_state'] == vm_states.ACTIVE and observed in (
                 power_state.SHUTDOWN, power_state.CRASHED):
             values['vm_state'] = vm_states.STOPPED
-        if clear_task_state:
+        if ending:
             values['task_state'] = None
         if not values:
             return
-        # Without a task to clear, only an idle instance is synced: a task in
+        # Besides the ending task, only an idle instance is synced: a task in
         # flight owns the state and will set it when it ends. Only while it is
         # still here: a live migration may have moved it since it was read.
-        expected = None if clear_task_state else [None]
         try:
             self.conductor.instance_update(context, instance['uuid'], values,
-                                           expected_task_state=expected,
+                                           expected_task_state=[*ending, None],
                                            expected_host=self.host, read_back=False)
         except build.GONE:
             LOG.debug('Instance %s changed while syncing its power state', instance['uuid'])

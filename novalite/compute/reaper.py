@@ -100,7 +100,7 @@ class Reaper:
                 self._fault(context, uuid, f"Task state {task_state} was lost (no operation "
                                            f"in flight on {self.host}); cleared",
                             'TaskStateLost')
-                self.manager.sync_instance(context, instance, clear_task_state=True)
+                self.manager.sync_instance(context, instance, ending=(instance['task_state'],))
 
     def _settle_build(self, context, instance):
         uuid = instance['uuid']

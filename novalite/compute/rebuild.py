@@ -163,9 +163,13 @@ class Rebuilder:
             except exception.MigrationNotFound:
                 pass
         if events.record_fault(self.conductor, context, uuid, exc, self.host):
+            # Only while the task is still the rebuild's: cancelled at its
+            # deadline, the server may already be in the next action's hands.
             try:
-                self.conductor.instance_update(context, uuid, values, read_back=False)
-            except exception.InstanceNotFound:
+                self.conductor.instance_update(
+                    context, uuid, values, read_back=False,
+                    expected_task_state=[*vm_states.REBUILD_STATES, None])
+            except build.GONE:
                 pass
 
 

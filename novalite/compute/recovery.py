@@ -62,7 +62,7 @@ class Recovery:
         elif task_state in _IMAGE_TASK_STATES:
             LOG.info('Settling the interrupted %s of instance %s', task_state, uuid)
             manager.snapshots.recover(context, instance)
-            manager.sync_instance(context, instance, clear_task_state=True)
+            manager.sync_instance(context, instance, ending=(instance['task_state'],))
         elif task_state in _SHELVE_TASK_STATES or \
                 instance['vm_state'] == vm_states.SHELVED_OFFLOADED:
             LOG.info('Settling the interrupted %s of instance %s', task_state, uuid)
@@ -83,7 +83,7 @@ class Recovery:
             return
         elif task_state is not None:
             LOG.info('Clearing task_state %s of instance %s', task_state, uuid)
-            manager.sync_instance(context, instance, clear_task_state=True)
+            manager.sync_instance(context, instance, ending=(instance['task_state'],))
 
     def _fail_build(self, context, instance):
         uuid = instance['uuid']

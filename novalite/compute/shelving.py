@@ -193,6 +193,7 @@ class ShelveOps:
             self.conductor.instance_update(
                 context, instance['uuid'], {'vm_state': vm_states.SHELVED_OFFLOADED,
                                             'task_state': None, 'host': None, 'node': None},
+                expected_task_state=[vm_states.UNSHELVING, vm_states.SPAWNING, None],
                 expected_host=self.host, read_back=False)
         except build.GONE:
             pass
@@ -216,14 +217,14 @@ class ShelveOps:
             self._back_to_offloaded(context, instance, exception.NovaliteException(
                 'The compute host restarted during the unshelve'))
         else:
-            self.manager.sync_instance(context, instance, clear_task_state=True)
+            self.manager.sync_instance(context, instance, ending=(instance['task_state'],))
 
     def _recover_shelve(self, context, instance):
         image = self.snapshots.recover(context, instance)
         if image is None:
             LOG.info('Shelve of %s was interrupted before its upload ended; undone',
                      instance['uuid'])
-            self.manager.sync_instance(context, instance, clear_task_state=True)
+            self.manager.sync_instance(context, instance, ending=(instance['task_state'],))
             return
         self._run(context, instance, 'compute_shelve_instance',
                   lambda: self._shelved(context, instance, image['id'], instance['task_state']))

@@ -116,7 +116,8 @@ class SnapshotOps:
     def run(self, context, instance, event, work):
         """Run ``work()`` under the instance's lock as action event ``event``.
 
-        A failure becomes the instance's fault and clears its task.
+        A failure becomes the instance's fault and clears its task, if the
+        task is still one of a snapshot's or backup's.
         """
         uuid = instance['uuid']
         with self.manager.in_flight.track(uuid), lockutils.lock(uuid), \
@@ -129,7 +130,8 @@ class SnapshotOps:
             except Exception as exc:
                 LOG.exception('%s of instance %s failed', event, uuid)
                 if events.record_fault(self.conductor, context, uuid, exc, self.host):
-                    self.manager.sync_instance(context, instance, clear_task_state=True)
+                    self.manager.sync_instance(context, instance,
+                                               ending=vm_states.SNAPSHOT_TASK_STATES)
 
     # Steps
 

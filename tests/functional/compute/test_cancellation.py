@@ -7,6 +7,10 @@ operation must give up at once (the task pool drains long before the hung
 step would have returned), undo what it made, and leave a fault naming the
 step. No wall-clock deadline is waited out, so a loaded machine only makes
 these slower, never flaky.
+
+A cancelled operation's failure path runs after the reaper has ended its
+task, so the API may already have accepted the next action: the failure
+path must leave that action's task alone.
 """
 
 import datetime
@@ -17,7 +21,7 @@ import eventlet
 import pytest
 from oslo_utils import timeutils
 
-from novalite.compute import vm_states
+from novalite.compute import events, vm_states
 from novalite.db import actions, instances
 from novalite.image import local as local_image
 from tests.functional.compute import test_manager
@@ -143,3 +147,68 @@ def test_an_unshelve_hung_in_its_spawn_is_cancelled_and_the_server_offloaded_aga
         'shelved_offloaded', None, None)
     assert _fault(active['uuid']).startswith('Task state spawning timed out')
     assert active['uuid'] not in hung.driver.guests
+
+
+def _accepted_meanwhile(task_state, uuid):
+    """What the API does when it accepts the next action while a cancelled
+    operation still cleans up: its task is the only one there."""
+    def accept(*args, **kwargs):
+        instances.instance_update(uuid, {'task_state': task_state})
+    return accept
+
+
+def test_a_cancelled_snapshot_leaves_the_next_actions_task_alone(
+        hung, ctx, conf, active, images):
+    image = images.create_record({'name': 'stuck', 'properties': {}})
+    instances.instance_update(active['uuid'], {'task_state': vm_states.IMAGE_SNAPSHOT_PENDING})
+    conf.set_override('snapshot_seconds', _HUNG, group='fake')
+    hung.snapshot_instance(ctx, instances.instance_get(active['uuid']), image['id'])
+    _waiting_in(hung, active['uuid'], vm_states.IMAGE_SNAPSHOT)
+    hung.snapshots.delete_image = mock.Mock(
+        side_effect=_accepted_meanwhile(vm_states.POWERING_OFF, active['uuid']))
+
+    assert _reap_past_the_deadline(hung, ctx) < _GAVE_UP_WITHIN
+    after = instances.instance_get(active['uuid'])
+    assert (after['vm_state'], after['task_state']) == ('active', vm_states.POWERING_OFF)
+    assert _fault(active['uuid']).startswith('Task state image_snapshot timed out')
+
+
+def _accepted_as_the_fault_is_recorded(task_state, uuid):
+    """The next action is accepted just as the cancelled operation records its
+    failure (the reaper records its fault itself)."""
+    record_fault = events.record_fault
+    accept = _accepted_meanwhile(task_state, uuid)
+
+    def recording(*args, **kwargs):
+        accept()
+        return record_fault(*args, **kwargs)
+    return mock.patch.object(events, 'record_fault', recording)
+
+
+def test_a_cancelled_stop_leaves_the_next_actions_task_alone(hung, ctx, conf, active):
+    instances.instance_update(active['uuid'], {'task_state': vm_states.POWERING_OFF})
+    conf.set_override('power_off_seconds', _HUNG, group='fake')
+    hung.stop_instance(ctx, instances.instance_get(active['uuid']))
+    _waiting_in(hung, active['uuid'], vm_states.POWERING_OFF)
+
+    with _accepted_as_the_fault_is_recorded(vm_states.REBOOTING_HARD, active['uuid']):
+        assert _reap_past_the_deadline(hung, ctx) < _GAVE_UP_WITHIN
+    after = instances.instance_get(active['uuid'])
+    assert after['task_state'] == vm_states.REBOOTING_HARD
+    assert _fault(active['uuid']).startswith('Task state powering-off timed out')
+
+
+def test_a_cancelled_rebuild_leaves_a_delete_accepted_meanwhile_alone(
+        hung, ctx, conf, active):
+    instances.instance_update(active['uuid'], {'task_state': vm_states.REBUILDING,
+                                               'image_ref': 'img2'})
+    actions.action_start(active['uuid'], 'rebuild', ctx.request_id, 'u', 'p')
+    conf.set_override('spawn_seconds', _HUNG, group='fake')
+    hung.rebuild_instance(ctx, instances.instance_get(active['uuid']), 'img', 'img2', [],
+                          'secret')
+    _waiting_in(hung, active['uuid'], vm_states.REBUILD_SPAWNING)
+
+    with _accepted_as_the_fault_is_recorded(vm_states.DELETING, active['uuid']):
+        assert _reap_past_the_deadline(hung, ctx) < _GAVE_UP_WITHIN
+    after = instances.instance_get(active['uuid'])
+    assert (after['vm_state'], after['task_state']) == ('error', vm_states.DELETING)
