@@ -122,13 +122,20 @@ class Guest:
         """ACPI shutdown, waiting up to ``timeout`` s; True if the guest went off.
 
         With ``retry_interval`` the request is repeated that often, for guests
-        that missed the first one while booting.
+        that missed the first one while booting. A request libvirt refuses
+        (a paused guest) counts as one the guest ignores.
         """
         deadline = time.monotonic() + timeout
         while True:
             if not self.is_active():
                 return True
-            self.shutdown()
+            try:
+                self.shutdown()
+            except libvirt.libvirtError as exc:
+                # A paused guest cannot take the request, and one that went
+                # off just now refuses it: wait as for a guest that ignores it.
+                LOG.debug('Ignoring the refused shutdown request of %s: %s',
+                          self._domain.name(), exc)
             remaining = max(deadline - time.monotonic(), 0)
             wait = min(retry_interval, remaining) if retry_interval else remaining
             if _poll(lambda: not self.is_active(), wait):

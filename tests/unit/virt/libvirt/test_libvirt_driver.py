@@ -8,6 +8,7 @@ import os
 import subprocess
 import threading
 import xml.etree.ElementTree as ET
+from unittest import mock
 
 import pytest
 
@@ -306,3 +307,12 @@ def test_a_resize_to_the_same_host_defines_the_guest_with_its_volume_and_a_rever
                                 volume_disks=[_volume_disk('10.0.0.2:3260')])
     assert _volume_host(drv, instance) == '10.0.0.2'
     assert state(drv, instance) == power_state.RUNNING
+
+
+def test_power_off_of_a_guest_refusing_the_shutdown_request_ends_hard(drv, raw_image):
+    instance = spawn(drv, raw_image)
+    domain = drv._guest(instance)._domain
+    refused = libvirt.libvirtError('Requested operation is not valid: domain is not running')
+    with mock.patch.object(type(domain), 'shutdown', side_effect=refused):
+        drv.power_off(None, instance, [], timeout=0.3)
+    assert state(drv, instance) == power_state.SHUTDOWN
