@@ -122,3 +122,15 @@ def test_openstack_cli_hypervisor_show_has_the_host_s_uptime_and_load(aio, versi
                                      '-f', 'json', version=version)
     assert shown['hypervisor_hostname'] == 'aio'
     assert shown['load_average'].count(',') == 2 and shown['users'] and shown['uptime']
+
+
+def test_openstack_cli_create_with_trusted_certs_is_refused_and_creates_nothing(aio):
+    done = all_in_one.openstack_cli(
+        aio['url'], TOKEN, 'server', 'create', '--image', aio['image'], '--flavor', '1',
+        '--no-network', '--trusted-image-cert', 'cert-1', 'trusted-web', version='2.63',
+        check=False)
+    assert done.returncode == 1
+    assert 'BadRequestException: 400' in done.stderr
+    assert 'certificate validation is not supported' in done.stderr
+    sdk = openstack.connection.Connection(session=_session(aio))
+    assert 'trusted-web' not in [s.name for s in sdk.compute.servers()]
