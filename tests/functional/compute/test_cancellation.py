@@ -82,15 +82,19 @@ def _fault(uuid):
     return actions.faults_get_latest([uuid]).get(uuid, {}).get('message', '')
 
 
-def test_a_rebuild_hung_in_its_spawn_is_cancelled_and_leaves_no_guest(
-        hung, ctx, conf, active):
+def _rebuild_hung_in_its_spawn(compute, ctx, conf, active):
     instances.instance_update(active['uuid'], {'task_state': vm_states.REBUILDING,
                                                'image_ref': 'img2'})
     actions.action_start(active['uuid'], 'rebuild', ctx.request_id, 'u', 'p')
     conf.set_override('spawn_seconds', _HUNG, group='fake')
-    hung.rebuild_instance(ctx, instances.instance_get(active['uuid']), 'img', 'img2', [],
-                          'secret')
-    _waiting_in(hung, active['uuid'], vm_states.REBUILD_SPAWNING)
+    compute.rebuild_instance(ctx, instances.instance_get(active['uuid']), 'img', 'img2', [],
+                             'secret')
+    _waiting_in(compute, active['uuid'], vm_states.REBUILD_SPAWNING)
+
+
+def test_a_rebuild_hung_in_its_spawn_is_cancelled_and_leaves_no_guest(
+        hung, ctx, conf, active):
+    _rebuild_hung_in_its_spawn(hung, ctx, conf, active)
 
     assert _reap_past_the_deadline(hung, ctx) < _GAVE_UP_WITHIN
     after = instances.instance_get(active['uuid'])
@@ -200,13 +204,7 @@ def test_a_cancelled_stop_leaves_the_next_actions_task_alone(hung, ctx, conf, ac
 
 def test_a_cancelled_rebuild_leaves_a_delete_accepted_meanwhile_alone(
         hung, ctx, conf, active):
-    instances.instance_update(active['uuid'], {'task_state': vm_states.REBUILDING,
-                                               'image_ref': 'img2'})
-    actions.action_start(active['uuid'], 'rebuild', ctx.request_id, 'u', 'p')
-    conf.set_override('spawn_seconds', _HUNG, group='fake')
-    hung.rebuild_instance(ctx, instances.instance_get(active['uuid']), 'img', 'img2', [],
-                          'secret')
-    _waiting_in(hung, active['uuid'], vm_states.REBUILD_SPAWNING)
+    _rebuild_hung_in_its_spawn(hung, ctx, conf, active)
 
     with _accepted_as_the_fault_is_recorded(vm_states.DELETING, active['uuid']):
         assert _reap_past_the_deadline(hung, ctx) < _GAVE_UP_WITHIN
