@@ -222,11 +222,14 @@ class LiveMover(moves.Mover):
             return
         self.driver.live_migration_abort(instance)
 
-    def _post_live(self, context, instance, migration, migrate_data):
+    def _post_live(self, context, instance, migration, migrate_data, moved_volumes=None):
+        """:param moved_volumes: the volumes connected on the destination, when
+            ``migrate_data`` (lost to a restart) cannot say."""
         self.conductor.migration_complete_live(context, migration['uuid'], {
             'host': migration['dest_compute'], 'node': migration['dest_node'],
             'power_state': power_state.RUNNING})
-        self.volumes.switch(context, instance, (migrate_data or {}).get('volumes'))
+        self.volumes.switch(context, instance,
+                            moved_volumes or (migrate_data or {}).get('volumes'))
         try:
             self.driver.post_live_migration_at_source(
                 context, instance, self._network_info(context, instance), migrate_data)
@@ -255,21 +258,27 @@ class LiveMover(moves.Mover):
 
         The guest is where libvirt says: still here (a job left running is
         aborted first) means roll back; gone means libvirt finished the move,
-        which is completed now. :returns: whether there was one to settle.
+        which is completed now. Either way the volumes follow the guest, as
+        the volume API says the destination connected them
+        (:meth:`LiveVolumes.left_behind`). :returns: whether there was one
+        to settle.
         """
         migration = self.conductor.migration_get_in_progress(context, instance['uuid'],
                                                              'live-migration')
         if migration is None or migration['source_compute'] != self.host:
             return False
+        # The destination's volume connections, which migrate_data carried.
+        moved = self.volumes.left_behind(context, instance)
         if self.driver.live_migration_recover(instance):
             LOG.warning('Live migration %s of %s was cut short by a restart; the guest runs '
                         'here, rolling back', migration['uuid'], instance['uuid'])
-            self._rollback_live(context, instance, migration, 'error', {})
+            self._rollback_live(context, instance, migration, 'error',
+                                {'volumes': moved} if moved else {})
             self.conductor.instance_update(context, instance['uuid'], {
                 'vm_state': vm_states.ACTIVE, 'power_state': power_state.RUNNING},
                 read_back=False)
             return True
         LOG.warning('Live migration %s of %s finished while this host was down; completing '
                     'it', migration['uuid'], instance['uuid'])
-        self._post_live(context, instance, migration, None)
+        self._post_live(context, instance, migration, None, moved)
         return True

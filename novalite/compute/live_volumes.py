@@ -10,7 +10,10 @@ migrating guest at. After the move the source records the destination's
 attachment and connection_info on each block device mapping (through the
 conductor), completes the new attachment, forgets its own connection and
 deletes its attachment. A rollback forgets the destination's connection
-and deletes its attachment; the mappings never changed. The volume API is
+and deletes its attachment; the mappings never changed. A source restarted
+before either (or whose reaper settles a move its conductor lost) no longer
+has ``migrate_data``: :meth:`LiveVolumes.left_behind` finds the
+destination's attachments in the volume API instead. The volume API is
 reached over HTTP only (:mod:`novalite.volume.cinder`).
 """
 
@@ -37,19 +40,16 @@ class LiveVolumes(moving_volumes.MovingVolumes):
         attachment = self.volume_api.attachment_create(
             context, bdm['volume_id'], instance['uuid'],
             connector=dict(connector, mountpoint=bdm['device_name']))
-        info = cinder.translate_connection_info(attachment.get('connection_info') or {})
-        info['serial'] = bdm['volume_id']
-        info['data'].setdefault('volume_id', bdm['volume_id'])
+        moved = _moved(bdm, attachment)
         try:
-            disk_xml = self.driver.connect_volume(info, bdm['device_name'])
+            moved['disk_xml'] = self.driver.connect_volume(moved['connection_info'],
+                                                           bdm['device_name'])
         except Exception:
             self.volume_api.attachment_delete(context, attachment['id'])
             raise
         LOG.info('Volume %s of %s connected here for its live migration (attachment %s)',
                  bdm['volume_id'], instance['uuid'], attachment['id'])
-        return {'volume_id': bdm['volume_id'], 'bdm_uuid': bdm['uuid'],
-                'attachment_id': attachment['id'], 'old_attachment_id': bdm['attachment_id'],
-                'connection_info': info, 'disk_xml': disk_xml}
+        return moved
 
     def disconnect(self, context, moved):
         """Rollback: forget this host's connections and attachments. Logged, never raised."""
@@ -62,6 +62,41 @@ class LiveVolumes(moving_volumes.MovingVolumes):
                               each['volume_id'])
 
     # Source
+
+    def left_behind(self, context, instance):
+        """What the destination answered, found again in the volume API: for a move
+        settled without its ``migrate_data`` (after a restart, or by the reaper).
+
+        A mapping's volume moved when the server has a second attachment of it
+        that a destination connected and nobody completed (``attaching``).
+        One already handed over (its mapping names the completed attachment)
+        is not found again. A volume whose attachments cannot be read is
+        logged and left as it is.
+
+        :returns: :meth:`connect`'s entries without ``disk_xml``, for
+            :meth:`switch` (the guest moved) or the destination's
+            :meth:`disconnect` (it stayed here).
+        """
+        found = []
+        for bdm in self._volumes(context, instance):
+            try:
+                found.extend(self._left_behind_one(context, instance, bdm))
+            except Exception:
+                LOG.exception('Could not look up the attachments of volume %s of %s',
+                              bdm['volume_id'], instance['uuid'])
+        return found
+
+    def _left_behind_one(self, context, instance, bdm):
+        candidates = [
+            attachment for attachment in self.volume_api.attachment_list(
+                context, bdm['volume_id'], instance['uuid'])
+            if attachment['id'] != bdm['attachment_id'] and attachment['status'] == 'attaching'
+            and attachment.get('connection_info')]
+        if len(candidates) > 1:
+            LOG.warning('Volume %s of %s has %d attachments being connected; leaving them '
+                        'to an operator', bdm['volume_id'], instance['uuid'], len(candidates))
+            return []
+        return [_moved(bdm, attachment) for attachment in candidates]
 
     def switch(self, context, instance, moved):
         """The guest runs on the destination: the mappings take its attachments, this
@@ -85,3 +120,14 @@ class LiveVolumes(moving_volumes.MovingVolumes):
         if bdm is not None and bdm.get('connection_info'):
             self.driver.disconnect_volume(bdm['connection_info'])
         self.volume_api.attachment_delete(context, moved['old_attachment_id'])
+
+
+def _moved(bdm, attachment):
+    """The entry of ``bdm``'s volume connected through ``attachment`` (flat
+    connection_info, as the attachments API answers it)."""
+    info = cinder.translate_connection_info(attachment.get('connection_info') or {})
+    info['serial'] = bdm['volume_id']
+    info['data'].setdefault('volume_id', bdm['volume_id'])
+    return {'volume_id': bdm['volume_id'], 'bdm_uuid': bdm['uuid'],
+            'attachment_id': attachment['id'], 'old_attachment_id': bdm['attachment_id'],
+            'connection_info': info}

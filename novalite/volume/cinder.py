@@ -4,7 +4,7 @@ What Nova's ``nova/volume/cinder.py`` does, over plain HTTP: volumes get,
 create (blank, from an image or a snapshot) and delete, snapshots of
 volume-backed servers (create with ``force``, get, delete), the project's
 absolute limits, the attachments flow of microversion 3.44 (create,
-update with the host connector, complete, delete) and the re-image of a
+update with the host connector, complete, delete, list a server's) and the re-image of a
 boot volume (``os-reimage``, 3.68). Compute never reads the volume tables.
 The endpoint is ``[cinder] endpoint_template`` filled with the caller's
 project; requests carry the caller's token, or ``[cinder] service_token``
@@ -179,6 +179,12 @@ class API:
         attachment['connection_info'] = translate_connection_info(
             attachment.get('connection_info') or {})
         return attachment
+
+    def attachment_list(self, context, volume_id, instance_uuid):
+        """The server's attachments of the volume: ``[{'id', 'status', 'connection_info'
+        (flat, ``{}`` until a connector was sent), ...}]``."""
+        return self._request(context, 'GET', f'/attachments/detail?volume_id={volume_id}'
+                                             f'&instance_id={instance_uuid}')['attachments']
 
     def attachment_complete(self, context, attachment_id):
         self._request(context, 'POST', f'/attachments/{attachment_id}/action',

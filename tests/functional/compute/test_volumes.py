@@ -16,9 +16,10 @@ import webob
 
 from novalite import context, exception
 from novalite.api import app as api_app
-from novalite.compute import attach
-from novalite.db import actions, block_device_mappings, instances
+from novalite.compute import attach, live_volumes
+from novalite.db import actions, block_device_mappings, instances, server_migrations
 from novalite.db import volumes as db_volumes
+from novalite.virt import fake
 from novalite.volume import cinder
 from novalite.volume import manager as volume_manager
 from tests.functional.compute.test_manager import _build, _instance, compute  # noqa: F401
@@ -289,6 +290,78 @@ def test_restart_leaves_an_attached_volume_in_use(compute, ctx, server, volume_i
     _restart(compute, ctx)
     assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
     assert len(block_device_mappings.bdm_get_by_instance(server['uuid'])) == 1
+
+
+# A source host restarted during a live migration of a server with a volume: the
+# destination (cpu2) had attached and connected the volume, the source's post
+# (or its rollback) never ran.
+
+DEST = 'cpu2'
+
+
+def _live_migrating(compute, ctx, server, volume_api):  # noqa: F811
+    """What a live migration leaves once the copy ran: the destination's attachment
+    (``attaching``), the record ``running``, the server ``migrating``.
+
+    :returns: the destination's volume steps and its answer for the volume (the
+        ``migrate_data`` the source lost), without the disk its guest uses.
+    """
+    dest_driver = fake.FakeDriver()
+    dest_driver.host = DEST
+    dest = live_volumes.LiveVolumes(dest_driver, compute.conductor, volume_api)
+    (moved,) = dest.connect(ctx, server)
+    migration = server_migrations.migration_create(server, 'live-migration', DEST, DEST)
+    server_migrations.migration_update(migration['uuid'], {'status': 'running'})
+    instances.instance_update(server['uuid'], {'task_state': 'migrating'})
+    compute.live.volumes.volume_api = volume_api
+    moved.pop('disk_xml')
+    return dest, moved
+
+
+def _attachments(volume_api, ctx, volume_id, server):
+    return [(a['id'], a['status']) for a in volume_api.attachment_list(ctx, volume_id,
+                                                                       server['uuid'])]
+
+
+def test_a_source_restarted_after_the_copy_hands_the_volume_over_and_lets_its_own_go(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    (before,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
+    _dest, moved = _live_migrating(compute, ctx, server, volume_api)
+    # libvirt moved the guest; this host stopped before the post.
+    compute.driver.destroy(ctx, server, None)
+    with mock.patch.object(compute.live, 'compute_rpcapi') as peers, \
+            mock.patch.object(compute.driver, 'disconnect_volume') as disconnect:
+        _restart(compute, ctx)
+    assert instances.instance_get(server['uuid'])['host'] == DEST
+    peers.post_live_migration_at_destination.assert_called_once()
+    (after,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
+    assert (after['attachment_id'], after['connection_info']) == (
+        moved['attachment_id'], moved['connection_info'])
+    # Only the destination's attachment is left, completed; this host forgot its
+    # own connection and nothing else.
+    assert _attachments(volume_api, ctx, volume_id, server) == [
+        (moved['attachment_id'], 'attached')]
+    disconnect.assert_called_once_with(before['connection_info'])
+    assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
+
+
+def test_a_source_restarted_before_the_copy_ended_has_the_destination_let_its_attachment_go(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    (before,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
+    dest, moved = _live_migrating(compute, ctx, server, volume_api)
+    with mock.patch.object(compute.live, 'compute_rpcapi') as peers:
+        _restart(compute, ctx)
+    assert instances.instance_get(server['uuid'])['host'] == compute.host
+    peers.rollback_live_migration_at_destination.assert_called_once_with(
+        ctx, DEST, mock.ANY, {'volumes': [moved]})
+    # What the destination does with it: its attachment goes, this host's stays.
+    dest.disconnect(ctx, [moved])
+    assert _attachments(volume_api, ctx, volume_id, server) == [
+        (before['attachment_id'], 'attached')]
+    assert block_device_mappings.bdm_get_by_instance(server['uuid']) == [before]
+    assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
 
 
 def test_restart_mid_cold_move_leaves_the_volume_reserved_for_the_server(

@@ -115,6 +115,8 @@ def test_the_queue_holds_a_second_migration_until_the_first_ends(mover):
 def test_a_restart_settles_the_migration_where_libvirt_has_the_guest(mover, here):
     mover.conductor.migration_get_in_progress.return_value = dict(MIGRATION, status='running')
     mover.driver.live_migration_recover.return_value = here
+    mover.volumes = mock.Mock()
+    mover.volumes.left_behind.return_value = []
     assert mover.recover(CTX, _instance())
     if here:
         mover.conductor.migration_settle_claims.assert_called_once_with(CTX, 'm-1', 'source')
@@ -123,6 +125,25 @@ def test_a_restart_settles_the_migration_where_libvirt_has_the_guest(mover, here
     else:
         mover.conductor.migration_complete_live.assert_called_once()
         mover.compute_rpcapi.post_live_migration_at_destination.assert_called_once()
+
+
+@pytest.mark.parametrize('here', [True, False])
+def test_a_restart_has_the_volumes_follow_the_guest_as_the_volume_api_says_they_moved(
+        mover, here):
+    """migrate_data died with the source: the destination's attachments are found again."""
+    mover.conductor.migration_get_in_progress.return_value = dict(MIGRATION, status='running')
+    mover.driver.live_migration_recover.return_value = here
+    mover.volumes = mock.Mock()
+    mover.volumes.left_behind.return_value = [{'volume_id': 'v1'}]
+    mover.recover(CTX, _instance())
+    if here:
+        mover.compute_rpcapi.rollback_live_migration_at_destination.assert_called_once_with(
+            CTX, 'dst', mock.ANY, {'volumes': [{'volume_id': 'v1'}]})
+        mover.volumes.switch.assert_not_called()
+    else:
+        mover.volumes.switch.assert_called_once_with(CTX, mock.ANY, [{'volume_id': 'v1'}])
+        # The source's own record of the move (its files) still decides its cleanup.
+        assert mover.driver.post_live_migration_at_source.call_args.args[3] is None
 
 
 def test_the_reaper_leaves_a_migrating_instance_alone_while_it_queues_and_runs(mover):

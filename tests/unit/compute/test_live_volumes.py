@@ -98,3 +98,40 @@ def test_a_failed_hand_over_is_logged_and_the_next_volume_still_moves(ops):
     ops.switch(CTX, INSTANCE, moved)
     ops.volume_api.attachment_complete.assert_called_once_with(CTX, 'n2')
     ops.volume_api.attachment_delete.assert_called_once_with(CTX, 'a-res')
+
+
+def _listed(*attachments):
+    return [dict({'connection_info': {'driver_volume_type': 'iscsi',
+                                      'target_portal': '10.0.0.1:3260'}}, **each)
+            for each in attachments]
+
+
+def test_after_a_restart_the_destinations_attachment_is_found_in_the_volume_api(ops):
+    ops.volume_api.attachment_list.return_value = _listed(
+        {'id': 'a-old', 'status': 'attached'}, {'id': 'a-new', 'status': 'attaching'})
+    assert ops.left_behind(CTX, INSTANCE) == [{
+        'volume_id': 'v1', 'bdm_uuid': 'b-1', 'attachment_id': 'a-new',
+        'old_attachment_id': 'a-old', 'connection_info': {
+            'driver_volume_type': 'iscsi', 'serial': 'v1',
+            'data': {'target_portal': '10.0.0.1:3260', 'volume_id': 'v1'}}}]
+    ops.volume_api.attachment_list.assert_called_once_with(CTX, 'v1', 'i-1')
+
+
+def test_a_volume_already_handed_over_or_never_connected_elsewhere_is_not_found(ops):
+    """Only a second attachment being connected (``attaching``) is a destination's."""
+    ops.volume_api.attachment_list.return_value = _listed(
+        {'id': 'a-old', 'status': 'attached'}, {'id': 'a-res', 'status': 'reserved',
+                                                'connection_info': {}},
+        {'id': 'a-other', 'status': 'attached'})
+    assert ops.left_behind(CTX, INSTANCE) == []
+
+
+def test_two_destinations_attachments_of_one_volume_are_left_to_an_operator(ops):
+    ops.volume_api.attachment_list.return_value = _listed(
+        {'id': 'a-new', 'status': 'attaching'}, {'id': 'a-new2', 'status': 'attaching'})
+    assert ops.left_behind(CTX, INSTANCE) == []
+
+
+def test_a_volume_api_that_cannot_list_attachments_leaves_the_volumes_as_they_are(ops):
+    ops.volume_api.attachment_list.side_effect = RuntimeError('volume API down')
+    assert ops.left_behind(CTX, INSTANCE) == []
