@@ -106,13 +106,13 @@ def boots(cloud, server_id):
         _TICK.search, cloud.client.servers.console_output(server_id).splitlines()) if match}
 
 
-def wait_ticks_on(cloud, server_id, count=3, timeout=90, old_boots=()):
-    """The ticker's lines from the first that read the marker, once ``count`` of them
+def wait_ticks_on(cloud, server_id, count=3, timeout=90, old_boots=(), mark=MARK):
+    """The ticker's lines from the first that read ``mark``, once ``count`` of them
     are on the console (of the server's current host), from a boot not in
     ``old_boots``."""
     def marked():
         found = ticks(cloud.client.servers.console_output(server_id), old_boots)
-        first = next((i for i, (has, _n) in enumerate(found) if has == MARK), len(found))
+        first = next((i for i, (has, _n) in enumerate(found) if has == mark), len(found))
         return found[first:]
     try:
         cloud.wait_for(lambda: len(marked()) >= count,
@@ -134,9 +134,14 @@ def tick_on_volume(cloud, volume_id):
 
 def secrets_of(cloud, host):
     """The usages of the libvirt secrets defined on ``host``."""
-    conn = libvirt.open(cloud.harness_of(host).uri)
+    return secrets_on(cloud.harness_of(host).uri)
+
+
+def secrets_on(uri):
+    """The usages of the libvirt secrets the libvirtd at ``uri`` holds."""
+    conn = libvirt.open(uri)
     try:
-        return {secret.usageID() for secret in conn.listAllSecrets()}
+        return [secret.usageID() for secret in conn.listAllSecrets()]
     finally:
         conn.close()
 

@@ -102,17 +102,31 @@ class VolumeService:
         self.wait_for(lambda: self.volume(volume_id) is None, f'volume {volume_id} deleted')
 
     # tgtd's view
-    def session_addresses(self, volume_id):
-        """The initiator addresses of the iSCSI sessions tgtd holds on the volume's target."""
-        found, current = set(), None
+    def sessions(self, volume_id):
+        """The initiator address of each iSCSI connection tgtd holds on the volume's target."""
+        found, current = [], None
         for line in self.tgtd.targets().splitlines():
             target = re.match(r'^Target \d+: (\S+)', line)
             if target:
                 current = target.group(1)
             address = re.match(r'^\s+IP Address: (\S+)', line)
             if address and current and current.endswith(volume_id):
-                found.add(address.group(1))
+                found.append(address.group(1))
         return found
+
+    def session_addresses(self, volume_id):
+        """The initiator addresses of the iSCSI sessions tgtd holds on the volume's target."""
+        return set(self.sessions(volume_id))
+
+    def attachments(self, volume_id):
+        """Every attachment of the volume (reserved, attaching or attached), as the
+        attachments API (3.27+) lists them: ``[{'id', 'status', 'instance', ...}]``."""
+        resp = requests.get(f'{self.volume_url}/admin/attachments',
+                            params={'volume_id': volume_id}, timeout=30,
+                            headers={'OpenStack-API-Version': 'volume 3.44',
+                                     'X-Auth-Token': 'admin:admin'})
+        resp.raise_for_status()
+        return resp.json()['attachments']
 
     def target_iqns(self):
         """The IQNs of the targets tgtd exports now."""
