@@ -4,7 +4,8 @@ It ties the jobs of this package together: :mod:`host` (connection, events,
 facts), :mod:`imagecache` and :mod:`imagebackend` (disks), :mod:`configdrive`,
 :mod:`vif` (bridge and taps), :mod:`config` (domain XML) and :mod:`guest`
 (power operations); moves, volumes and rescue are mixed in from
-:mod:`moves`, :mod:`volume_ops` and :mod:`rescue_ops`. Domains are named
+:mod:`live_moves`, :mod:`cold_moves`, :mod:`volume_moves`, :mod:`volume_ops`
+and :mod:`rescue_ops`. Domains are named
 ``instance['name']`` and carry the instance's uuid, so the hypervisor alone
 tells which instances it runs.
 Every operation rebuilds what it needs from the instance dict and the files
@@ -24,6 +25,7 @@ from novalite.image import client as image_client
 from novalite.virt import driver, power_state
 from novalite.virt.libvirt import (
     agent,
+    cold_moves,
     config,
     configdrive,
     console,
@@ -32,7 +34,8 @@ from novalite.virt.libvirt import (
     host,
     imagebackend,
     imagecache,
-    moves,
+    live_moves,
+    migration,
     rescue_ops,
     snapshot,
     vif,
@@ -47,7 +50,8 @@ MAX_CONSOLE_BYTES = 100 * 1024
 _RUNNING = {power_state.RUNNING}
 
 
-class LibvirtDriver(moves.MovesMixin, volume_moves.VolumeMovesMixin, volume_ops.VolumesMixin,
+class LibvirtDriver(live_moves.LiveMovesMixin, cold_moves.ColdMovesMixin,
+                    volume_moves.VolumeMovesMixin, volume_ops.VolumesMixin,
                     rescue_ops.RescueMixin, driver.ComputeDriver):
     """:class:`novalite.virt.driver.ComputeDriver` on libvirt."""
 
@@ -105,6 +109,13 @@ class LibvirtDriver(moves.MovesMixin, volume_moves.VolumeMovesMixin, volume_ops.
 
     def _instance_dirs(self, instances):
         return [self._instance_dir(instance) for instance in instances]
+
+    def _image_meta(self, instance):
+        return self.image_cache.image_service.show(instance['image_ref'])
+
+    def _peer_uri(self, addr):
+        """The libvirtd of the peer host at ``addr`` (live and cold moves)."""
+        return migration.peer_uri(self.conf, addr)
 
     def _guest(self, instance):
         """The instance's :class:`guest.Guest`; raises InstanceNotFound."""
@@ -232,7 +243,8 @@ class LibvirtDriver(moves.MovesMixin, volume_moves.VolumeMovesMixin, volume_ops.
         host set aside too). A missing guest is fine."""
         self._cleanup(instance, network_info, destroy_disks)
         if destroy_disks:
-            shutil.rmtree(self._instance_dir(instance) + moves.ASIDE_SUFFIX, ignore_errors=True)
+            shutil.rmtree(self._instance_dir(instance) + cold_moves.ASIDE_SUFFIX,
+                          ignore_errors=True)
         LOG.info("Instance %s destroyed", instance['uuid'])
 
     def reboot(self, context, instance, network_info, reboot_type, block_device_info=None):

@@ -17,7 +17,7 @@ libvirt = pytest.importorskip('libvirt', reason='libvirt-python is the [libvirt]
 from novalite import exception
 from novalite.virt import power_state
 from novalite.virt.libvirt import driver as libvirt_driver
-from novalite.virt.libvirt import imagebackend, imagecache, moves, qemuimg
+from novalite.virt.libvirt import imagebackend, imagecache, live_moves, qemuimg
 from novalite.virt.libvirt import volume as libvirt_volume
 from tests.unit.virt.libvirt.samples import make_disk, make_instance
 
@@ -237,7 +237,7 @@ def _moved_away(drv, raw_image, shared):
     """A guest whose live migration was recorded here before this process died."""
     instance = spawn(drv, raw_image)
     path = drv._instance_dir(instance)
-    moves._record_live_move(path, {'is_shared_instance_path': shared})
+    live_moves._record_live_move(path, {'is_shared_instance_path': shared})
     return instance, path
 
 
@@ -252,7 +252,7 @@ def test_a_live_migration_completed_after_a_restart_keeps_a_shared_directory(drv
     instance, path = _moved_away(drv, raw_image, shared=True)
     drv.post_live_migration_at_source(None, instance, [], None)
     assert os.path.exists(os.path.join(path, imagebackend.ROOT))
-    assert not os.path.exists(os.path.join(path, moves._LIVE_RECORD))
+    assert not os.path.exists(os.path.join(path, live_moves._LIVE_RECORD))
 
 
 def test_without_migrate_data_or_a_record_the_source_files_stay(drv, raw_image):
@@ -267,13 +267,13 @@ def test_a_live_migration_that_fails_leaves_no_record_of_itself(drv, raw_image):
         drv.live_migration(None, instance, 'host2', lambda progress: None, True,
                            migrate_data={'dest_addr': '127.0.0.2',
                                          'is_shared_instance_path': False})
-    assert not os.path.exists(os.path.join(drv._instance_dir(instance), moves._LIVE_RECORD))
+    assert not os.path.exists(os.path.join(drv._instance_dir(instance), live_moves._LIVE_RECORD))
 
 
 def test_a_restart_that_finds_the_guest_still_here_forgets_the_record(drv, raw_image):
     instance, path = _moved_away(drv, raw_image, shared=False)
     assert drv.live_migration_recover(instance)
-    assert not os.path.exists(os.path.join(path, moves._LIVE_RECORD))
+    assert not os.path.exists(os.path.join(path, live_moves._LIVE_RECORD))
     assert os.path.exists(os.path.join(path, imagebackend.ROOT))
 
 
