@@ -13,6 +13,7 @@ Also here: registering the tiny guest with ``novalite-manage``, running the
 ``novalite`` CLI, and reading the real domain of a server from libvirt.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -20,6 +21,7 @@ import subprocess
 import time
 
 import libvirt
+import pytest
 
 from tests.integration import cloud as cloud_mod
 from tests.integration.libvirt import relay
@@ -42,6 +44,30 @@ def rabbit_unavailable():
     except OSError as exc:
         return f'RabbitMQ is not listening on 127.0.0.1:{RABBIT_PORT}: {exc}'
     return None
+
+
+@contextlib.contextmanager
+def running_cloud(cloud, guest_files, flavors, unavailable=()):
+    """``cloud`` (made, not started) started, with ``flavors`` created and the test
+    guest registered (``.images``); stopped on the way out.
+
+    The calling test is skipped without a message bus, or when the start raises
+    one of the exception classes in ``unavailable`` (say, no tgtd).
+    """
+    reason = rabbit_unavailable()
+    if reason:
+        pytest.skip(f'no message bus for the daemons: {reason}')
+    try:
+        cloud.start()
+    except unavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        for flavor in flavors:
+            cloud.client.flavors.create(**flavor)
+        cloud.images = cloud.register_guest(guest_files)
+        yield cloud
+    finally:
+        cloud.stop()
 
 
 def wait_settled(cloud, server_id, status, timeout=180):

@@ -23,20 +23,11 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope='module')
 def cloud(harness, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
     workdir = tmp_path_factory.mktemp('resize-same-host')
-    started = fullstack.LibvirtCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite',
-                                     options={'DEFAULT': {'allow_resize_to_same_host': True}})
-    started.start()
-    try:
-        for flavor in (TINY, BIGGER):
-            started.client.flavors.create(**flavor)
-        started.images = started.register_guest(guest_files)
+    made = fullstack.LibvirtCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite',
+                                  options={'DEFAULT': {'allow_resize_to_same_host': True}})
+    with fullstack.running_cloud(made, guest_files, [TINY, BIGGER]) as started:
         yield started
-    finally:
-        started.stop()
 
 
 @pytest.fixture

@@ -42,8 +42,6 @@ from tests.integration.libvirt.test_moves_libvirt import (
 pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 TICK_OFFSET = 4096
-# The test guest writes its hostname, which metadata gives with [api] dhcp_domain.
-MARK = 'NOVALITE-VOLUME from vm-moves.novalocal'
 VOLUME_TICKER = f'''#!/bin/sh
 n=0
 boot=$(cat /proc/sys/kernel/random/boot_id)
@@ -71,18 +69,33 @@ def cloud(pair, guest_files, tmp_path_factory):
         yield started
 
 
-@pytest.fixture(scope='module')
-def server(cloud):
-    """A running server with a volume attached, its marker written and read back."""
-    made = cloud.client.servers.create('vm-moves', cloud.images['kernel_boot'], TINY['id'],
+def volume_mark(name):
+    """What the test guest of server ``name`` writes on a blank disk: its hostname,
+    as metadata gives it with [api] dhcp_domain."""
+    return f'NOVALITE-VOLUME from {name}.novalocal'
+
+
+NAME = 'vm-moves'
+MARK = volume_mark(NAME)
+
+
+def server_with_volume(cloud, name, volume_name):
+    """A running server of the volume ticker with a volume attached, its marker
+    (:func:`volume_mark`) written and read back; ``['volume_id']`` is the volume."""
+    made = cloud.client.servers.create(name, cloud.images['kernel_boot'], TINY['id'],
                                        user_data=VOLUME_TICKER, config_drive=True)
     found = wait_settled(cloud, made['id'], 'ACTIVE')
     cloud.wait_console(made['id'], 'NOVALITE-GUEST ready')
-    volume = cloud.create_volume(name='moving-data')
+    volume = cloud.create_volume(name=volume_name)
     cloud.client.volumes.attach(made['id'], volume['id'])
-    cloud.wait_console(made['id'], f'has={MARK}', timeout=90)
+    cloud.wait_console(made['id'], f'has={volume_mark(name)}', timeout=90)
     found['volume_id'] = volume['id']
     return found
+
+
+@pytest.fixture(scope='module')
+def server(cloud):
+    return server_with_volume(cloud, NAME, 'moving-data')
 
 
 # boot, marker read, tick; the marker may be empty (the volume not read yet).

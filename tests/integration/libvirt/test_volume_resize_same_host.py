@@ -22,55 +22,34 @@ from tests.integration.libvirt import fullstack, volume_stack
 from tests.integration.libvirt.fullstack import wait_settled
 from tests.integration.libvirt.test_moves_libvirt import BIGGER, TINY
 from tests.integration.libvirt.test_volume_moves_libvirt import (
-    VOLUME_TICKER,
     boots,
     secrets_on,
+    server_with_volume,
     tick_on_volume,
     ticks,
+    volume_mark,
     wait_ticks_on,
 )
 
 pytestmark = pytest.mark.integration
 
 NAME = 'vm-resize'
-# What the test guest writes on a blank disk: its hostname, as metadata gives it.
-MARK = f'NOVALITE-VOLUME from {NAME}.novalocal'
+MARK = volume_mark(NAME)
 
 
 @pytest.fixture(scope='module')
 def cloud(harness, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
     workdir = tmp_path_factory.mktemp('volume-resize-same-host')
-    started = volume_stack.VolumeCloud(
-        harness, workdir, f'sqlite:///{workdir}/novalite.sqlite',
-        options={'DEFAULT': {'allow_resize_to_same_host': True}})
-    try:
-        started.start()
-    except tgt.TgtUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        for flavor in (TINY, BIGGER):
-            started.client.flavors.create(**flavor)
-        started.images = started.register_guest(guest_files)
+    made = volume_stack.VolumeCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite',
+                                    options={'DEFAULT': {'allow_resize_to_same_host': True}})
+    with fullstack.running_cloud(made, guest_files, [TINY, BIGGER],
+                                 unavailable=tgt.TgtUnavailable) as started:
         yield started
-    finally:
-        started.stop()
 
 
 @pytest.fixture(scope='module')
 def server(cloud):
-    """A running server with a volume attached, its marker written and read back."""
-    made = cloud.client.servers.create(NAME, cloud.images['kernel_boot'], TINY['id'],
-                                       user_data=VOLUME_TICKER, config_drive=True)
-    found = wait_settled(cloud, made['id'], 'ACTIVE')
-    cloud.wait_console(made['id'], 'NOVALITE-GUEST ready')
-    volume = cloud.create_volume(name='resized-data')
-    cloud.client.volumes.attach(made['id'], volume['id'])
-    cloud.wait_console(made['id'], f'has={MARK}', timeout=90)
-    found['volume_id'] = volume['id']
-    return found
+    return server_with_volume(cloud, NAME, 'resized-data')
 
 
 def assert_volume_used_once(cloud, server, old_boots, count=3):

@@ -30,21 +30,11 @@ IQN_PREFIX = 'iqn.2010-10.org.novalite:volume-'
 
 @pytest.fixture(scope='module')
 def cloud(harness, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
     workdir = tmp_path_factory.mktemp('volume-stack')
-    cloud = volume_stack.VolumeCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite')
-    try:
-        cloud.start()
-    except tgt.TgtUnavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        cloud.client.flavors.create(**FLAVOR)
-        cloud.images = cloud.register_guest(guest_files)
-        yield cloud
-    finally:
-        cloud.stop()
+    made = volume_stack.VolumeCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite')
+    with fullstack.running_cloud(made, guest_files, [FLAVOR],
+                                 unavailable=tgt.TgtUnavailable) as started:
+        yield started
 
 
 @pytest.fixture(scope='module')
