@@ -26,19 +26,14 @@ _SHUTDOWN_TIMEOUT = 120
 
 @pytest.fixture(scope='module')
 def cloud(harness, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
     workdir = tmp_path_factory.mktemp('deadline')
-    started = fullstack.LibvirtCloud(
+    made = fullstack.LibvirtCloud(
         harness, workdir, f'sqlite:///{workdir}/novalite.sqlite', options={
             'DEFAULT': {'task_state_deadlines': f'powering-off:{_DEADLINE}',
                         'reap_interval': 1},
-            'compute': {'shutdown_timeout': _SHUTDOWN_TIMEOUT}}).start()
-    started.client.flavors.create(**FLAVOR)
-    started.images = started.register_guest(guest_files)
-    yield started
-    started.stop()
+            'compute': {'shutdown_timeout': _SHUTDOWN_TIMEOUT}})
+    with fullstack.running_cloud(made, guest_files, [FLAVOR]) as started:
+        yield started
 
 
 def _stop_events(cloud, server_id):

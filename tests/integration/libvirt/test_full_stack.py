@@ -40,21 +40,15 @@ def _public_key():
 
 @pytest.fixture(scope='module')
 def cloud(harness, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
     workdir = tmp_path_factory.mktemp('fullstack')
-    started = fullstack.LibvirtCloud(harness, workdir,
-                                     f'sqlite:///{workdir}/novalite.sqlite').start()
-    started.client.flavors.create(**FLAVOR)
-    started.public_key = _public_key()
-    started.client.post('/os-keypairs', {'keypair': {'name': 'fullstack-key',
-                                                     'public_key': started.public_key}})
-    started.images = started.register_guest(guest_files)
-    started.db = sa.create_engine(started.db_url)
-    yield started
-    started.db.dispose()
-    started.stop()
+    made = fullstack.LibvirtCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite')
+    with fullstack.running_cloud(made, guest_files, [FLAVOR]) as started:
+        started.public_key = _public_key()
+        started.client.post('/os-keypairs', {'keypair': {'name': 'fullstack-key',
+                                                         'public_key': started.public_key}})
+        started.db = sa.create_engine(started.db_url)
+        yield started
+        started.db.dispose()
 
 
 def boot(cloud, name, image, *extra, check=True):

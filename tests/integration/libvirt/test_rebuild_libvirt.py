@@ -24,17 +24,11 @@ VOLUME_MARKER = 'NOVALITE-VOLUME'
 
 @pytest.fixture(scope='module')
 def cloud(harness, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
     workdir = tmp_path_factory.mktemp('rebuild-libvirt')
-    started = fullstack.LibvirtCloud(harness, workdir,
-                                     f'sqlite:///{workdir}/novalite.sqlite').start()
-    started.client.flavors.create(**FLAVOR)
-    started.images = started.register_guest(guest_files)
-    started.second = started.register_guest(guest_files, suffix='-2')
-    yield started
-    started.stop()
+    made = fullstack.LibvirtCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite')
+    with fullstack.running_cloud(made, guest_files, [FLAVOR]) as started:
+        started.second = started.register_guest(guest_files, suffix='-2')
+        yield started
 
 
 def _backing_file(path):

@@ -26,32 +26,32 @@ WAIT = ('--wait', '--poll-interval', '0.2', '--wait-timeout', '180')
 
 @pytest.fixture(scope='module')
 def cloud(harness, guest_files, tmp_path_factory):
-    reason = fullstack.rabbit_unavailable()
-    if reason:
-        pytest.skip(f'no message bus for the daemons: {reason}')
     workdir = tmp_path_factory.mktemp('rescue')
-    started = fullstack.LibvirtCloud(harness, workdir,
-                                     f'sqlite:///{workdir}/novalite.sqlite').start()
-    started.client.flavors.create(**FLAVOR)
+    made = fullstack.LibvirtCloud(harness, workdir, f'sqlite:///{workdir}/novalite.sqlite')
+    with fullstack.running_cloud(made, guest_files, [FLAVOR]) as started:
+        _add_key_and_images(started, workdir, guest_files)
+        yield started
+
+
+def _add_key_and_images(cloud, workdir, guest_files):
+    """An RSA key pair ``rsa`` (its private half at ``.private_key``), the guest
+    asking for its agent (``.agent_image``) and a rescue image (``.rescue_image``)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     public = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
                                            serialization.PublicFormat.OpenSSH).decode()
-    started.private_key = workdir / 'id_rsa'
-    started.private_key.write_bytes(key.private_bytes(
+    cloud.private_key = workdir / 'id_rsa'
+    cloud.private_key.write_bytes(key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
         serialization.NoEncryption()))
-    started.client.post('/os-keypairs', {'keypair': {'name': 'rsa', 'public_key': public}})
-    images = started.register_guest(guest_files)
-    kernel = {'kernel_id': images['kernel'], 'ramdisk_id': images['ramdisk'],
+    cloud.client.post('/os-keypairs', {'keypair': {'name': 'rsa', 'public_key': public}})
+    kernel = {'kernel_id': cloud.images['kernel'], 'ramdisk_id': cloud.images['ramdisk'],
               'os_command_line': guest_files['cmdline']}
-    started.agent_image = started.create_image(
+    cloud.agent_image = cloud.create_image(
         'tiny-agent', properties={**kernel, 'hw_qemu_guest_agent': 'yes'})
     rescue_root = workdir / 'rescue.raw'
     rescue_root.write_bytes((RESCUE_MARK + '\n').encode().ljust(1024 * 1024, b'\0'))
-    started.rescue_image = started.create_image('tiny-rescue', str(rescue_root),
-                                                properties=kernel)
-    yield started
-    started.stop()
+    cloud.rescue_image = cloud.create_image('tiny-rescue', str(rescue_root),
+                                            properties=kernel)
 
 
 @pytest.fixture(scope='module')
