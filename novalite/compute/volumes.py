@@ -86,12 +86,26 @@ class VolumeOps:
             try:
                 with events.action_event(self.conductor, context, uuid, DETACH_EVENT,
                                          self.host):
-                    self._detach(context, instance, bdm)
+                    self._detach(context, instance, self._recorded(context, instance, bdm))
             except Exception as exc:
                 LOG.warning("Detaching volume %s from %s failed: %s", bdm['volume_id'], uuid,
                             exc)
                 self._fault(context, uuid, exc)
                 self._roll_detaching(context, bdm['volume_id'])
+
+    def _recorded(self, context, instance, bdm):
+        """``bdm`` as recorded now, read under the instance's lock (as Nova's
+        ``detach_volume`` does): the API read it before marking the volume
+        detaching, and an attach that completed in between recorded the
+        connection_info that mapping lacks. The mapping sent is kept where
+        none is found (a conductor too old to read mappings).
+        """
+        return self._mapping(context, instance, bdm['volume_id']) or bdm
+
+    def _mapping(self, context, instance, volume_id):
+        """The instance's mapping of ``volume_id``, or None."""
+        return next((bdm for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid'])
+                     if bdm['volume_id'] == volume_id), None)
 
     def _roll_detaching(self, context, volume_id):
         """The volume stays attached: ``in-use`` again, so it may be detached later."""
@@ -127,8 +141,7 @@ class VolumeOps:
                 self._fault(context, uuid, exc)
 
     def _extend(self, context, instance, volume_id):
-        bdm = next((bdm for bdm in self.conductor.bdm_get_by_instance(context, instance['uuid'])
-                    if bdm['volume_id'] == volume_id), None)
+        bdm = self._mapping(context, instance, volume_id)
         if bdm is None:
             LOG.warning("Volume %s grew but is not attached to %s", volume_id,
                         instance['uuid'])

@@ -137,6 +137,42 @@ def test_a_failed_detach_leaves_the_volume_in_use_and_a_fault(
     assert volume_api.get(ctx, volume_id)['status'] == 'available'
 
 
+def test_a_detach_asked_while_attaching_is_refused_and_the_attach_goes_on(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    rpc = mock.Mock()
+    bdm = attach.attach(ctx, rpc, server, volume_id, volume_api=volume_api)
+    with pytest.raises(exception.InvalidVolume, match="must be 'in-use'"):
+        attach.detach(ctx, rpc, server, volume_id, volume_api=volume_api)
+    rpc.detach_volume.assert_not_called()
+    compute.attach_volume(ctx, server, bdm)
+    compute.tasks.waitall()
+    assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
+    assert compute.driver.guests[server['uuid']]['volumes'] == {'/dev/vdb': volume_id}
+
+
+def test_a_detach_whose_mapping_was_read_before_the_attach_completed_removes_the_disk(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    # The API reads the mapping, then marks the volume detaching: an attach
+    # completing in between makes the cast's mapping one without connection_info.
+    bdm = attach.attach(ctx, mock.Mock(), server, volume_id, volume_api=volume_api)
+    begin_detaching = volume_api.begin_detaching
+
+    def attach_completes_first(*args):
+        compute.attach_volume(ctx, server, bdm)
+        compute.tasks.waitall()
+        return begin_detaching(*args)
+    rpc = mock.Mock()
+    with mock.patch.object(volume_api, 'begin_detaching', attach_completes_first):
+        attach.detach(ctx, rpc, server, volume_id, volume_api=volume_api)
+    assert rpc.detach_volume.call_args.args[2]['connection_info'] is None
+    compute.detach_volume(ctx, server, rpc.detach_volume.call_args.args[2])
+    compute.tasks.waitall()
+    shown = volume_api.get(ctx, volume_id)
+    assert (shown['status'], shown['attachments']) == ('available', [])
+    assert block_device_mappings.bdm_get_by_instance(server['uuid']) == []
+    assert compute.driver.guests[server['uuid']]['volumes'] == {}
+
+
 def test_failed_attach_is_undone_and_recorded_as_a_fault(
         compute, ctx, server, volume_id, volume_api):  # noqa: F811
     with mock.patch.object(compute.driver, 'attach_volume', side_effect=exception.
