@@ -148,7 +148,12 @@ say ready
 [ -f /tmp/user-script ] && gw="$gw" sh /tmp/user-script > /dev/null 2>&1 &
 # Volumes: each disk that appears after boot (vdb on) is read; a blank one
 # gets a marker naming this guest, so a second guest can read it back. A
-# disk with other content (a rescued server's own disk) is only read.
+# disk with other content (a rescued server's own disk) is only read. Each
+# line ends with the disk's serial (the first 20 characters of its volume
+# id), so a test waits for the line of the volume it attached, never an
+# earlier one; the marker's second line keeps the serial of the disk it
+# was written on, shown as on=, so a mark read back says which volume it
+# was written on.
 seen=""
 shadow=""
 while true; do
@@ -159,18 +164,22 @@ while true; do
     d=${b##*/}
     case " $seen " in *" $d "*) continue;; esac
     seen="$seen $d"
-    mark=$(dd if=/dev/$d bs=64 count=1 2>/dev/null | tr -d '\000' | head -n 1)
+    serial=$(cat $b/serial 2>/dev/null)
+    eval "serial_$d=\$serial"
+    head=$(dd if=/dev/$d bs=128 count=1 2>/dev/null | tr -d '\000')
+    mark=$(echo "$head" | head -n 1)
     case "$mark" in
-      "") echo "@VOLUME@ from $(hostname)" | dd of=/dev/$d conv=fsync 2>/dev/null
-          say "disk $d wrote=@VOLUME@ from $(hostname)" ;;
-      NOVALITE-*) say "disk $d has=$mark" ;;
-      *) say "disk $d has=other" ;;
+      "") printf '%s\non=%s\n' "@VOLUME@ from $(hostname)" "$serial" \
+            | dd of=/dev/$d conv=fsync 2>/dev/null
+          say "disk $d wrote=@VOLUME@ from $(hostname) serial=$serial" ;;
+      NOVALITE-*) say "disk $d has=$mark $(echo "$head" | sed -n 2p) serial=$serial" ;;
+      *) say "disk $d has=other serial=$serial" ;;
     esac
   done
   for d in $seen; do
     [ -e /sys/block/$d ] && continue
     seen=$(echo " $seen " | sed "s/ $d / /")
-    say "disk $d gone"
+    eval "say \"disk $d gone serial=\$serial_$d\""
   done
   sleep 1
 done

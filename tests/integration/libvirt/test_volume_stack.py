@@ -5,11 +5,16 @@ One cloud (:mod:`tests.integration.libvirt.volume_stack`) and two servers of
 the tiny guest serve the module; each test deletes the volumes (and any
 other server) it made. The guest marks each new disk with its hostname, or
 prints the mark it finds, on its serial console: what one server wrote
-another reads back.
+another reads back. Each of the guest's disk lines ends with the disk's
+serial (the volume's id) and a mark read back names the volume it was
+written on, so a wait matches the line about the volume just attached,
+after the step that attached it, never an earlier one (the servers live
+through the whole module).
 """
 
 import concurrent.futures
 import os
+import re
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -17,6 +22,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from novalite.cli import client as novalite_client
+from novalite.virt.libvirt import driver as libvirt_driver
 from tests.integration import tgt
 from tests.integration.cloud import BIN
 from tests.integration.libvirt import fullstack, volume_stack
@@ -26,6 +32,8 @@ pytestmark = pytest.mark.integration
 FLAVOR = {'name': 'tiny', 'ram': 192, 'vcpus': 1, 'disk': 1, 'id': '100'}
 GUEST_SEES_DISK_TIMEOUT = 60
 IQN_PREFIX = 'iqn.2010-10.org.novalite:volume-'
+# What the guest writes on a blank volume: its hostname, with [api] dhcp_domain.
+MARK = 'NOVALITE-VOLUME from vs-first.novalocal'
 
 
 @pytest.fixture(scope='module')
@@ -81,21 +89,38 @@ def in_domain(cloud, server_id, volume_id):
 
 
 def console_mark(cloud, server_id):
-    """Where the console ends now: :func:`wait_console_after` reads only what follows."""
-    return len(cloud.client.servers.console_output(server_id))
+    """Where the console ends now: :func:`disk_line` reads only what follows.
+
+    :raises AssertionError: the console reached the API's window (the last
+        100 KiB of the log): an offset into it no longer marks a point in time.
+    """
+    text = cloud.client.servers.console_output(server_id)
+    assert len(text.encode()) < libvirt_driver.MAX_CONSOLE_BYTES - 4096, \
+        f'the console of {server_id} nears the API window'
+    return len(text)
 
 
-def wait_console_after(cloud, server_id, mark, needle, timeout=GUEST_SEES_DISK_TIMEOUT):
-    """The console's text after ``mark`` once it shows ``needle``."""
+def serial(volume_id):
+    """The volume's disk serial as the guest reads it: virtio-blk keeps 20 characters."""
+    return volume_id[:20]
+
+
+def disk_line(cloud, server_id, mark, volume_id, said, timeout=GUEST_SEES_DISK_TIMEOUT):
+    """What the guest printed about the disk of ``volume_id`` after ``mark``, once a
+    line says ``said`` (``wrote=``, ``has=``, ``gone``): ``wrote=<mark>``,
+    ``has=<mark> on=<serial of the volume it was written on>`` or ``gone``."""
+    line = re.compile(rf'NOVALITE-GUEST disk vd[a-z]+ ({re.escape(said)}.*?) ?'
+                      rf'serial={re.escape(serial(volume_id))}\s*$', re.MULTILINE)
     text = ''
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         text = cloud.client.servers.console_output(server_id)[mark:]
-        if needle in text:
-            return text
+        found = line.search(text)
+        if found:
+            return found.group(1)
         time.sleep(0.2)
-    raise AssertionError(f'{needle!r} not on the console of {server_id} after {timeout} s:'
-                         f'\n{text[-2000:]}')
+    raise AssertionError(f'no disk {said!r} line of {volume_id} on the console of '
+                         f'{server_id} after {timeout} s:\n{text[-2000:]}')
 
 
 def test_a_volume_attached_through_the_api_is_written_by_one_guest_and_read_by_another(
@@ -104,21 +129,22 @@ def test_a_volume_attached_through_the_api_is_written_by_one_guest_and_read_by_a
     mark = console_mark(cloud, first)
     attachment = cloud.client.volumes.attach(first, volume['id'])
     assert attachment['volumeId'] == volume['id']
-    wait_console_after(cloud, first, mark, 'wrote=NOVALITE-VOLUME from vs-first')
+    assert disk_line(cloud, first, mark, volume['id'], 'wrote=') == f'wrote={MARK}'
     shown = cloud.wait_volume(volume['id'], 'in-use')
     assert [a['server_id'] for a in shown['attachments']] == [first]
     assert in_domain(cloud, first, volume['id'])
 
     mark = console_mark(cloud, first)
     cloud.client.volumes.detach(first, volume['id'])
-    wait_console_after(cloud, first, mark, 'gone')
+    disk_line(cloud, first, mark, volume['id'], 'gone')
     assert cloud.wait_volume(volume['id'], 'available')['attachments'] == []
     cloud.wait_for(lambda: not attached(cloud, first, volume['id']), 'the mapping to go')
     assert not in_domain(cloud, first, volume['id'])
 
     mark = console_mark(cloud, second)
     cloud.client.volumes.attach(second, volume['id'])
-    wait_console_after(cloud, second, mark, 'has=NOVALITE-VOLUME from vs-first')
+    assert disk_line(cloud, second, mark, volume['id'], 'has=') == \
+        f"has={MARK} on={serial(volume['id'])}"
     assert cloud.wait_volume(volume['id'], 'in-use')['attachments'][0]['server_id'] == second
 
 
@@ -249,13 +275,14 @@ def test_openstack_cli_adds_and_removes_a_volume_the_guest_sees(cloud, servers, 
     first = servers[0]
     mark = console_mark(cloud, first)
     openstack_cli('server', 'add', 'volume', 'vs-first', 'stack-data')
-    # The guest sees the disk; what it read first is not asserted: once, right
-    # after the kill tests, a blank LUN was reported marked (cause not found).
-    wait_console_after(cloud, first, mark, 'disk vdb ')
+    # Once, right after the kill tests, the guest was seen reading a mark on
+    # this blank volume; the lines now name the volume the disk is and the
+    # one a mark was written on.
+    assert disk_line(cloud, first, mark, volume['id'], 'wrote=') == f'wrote={MARK}'
     assert cloud.wait_volume(volume['id'], 'in-use')['attachments'][0]['server_id'] == first
     mark = console_mark(cloud, first)
     openstack_cli('server', 'remove', 'volume', 'vs-first', 'stack-data')
-    wait_console_after(cloud, first, mark, 'gone')
+    disk_line(cloud, first, mark, volume['id'], 'gone')
     cloud.wait_volume(volume['id'], 'available')
     assert not in_domain(cloud, first, volume['id'])
 
