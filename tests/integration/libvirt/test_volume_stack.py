@@ -19,10 +19,12 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 
+import libvirt
 import pytest
 
 from novalite.cli import client as novalite_client
 from novalite.virt.libvirt import driver as libvirt_driver
+from novalite.virt.libvirt import volume as libvirt_volume
 from tests.integration import tgt
 from tests.integration.cloud import BIN
 from tests.integration.libvirt import fullstack, volume_stack
@@ -175,13 +177,22 @@ def test_a_server_booted_from_an_image_volume_runs_from_the_lun_and_takes_it_alo
     assert not os.path.exists(os.path.join(cloud.workdir, 'volumes', volume_id))
 
 
-def _attach_answer(cloud, server_id, volume_id):
-    """``(status, message)`` of an attach request."""
+def _answer(request, server_id, volume_id, ok):
+    """``(status, message)`` of ``request`` (the client's attach or detach), ``ok``
+    its status when it succeeds."""
     try:
-        cloud.client.volumes.attach(server_id, volume_id)
-        return 200, ''
+        request(server_id, volume_id)
+        return ok, ''
     except novalite_client.ClientError as exc:
         return exc.status, exc.message
+
+
+def _attach_answer(cloud, server_id, volume_id):
+    return _answer(cloud.client.volumes.attach, server_id, volume_id, 200)
+
+
+def _detach_answer(cloud, server_id, volume_id):
+    return _answer(cloud.client.volumes.detach, server_id, volume_id, 202)
 
 
 def test_two_concurrent_attaches_of_one_volume_one_wins_the_other_is_400(cloud, servers,
@@ -196,6 +207,90 @@ def test_two_concurrent_attaches_of_one_volume_one_wins_the_other_is_400(cloud, 
     cloud.wait_for(lambda: in_domain(cloud, winner, volume['id']), 'the winner to have the disk')
     assert not in_domain(cloud, loser, volume['id'])
     assert not attached(cloud, loser, volume['id'])
+
+
+# A detach asked while the attach is under way. Nova's answer (its API over
+# Cinder's os-begin_detaching): 400, the volume is not attached yet, and
+# nothing changes; the attach goes on. Whatever the timing, the volume ends
+# attached with its disk in the guest, or available with nothing left.
+
+def has_secret(cloud, volume_id):
+    """True if the host's libvirt keeps the volume's CHAP secret."""
+    conn = libvirt.open(cloud.harness.uri)
+    try:
+        return libvirt_volume.secret_usage(volume_id) in {
+            secret.usageID() for secret in conn.listAllSecrets()}
+    finally:
+        conn.close()
+
+
+def assert_attached(cloud, server_id, volume_id):
+    """``in-use`` by the server alone, its disk in the domain over an iSCSI session
+    with a CHAP secret."""
+    shown = cloud.wait_volume(volume_id, 'in-use')
+    assert [a['server_id'] for a in shown['attachments']] == [server_id]
+    assert attached(cloud, server_id, volume_id)
+    assert in_domain(cloud, server_id, volume_id)
+    assert has_secret(cloud, volume_id)
+    assert cloud.session_addresses(volume_id)
+
+
+def assert_left_nothing(cloud, server_id, volume_id):
+    """``available`` without attachment, mapping, disk, CHAP secret or iSCSI session."""
+    shown = cloud.wait_volume(volume_id, 'available', 'in-use', 'error')
+    assert (shown['status'], shown['attachments']) == ('available', [])
+    assert not attached(cloud, server_id, volume_id)
+    assert not in_domain(cloud, server_id, volume_id)
+    assert not has_secret(cloud, volume_id)
+    cloud.wait_for(lambda: not cloud.session_addresses(volume_id),
+                   f'the iSCSI session of {volume_id} to end', timeout=30)
+
+
+def test_a_detach_asked_as_the_attach_answers_is_400_and_the_guest_gets_the_disk(
+        cloud, servers, volume):
+    first = servers[0]
+    for trial in range(3):
+        mark = console_mark(cloud, first)
+        cloud.client.volumes.attach(first, volume['id'])
+        status, message = _detach_answer(cloud, first, volume['id'])
+        assert status == 400, f'trial {trial}: {message}'
+        assert "Volume status must be 'in-use'" in message
+        # Nothing changed: still the server's, and the attach goes on.
+        assert cloud.volume(volume['id'])['status'] in ('reserved', 'attaching', 'in-use')
+        assert attached(cloud, first, volume['id'])
+        said = disk_line(cloud, first, mark, volume['id'], '')
+        assert said in (f'wrote={MARK}',
+                        f"has={MARK} on={serial(volume['id'])}")
+        assert_attached(cloud, first, volume['id'])
+
+        mark = console_mark(cloud, first)
+        cloud.client.volumes.detach(first, volume['id'])
+        disk_line(cloud, first, mark, volume['id'], 'gone')
+        assert_left_nothing(cloud, first, volume['id'])
+
+
+def test_a_detach_repeated_from_the_attach_on_is_refused_until_in_use_and_leaves_nothing(
+        cloud, servers, volume):
+    # Each request reads the mapping, then asks for the volume detaching:
+    # the accepted one may have read it before the attach completed.
+    second = servers[1]
+    for trial in range(3):
+        cloud.client.volumes.attach(second, volume['id'])
+        answers = []
+        deadline = time.monotonic() + 60
+        while not answers or answers[-1][0] != 202:
+            assert time.monotonic() < deadline, f'trial {trial}, no detach accepted: ' \
+                f'{answers[-3:]}'
+            answers.append(_detach_answer(cloud, second, volume['id']))
+        refused = answers[:-1]
+        assert refused and {status for status, _message in refused} == {400}, answers[-3:]
+        assert all("Volume status must be 'in-use'" in message for _status, message in refused)
+        if cloud.wait_volume(volume['id'], 'available', 'in-use', 'error')['status'] == 'in-use':
+            # The guest did not let go of a disk it was still taking: the
+            # detach failed as a whole (a fault), the disk is the guest's.
+            assert_attached(cloud, second, volume['id'])
+            cloud.client.volumes.detach(second, volume['id'])
+        assert_left_nothing(cloud, second, volume['id'])
 
 
 def _kill_compute_when(cloud, volume_id, statuses, timeout=10):
