@@ -173,6 +173,16 @@ def test_a_detach_whose_mapping_was_read_before_the_attach_completed_removes_the
     assert compute.driver.guests[server['uuid']]['volumes'] == {}
 
 
+def test_a_detach_on_a_host_whose_conductor_reads_no_mappings_uses_the_one_sent(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    # A conductor capped below 1.5 answers no mappings (conductor rpcapi).
+    _attach(compute, ctx, server, volume_id, volume_api)
+    with mock.patch.object(compute.conductor, 'bdm_get_by_instance', return_value=[]):
+        _detach(compute, ctx, server, volume_id, volume_api)
+    assert volume_api.get(ctx, volume_id)['status'] == 'available'
+    assert compute.driver.guests[server['uuid']]['volumes'] == {}
+
+
 def test_failed_attach_is_undone_and_recorded_as_a_fault(
         compute, ctx, server, volume_id, volume_api):  # noqa: F811
     with mock.patch.object(compute.driver, 'attach_volume', side_effect=exception.
