@@ -6,7 +6,8 @@ tgtd, one libvirt compute host) serves the module. Guests boot from iSCSI
 volumes with QEMU's own initiator. The tiny guest marks a blank data volume
 with its hostname and shows the mark it finds on one that has it, so what
 one guest wrote is read back by a server booted from its image, and by
-itself after an unshelve.
+itself after an unshelve; the guest's line names the volume it reads and
+the one the mark was written on.
 """
 
 import pytest
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.integration
 # The volume stack tests' cloud (its flavor and the guest's images registered).
 cloud = volume_stack_tests.cloud
 FLAVOR = volume_stack_tests.FLAVOR
+serial = volume_stack_tests.serial
+MARK = 'NOVALITE-VOLUME from bfv-one.novalocal'
 
 ADMIN = {'X-Auth-Token': 'admin:admin', 'OpenStack-API-Version': 'compute 2.45'}
 
@@ -44,6 +47,14 @@ def _volumes(cloud, server_id):
             for attached in _server(cloud, server_id)['os-extended-volumes:volumes_attached']]
 
 
+def _data_volume(cloud, server_id):
+    """The id of the server's volume at /dev/vdb."""
+    attachments = cloud.client.get(f'/servers/{server_id}/os-volume_attachments')
+    (found,) = [a['volumeId'] for a in attachments['volumeAttachments']
+                if a['device'] == '/dev/vdb']
+    return found
+
+
 @pytest.fixture(scope='module')
 def first(cloud):
     """A guest booted from a volume of the disk image, with a blank data volume it marks."""
@@ -64,7 +75,11 @@ def test_a_server_booted_from_the_image_of_a_volume_backed_one_reads_its_marker(
                          json={'createImage': {'name': 'bfv-image'}})
     assert resp.status_code == 202, resp.text
     second = _boot(cloud, 'bfv-two', imageRef=resp.json()['image_id'])
-    cloud.wait_console(second, 'disk vdb has=NOVALITE-VOLUME from bfv-one', timeout=180)
+    # Its own volume, a copy of the first's: the mark says it was written on that.
+    written_on, copy = _data_volume(cloud, first), _data_volume(cloud, second)
+    assert copy != written_on
+    cloud.wait_console(second, f'disk vdb has={MARK} on={serial(written_on)} '
+                               f'serial={serial(copy)}', timeout=180)
     assert [v['status'] for v in _volumes(cloud, second)] == ['in-use', 'in-use']
     assert all(v['snapshot_id'] for v in _volumes(cloud, second))
 
@@ -83,5 +98,6 @@ def test_shelve_frees_the_host_and_unshelve_boots_the_guest_from_its_volume_agai
                    'bfv-one to be back', timeout=240)
     assert _server(cloud, first)['status'] == 'ACTIVE'
     # A new guest: it boots from its volume and finds the mark it wrote before.
-    cloud.wait_console(first, 'disk vdb has=NOVALITE-VOLUME from bfv-one', timeout=180)
+    data = serial(_data_volume(cloud, first))
+    cloud.wait_console(first, f'disk vdb has={MARK} on={data} serial={data}', timeout=180)
     assert [v['status'] for v in _volumes(cloud, first)] == ['in-use', 'in-use']
