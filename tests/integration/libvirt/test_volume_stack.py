@@ -246,16 +246,24 @@ def assert_left_nothing(cloud, server_id, volume_id):
                    f'the iSCSI session of {volume_id} to end', timeout=30)
 
 
+def _detach_actions(cloud, server_id):
+    """How many detach_volume actions the server's action list shows."""
+    return sum(action['action'] == 'detach_volume'
+               for action in cloud.client.servers.actions(server_id))
+
+
 def test_a_detach_asked_as_the_attach_answers_is_400_and_the_guest_gets_the_disk(
         cloud, servers, volume):
     first = servers[0]
     for trial in range(3):
         mark = console_mark(cloud, first)
         cloud.client.volumes.attach(first, volume['id'])
+        detaches = _detach_actions(cloud, first)
         status, message = _detach_answer(cloud, first, volume['id'])
         assert status == 400, f'trial {trial}: {message}'
         assert "Volume status must be 'in-use'" in message
-        # Nothing changed: still the server's, and the attach goes on.
+        # Nothing changed: no action recorded, still the server's, the attach goes on.
+        assert _detach_actions(cloud, first) == detaches
         assert cloud.volume(volume['id'])['status'] in ('reserved', 'attaching', 'in-use')
         assert attached(cloud, first, volume['id'])
         said = disk_line(cloud, first, mark, volume['id'], '')
