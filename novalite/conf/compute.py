@@ -190,7 +190,8 @@ Related options:
                min=0,
                help="""
 Seconds a guest gets to shut down cleanly on stop or soft reboot before it
-is powered off hard.
+is powered off hard. A guest that cannot take the request (paused behind
+novalite's back) waits it out too, as one that ignores it does.
 """),
 ]
 
