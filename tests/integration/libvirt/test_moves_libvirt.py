@@ -102,12 +102,16 @@ def pings(text):
 
 def wait_pings_after(cloud, server_id, sent_before, timeout=90):
     deadline = time.monotonic() + timeout
+    text = ''
     while time.monotonic() < deadline:
-        now = pings(cloud.client.servers.console_output(server_id))
+        text = cloud.client.servers.console_output(server_id)
+        now = pings(text)
         if now and now[0] > sent_before + 10:
             return now
         time.sleep(0.5)
-    raise AssertionError(f'no ping report after {sent_before} on {server_id}')
+    # The console says why: once, a guest kernel oops right after arriving.
+    raise AssertionError(f'no ping report after {sent_before} on {server_id}; its console '
+                         f'ends:\n{text[-2000:]}')
 
 
 def last_status(cloud, server_id):
