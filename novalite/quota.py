@@ -18,9 +18,14 @@ any number of API workers never exceed a limit. Other counted creates
 :func:`novalite.db.quotas.locked` and refuse with :func:`check_deltas`.
 """
 
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
+
 from novalite import exception
 from novalite.conf import CONF
 from novalite.db import quotas as db_quotas
+
+LOG = logging.getLogger(__name__)
 
 RESOURCES = ('instances', 'cores', 'ram', 'metadata_items', 'injected_files',
              'injected_file_content_bytes', 'injected_file_path_bytes', 'key_pairs',
@@ -147,7 +152,14 @@ class Reservation:
         return self.count
 
     def __exit__(self, *exc_info):
-        db_quotas.release(self.id)
+        # Past its retries, a release that fails must not turn the block's
+        # outcome into another: the rows are written (or not) either way,
+        # and the hold ends by itself when it expires.
+        try:
+            db_quotas.release(self.id)
+        except db_exc.DBError:
+            LOG.warning('Could not release quota reservation %s; it ends when it expires',
+                        self.id, exc_info=True)
         return False
 
 

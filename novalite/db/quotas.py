@@ -224,11 +224,15 @@ def reserve_instances(project_id, user_id, decide, expire_seconds):
     return engine.write_once(write, written)
 
 
+@engine.retry_on_deadlock
 @engine.retry_on_disconnect
 def release(reservation_id):
     """Drop a reservation: its creates either wrote their rows or failed.
 
-    Run again if the connection drops: deleting it twice is deleting it once.
+    Run again if the connection drops or InnoDB picks it as a deadlock's
+    victim (a concurrent hold's purge of expired reservations locks the same
+    rows through the project index first): deleting it twice is deleting it
+    once.
     """
     with engine.writer() as session:
         session.execute(sa.delete(_RESERVATION).where(_RESERVATION.c.id == reservation_id))

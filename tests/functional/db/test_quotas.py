@@ -1,9 +1,12 @@
 """The quota engine on a database: limits' precedence, counts, reservations, checks."""
 
 import concurrent.futures
+import contextlib
 import types
+from unittest import mock
 
 import pytest
+from oslo_db import exception as db_exc
 
 from novalite import exception, quota
 from novalite.db import quotas as db_quotas
@@ -46,6 +49,39 @@ def test_a_reservation_grants_as_many_as_fit_and_counts_until_released(db):
     with reservation:
         pass
     assert quota.get_usages('demo')['cores'] == 0
+
+
+def _deadlocking_once(writer):
+    """``engine.writer`` whose first transaction InnoDB picks as a deadlock's victim."""
+    calls = []
+
+    @contextlib.contextmanager
+    def first_one_deadlocks():
+        calls.append(None)
+        if len(calls) == 1:
+            raise db_exc.DBDeadlock()
+        with writer() as session:
+            yield session
+    return first_one_deadlocks
+
+
+def test_a_release_picked_as_a_deadlocks_victim_runs_again(db):
+    reservation = quota.check_and_reserve(_context(), _FLAVOR, 1, 1)
+    with mock.patch.object(db_quotas.engine, 'writer',
+                           _deadlocking_once(db_quotas.engine.writer)):
+        with reservation:
+            pass
+    assert quota.get_usages('demo')['cores'] == 0
+
+
+def test_a_release_that_keeps_failing_leaves_the_create_its_outcome(db):
+    reservation = quota.check_and_reserve(_context(), _FLAVOR, 1, 1)
+    with mock.patch.object(db_quotas, 'release', side_effect=db_exc.DBDeadlock()):
+        with reservation as count:
+            created = count
+    assert created == 1
+    # Held until it expires, then counted no more.
+    assert quota.get_usages('demo')['cores'] == 2
 
 
 def test_concurrent_reservations_never_exceed_the_quota(db):
