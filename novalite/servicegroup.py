@@ -30,16 +30,27 @@ def is_up(service, now=None):
     return since is not None and since <= CONF.service_down_time
 
 
-def has_lapsed(service, now=None):
+def has_lapsed(service, now=None, heard_since=None):
     """True if an enabled ``service`` is down but beat lately: lapsed, not long gone.
 
     Lately is within three ``service_down_time``: what a broker or database
-    restart does to the heartbeats of services that are fine.
+    restart does to the heartbeats of services that are fine. ``heard_since``
+    is when the path of its heartbeats (the conductor asking) came up: for
+    ``service_down_time`` after that, a service silent for longer is lapsed
+    too, since its silence may be that path's own outage, not the service's.
     """
     if service.get('forced_down') or service.get('disabled'):
         return False
+    now = now or timeutils.utcnow()
     since = _seconds_since_beat(service, now)
-    return since is not None and CONF.service_down_time < since <= 3 * CONF.service_down_time
+    if since is None or since <= CONF.service_down_time:
+        return False
+    return since <= 3 * CONF.service_down_time or _listening_lately(heard_since, now)
+
+
+def _listening_lately(heard_since, now):
+    return heard_since is not None and \
+        (now - heard_since).total_seconds() <= CONF.service_down_time
 
 
 def call_timeout(conf=CONF):

@@ -11,7 +11,9 @@ scheduler again once the alternates are exhausted, up to
 A build that finds no host while compute hosts have just gone down waits for
 them to heartbeat again and tries once more: a broker restart lapses the
 heartbeats of hosts that are fine, and the builds queued during it would
-otherwise all fail.
+otherwise all fail. So does the conductor's own absence, however long, for
+hosts that heartbeat through it: until they have had the time to reach the
+conductor that came back, their silence is not theirs.
 
 Builds are scheduled in arrival order, at most
 ``[conductor] max_concurrent_schedules`` at once, in a pool of their own: a
@@ -58,6 +60,8 @@ class ComputeTaskManager:
         self.precache = image_precache.PrecacheTask(self.compute)
         self._slots = concurrency.Semaphore(CONF.conductor.max_concurrent_schedules)
         self._callers_waiting = 0
+        # Compute hosts heartbeat through the conductor: silent while it was away.
+        self.started_at = timeutils.utcnow()
 
     def schedule_and_build_instances(self, context, instances, request_spec):
         """Queue a new build; answer once it is placed, or after ``placement_wait_timeout``."""
@@ -170,7 +174,7 @@ class ComputeTaskManager:
         Returns whether it will. That it waited stays here: it is not for the
         compute hosts, and filter_properties carry only what they read.
         """
-        lapsed = _lapsed_computes()
+        lapsed = _lapsed_computes(self.started_at)
         if not lapsed:
             return False
         LOG.warning('No valid host for %s while compute hosts %s are down; scheduling again '
@@ -185,7 +189,7 @@ class ComputeTaskManager:
         # be seen down: a host that has not beaten by then is really gone.
         for _round in range(max(1, CONF.service_down_time // CONF.report_interval)):
             concurrency.sleep(CONF.report_interval)
-            if _lapsed_computes() != lapsed:
+            if _lapsed_computes(self.started_at) != lapsed:
                 break
         # Lost-build recovery may have scheduled some meanwhile.
         waiting = [instance for instance in instance_list if _unplaced(instance['uuid'])]
@@ -296,8 +300,8 @@ def _free_unplaced_claim(instance_uuid, selection):
         claims.release(instance_uuid, selection['compute_node_id'])
 
 
-def _lapsed_computes():
+def _lapsed_computes(heard_since):
     """Compute hosts whose heartbeats lapsed lately (see :func:`servicegroup.has_lapsed`)."""
     now = timeutils.utcnow()
     return {service['host'] for service in services.service_get_all(binary='novalite-compute')
-            if servicegroup.has_lapsed(service, now)}
+            if servicegroup.has_lapsed(service, now, heard_since)}

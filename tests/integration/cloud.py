@@ -174,6 +174,15 @@ class Cloud:
         with open(os.path.join(self.workdir, 'logs', f'{name}.log')) as f:
             return f.read()
 
+    def log_warnings(self, count=8):
+        """The last ``count`` WARNING and ERROR lines of each daemon: a failure's context."""
+        found = []
+        for name in self.procs:
+            lines = [line for line in self.log(name).splitlines()
+                     if ' WARNING ' in line or ' ERROR ' in line]
+            found += [f'{name}: {line[:300]}' for line in lines[-count:]]
+        return '\n'.join(found)
+
     @staticmethod
     def wait_for(predicate, what, timeout=120, interval=0.2):
         deadline = time.monotonic() + timeout

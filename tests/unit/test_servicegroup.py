@@ -24,6 +24,14 @@ def test_a_service_down_since_lately_has_lapsed_and_one_long_gone_has_not(conf):
     assert not servicegroup.has_lapsed(_service(30), NOW)
 
 
+def test_a_service_long_silent_has_lapsed_while_its_heartbeats_path_is_new(conf):
+    # The conductor came back 30 s ago from an outage longer than the service's silence.
+    assert servicegroup.has_lapsed(_service(3600), NOW, NOW - datetime.timedelta(seconds=30))
+    assert not servicegroup.has_lapsed(_service(3600), NOW,
+                                       NOW - datetime.timedelta(seconds=61))
+    assert not servicegroup.has_lapsed(_service(30), NOW, NOW - datetime.timedelta(seconds=5))
+
+
 def test_a_disabled_or_forced_down_service_has_not_lapsed(conf):
     assert not servicegroup.has_lapsed(_service(61, disabled=True), NOW)
     assert not servicegroup.has_lapsed(_service(61, forced_down=True), NOW)

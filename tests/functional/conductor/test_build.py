@@ -189,10 +189,26 @@ def test_a_build_finding_no_host_while_computes_lapsed_tries_again_once_they_bea
     assert manager.scheduler.asked == ['queued', 'queued']
 
 
+def test_a_build_finding_no_host_just_after_the_conductor_came_back_waits_for_beats(db, conf):
+    # The conductor was away longer than 3 service_down_time: so were the beats.
+    conf.set_override('report_interval', 1)
+    conf.set_override('service_down_time', 2)
+    service = _compute_service(3600)
+    manager = build.ComputeTaskManager()
+    manager.scheduler = _Scheduler(exception.NoValidHost(reason='ComputeFilter removed 1'))
+    manager.build_instances(context.get_admin_context(), [_stale_build('queued')],
+                            {'flavor': {}})
+    concurrency.sleep(0.5)
+    services.service_heartbeat(service['id'])
+    manager.tasks.waitall()
+    assert manager.scheduler.asked == ['queued', 'queued']
+
+
 def test_a_build_finding_no_host_with_computes_up_or_long_gone_fails_at_once(db, conf):
     conf.set_override('service_down_time', 2)
     _compute_service(3600)
     manager = build.ComputeTaskManager()
+    manager.started_at -= datetime.timedelta(seconds=3)
     manager.scheduler = _Scheduler(exception.NoValidHost(reason='full'))
     manager.build_instances(context.get_admin_context(), [{'uuid': 'queued'}], {'flavor': {}})
     manager.tasks.waitall()

@@ -78,7 +78,7 @@ def wait_settled(cloud, server_id, status, timeout=180):
         found.update(cloud.client.servers.get(server_id))
         return found['status'] in (status, 'ERROR') and not found['OS-EXT-STS:task_state']
     cloud.wait_for(settled, f'server {server_id} to be {status}', timeout=timeout)
-    assert found['status'] == status, found.get('fault')
+    assert found['status'] == status, f"{found.get('fault')}\n{cloud.log_warnings()}"
     return found
 
 
