@@ -223,13 +223,17 @@ class LiveMover(moves.Mover):
         self.driver.live_migration_abort(instance)
 
     def _post_live(self, context, instance, migration, migrate_data, moved_volumes=None):
-        """:param moved_volumes: the volumes connected on the destination, when
+        """The volumes are handed over before the move is recorded, as Nova does:
+        a source that dies between the two still has the migration to settle
+        at its restart, and finds there what is left to hand over.
+
+        :param moved_volumes: the volumes connected on the destination, when
             ``migrate_data`` (lost to a restart) cannot say."""
+        self.volumes.switch(context, instance,
+                            moved_volumes or (migrate_data or {}).get('volumes'))
         self.conductor.migration_complete_live(context, migration['uuid'], {
             'host': migration['dest_compute'], 'node': migration['dest_node'],
             'power_state': power_state.RUNNING})
-        self.volumes.switch(context, instance,
-                            moved_volumes or (migrate_data or {}).get('volumes'))
         try:
             self.driver.post_live_migration_at_source(
                 context, instance, self._network_info(context, instance), migrate_data)

@@ -177,6 +177,16 @@ def test_a_finished_migration_hands_the_volumes_over_before_cleaning_here(mover)
     mover.volumes.disconnect.assert_not_called()
 
 
+def test_the_volumes_are_handed_over_before_the_move_is_recorded(mover):
+    # A source dying between the two then still has a migration to settle at its restart.
+    mover.compute_rpcapi.pre_live_migration.return_value = {'volumes': [{'volume_id': 'v1'}]}
+    steps = mock.Mock()
+    mover.volumes = steps.volumes
+    mover.conductor.migration_complete_live = steps.complete
+    mover.live_migration(CTX, _instance(), MIGRATION, True, {})
+    assert [name for name, _args, _kwargs in steps.mock_calls] == ['volumes.switch', 'complete']
+
+
 def test_a_source_older_than_1_20_never_has_the_destination_connect_volumes(mover):
     mover.driver.pre_live_migration.return_value = {'dest_dir': '/d'}
     mover.volumes = mock.Mock()
