@@ -87,6 +87,13 @@ class Recovery:
 
     def _fail_build(self, context, instance):
         uuid = instance['uuid']
+        if instance['task_state'] == vm_states.SCHEDULING:
+            # Placed here, its build not begun: the cast waits in this host's
+            # queue for the RPC server about to start (or, lost, the conductor
+            # schedules it again). A host seen up while it starts gets these.
+            LOG.info('Instance %s was placed here and its build has not begun; leaving it '
+                     'to its build message', uuid)
+            return
         LOG.warning('Instance %s was building when this host stopped', uuid)
         build.destroy_quietly(self.driver, self.conductor, context, instance)
         self.manager.builder.volumes.release(context, instance)

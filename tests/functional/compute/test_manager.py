@@ -126,6 +126,16 @@ def test_restart_puts_an_instance_left_building_into_error_with_a_fault(compute,
     assert 'restarted during the build' in fault['message']
 
 
+def test_restart_leaves_a_build_placed_here_but_not_begun_to_its_message(compute, ctx):
+    # The scheduler may place a server on a host that is up but still starting.
+    instance = _instance(ctx, task_state='scheduling')
+    compute.init_host(context.get_admin_context())
+    assert instances.instance_get(instance['uuid'])['vm_state'] == 'building'
+
+    built = _build(compute, ctx, instance)
+    assert (built['vm_state'], built['task_state']) == ('active', None)
+
+
 def test_restart_completes_a_delete_a_crash_interrupted(compute, ctx):
     instance = _build(compute, ctx, _instance(ctx))
     instances.instance_update(instance['uuid'], {'task_state': 'deleting'})
