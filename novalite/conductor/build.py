@@ -60,8 +60,9 @@ class ComputeTaskManager:
         self.precache = image_precache.PrecacheTask(self.compute)
         self._slots = concurrency.Semaphore(CONF.conductor.max_concurrent_schedules)
         self._callers_waiting = 0
-        # Compute hosts heartbeat through the conductor: silent while it was away.
-        self.started_at = timeutils.utcnow()
+        # Compute hosts heartbeat through the conductor: silent while it was
+        # away. The service resets this once it serves.
+        self.heard_since = timeutils.utcnow()
 
     def schedule_and_build_instances(self, context, instances, request_spec):
         """Queue a new build; answer once it is placed, or after ``placement_wait_timeout``."""
@@ -174,7 +175,7 @@ class ComputeTaskManager:
         Returns whether it will. That it waited stays here: it is not for the
         compute hosts, and filter_properties carry only what they read.
         """
-        lapsed = _lapsed_computes(self.started_at)
+        lapsed = _lapsed_computes(self.heard_since)
         if not lapsed:
             return False
         LOG.warning('No valid host for %s while compute hosts %s are down; scheduling again '
@@ -189,7 +190,7 @@ class ComputeTaskManager:
         # be seen down: a host that has not beaten by then is really gone.
         for _round in range(max(1, CONF.service_down_time // CONF.report_interval)):
             concurrency.sleep(CONF.report_interval)
-            if _lapsed_computes(self.started_at) != lapsed:
+            if _lapsed_computes(self.heard_since) != lapsed:
                 break
         # Lost-build recovery may have scheduled some meanwhile.
         waiting = [instance for instance in instance_list if _unplaced(instance['uuid'])]

@@ -12,6 +12,7 @@ import datetime
 import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_service import periodic_task
+from oslo_utils import timeutils
 
 from novalite import exception, objects
 from novalite.conductor import build, reaper
@@ -72,6 +73,8 @@ class ConductorManager(periodic_task.PeriodicTasks, Manager):
                                       _reap_task_states=CONF.reap_interval)
 
     def post_start_hook(self, context):
+        # Its wait for the database at start was no time to hear heartbeats in.
+        self.compute_task_mgr.heard_since = timeutils.utcnow()
         self.compute_task_mgr.drains.resume()
 
     def cleanup_host(self):

@@ -204,11 +204,20 @@ def test_a_build_finding_no_host_just_after_the_conductor_came_back_waits_for_be
     assert manager.scheduler.asked == ['queued', 'queued']
 
 
+def test_the_conductor_hears_heartbeats_from_when_it_serves_not_from_its_start(db, conf):
+    # A conductor that waited for the database heard nobody meanwhile.
+    conductor = manager.ConductorManager('conductor')
+    conductor.compute_task_mgr.heard_since -= datetime.timedelta(hours=1)
+    conductor.post_start_hook(context.get_admin_context())
+    assert timeutils.utcnow() - conductor.compute_task_mgr.heard_since < \
+        datetime.timedelta(seconds=5)
+
+
 def test_a_build_finding_no_host_with_computes_up_or_long_gone_fails_at_once(db, conf):
     conf.set_override('service_down_time', 2)
     _compute_service(3600)
     manager = build.ComputeTaskManager()
-    manager.started_at -= datetime.timedelta(seconds=3)
+    manager.heard_since -= datetime.timedelta(seconds=3)
     manager.scheduler = _Scheduler(exception.NoValidHost(reason='full'))
     manager.build_instances(context.get_admin_context(), [{'uuid': 'queued'}], {'flavor': {}})
     manager.tasks.waitall()
