@@ -142,6 +142,9 @@ def test_a_reimage_writes_the_image_over_the_volume_and_one_cut_short_ends_in_er
     assert _status(storage, 'volume', volume['id']) == 'downloading'
     storage.kill('volume')
     _restart(storage)
+    # The API answers before the daemon's start has settled what it left.
+    storage.wait_for(lambda: _status(storage, 'volume', volume['id']) != 'downloading',
+                     'the volume to leave downloading', timeout=60)
     assert _status(storage, 'volume', volume['id']) == 'error'
     assert f"Volume {volume['id']} was being re-imaged" in storage.log('volume')
     # An error volume may be re-imaged; it goes back to error, its status before.
