@@ -284,5 +284,7 @@ class LiveMover(moves.Mover):
             return True
         LOG.warning('Live migration %s of %s finished while this host was down; completing '
                     'it', migration['uuid'], instance['uuid'])
+        # Before the move is recorded, as the handover it completes.
+        self.volumes.let_go_leftovers(context, instance)
         self._post_live(context, instance, migration, None, moved)
         return True

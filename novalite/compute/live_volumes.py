@@ -13,8 +13,10 @@ deletes its attachment. A rollback forgets the destination's connection
 and deletes its attachment; the mappings never changed. A source restarted
 before either (or whose reaper settles a move its conductor lost) no longer
 has ``migrate_data``: :meth:`LiveVolumes.left_behind` finds the
-destination's attachments in the volume API instead. The volume API is
-reached over HTTP only (:mod:`novalite.volume.cinder`).
+destination's attachments in the volume API instead, and
+:meth:`LiveVolumes.let_go_leftovers` the source's own that a handover cut
+short left. The volume API is reached over HTTP only
+(:mod:`novalite.volume.cinder`).
 """
 
 from oslo_log import log as logging
@@ -77,26 +79,53 @@ class LiveVolumes(moving_volumes.MovingVolumes):
             :meth:`switch` (the guest moved) or the destination's
             :meth:`disconnect` (it stayed here).
         """
-        found = []
-        for bdm in self._volumes(context, instance):
-            try:
-                found.extend(self._left_behind_one(context, instance, bdm))
-            except Exception:
-                LOG.exception('Could not look up the attachments of volume %s of %s',
-                              bdm['volume_id'], instance['uuid'])
-        return found
+        return self._each_volume(context, instance, self._left_behind_one)
 
     def _left_behind_one(self, context, instance, bdm):
-        candidates = [
-            attachment for attachment in self.volume_api.attachment_list(
-                context, bdm['volume_id'], instance['uuid'])
-            if attachment['id'] != bdm['attachment_id'] and attachment['status'] == 'attaching'
-            and attachment.get('connection_info')]
+        candidates = [attachment for attachment in self._others(context, instance, bdm)
+                      if attachment['status'] == 'attaching'
+                      and attachment.get('connection_info')]
         if len(candidates) > 1:
             LOG.warning('Volume %s of %s has %d attachments being connected; leaving them '
                         'to an operator', bdm['volume_id'], instance['uuid'], len(candidates))
             return []
         return [_moved(bdm, attachment) for attachment in candidates]
+
+    def let_go_leftovers(self, context, instance):
+        """Let go of this host's attachments that a handover cut short left: the
+        mapping names the destination's, completed, and this host's is still
+        ``attached``. For a move whose guest left, settled at a restart."""
+        self._each_volume(context, instance, self._let_go_leftovers_of)
+
+    def _let_go_leftovers_of(self, context, instance, bdm):
+        for attachment in self._others(context, instance, bdm):
+            if attachment['status'] != 'attached':
+                continue
+            LOG.warning('Volume %s of %s was handed over to its new host; letting go of '
+                        'the attachment %s left here', bdm['volume_id'], instance['uuid'],
+                        attachment['id'])
+            if attachment.get('connection_info'):
+                self.driver.disconnect_volume(_moved(bdm, attachment)['connection_info'])
+            self.volume_api.attachment_delete(context, attachment['id'])
+        return []
+
+    def _others(self, context, instance, bdm):
+        """The server's attachments of ``bdm``'s volume other than the one it names."""
+        return [attachment for attachment in self.volume_api.attachment_list(
+            context, bdm['volume_id'], instance['uuid'])
+            if attachment['id'] != bdm['attachment_id']]
+
+    def _each_volume(self, context, instance, step):
+        """``step(context, instance, bdm)`` for each volume, its lists joined; a
+        volume whose step fails is logged and left as it is."""
+        found = []
+        for bdm in self._volumes(context, instance):
+            try:
+                found.extend(step(context, instance, bdm))
+            except Exception:
+                LOG.exception('Could not settle the attachments of volume %s of %s',
+                              bdm['volume_id'], instance['uuid'])
+        return found
 
     def switch(self, context, instance, moved):
         """The guest runs on the destination: the mappings take its attachments, this

@@ -392,6 +392,28 @@ def test_a_source_restarted_after_the_copy_hands_the_volume_over_and_lets_its_ow
     assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
 
 
+def test_a_source_restarted_mid_handover_lets_go_of_the_attachment_it_left(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    _attach(compute, ctx, server, volume_id, volume_api)
+    (before,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
+    _dest, moved = _live_migrating(compute, ctx, server, volume_api)
+    compute.driver.destroy(ctx, server, None)
+    # The post's handover stopped after the mapping took the destination's
+    # attachment and completed it, before this host's own was deleted.
+    block_device_mappings.bdm_update(moved['bdm_uuid'], {
+        'attachment_id': moved['attachment_id'], 'connection_info': moved['connection_info']})
+    volume_api.attachment_complete(ctx, moved['attachment_id'])
+    with mock.patch.object(compute.live, 'compute_rpcapi'), \
+            mock.patch.object(compute.driver, 'disconnect_volume') as disconnect:
+        _restart(compute, ctx)
+    assert instances.instance_get(server['uuid'])['host'] == DEST
+    assert _attachments(volume_api, ctx, volume_id, server) == [
+        (moved['attachment_id'], 'attached')]
+    disconnect.assert_called_once()
+    assert disconnect.call_args.args[0]['data'] == before['connection_info']['data']
+    assert volume_api.get(ctx, volume_id)['status'] == 'in-use'
+
+
 def test_a_source_restarted_before_the_copy_ended_has_the_destination_let_its_attachment_go(
         compute, ctx, server, volume_id, volume_api):  # noqa: F811
     _attach(compute, ctx, server, volume_id, volume_api)

@@ -140,8 +140,10 @@ def test_a_restart_has_the_volumes_follow_the_guest_as_the_volume_api_says_they_
         mover.compute_rpcapi.rollback_live_migration_at_destination.assert_called_once_with(
             CTX, 'dst', mock.ANY, {'volumes': [{'volume_id': 'v1'}]})
         mover.volumes.switch.assert_not_called()
+        mover.volumes.let_go_leftovers.assert_not_called()
     else:
         mover.volumes.switch.assert_called_once_with(CTX, mock.ANY, [{'volume_id': 'v1'}])
+        mover.volumes.let_go_leftovers.assert_called_once_with(CTX, mock.ANY)
         # The source's own record of the move (its files) still decides its cleanup.
         assert mover.driver.post_live_migration_at_source.call_args.args[3] is None
 
