@@ -369,13 +369,19 @@ def _attachments(volume_api, ctx, volume_id, server):
                                                                        server['uuid'])]
 
 
-def test_a_source_restarted_after_the_copy_hands_the_volume_over_and_lets_its_own_go(
-        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+def _moved_away(compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    """libvirt moved the guest of a server with a volume; this host stopped before
+    the post. :returns: the mapping before, and the destination's answer."""
     _attach(compute, ctx, server, volume_id, volume_api)
     (before,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
     _dest, moved = _live_migrating(compute, ctx, server, volume_api)
-    # libvirt moved the guest; this host stopped before the post.
     compute.driver.destroy(ctx, server, None)
+    return before, moved
+
+
+def test_a_source_restarted_after_the_copy_hands_the_volume_over_and_lets_its_own_go(
+        compute, ctx, server, volume_id, volume_api):  # noqa: F811
+    before, moved = _moved_away(compute, ctx, server, volume_id, volume_api)
     with mock.patch.object(compute.live, 'compute_rpcapi') as peers, \
             mock.patch.object(compute.driver, 'disconnect_volume') as disconnect:
         _restart(compute, ctx)
@@ -394,10 +400,7 @@ def test_a_source_restarted_after_the_copy_hands_the_volume_over_and_lets_its_ow
 
 def test_a_source_restarted_mid_handover_lets_go_of_the_attachment_it_left(
         compute, ctx, server, volume_id, volume_api):  # noqa: F811
-    _attach(compute, ctx, server, volume_id, volume_api)
-    (before,) = block_device_mappings.bdm_get_by_instance(server['uuid'])
-    _dest, moved = _live_migrating(compute, ctx, server, volume_api)
-    compute.driver.destroy(ctx, server, None)
+    before, moved = _moved_away(compute, ctx, server, volume_id, volume_api)
     # The post's handover stopped after the mapping took the destination's
     # attachment and completed it, before this host's own was deleted.
     block_device_mappings.bdm_update(moved['bdm_uuid'], {
