@@ -13,6 +13,7 @@ and the migration record say, and what each host's usage is.
 import re
 import secrets
 import time
+import warnings
 
 import pytest
 import sqlalchemy as sa
@@ -100,6 +101,17 @@ def pings(text):
     return tuple(map(int, found[-1])) if found else None
 
 
+class GuestKernelCrashed(AssertionError):
+    """The guest's own kernel oopsed or panicked: its console says so."""
+
+    def __init__(self, message, server_id):
+        super().__init__(message)
+        self.server_id = server_id
+
+
+_GUEST_CRASH = re.compile(r'BUG: |Oops: |Kernel panic')
+
+
 def wait_pings_after(cloud, server_id, sent_before, timeout=90):
     deadline = time.monotonic() + timeout
     text = ''
@@ -109,9 +121,11 @@ def wait_pings_after(cloud, server_id, sent_before, timeout=90):
         if now and now[0] > sent_before + 10:
             return now
         time.sleep(0.5)
-    # The console says why: once, a guest kernel oops right after arriving.
-    raise AssertionError(f'no ping report after {sent_before} on {server_id}; its console '
-                         f'ends:\n{text[-2000:]}')
+    message = f'no ping report after {sent_before} on {server_id}; its console ends:\n' \
+              f'{text[-2000:]}'
+    if _GUEST_CRASH.search(text):
+        raise GuestKernelCrashed(message, server_id)
+    raise AssertionError(message)
 
 
 def last_status(cloud, server_id):
@@ -159,7 +173,21 @@ def assert_only_on(cloud, server_id, host):
 # Live migration
 
 def test_block_live_migration_there_and_back_loses_at_most_one_ping(cloud):
-    server = boot(cloud, 'pinger', PINGER)
+    # Twice in about ten runs the TCG guest's kernel oopsed on slab or maple-tree
+    # state right after a migration arrived (QEMU 7.2, Debian's 6.1 cloud kernel):
+    # memory QEMU carried, not novalite. Such a crash, and only such, gets one
+    # more try with a new guest; a second one fails.
+    try:
+        _pings_there_and_back(cloud, 'pinger')
+    except GuestKernelCrashed as crash:
+        warnings.warn(f'guest kernel crashed after a TCG live migration; once more: {crash}',
+                      stacklevel=1)
+        cloud.client.servers.delete(crash.server_id)
+        _pings_there_and_back(cloud, 'pinger-again')
+
+
+def _pings_there_and_back(cloud, name):
+    server = boot(cloud, name, PINGER)
     source = host_of(server)
     dest = other(source)
     sent, lost = wait_pings_after(cloud, server['id'], 0)
